@@ -1,0 +1,31 @@
+import { api } from './client';
+import type { Company, Me } from './types';
+
+export interface LoginRequest {
+  companyId: string;
+  agentId: string;
+  password: string;
+  remember?: boolean;
+}
+
+export interface AuthResult {
+  agent: Me;
+  company: Company;
+}
+
+export interface MeResult extends AuthResult {
+  /** Ids of the plugins enabled for the signed-in company. */
+  plugins: string[];
+  /** e.g. `otp_binding_required`: the session may only do what the restriction allows. */
+  restriction: string | null;
+}
+
+// 401 from these calls is an answer (wrong password, OTP step, not signed in), never a lost session.
+const step = { sessionCall: false } as const;
+
+export const authApi = {
+  login: (body: LoginRequest) => api.post<AuthResult>('/api/auth/login', body, step),
+  verify: (challengeId: string, code: string) => api.post<AuthResult>('/api/auth/login/verify', { challengeId, code }, step),
+  logout: () => api.post<void>('/api/auth/logout', undefined, step),
+  me: () => api.get<MeResult>('/api/auth/me', step),
+};

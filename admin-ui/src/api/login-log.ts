@@ -1,0 +1,30 @@
+import { api } from './client';
+import type { Page, PageQuery } from './types';
+
+export type LoginResult = 'success' | 'failure' | 'event';
+
+export interface LoginLogEntry {
+  id: number | string;
+  time: string;
+  agentId: string;
+  agentName: string | null;
+  type: string;
+  result: LoginResult;
+  reason: string | null;
+  method: string | null;
+  factor: string | null;
+  ip: string | null;
+  browser: string | null;
+  os: string | null;
+  logoutAt: string | null;
+  logoutReason: string | null;
+}
+
+export interface LoginLogQuery extends PageQuery {
+  agentId?: string;
+  result?: LoginResult;
+}
+
+export const loginLogApi = {
+  list: (query: LoginLogQuery) => api.get<Page<LoginLogEntry>>('/api/login-log', { query: { ...query } }),
+};

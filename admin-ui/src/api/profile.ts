@@ -1,0 +1,28 @@
+import { api } from './client';
+import type { Me } from './types';
+
+export interface ProfileUpdate {
+  nickname?: string;
+  email?: string | null;
+  phone?: string | null;
+}
+
+export interface SessionRow {
+  id: number | string;
+  current: boolean;
+  ip: string | null;
+  browser: string | null;
+  createdAt: string;
+  lastActiveAt: string | null;
+}
+
+const base = '/api/profile';
+
+export const profileApi = {
+  get: () => api.get<Me>(base),
+  update: (body: ProfileUpdate) => api.patch<Me>(base, body),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api.post<void>(`${base}/password`, { currentPassword, newPassword }),
+  sessions: () => api.get<{ items: SessionRow[] }>(`${base}/sessions`),
+  endSession: (id: number | string) => api.post<void>(`${base}/sessions/${encodeURIComponent(String(id))}/end`),
+};

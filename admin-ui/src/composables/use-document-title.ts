@@ -1,0 +1,16 @@
+import { watchEffect } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { useRoute } from 'vue-router';
+import { pickText } from '@/i18n/locales';
+
+/** "<screen> · Kefu" in the console language, following the route and the language switch. */
+export function useDocumentTitle(): void {
+  const route = useRoute();
+  const { t, locale } = useI18n();
+  watchEffect(() => {
+    const { titleKey, title } = route.meta;
+    const screen = title ? pickText(title, locale.value) : titleKey ? t(titleKey) : '';
+    const app = t('common.appName');
+    document.title = screen ? `${screen} · ${app}` : app;
+  });
+}

@@ -1,0 +1,50 @@
+import { watch } from 'vue';
+import { createI18n } from 'vue-i18n';
+import { setRequestLanguage } from '@/api/client';
+import common from './messages/common-messages';
+import errors from './messages/errors-messages';
+import shell from './messages/shell-messages';
+import agents from '@/views/agents/agents-messages';
+import company from '@/views/company/company-messages';
+import groups from '@/views/groups/groups-messages';
+import login from '@/views/login/login-messages';
+import loginIp from '@/views/login-ip/login-ip-messages';
+import loginLog from '@/views/login-log/login-log-messages';
+import plugins from '@/views/plugins/plugins-messages';
+import profile from '@/views/profile/profile-messages';
+import workbench from '@/views/workbench/workbench-messages';
+import { initialLocale, rememberLocale, type Locale } from './locales';
+
+/** Each feature ships its zh-CN and en catalogues beside its screens; zh-CN is typed as en's exact shape. */
+const modules = { common, errors, shell, login, workbench, agents, groups, loginLog, loginIp, company, profile, plugins };
+
+type Complete = 'en' | 'zh-CN';
+const catalogue = (locale: Complete) =>
+  Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module[locale]]));
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: initialLocale(),
+  // zh-TW, ja and ko are not translated yet: Traditional Chinese reads Simplified, the others English.
+  fallbackLocale: { 'zh-TW': ['zh-CN', 'en'], ja: ['en'], ko: ['en'], default: ['en'] },
+  messages: { en: catalogue('en'), 'zh-CN': catalogue('zh-CN') },
+  missingWarn: false,
+  fallbackWarn: false,
+});
+
+export const currentLocale = () => i18n.global.locale.value as Locale;
+
+export function setLocale(locale: Locale): void {
+  i18n.global.locale.value = locale;
+  rememberLocale(locale);
+}
+
+// Keep the page language and the server's message language in step with the console language.
+watch(
+  i18n.global.locale,
+  (locale) => {
+    document.documentElement.lang = locale;
+    setRequestLanguage(locale);
+  },
+  { immediate: true },
+);

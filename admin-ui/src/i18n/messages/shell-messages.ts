@@ -1,0 +1,126 @@
+/** The frame around every screen: navigation, agent menu, network state, access states. */
+const en = {
+  sections: {
+    conversation: 'Conversations',
+    collaboration: 'Collaboration',
+    config: 'Configuration',
+    enhanced: 'Enhanced features',
+    user: 'User centre',
+  },
+  pages: {
+    workbench: 'Workbench',
+    agents: 'Agents',
+    groups: 'Groups',
+    loginLog: 'Login log',
+    loginIp: 'Login IP',
+    company: 'Company information',
+    profile: 'Personal information',
+    plugins: 'Plugins',
+    changePassword: 'Change password',
+    restricted: 'Action required',
+    notFound: 'Page not found',
+  },
+  menu: {
+    open: 'Menu',
+    profile: 'Personal information',
+    logout: 'Sign out',
+    loggingOut: 'Signing out…',
+    admin: 'Administrator',
+    primaryAdmin: 'Primary administrator',
+    agent: 'Agent',
+  },
+  language: 'Language',
+  network: {
+    connected: 'Connected',
+    reconnecting: 'Reconnecting…',
+    offline: 'Offline',
+    connectedHint: 'Live updates are on.',
+    reconnectingHint: 'The live connection dropped; reconnecting. Changes made meanwhile appear once it is back.',
+    offlineHint: 'No connection to the server. Check the network; the console keeps trying.',
+  },
+  noAccess: {
+    title: 'No access',
+    description: 'Your account does not have the permission this screen needs. Ask an administrator if you need it.',
+    home: 'Go to my start page',
+  },
+  notFound: {
+    description: 'This page does not exist, or the feature behind it is not enabled for your company.',
+    home: 'Go to my start page',
+  },
+  restricted: {
+    otpTitle: 'Bind a dynamic password first',
+    otpDescription: 'Your company requires a dynamic password. The binding screen is not available in this console build; ask your administrator.',
+    otherTitle: 'Your session is restricted',
+    otherDescription: 'This session can only complete a required step ({restriction}). Sign out and try again, or ask your administrator.',
+    changePasswordDescription: 'Your password was set by someone else. Choose your own password to continue.',
+  },
+  unavailable: {
+    title: 'Cannot reach the Kefu server',
+    description: 'The console could not check your sign-in. Check your network connection, then try again.',
+  },
+  pluginLoadFailed: 'The screens of plugin “{id}” could not be loaded.',
+};
+
+const zhCN: typeof en = {
+  sections: {
+    conversation: '对话管理',
+    collaboration: '内部协同',
+    config: '配置管理',
+    enhanced: '增强功能',
+    user: '用户中心',
+  },
+  pages: {
+    workbench: '工作台',
+    agents: '客服管理',
+    groups: '分组管理',
+    loginLog: '登录日志',
+    loginIp: '登录IP管理',
+    company: '公司信息',
+    profile: '个人信息',
+    plugins: '插件管理',
+    changePassword: '修改密码',
+    restricted: '需要处理',
+    notFound: '页面不存在',
+  },
+  menu: {
+    open: '菜单',
+    profile: '个人信息',
+    logout: '退出',
+    loggingOut: '正在退出…',
+    admin: '管理员',
+    primaryAdmin: '主管理员',
+    agent: '客服',
+  },
+  language: '语言',
+  network: {
+    connected: '已连接',
+    reconnecting: '正在重连…',
+    offline: '已断开',
+    connectedHint: '实时更新正常。',
+    reconnectingHint: '实时连接已中断,正在重连。期间的变化将在恢复后显示。',
+    offlineHint: '无法连接服务器,请检查网络;控制台会持续重试。',
+  },
+  noAccess: {
+    title: '无权访问',
+    description: '您的账号没有打开此页面所需的权限。如有需要,请联系管理员。',
+    home: '返回我的首页',
+  },
+  notFound: {
+    description: '该页面不存在,或其所属功能未对贵公司开通。',
+    home: '返回我的首页',
+  },
+  restricted: {
+    otpTitle: '请先绑定动态口令',
+    otpDescription: '贵公司要求使用动态口令。当前控制台版本中没有绑定页面,请联系管理员。',
+    otherTitle: '当前会话受限',
+    otherDescription: '当前会话只能完成一项必需的操作({restriction})。请退出后重试,或联系管理员。',
+    changePasswordDescription: '您的密码是由他人设置的,请设置您自己的密码后继续。',
+  },
+  unavailable: {
+    title: '无法连接 Kefu 服务器',
+    description: '控制台无法确认您的登录状态。请检查网络连接后重试。',
+  },
+  pluginLoadFailed: '插件“{id}”的页面加载失败。',
+};
+
+export default { en, 'zh-CN': zhCN };

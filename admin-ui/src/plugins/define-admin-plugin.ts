@@ -1,0 +1,102 @@
+/**
+ * The contract between the console and a plugin's screens (ARCHITECTURE §4).
+ * Import it in `plugins/<id>/admin/index.ts` as `@kefu/admin-ui/plugin`:
+ *
+ *   export default defineAdminPlugin({
+ *     id: 'otp',
+ *     routes: [{ path: '/plugins/otp/bind', component: () => import('./views/bind-page.vue'),
+ *                meta: { title: { 'zh-CN': '绑定动态口令', en: 'Bind dynamic password' } } }],
+ *     menus: [{ path: '/plugins/otp/overview', label: { 'zh-CN': '动态口令', en: 'Dynamic password' }, permission: 'otp.manage' }],
+ *   });
+ *
+ * Routes are mounted inside the console frame while the plugin is enabled for the signed-in company and
+ * removed live when it is disabled. Keep their paths under `/plugins/<id>/`, give components as lazy
+ * imports, and set `meta.permission` (a name, or a list meaning "any of") where a screen needs one.
+ */
+import type { Component } from 'vue';
+import type { RouteRecordRaw } from 'vue-router';
+
+/** A text in each console language; zh-CN and en are required, the others fall back to them. */
+export interface PluginText {
+  'zh-CN': string;
+  en: string;
+  'zh-TW'?: string;
+  ja?: string;
+  ko?: string;
+}
+
+export interface AdminPluginMenu {
+  /** A path of one of the plugin's routes. */
+  path: string;
+  label: PluginText;
+  /** An icon component, e.g. from `@element-plus/icons-vue`. */
+  icon?: Component;
+  /** Shown only to agents holding it (admins hold all). */
+  permission?: string;
+  /** Sort key inside the 增强功能 menu (ascending, default 50). */
+  order?: number;
+}
+
+export interface AdminPluginDefinition {
+  id: string;
+  routes: RouteRecordRaw[];
+  menus: AdminPluginMenu[];
+  /** Path of the plugin's settings screen, if it has one. */
+  settingsPage?: string;
+}
+
+const PLUGIN_ID = /^[a-z][a-z0-9-]{0,39}$/;
+
+export function defineAdminPlugin(definition: AdminPluginDefinition): AdminPluginDefinition {
+  if (!PLUGIN_ID.test(definition.id)) throw new Error(`defineAdminPlugin: invalid plugin id "${definition.id}"`);
+  for (const menu of definition.menus) {
+    if (!menu.label?.['zh-CN'] || !menu.label.en) {
+      throw new Error(`defineAdminPlugin(${definition.id}): menu ${menu.path} needs zh-CN and en labels`);
+    }
+  }
+  return definition;
+}
+
+/** Section of the main navigation (SPEC MENU-NAV-1); plugin menus go under `enhanced`. */
+export type MenuSection = 'conversation' | 'collaboration' | 'config' | 'enhanced' | 'user';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in (the login page). */
+    public?: boolean;
+    /** Needed to open the screen: a name, or a list meaning "any of". Admins hold every permission. */
+    permission?: string | string[];
+    /** Abilities no permission grants (company edit, plugins): the administrator role itself. */
+    adminOnly?: boolean;
+    /** Page title as a key of the console catalogue (core screens). */
+    titleKey?: string;
+    /** Page title as text in each language (plugin screens). */
+    title?: PluginText;
+    /** Where the screen appears in the main navigation (core screens). */
+    menu?: { section: MenuSection; order: number };
+    /** Set by the console on every route a plugin mounted. */
+    plugin?: string;
+  }
+}
+
+/** What the console lends plugin screens, without them reaching into its stores. */
+export interface ConsoleBridge {
+  /** Re-reads `/api/auth/me` (e.g. after binding a dynamic password lifts a restriction). */
+  refreshSession(): Promise<void>;
+  /** The console language (`zh-CN`, `zh-TW`, `en`, `ja`, `ko`). */
+  locale(): string;
+  /** Whether the signed-in agent holds a permission (admins hold all). */
+  can(permission?: string | string[]): boolean;
+}
+
+let bridge: ConsoleBridge | null = null;
+
+/** Called once by the console at start. */
+export function provideConsoleBridge(value: ConsoleBridge): void {
+  bridge = value;
+}
+
+export function useConsole(): ConsoleBridge {
+  if (!bridge) throw new Error('useConsole() is only available inside the Kefu console');
+  return bridge;
+}

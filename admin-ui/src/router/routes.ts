@@ -1,0 +1,34 @@
+import type { RouteRecordRaw } from 'vue-router';
+import agentsRoutes from '@/views/agents/agents-routes';
+import companyRoutes from '@/views/company/company-routes';
+import groupsRoutes from '@/views/groups/groups-routes';
+import loginRoutes from '@/views/login/login-routes';
+import loginIpRoutes from '@/views/login-ip/login-ip-routes';
+import loginLogRoutes from '@/views/login-log/login-log-routes';
+import pluginsRoutes from '@/views/plugins/plugins-routes';
+import profileRoutes from '@/views/profile/profile-routes';
+import systemRoutes from '@/views/system/system-routes';
+import workbenchRoutes from '@/views/workbench/workbench-routes';
+import { ROUTE } from './route-names';
+
+/** Screens inside the console frame, one module per feature folder. */
+export const featureRoutes: RouteRecordRaw[] = [
+  ...workbenchRoutes,
+  ...agentsRoutes,
+  ...groupsRoutes,
+  ...loginLogRoutes,
+  ...loginIpRoutes,
+  ...companyRoutes,
+  ...profileRoutes,
+  ...pluginsRoutes,
+];
+
+export const routes: RouteRecordRaw[] = [
+  ...loginRoutes,
+  {
+    path: '/',
+    name: ROUTE.shell,
+    component: () => import('@/layouts/AppShell.vue'),
+    children: [...featureRoutes, ...systemRoutes],
+  },
+];

@@ -1,0 +1,97 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { io, type Socket } from 'socket.io-client';
+
+export type LinkState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export interface RealtimeHandlers {
+  pluginsChanged(plugins: string[]): void;
+  sessionEnded(reason: string): void;
+  /** After a reconnect: what was pushed meanwhile is lost, so reload what the console shows. */
+  resynced(): void;
+  /** The server refused the handshake: the session may be gone, let the caller check. */
+  refused(): void;
+}
+
+/** Failed reconnect attempts after which the indicator says "offline" (it keeps trying). */
+const OFFLINE_AFTER_ATTEMPTS = 4;
+
+/** The `/agent` socket.io link and the network state the header shows. */
+export const useRealtimeStore = defineStore('realtime', () => {
+  const state = ref<LinkState>('idle');
+  let socket: Socket | null = null;
+  let everConnected = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const browserOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
+  function onBrowserOffline() {
+    if (socket) state.value = 'offline';
+  }
+
+  function onBrowserOnline() {
+    if (!socket) return;
+    if (socket.connected) state.value = 'connected';
+    else {
+      state.value = 'reconnecting';
+      socket.connect();
+    }
+  }
+
+  function connect(handlers: RealtimeHandlers): void {
+    if (socket) return;
+    everConnected = false;
+    state.value = browserOffline() ? 'offline' : 'connecting';
+    // forceNew: a fresh manager per sign-in, so nothing of a previous session's link survives.
+    const current = io('/agent', { withCredentials: true, forceNew: true });
+    socket = current;
+
+    const retryLater = () => {
+      state.value = browserOffline() ? 'offline' : 'reconnecting';
+      handlers.refused();
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => socket === current && current.connect(), 5000);
+    };
+
+    current.on('connect', () => {
+      state.value = 'connected';
+      if (everConnected) handlers.resynced();
+      everConnected = true;
+    });
+    current.on('disconnect', (reason) => {
+      // The server closing the link itself is not retried by socket.io: check the session, then retry.
+      if (reason === 'io server disconnect') retryLater();
+      else state.value = browserOffline() ? 'offline' : 'reconnecting';
+    });
+    current.on('connect_error', () => {
+      // While `active`, socket.io retries by itself and the manager events below keep the state;
+      // otherwise the server refused the handshake (e.g. its middleware said unauthenticated).
+      if (!current.active) retryLater();
+    });
+    current.io.on('reconnect_attempt', (attempt) => {
+      state.value = browserOffline() || attempt > OFFLINE_AFTER_ATTEMPTS ? 'offline' : 'reconnecting';
+    });
+    current.on('plugins.changed', (payload: { plugins?: unknown }) => {
+      if (Array.isArray(payload?.plugins)) handlers.pluginsChanged(payload.plugins.filter((id) => typeof id === 'string'));
+    });
+    current.on('session.ended', (payload: { reason?: unknown }) => {
+      handlers.sessionEnded(typeof payload?.reason === 'string' ? payload.reason : 'unauthenticated');
+    });
+
+    window.addEventListener('offline', onBrowserOffline);
+    window.addEventListener('online', onBrowserOnline);
+  }
+
+  function disconnect(): void {
+    clearTimeout(retryTimer);
+    window.removeEventListener('offline', onBrowserOffline);
+    window.removeEventListener('online', onBrowserOnline);
+    socket?.removeAllListeners();
+    socket?.io.removeAllListeners('reconnect_attempt');
+    socket?.disconnect();
+    socket = null;
+    state.value = 'idle';
+  }
+
+  return { state, connect, disconnect };
+});

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+const agentIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+export const agentFields = {
+  name: z.string().trim().min(1).max(50),
+  nickname: z.string().trim().min(1).max(20).optional(),
+  email: optionalText(254).pipe(z.email().nullable()),
+  phone: optionalText(30),
+  role: z.enum(['admin', 'agent']),
+  permissions: z.array(z.string().max(64)).max(200),
+  groupIds: z.array(z.number().int().positive()).max(20),
+  maxChats: z.number().int().min(1).max(50).nullable(),
+  language: z.enum(['zh-CN', 'zh-TW', 'en', 'ja', 'ko']).nullable(),
+  note: optionalText(200),
+};
+
+export const createAgentBody = z.strictObject({
+  agentId: z.string().trim().regex(agentIdPattern, 'Letters, digits, _ - . (1–32), starting with a letter or digit'),
+  password: z.string().min(1).max(128).optional().describe('Omit to generate one (returned once)'),
+  mustChangePassword: z.boolean().optional(),
+  ...agentFields,
+  role: agentFields.role.default('agent'),
+  permissions: agentFields.permissions.optional(),
+  groupIds: agentFields.groupIds.default([]),
+  maxChats: agentFields.maxChats.default(null),
+  language: agentFields.language.default(null),
+});
+
+export const updateAgentBody = z.strictObject({
+  version: z.number().int(),
+  name: agentFields.name.optional(),
+  nickname: agentFields.nickname,
+  email: agentFields.email.optional(),
+  phone: agentFields.phone.optional(),
+  role: agentFields.role.optional(),
+  permissions: agentFields.permissions.optional(),
+  groupIds: agentFields.groupIds.optional(),
+  maxChats: agentFields.maxChats.optional(),
+  language: agentFields.language.optional(),
+  note: agentFields.note.optional(),
+});
+
+export const listAgentsQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().refine((n) => [20, 50, 100].includes(n), 'One of 20, 50, 100').default(20),
+  q: z.string().trim().max(50).optional(),
+  status: z.enum(['enabled', 'disabled']).optional(),
+  role: z.enum(['admin', 'agent']).optional(),
+});
+
+export const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+export const agentRow = z.object({
+  id: z.number(),
+  agentId: z.string(),
+  name: z.string(),
+  nickname: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  role: z.enum(['admin', 'agent']),
+  isPrimary: z.boolean(),
+  permissions: z.array(z.string()),
+  groups: z.array(z.object({ id: z.number(), name: z.string() })),
+  maxChats: z.number().nullable(),
+  language: z.string().nullable(),
+  note: z.string().nullable(),
+  disabled: z.boolean(),
+  lastLoginAt: z.string().nullable(),
+  createdAt: z.string(),
+  version: z.number(),
+});
+export type AgentRow = z.infer<typeof agentRow>;
+
+export const passwordBody = z.strictObject({ password: z.string().min(1).max(128).optional() });
+export const deleteAgentBody = z.strictObject({ confirmAgentId: z.string() });

@@ -1,0 +1,62 @@
+import { inject, injectable } from 'tsyringe';
+import { z } from 'zod';
+import type { AuthInfo } from '../auth/auth-info.ts';
+import { LoginLogService } from '../auth/login-log-service.ts';
+import { LoginRateLimit } from '../auth/login-rate-limit.ts';
+import { MeService } from '../auth/me-service.ts';
+import { SessionService } from '../auth/session-service.ts';
+import { unauthorized } from '../http/errors.ts';
+import { agentFields } from './agent-schemas.ts';
+import { PasswordHasher } from './password-hasher.ts';
+import { checkNewPassword, nextHistory } from './password-policy.ts';
+
+export const profileBody = z.strictObject({
+  nickname: z.string().trim().min(1).max(20).optional(),
+  email: agentFields.email.optional(),
+  phone: agentFields.phone.optional(),
+});
+export const passwordChangeBody = z.strictObject({
+  currentPassword: z.string().min(1).max(128),
+  newPassword: z.string().min(1).max(128),
+});
+
+/** The agent's own account page (SPEC §9.3). */
+@injectable()
+export class ProfileService {
+  constructor(
+    @inject(MeService) private readonly me: MeService,
+    @inject(PasswordHasher) private readonly hasher: PasswordHasher,
+    @inject(SessionService) private readonly sessions: SessionService,
+    @inject(LoginLogService) private readonly loginLog: LoginLogService,
+    @inject(LoginRateLimit) private readonly limits: LoginRateLimit,
+  ) {}
+
+  async view(auth: AuthInfo) {
+    return (await this.me.describe(auth.companyId, auth.agent.id)).agent;
+  }
+
+  async update(auth: AuthInfo, input: z.output<typeof profileBody>) {
+    const patch: Record<string, unknown> = {};
+    for (const k of ['nickname', 'email', 'phone'] as const) if (input[k] !== undefined) patch[k] = input[k];
+    if (Object.keys(patch).length) await auth.tenant.q('agents').where({ id: auth.agent.id }).update(patch);
+    return this.view(auth);
+  }
+
+  /** A wrong current password counts toward the login lock-out; other sessions end. */
+  async changePassword(auth: AuthInfo, input: z.output<typeof passwordChangeBody>, ip: string) {
+    const a = await auth.tenant.q('agents').where({ id: auth.agent.id }).first();
+    const companyKey = String(auth.companyPublicId);
+    await this.limits.check(companyKey, a.agent_id, ip);
+    if (!a.must_change_password && !auth.can('profile.edit')) throw unauthorized('forbidden', 'Missing permission: profile.edit');
+    if (!(await this.hasher.verify(a.password_hash, input.currentPassword))) {
+      await this.limits.fail(companyKey, a.agent_id, ip);
+      throw unauthorized('reauth_failed', 'The current password is wrong');
+    }
+    await checkNewPassword('newPassword', input.newPassword, a.agent_id, [a.password_hash, ...(a.password_history ?? [])]);
+    await auth.tenant.transaction(async (tt) => {
+      await tt.q('agents').where({ id: a.id }).update({ password_hash: await this.hasher.hash(input.newPassword), password_history: nextHistory(a.password_hash, a.password_history ?? []), must_change_password: false });
+      await this.loginLog.event(tt, { agentId: Number(a.id), actorAgentId: Number(a.id), reason: 'password_changed', summary: 'Password changed', ip });
+    });
+    await this.sessions.end(auth.companyId, { agentId: auth.agent.id, exceptSessionId: auth.sessionId }, 'password_changed');
+  }
+}

@@ -1,0 +1,79 @@
+import type { Context } from 'koa';
+import type { DependencyContainer } from 'tsyringe';
+import type { ApiRouter } from '../http/api-router.ts';
+import { SESSION_COOKIE } from './authenticator.ts';
+import { loginBody, loginResponse, meResponse, verifyBody } from './auth-schemas.ts';
+import { LoginService, type LoginSuccess } from './login-service.ts';
+import { MeService } from './me-service.ts';
+import { SessionService } from './session-service.ts';
+
+export function registerAuthRoutes(api: ApiRouter, c: DependencyContainer) {
+  const login = c.resolve(LoginService);
+  const me = c.resolve(MeService);
+  const sessions = c.resolve(SessionService);
+
+  const answer = async (ctx: Context, s: LoginSuccess) => {
+    if (s.kind === 'console')
+      ctx.cookies.set(SESSION_COOKIE, s.token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: ctx.secure,
+        overwrite: true,
+        // Without "remember me" the cookie lasts as long as the browser session.
+        ...(s.remember ? { expires: s.expiresAt } : {}),
+      });
+    const d = await me.describe(s.companyId, s.agentPk);
+    return { agent: d.agent, company: d.company, mustChangePassword: d.mustChangePassword, ...(s.kind === 'api' ? { token: s.token } : {}) };
+  };
+  const reqInfo = (ctx: Context) => ({ ip: ctx.state.ip as string, userAgent: ctx.get('user-agent') });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Sign in with company ID, agent ID and password (LOGIN-VERIFY-3)',
+    tags: ['auth'],
+    auth: 'public',
+    body: loginBody,
+    response: loginResponse,
+    handler: async ({ body, ctx }) => answer(ctx, await login.login(body, reqInfo(ctx))),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/login/verify',
+    summary: 'Complete a sign-in step a plugin asked for (e.g. the dynamic password)',
+    tags: ['auth'],
+    auth: 'public',
+    body: verifyBody,
+    response: loginResponse,
+    handler: async ({ body, ctx }) => answer(ctx, await login.verify(body.challengeId, body.code, reqInfo(ctx))),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: 'Sign out: ends this session everywhere',
+    tags: ['auth'],
+    auth: 'agent',
+    allowRestricted: true,
+    handler: async ({ auth, ctx }) => {
+      await sessions.end(auth.companyId, { sessionId: auth.sessionId }, 'signed_out');
+      ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', expires: new Date(0) });
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/auth/me',
+    summary: 'The signed-in agent, company and enabled plugins',
+    tags: ['auth'],
+    auth: 'agent',
+    allowRestricted: true,
+    response: meResponse,
+    handler: async ({ auth }) => {
+      const d = await me.describe(auth.companyId, auth.agent.id);
+      return { agent: d.agent, company: d.company, plugins: d.plugins, restriction: auth.restriction };
+    },
+  });
+}

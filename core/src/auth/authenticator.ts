@@ -1,0 +1,78 @@
+import type { Context } from 'koa';
+import { inject, injectable } from 'tsyringe';
+import type { Db } from '../infra/db.ts';
+import { TOKENS } from '../tokens.ts';
+import { Tenant } from '../tenancy/tenant.ts';
+import { forbiddenCode } from '../http/errors.ts';
+import type { AuthInfo } from './auth-info.ts';
+import { SessionService } from './session-service.ts';
+
+export const SESSION_COOKIE = 'kefu_session';
+
+/** Reads the session cookie or bearer token; used by HTTP routes and the /agent socket handshake. */
+export function tokenFrom(cookieHeader: string | undefined, authorization: string | undefined): { token: string; via: 'cookie' | 'bearer' } | null {
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (bearer) return { token: bearer, via: 'bearer' };
+  const cookie = cookieHeader
+    ?.split(';')
+    .map((c) => c.trim().split('='))
+    .find(([k]) => k === SESSION_COOKIE)?.[1];
+  return cookie ? { token: decodeURIComponent(cookie), via: 'cookie' } : null;
+}
+
+@injectable()
+export class Authenticator {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(SessionService) private readonly sessions: SessionService,
+  ) {}
+
+  /** Koa: authenticates once per request (memoised on ctx.state) and checks Origin for cookie writes. */
+  async fromContext(ctx: Context): Promise<AuthInfo | null> {
+    if (ctx.state.authResolved) return ctx.state.auth ?? null;
+    ctx.state.authResolved = true;
+    const found = tokenFrom(ctx.get('cookie'), ctx.get('authorization'));
+    if (!found) return null;
+    if (found.via === 'cookie' && !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) {
+      const origin = ctx.get('origin');
+      const allowed = [ctx.origin, ctx.state.publicOrigin].filter(Boolean);
+      if (!origin || !allowed.includes(origin)) throw forbiddenCode('bad_origin', 'Cross-site request refused');
+    }
+    const auth = await this.fromToken(found.token);
+    ctx.state.auth = auth;
+    return auth;
+  }
+
+  async fromToken(token: string): Promise<AuthInfo | null> {
+    const s = await this.sessions.findLive(token);
+    if (!s) return null;
+    const row = await this.db('agents as a')
+      .join('companies as c', 'c.id', 'a.company_id')
+      .where('a.id', s.agent_id)
+      .where('a.company_id', s.company_id)
+      .select('a.*', 'c.public_id', 'c.status as company_status')
+      .first();
+    if (!row || row.disabled_at || row.deleted_at || row.company_status !== 'active') return null;
+    const permissions: string[] = row.permissions ?? [];
+    const isAdmin = row.role === 'admin';
+    return {
+      sessionId: s.id,
+      sessionKind: s.kind,
+      restriction: s.restriction,
+      companyId: s.company_id,
+      companyPublicId: Number(row.public_id),
+      agent: {
+        id: Number(row.id),
+        agentId: row.agent_id,
+        name: row.name,
+        nickname: row.nickname,
+        role: row.role,
+        isPrimary: row.is_primary,
+        permissions,
+        language: row.language,
+      },
+      tenant: new Tenant(this.db, s.company_id),
+      can: (p: string) => isAdmin || permissions.includes(p),
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import { inject, injectable } from 'tsyringe';
+import type { Knex } from 'knex';
+import type { Db } from '../infra/db.ts';
+import type { Bus } from '../infra/bus.ts';
+import { randomToken, sha256 } from '../infra/crypto.ts';
+import { TOKENS, type Clock } from '../tokens.ts';
+import { Tenant } from '../tenancy/tenant.ts';
+import { LoginLogService } from './login-log-service.ts';
+
+const HOUR = 3600_000;
+/** LOGIN-SESSION-7 defaults: 12 h idle for a console session, 30 days with "remember me". */
+export const IDLE_MS = 12 * HOUR;
+export const REMEMBER_MS = 30 * 24 * HOUR;
+const TOUCH_EVERY_MS = 60_000;
+
+export interface SessionRow {
+  id: number;
+  company_id: number;
+  agent_id: number;
+  kind: 'console' | 'api';
+  remember: boolean;
+  restriction: string | null;
+  login_log_id: number | null;
+  last_active_at: Date;
+  expires_at: Date;
+}
+
+/** Channel on the bus: every node closes the sockets of ended sessions. */
+export const SESSION_ENDED = 'session.ended';
+
+@injectable()
+export class SessionService {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(TOKENS.Bus) private readonly bus: Bus,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(LoginLogService) private readonly loginLog: LoginLogService,
+  ) {}
+
+  async create(
+    trx: Knex.Transaction,
+    s: { companyId: number; agentId: number; kind: 'console' | 'api'; remember: boolean; ip: string; userAgent?: string; loginLogId: number; restriction?: string | null },
+  ): Promise<{ id: number; token: string; expiresAt: Date }> {
+    const token = randomToken(32);
+    const now = this.clock.now().getTime();
+    const expiresAt = new Date(now + (s.restriction ? 10 * 60_000 : s.remember || s.kind === 'api' ? REMEMBER_MS : IDLE_MS));
+    const [row] = await new Tenant(trx, s.companyId)
+      .insert('sessions', {
+        agent_id: s.agentId,
+        token_hash: sha256(token),
+        kind: s.kind,
+        remember: s.remember,
+        restriction: s.restriction ?? null,
+        ip: s.ip,
+        user_agent: s.userAgent?.slice(0, 500) ?? null,
+        login_log_id: s.loginLogId,
+        expires_at: expiresAt,
+      })
+      .returning('id');
+    return { id: Number(row.id), token, expiresAt };
+  }
+
+  /** The live session for a token, or null. Sliding expiry for idle console sessions. */
+  async findLive(token: string): Promise<SessionRow | null> {
+    const row = await this.db('sessions')
+      .where({ token_hash: sha256(token) })
+      .whereNull('ended_at')
+      .where('expires_at', '>', this.clock.now())
+      .first();
+    if (!row) return null;
+    const now = this.clock.now().getTime();
+    if (now - new Date(row.last_active_at).getTime() > TOUCH_EVERY_MS) {
+      const patch: Record<string, unknown> = { last_active_at: new Date(now) };
+      if (row.kind === 'console' && !row.remember && !row.restriction) patch.expires_at = new Date(now + IDLE_MS);
+      await this.db('sessions').where({ id: row.id }).update(patch);
+    }
+    return { ...row, id: Number(row.id), company_id: Number(row.company_id), agent_id: Number(row.agent_id) };
+  }
+
+  async liftRestriction(sessionId: number): Promise<void> {
+    const now = this.clock.now().getTime();
+    await this.db('sessions').where({ id: sessionId }).update({ restriction: null, expires_at: new Date(now + IDLE_MS) });
+  }
+
+  /** Ends sessions (by id, or every session of an agent) and closes their sockets on every node. */
+  async end(companyId: number, where: { sessionId?: number; agentId?: number; exceptSessionId?: number }, reason: string): Promise<number> {
+    const ended = await this.db.transaction(async (trx) => {
+      const q = new Tenant(trx, companyId).q('sessions').whereNull('ended_at');
+      if (where.sessionId) q.where('id', where.sessionId);
+      if (where.agentId) q.where('agent_id', where.agentId);
+      if (where.exceptSessionId) q.whereNot('id', where.exceptSessionId);
+      const rows = await q.update({ ended_at: trx.fn.now(), end_reason: reason }).returning(['id', 'login_log_id']);
+      for (const r of rows) await this.loginLog.closeEntry(trx, companyId, r.login_log_id ? Number(r.login_log_id) : null, reason);
+      return rows.map((r: { id: number | string }) => Number(r.id));
+    });
+    if (ended.length) await this.bus.publish(SESSION_ENDED, { sessionIds: ended, reason });
+    return ended.length;
+  }
+
+  async listForAgent(t: Tenant, agentId: number) {
+    const rows = await t.q('sessions').where({ agent_id: agentId }).whereNull('ended_at').where('expires_at', '>', this.clock.now()).orderBy('created_at', 'desc');
+    return rows.map((r: any) => ({
+      id: Number(r.id),
+      kind: r.kind,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      createdAt: new Date(r.created_at).toISOString(),
+      lastActiveAt: new Date(r.last_active_at).toISOString(),
+    }));
+  }
+}

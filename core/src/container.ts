@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { container as globalContainer, type DependencyContainer } from 'tsyringe';
+import type { KefuConfig } from '@kefu/config';
+import { AgentService } from './accounts/agent-service.ts';
+import { AuditService } from './accounts/audit-service.ts';
+import { CompanyService } from './accounts/company-service.ts';
+import { GroupService } from './accounts/group-service.ts';
+import { PasswordHasher } from './accounts/password-hasher.ts';
+import { PermissionCatalog } from './accounts/permission-catalog.ts';
+import { ProfileService } from './accounts/profile-service.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { LoginIpService } from './auth/login-ip-service.ts';
+import { LoginLogService } from './auth/login-log-service.ts';
+import { LoginRateLimit } from './auth/login-rate-limit.ts';
+import { LoginService } from './auth/login-service.ts';
+import { MeService } from './auth/me-service.ts';
+import { SessionService } from './auth/session-service.ts';
+import { HookRegistry } from './hooks/hook-registry.ts';
+import type { Bus } from './infra/bus.ts';
+import type { Db } from './infra/db.ts';
+import type { Logger } from './infra/logger.ts';
+import { CronSupervisor } from './plugins/cron-supervisor.ts';
+import { PluginEnablement } from './plugins/plugin-enablement.ts';
+import { PluginHost } from './plugins/plugin-host.ts';
+import { SocketDispatcher } from './plugins/socket-dispatcher.ts';
+import { TOKENS, type Clock } from './tokens.ts';
+
+/**
+ * One child container per server instance (tests run several in one process):
+ * every core service is a singleton inside it, never in the global container.
+ */
+export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus: Bus; clock: Clock }): DependencyContainer {
+  const c = globalContainer.createChildContainer();
+  c.register(TOKENS.Config, { useValue: v.config });
+  c.register(TOKENS.Logger, { useValue: v.log });
+  c.register(TOKENS.Db, { useValue: v.db });
+  c.register(TOKENS.Bus, { useValue: v.bus });
+  c.register(TOKENS.Clock, { useValue: v.clock });
+  for (const cls of [
+    PasswordHasher, AuditService, CompanyService, GroupService, PermissionCatalog, AgentService, ProfileService,
+    SessionService, LoginLogService, LoginRateLimit, LoginIpService, LoginService, MeService, Authenticator,
+    PluginEnablement, PluginHost, CronSupervisor, SocketDispatcher,
+  ] as const)
+    c.registerSingleton(cls as never);
+  const enablement = c.resolve(PluginEnablement);
+  c.register(HookRegistry, {
+    useValue: new HookRegistry(v.log, (owner, companyId) => enablement.isEnabledCached(companyId, owner), (companyId) => enablement.load(companyId)),
+  });
+  c.resolve(SocketDispatcher).isEnabled = (companyId, pluginId) => enablement.isEnabled(companyId, pluginId);
+  return c;
+}

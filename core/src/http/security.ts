@@ -1,0 +1,30 @@
+import cors from '@koa/cors';
+import helmet from 'koa-helmet';
+import type { Context, Middleware } from 'koa';
+
+/** Paths a widget on a customer's website calls from another origin (no cookies). */
+const CROSS_ORIGIN_PATHS = /^\/(api\/widget|api\/public|widget)\//;
+
+export function securityHeaders(): Middleware {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'script-src': ["'self'"],
+        // Element Plus sets inline styles on elements.
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ["'self'", 'ws:', 'wss:'],
+        'frame-ancestors': ["'self'"],
+      },
+    },
+    // The chat frame is embedded by customers' sites; everything else keeps the defaults.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  }) as unknown as Middleware;
+}
+
+/** CORS only for the widget's endpoints; the console API is same-origin and sends no CORS headers. */
+export function widgetCors(): Middleware {
+  const handler = cors({ origin: (ctx: Context) => ctx.get('origin') || '*', credentials: false, maxAge: 600 });
+  return (ctx, next) => (CROSS_ORIGIN_PATHS.test(ctx.path) ? handler(ctx, next) : next());
+}

@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import type { DependencyContainer } from 'tsyringe';
+import type { ZodType, z } from 'zod';
+import type { KefuConfig } from '@kefu/config';
+import type { Logger } from '../infra/logger.ts';
+import type { ApiRouter } from '../http/api-router.ts';
+import type { ActionHandler, FilterHandler, HookOptions } from '../hooks/hook-registry.ts';
+import type { ActionHooks, FilterHooks } from '../hooks/hook-types.ts';
+import type { Tenant } from '../tenancy/tenant.ts';
+import type { SecretBox } from '../infra/crypto.ts';
+import type { PermissionDef } from '../accounts/permissions.ts';
+import type { Clock } from '../tokens.ts';
+
+export type I18nText = { 'zh-CN': string; en: string } & Partial<Record<'zh-TW' | 'ja' | 'ko', string>>;
+
+export interface PluginManifest {
+  /** Must equal `kefu.id` in the plugin's package.json. */
+  id: string;
+  name: I18nText;
+  description: I18nText;
+  /** Permissions the plugin adds to the agent editor (AGENT-PERMS-15). */
+  permissions?: Omit<PermissionDef, 'plugin'>[];
+  /** What a licence quantity counts (BILLING-PRODUCTS-2), if anything. */
+  quantityUnit?: I18nText;
+}
+
+/** Who sent a socket event on the /agent namespace. */
+export interface SocketCaller {
+  companyId: number;
+  agentId: number;
+  sessionId: number;
+  can(permission: string): boolean;
+}
+
+export interface SocketEventSpec<S extends ZodType> {
+  schema: S;
+  permission?: string;
+  handler: (payload: z.output<S>, caller: SocketCaller) => Promise<unknown> | unknown;
+}
+
+/** Everything a plugin may use: core's public plugin API. All registrations are owned by the plugin. */
+export interface PluginContext {
+  readonly id: string;
+  readonly log: Logger;
+  readonly config: KefuConfig;
+  /** Raw knex for the plugin's own tables; tenant rows go through `tenant(companyId)`. */
+  readonly db: Knex;
+  tenant(companyId: number): Tenant;
+  readonly container: DependencyContainer;
+  readonly clock: Clock;
+  readonly secrets: SecretBox;
+  readonly hooks: {
+    addFilter<K extends keyof FilterHooks>(name: K, fn: FilterHandler<FilterHooks[K]>, opts?: Omit<HookOptions, 'owner'>): () => void;
+    addAction<K extends keyof ActionHooks>(name: K, fn: ActionHandler<ActionHooks[K]>, opts?: Omit<HookOptions, 'owner'>): () => void;
+  };
+  /** Routes mounted under /api/p/<id>/…; agent routes answer plugin_disabled for companies without the plugin. */
+  readonly http: ApiRouter;
+  /** Socket events named `<id>:<event>` on the /agent namespace. */
+  onSocket<S extends ZodType>(event: string, spec: SocketEventSpec<S>): void;
+  /** A cron job named `<id>:<name>`: no overlap, one node of many (advisory lock). */
+  schedule(name: string, cronExpression: string, job: () => Promise<void>): void;
+  isEnabled(companyId: number): Promise<boolean>;
+  /** Companies that currently have the plugin enabled (for cron jobs). */
+  enabledCompanies(): Promise<number[]>;
+  /** Core account services a plugin may need. */
+  readonly accounts: {
+    verifyPassword(companyId: number, agentPk: number, password: string): Promise<boolean>;
+    endSessions(companyId: number, agentPk: number, reason: string): Promise<number>;
+    liftRestriction(sessionId: number): Promise<void>;
+    audit(companyId: number, e: { actor: number | null; action: string; target?: string; old?: unknown; new?: unknown }): Promise<void>;
+    loginEvent(companyId: number, e: { agentId: number; actorAgentId: number | null; summary: string; reason: string }): Promise<void>;
+  };
+}
+
+export interface PluginDefinition {
+  manifest: PluginManifest;
+  /** DI bindings in the plugin's child container. */
+  register?(ctx: PluginContext): void;
+  /** First enable for a company: seed rows. */
+  install?(ctx: PluginContext, companyId: number): Promise<void>;
+  /** Hooks, routes, socket events, cron. */
+  start(ctx: PluginContext): Promise<void> | void;
+  /** Close the plugin's own clients. */
+  stop?(ctx: PluginContext): Promise<void> | void;
+  /** Explicit admin/operator action, before its migrations are rolled back. */
+  uninstall?(ctx: PluginContext): Promise<void> | void;
+}
+
+export const definePlugin = (d: PluginDefinition): PluginDefinition => d;

@@ -1,0 +1,160 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import path from 'node:path';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { DependencyContainer } from 'tsyringe';
+import type { KefuConfig } from '@kefu/config';
+import { registerAgentRoutes } from './accounts/agent-routes.ts';
+import { registerCompanyRoutes } from './accounts/company-routes.ts';
+import { registerGroupRoutes } from './accounts/group-routes.ts';
+import { registerProfileRoutes } from './accounts/profile-routes.ts';
+import { registerAuthRoutes } from './auth/auth-routes.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { registerLoginLogRoutes } from './auth/login-log-routes.ts';
+import { buildContainer } from './container.ts';
+import { ApiRouter } from './http/api-router.ts';
+import { parseCidrList, requestIp } from './http/client-ip.ts';
+import { renderDocsPage } from './http/docs-page.ts';
+import { errorMiddleware } from './http/error-middleware.ts';
+import { OpenApiRegistry } from './http/openapi.ts';
+import { requestLogger } from './http/request-logger.ts';
+import { securityHeaders, widgetCors } from './http/security.ts';
+import { LocalBus, RedisBus, type Bus } from './infra/bus.ts';
+import { createDb, type Db } from './infra/db.ts';
+import { createLogger, type Logger } from './infra/logger.ts';
+import { coreMigrationsDir, migrateLatest } from './infra/migrator.ts';
+import { CronSupervisor } from './plugins/cron-supervisor.ts';
+import { PluginEnablement } from './plugins/plugin-enablement.ts';
+import { PluginHost } from './plugins/plugin-host.ts';
+import { registerPluginRoutes } from './plugins/plugin-routes.ts';
+import { SocketDispatcher } from './plugins/socket-dispatcher.ts';
+import { RealtimeGateway } from './realtime/gateway.ts';
+import { systemClock, type Clock } from './tokens.ts';
+import { staticRoutes } from './web/static-routes.ts';
+import { redisReady } from './infra/redis-health.ts';
+
+export const VERSION = '0.1.0';
+
+export interface KefuServer {
+  config: KefuConfig;
+  log: Logger;
+  db: Db;
+  container: DependencyContainer;
+  http: http.Server;
+  gateway: RealtimeGateway;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  /** Embedded database directory override (tests use `memory://`). */
+  pgliteDataDir?: string;
+  clock?: Clock;
+  log?: Logger;
+  /** Reuse an existing knex (tests share one database among servers). */
+  db?: Db;
+}
+
+/** Builds and starts a Kefu node: database, migrations, plugins, HTTP and sockets. */
+export async function createServer(config: KefuConfig, opts: CreateOptions = {}): Promise<KefuServer> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const db = opts.db ?? (await createDb(config, { pgliteDataDir: opts.pgliteDataDir }));
+  await migrateLatest(db, 'core', coreMigrationsDir);
+  const bus: Bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL, log) : new LocalBus();
+  const container = buildContainer({ config, log, db, bus, clock: opts.clock ?? systemClock });
+
+  const openapi = new OpenApiRegistry();
+  const authenticator = container.resolve(Authenticator);
+  const operatorToken = config.KEFU_OPERATOR_TOKEN;
+  const apiDeps = {
+    openapi,
+    authenticate: (ctx: Koa.Context) => authenticator.fromContext(ctx),
+    isOperator: (ctx: Koa.Context) => !!operatorToken && ctx.get('authorization') === `Bearer ${operatorToken}`,
+  };
+  const coreRouter = new Router();
+  const api = new ApiRouter(coreRouter, apiDeps);
+  for (const register of [registerAuthRoutes, registerAgentRoutes, registerGroupRoutes, registerCompanyRoutes, registerProfileRoutes, registerLoginLogRoutes, registerPluginRoutes])
+    register(api, container);
+
+  const host = container.resolve(PluginHost);
+  const pluginDirs = config.KEFU_PLUGINS_DIR.split(',').map((d) => path.resolve(d.trim()));
+  await host.boot(pluginDirs, (router, prefix, plugin) => new ApiRouter(router, { ...apiDeps, plugin }, prefix), container);
+
+  let ready = true;
+  coreRouter.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok', version: VERSION };
+  });
+  coreRouter.get('/readyz', async (ctx) => {
+    const checks: Record<string, string> = {};
+    try {
+      await db.raw('select 1');
+      checks.database = 'ok';
+    } catch {
+      checks.database = 'down';
+    }
+    if (config.REDIS_URL) checks.redis = (await redisReady(config.REDIS_URL)) ? 'ok' : 'down';
+    const ok = ready && Object.values(checks).every((v) => v === 'ok');
+    ctx.status = ok ? 200 : 503;
+    ctx.body = { status: ok ? 'ready' : ready ? 'degraded' : 'shutting_down', checks };
+  });
+  coreRouter.get('/api/openapi.json', (ctx) => {
+    ctx.body = openapi.document({ version: VERSION, serverUrl: config.derivedPublicUrl });
+  });
+  coreRouter.get('/api/docs', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = renderDocsPage(openapi.document({ version: VERSION, serverUrl: config.derivedPublicUrl }));
+  });
+
+  const trusted = parseCidrList(config.KEFU_TRUSTED_PROXIES);
+  const publicOrigin = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : undefined;
+  const app = new Koa({ proxy: false });
+  app.use(async (ctx, next) => {
+    ctx.state.ip = requestIp(ctx, trusted);
+    ctx.state.publicOrigin = publicOrigin;
+    await next();
+  });
+  app.use(requestLogger(log));
+  app.use(errorMiddleware(log));
+  app.use(securityHeaders());
+  app.use(widgetCors());
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: config.KEFU_BODY_LIMIT, encoding: 'utf-8' }));
+  app.use(coreRouter.routes());
+  app.use(coreRouter.allowedMethods());
+  app.use(host.gate());
+  app.use(staticRoutes());
+
+  const server = http.createServer(app.callback());
+  const gateway = new RealtimeGateway(server, {
+    config,
+    log,
+    bus,
+    auth: authenticator,
+    dispatcher: container.resolve(SocketDispatcher),
+    enablement: container.resolve(PluginEnablement),
+  });
+  if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const address = server.address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  log.info({ url, database: config.DATABASE_URL ? 'postgresql' : 'embedded', redis: !!config.REDIS_URL }, 'kefu node started');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      ready = false;
+      await container.resolve(CronSupervisor).stopAll();
+      await gateway.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
+      await host.stopAll();
+      container.resolve(PluginEnablement).dispose();
+      await bus.close();
+      if (!opts.db) await db.destroy();
+      log.info('kefu node stopped');
+    })());
+  return { config, log, db, container, http: server, gateway, url, close };
+}

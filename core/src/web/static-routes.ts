@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import send from 'koa-send';
+import type { Context, Next } from 'koa';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+export const adminDist = path.join(repoRoot, 'admin-ui', 'dist');
+export const widgetDist = path.join(repoRoot, 'widget', 'dist');
+
+/** Serves the built console (SPA fallback to index.html) and the demo page. */
+export function staticRoutes() {
+  return async (ctx: Context, next: Next) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.path.startsWith('/api/') || ctx.path.startsWith('/socket.io')) return next();
+    if (ctx.path === '/demo' || ctx.path === '/demo/') {
+      ctx.type = 'html';
+      ctx.body = fs.readFileSync(path.join(import.meta.dirname, 'demo.html'), 'utf8');
+      return;
+    }
+    if (ctx.path.startsWith('/widget/')) {
+      if (fs.existsSync(widgetDist)) await send(ctx, ctx.path.slice('/widget/'.length), { root: widgetDist, immutable: false });
+      return next();
+    }
+    if (!fs.existsSync(path.join(adminDist, 'index.html'))) {
+      ctx.status = 503;
+      ctx.type = 'text';
+      ctx.body = 'The console is not built yet: run `npm run build:ui` (npm start does this for you).';
+      return;
+    }
+    const file = ctx.path.replace(/^\/+/, '');
+    if (file && fs.existsSync(path.join(adminDist, file)) && fs.statSync(path.join(adminDist, file)).isFile()) {
+      await send(ctx, file, { root: adminDist, maxage: file.startsWith('assets/') ? 365 * 86400_000 : 0, immutable: file.startsWith('assets/') });
+      return;
+    }
+    // Client-side routes of the console.
+    await send(ctx, 'index.html', { root: adminDist });
+  };
+}
