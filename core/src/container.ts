@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { container as globalContainer, type DependencyContainer } from 'tsyringe';
+import { container as globalContainer, type DependencyContainer } from './infra/di.ts';
 import type { KefuConfig } from '@kefu/config';
 import { AgentService } from './accounts/agent-service.ts';
 import { AuditService } from './accounts/audit-service.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from './infra/di.ts';
 import type { KefuConfig } from '@kefu/config';
 import { registerAgentRoutes } from './accounts/agent-routes.ts';
 import { registerCompanyRoutes } from './accounts/company-routes.ts';

@@ -38,7 +38,7 @@ export interface AgentUpdate extends AgentFields {
 const base = '/api/agents';
 
 export const agentsApi = {
-  list: (query: AgentQuery) => api.get<Page<AgentRow>>(base, { query: { ...query } }),
+  list: (query: AgentQuery, signal?: AbortSignal) => api.get<Page<AgentRow>>(base, { query: { ...query }, signal }),
   create: (body: AgentCreate) => api.post<AgentRow>(base, body),
   update: (id: number, body: AgentUpdate) => api.patch<AgentRow>(`${base}/${id}`, body),
   disable: (id: number) => api.post<void>(`${base}/${id}/disable`),

@@ -26,5 +26,6 @@ export interface LoginLogQuery extends PageQuery {
 }
 
 export const loginLogApi = {
-  list: (query: LoginLogQuery) => api.get<Page<LoginLogEntry>>('/api/login-log', { query: { ...query } }),
+  list: (query: LoginLogQuery, signal?: AbortSignal) =>
+    api.get<Page<LoginLogEntry>>('/api/login-log', { query: { ...query }, signal }),
 };

@@ -24,7 +24,8 @@ const catalogue = (locale: Complete) =>
 
 export const i18n = createI18n({
   legacy: false,
-  locale: initialLocale(),
+  // Typed as a catalogue language; zh-TW, ja and ko are valid too and read their fallbacks.
+  locale: initialLocale() as Complete,
   // zh-TW, ja and ko are not translated yet: Traditional Chinese reads Simplified, the others English.
   fallbackLocale: { 'zh-TW': ['zh-CN', 'en'], ja: ['en'], ko: ['en'], default: ['en'] },
   messages: { en: catalogue('en'), 'zh-CN': catalogue('zh-CN') },
@@ -34,8 +35,9 @@ export const i18n = createI18n({
 
 export const currentLocale = () => i18n.global.locale.value as Locale;
 
+
 export function setLocale(locale: Locale): void {
-  i18n.global.locale.value = locale;
+  i18n.global.locale.value = locale as Complete;
   rememberLocale(locale);
 }
 

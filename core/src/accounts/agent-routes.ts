@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { AgentService } from './agent-service.ts';
 import { agentRow, createAgentBody, deleteAgentBody, idParams, listAgentsQuery, passwordBody, updateAgentBody } from './agent-schemas.ts';

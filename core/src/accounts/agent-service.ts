@@ -1,4 +1,4 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import type { z } from 'zod';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { SessionService } from '../auth/session-service.ts';

@@ -1,4 +1,4 @@
-import { injectable } from 'tsyringe';
+import { injectable } from '../infra/di.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 
 /** Who changed what (BEYOND-AUDIT-14); never holds password or secret values. */

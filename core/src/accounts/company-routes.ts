@@ -1,4 +1,4 @@
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { CompanyService, companyView, updateCompanyBody } from './company-service.ts';
 

@@ -1,4 +1,4 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import { z } from 'zod';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { idParams } from './agent-schemas.ts';
 import { GroupService, groupBody, groupPatch, groupView } from './group-service.ts';

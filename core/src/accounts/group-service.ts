@@ -1,4 +1,4 @@
-import { injectable } from 'tsyringe';
+import { injectable } from '../infra/di.ts';
 import { z } from 'zod';
 import { conflict, notFound } from '../http/errors.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
@@ -14,7 +14,7 @@ export const groupView = z.object({ id: z.number(), name: z.string(), descriptio
 /** Groups (分组, SPEC §3.3): name unique in the company ignoring case. */
 @injectable()
 export class GroupService {
-  async list(t: Tenant) {
+  async list(t: Tenant): Promise<{ id: number; name: string; description: string | null; memberIds: number[] }[]> {
     const groups = await t.q('groups').orderBy('name');
     const members = await t.q('group_members').select('group_id', 'agent_id');
     return groups.map((g: any) => ({

@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { injectable } from 'tsyringe';
+import { injectable } from '../infra/di.ts';
 
 // argon2id with OWASP's second recommended profile (19 MiB, t=2): slow for
 // guessing, fast enough that a login stays well under 100 ms.

@@ -1,4 +1,4 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import { PluginEnablement } from '../plugins/plugin-enablement.ts';
 import { corePermissions, type PermissionDef } from './permissions.ts';
 

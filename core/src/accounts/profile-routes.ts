@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { SessionService } from '../auth/session-service.ts';
 import { idParams } from './agent-schemas.ts';

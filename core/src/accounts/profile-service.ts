@@ -1,4 +1,4 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import { z } from 'zod';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { LoginLogService } from '../auth/login-log-service.ts';

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { SESSION_COOKIE } from './authenticator.ts';
 import { loginBody, loginResponse, meResponse, verifyBody } from './auth-schemas.ts';

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
 import { Tenant } from '../tenancy/tenant.ts';

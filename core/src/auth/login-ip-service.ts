@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
 import type { Tenant } from '../tenancy/tenant.ts';

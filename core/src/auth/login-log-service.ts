@@ -1,4 +1,4 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import { UAParser } from 'ua-parser-js';
 import type { Knex } from 'knex';
 import { type Db } from '../infra/db.ts';

@@ -1,4 +1,4 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
 import { type Db, isPglite } from '../infra/db.ts';
 import { rateLimited } from '../http/errors.ts';

@@ -1,4 +1,4 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import { randomToken } from '../infra/crypto.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS, type Clock } from '../tokens.ts';

@@ -1,4 +1,4 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
 import { PluginEnablement } from '../plugins/plugin-enablement.ts';

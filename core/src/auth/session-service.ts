@@ -1,4 +1,4 @@
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import type { Knex } from 'knex';
 import type { Db } from '../infra/db.ts';
 import type { Bus } from '../infra/bus.ts';
@@ -97,7 +97,7 @@ export class SessionService {
     return ended.length;
   }
 
-  async listForAgent(t: Tenant, agentId: number) {
+  async listForAgent(t: Tenant, agentId: number): Promise<{ id: number; kind: string; ip: string | null; userAgent: string | null; createdAt: string; lastActiveAt: string }[]> {
     const rows = await t.q('sessions').where({ agent_id: agentId }).whereNull('ended_at').where('expires_at', '>', this.clock.now()).orderBy('created_at', 'desc');
     return rows.map((r: any) => ({
       id: Number(r.id),

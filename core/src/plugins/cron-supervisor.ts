@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { inject, injectable } from 'tsyringe';
+import { inject, injectable } from '../infra/di.ts';
 import { type Db, isPglite } from '../infra/db.ts';
 import type { Logger } from '../infra/logger.ts';
 import { TOKENS } from '../tokens.ts';

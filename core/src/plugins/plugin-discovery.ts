@@ -12,7 +12,7 @@ export interface DiscoveredPlugin {
 }
 
 /** Finds `<dir>/*\/package.json` with a `kefu.id`, in dependency order (requires first). */
-export function discoverPlugins(dirs: string[]): { plugins: DiscoveredPlugin[]; problems: { id: string; error: string }[] } {
+export function discoverPlugins(dirs: string[]): { plugins: DiscoveredPlugin[]; problems: { plugin: DiscoveredPlugin; error: string }[] } {
   const found: DiscoveredPlugin[] = [];
   for (const base of dirs) {
     if (!fs.existsSync(base)) continue;
@@ -34,10 +34,10 @@ export function discoverPlugins(dirs: string[]): { plugins: DiscoveredPlugin[]; 
     }
   }
   const ids = new Set(found.map((p) => p.id));
-  const problems: { id: string; error: string }[] = [];
+  const problems: { plugin: DiscoveredPlugin; error: string }[] = [];
   const ok = found.filter((p) => {
     const missing = p.requires.filter((r) => !ids.has(r));
-    if (missing.length) problems.push({ id: p.id, error: `requires missing plugin(s): ${missing.join(', ')}` });
+    if (missing.length) problems.push({ plugin: p, error: `requires missing plugin(s): ${missing.join(', ')}` });
     return missing.length === 0;
   });
   const topo = new Topo.Sorter<DiscoveredPlugin>();

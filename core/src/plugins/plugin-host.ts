@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import { inject, injectable, type DependencyContainer } from 'tsyringe';
+import { inject, injectable, type DependencyContainer } from '../infra/di.ts';
 import type { KefuConfig } from '@kefu/config';
 import { AuditService } from '../accounts/audit-service.ts';
 import { PasswordHasher } from '../accounts/password-hasher.ts';
@@ -54,7 +54,10 @@ export class PluginHost {
   /** Boot: a plugin whose migration or start fails is reported and stays off; the server keeps serving. */
   async boot(dirs: string[], makeApi: MakeApi, parent: DependencyContainer): Promise<void> {
     const { plugins, problems } = discoverPlugins(dirs);
-    for (const p of problems) this.log.error({ plugin: p.id, error: p.error }, 'plugin not loaded');
+    for (const p of problems) {
+      this.log.error({ plugin: p.plugin.id, error: p.error }, 'plugin not loaded');
+      this.loaded.set(p.plugin.id, { meta: p.plugin, router: new Router(), status: 'failed', error: p.error });
+    }
     const states = new Map((await this.db('plugin_state').select()).map((r) => [r.plugin_id, r]));
     for (const meta of plugins) {
       const router = new Router({ prefix: `/api/p/${meta.id}` });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from '../infra/di.ts';
 import type { KefuConfig } from '@kefu/config';
 import type { ApiRouter } from '../http/api-router.ts';
 import { conflict } from '../http/errors.ts';

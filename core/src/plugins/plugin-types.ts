@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from '../infra/di.ts';
 import type { ZodType, z } from 'zod';
 import type { KefuConfig } from '@kefu/config';
 import type { Logger } from '../infra/logger.ts';

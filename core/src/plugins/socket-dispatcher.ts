@@ -1,4 +1,4 @@
-import { injectable } from 'tsyringe';
+import { injectable } from '../infra/di.ts';
 import { AppError, pluginDisabled } from '../http/errors.ts';
 import { zodFields } from '../http/validate.ts';
 import type { SocketCaller, SocketEventSpec } from './plugin-types.ts';

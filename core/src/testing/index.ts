@@ -1,3 +1,5 @@
+// First: tsyringe needs the polyfill before any @injectable class (company-service) is evaluated.
+import 'reflect-metadata';
 import path from 'node:path';
 import { loadConfig, type KefuConfig } from '@kefu/config';
 import { CompanyService } from '../accounts/company-service.ts';
@@ -9,7 +11,8 @@ export { TestClient } from './http-client.ts';
 export { freshDatabaseUrl } from './test-database.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
-export const ADMIN_PASSWORD = 'Admin-pass-2026';
+// Must pass PROFILE-PASSWORD-3, which forbids containing the agent ID ('admin').
+export const ADMIN_PASSWORD = 'Acme-Secret-2026';
 
 export interface TestCompany {
   id: number;
@@ -48,7 +51,12 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Cr
     const c = await companies.createWithAdmin({ name, adminPassword: ADMIN_PASSWORD });
     return { id: c.companyId, publicId: c.publicId, adminPassword: ADMIN_PASSWORD };
   };
-  const company = await createCompany('Acme');
+  // A failed seed must not leave the server (and the test process) running.
+  const company = await createCompany('Acme').catch(async (err) => {
+    await server.close();
+    await db.drop();
+    throw err;
+  });
   const client = () => new TestClient(server.url);
   return {
     server,

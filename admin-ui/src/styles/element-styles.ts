@@ -1,0 +1,1 @@
+import 'element-plus/theme-chalk/index.css';

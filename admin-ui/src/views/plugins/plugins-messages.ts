@@ -1,0 +1,3 @@
+const en = { todo: 'todo' };
+const zhCN: typeof en = { todo: 'todo' };
+export default { en, 'zh-CN': zhCN };

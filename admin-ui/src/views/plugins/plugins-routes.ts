@@ -1,0 +1,3 @@
+import type { RouteRecordRaw } from 'vue-router';
+const routes: RouteRecordRaw[] = [];
+export default routes;
