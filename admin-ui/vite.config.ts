@@ -42,12 +42,12 @@ export default defineConfig({
     chunkSizeWarningLimit: 600,
     rollupOptions: {
       output: {
+        // Long-lived vendor chunks that change rarely. Element Plus is left to Rollup on purpose: its
+        // components then land in the chunks of the screens that use them (a manual chunk keeps all of it).
         manualChunks(id) {
-          if (!id.includes('node_modules')) return undefined;
-          if (/node_modules\/(element-plus|@element-plus|@floating-ui|@popperjs|async-validator|dayjs|lodash)/.test(id)) return 'element-plus';
-          if (/node_modules\/(socket\.io-client|engine\.io-client|socket\.io-parser|engine\.io-parser|@socket\.io|debug|ms)\//.test(id)) return 'socket';
+          if (/node_modules\/(socket\.io-client|engine\.io-client|socket\.io-parser|engine\.io-parser|@socket\.io)\//.test(id)) return 'socket';
           if (/node_modules\/(@vue|vue|vue-router|pinia|vue-i18n|@intlify)\//.test(id)) return 'vue';
-          return 'vendor';
+          return undefined;
         },
       },
     },

@@ -57,7 +57,7 @@ test.serial('LOGIN-AUTOLOGIN-10 remember gives a persistent cookie of about 30 d
 
 test.serial('LOGIN-ERRORS-4 unknown company, unknown agent, wrong password and deleted agent answer byte-identically', async (t) => {
   const gone = await addAgent(admin, 'gone1');
-  const del = await admin.del(`/api/agents/${gone.id}`, { confirmAgentId: 'gone1' });
+  const del = await admin.del(`/api/agents/${gone.id}?confirmAgentId=gone1`);
   t.is(del.status, 204, del.text);
   await addAgent(admin, 'real1');
 

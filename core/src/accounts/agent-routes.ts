@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { AgentService } from './agent-service.ts';
-import { agentRow, createAgentBody, deleteAgentBody, idParams, listAgentsQuery, passwordBody, updateAgentBody } from './agent-schemas.ts';
+import { agentRow, createAgentBody, deleteAgentQuery, idParams, listAgentsQuery, passwordBody, updateAgentBody } from './agent-schemas.ts';
 import { PermissionCatalog } from './permission-catalog.ts';
 
 export function registerAgentRoutes(api: ApiRouter, c: DependencyContainer) {
@@ -45,8 +45,8 @@ export function registerAgentRoutes(api: ApiRouter, c: DependencyContainer) {
   });
   api.route({
     method: 'delete', path: '/api/agents/:id', summary: 'Delete an agent (AGENT-DELETE-8)', tags, auth: 'agent', permission,
-    params: idParams, body: deleteAgentBody,
-    handler: ({ params, body, auth }) => agents.remove(auth, params.id, body.confirmAgentId),
+    params: idParams, query: deleteAgentQuery,
+    handler: ({ params, query, auth }) => agents.remove(auth, params.id, query.confirmAgentId),
   });
   api.route({
     method: 'post', path: '/api/agents/:id/password', summary: 'Reset an agent password (AGENT-PASSWORD-11)', tags, auth: 'agent', permission,

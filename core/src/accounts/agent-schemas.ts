@@ -80,4 +80,5 @@ export const agentRow = z.object({
 export type AgentRow = z.infer<typeof agentRow>;
 
 export const passwordBody = z.strictObject({ password: z.string().min(1).max(128).optional() });
-export const deleteAgentBody = z.strictObject({ confirmAgentId: z.string() });
+// In the query string: a DELETE body has no defined meaning (RFC 9110) and the body parser skips it.
+export const deleteAgentQuery = z.strictObject({ confirmAgentId: z.string().trim().min(1).max(32) });

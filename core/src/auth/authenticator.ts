@@ -35,7 +35,8 @@ export class Authenticator {
     if (!found) return null;
     if (found.via === 'cookie' && !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) {
       const origin = ctx.get('origin');
-      const allowed = [ctx.origin, ctx.state.publicOrigin].filter(Boolean);
+      // Koa 3's ctx.origin echoes the Origin header, so the server's own origin is built from Host.
+      const allowed = [`${ctx.protocol}://${ctx.host}`, ctx.state.publicOrigin].filter(Boolean);
       if (!origin || !allowed.includes(origin)) throw forbiddenCode('bad_origin', 'Cross-site request refused');
     }
     const auth = await this.fromToken(found.token);

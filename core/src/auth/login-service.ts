@@ -47,7 +47,11 @@ export class LoginService {
 
   async login(body: LoginBody, req: LoginRequestInfo): Promise<LoginSuccess> {
     const { companyId: publicId, agentId: typed, ip } = { ...body, ip: req.ip };
-    await this.limits.check(publicId, typed, ip);
+    // A refusal of LOGIN-LIMIT-6 still goes to the company's log (LOGIN-LOG-17: `locked_out`).
+    await this.limits.check(publicId, typed, ip).catch(async (err) => {
+      await this.recordLockedOut(publicId, typed, body, req);
+      throw err;
+    });
     const company = await this.db('companies').where({ public_id: Number(publicId) }).first();
     const fail = async (reason: string, agentPk: number | null, error = invalidCredentials()) => {
       await this.limits.fail(publicId, typed, ip);
@@ -86,6 +90,13 @@ export class LoginService {
       throw await fail(reason, agentPk, h.error ? new AppError(h.error.status, h.error.code, h.error.message, h.error.extra) : invalidCredentials());
     }
     return this.open(companyPk, agentPk, typed, body, req, filtered.value.factor, filtered.value.restriction);
+  }
+
+  private async recordLockedOut(publicId: string, typed: string, body: LoginBody, req: LoginRequestInfo) {
+    const company = await this.db('companies').where({ public_id: Number(publicId) }).first('id');
+    if (!company) return;
+    const agent = await this.db('agents').where({ company_id: company.id, agent_id_lower: typed.toLowerCase() }).whereNull('deleted_at').first('id');
+    await this.loginLog.record({ companyId: Number(company.id), agentId: agent ? Number(agent.id) : null, typedAgentId: typed, result: 'failure', reason: 'locked_out', method: body.method, ip: req.ip, userAgent: req.userAgent });
   }
 
   /** Second step: the plugin owning the challenge's step verifies the code. */

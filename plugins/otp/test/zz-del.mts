@@ -1,0 +1,10 @@
+import { startTestServer } from '@kefu/core/testing';
+const k = await startTestServer();
+const db = k.server.db;
+await db.schema.createTable('zz', (t) => { t.increments('id'); t.integer('v'); });
+await db('zz').insert([{ v: 1 }, { v: 1 }]);
+console.log('update', await db('zz').where({ v: 1 }).update({ v: 2 }));
+console.log('update0', await db('zz').where({ v: 7 }).update({ v: 2 }));
+console.log('del', await db('zz').where({ v: 2 }).delete());
+console.log('del0', await db('zz').where({ v: 2 }).delete());
+await k.close();
