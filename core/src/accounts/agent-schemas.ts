@@ -36,6 +36,11 @@ export const createAgentBody = z.strictObject({
 
 export const updateAgentBody = z.strictObject({
   version: z.number().int(),
+  // Named rather than unknown, so the answer says the ID is fixed (AGENT-EDIT-5: field_read_only).
+  agentId: z
+    .unknown()
+    .refine(() => false, { message: 'The agent ID cannot change', params: { code: 'field_read_only' } })
+    .optional(),
   name: agentFields.name.optional(),
   nickname: agentFields.nickname,
   email: agentFields.email.optional(),

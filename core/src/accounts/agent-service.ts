@@ -87,13 +87,13 @@ export class AgentService {
   async update(actor: AuthInfo, id: number, input: UpdateInput): Promise<AgentRow> {
     const t = actor.tenant;
     const before = await this.row(t, id);
-    assertMayManage(actor, before);
     const touchesRights = input.role !== undefined || input.permissions !== undefined;
     if (touchesRights) assertNotSelf(actor, id, 'modify');
-    if (input.role !== undefined && input.role !== before.role) {
-      if (actor.agent.role !== 'admin') throw forbidden('admin', 'Only administrators change roles');
-      if (before.is_primary) throw conflict('primary_admin_protected', 'The primary administrator cannot be demoted');
-    }
+    const roleChange = input.role !== undefined && input.role !== before.role;
+    // AGENT-PRIMARY-10: a demotion is a conflict for anyone, answered before the 403 of who may edit the primary.
+    if (roleChange && before.is_primary) throw conflict('primary_admin_protected', 'The primary administrator cannot be demoted');
+    assertMayManage(actor, before);
+    if (roleChange && actor.agent.role !== 'admin') throw forbidden('admin', 'Only administrators change roles');
     const role = input.role ?? before.role;
     if (input.permissions && role === 'admin' && before.role === 'admin') throw conflict('admin_permissions_fixed', 'Administrators hold every permission');
     let permissions: string[] | undefined;
@@ -109,7 +109,8 @@ export class AgentService {
       if (input.role !== undefined) patch.role = role;
       if (permissions) patch.permissions = role === 'admin' ? [] : permissions;
       const n = await tt.q('agents').where({ id, version: input.version }).update(patch);
-      if (!n) throw conflict('agent_changed', 'Someone else changed this agent; reload and try again', { current: await this.get(t, id) });
+      // Read through the transaction: the embedded database has one connection, which the transaction holds.
+      if (!n) throw conflict('agent_changed', 'Someone else changed this agent; reload and try again', { current: await this.get(tt, id) });
       if (input.groupIds) await this.setGroups(tt, id, input.groupIds);
       await this.audit.write(tt, { actor: actor.agent.id, action: 'agent.update', target: before.agent_id, old: pick(before, Object.keys(patch)), new: patch });
     });
@@ -120,9 +121,10 @@ export class AgentService {
   async setDisabled(actor: AuthInfo, id: number, disabled: boolean): Promise<AgentRow> {
     const t = actor.tenant;
     const before = await this.row(t, id);
-    assertMayManage(actor, before);
     assertNotSelf(actor, id, 'modify');
+    // AGENT-PRIMARY-10: 409 for anyone, before the 403 of who may manage the primary.
     if (disabled && before.is_primary) throw conflict('primary_admin_protected', 'The primary administrator cannot be disabled');
+    assertMayManage(actor, before);
     await t.transaction(async (tt) => {
       if (disabled && before.role === 'admin') await this.assertOtherAdmin(tt, id);
       if (!disabled && before.disabled_at) await this.assertSeat(tt);
@@ -159,7 +161,8 @@ export class AgentService {
     assertMayManage(actor, before);
     const generated = password ? undefined : generatePassword();
     const next = password ?? generated!;
-    await checkNewPassword('password', next, before.agent_id, before.password_history ?? []);
+    // The current password is one of the last three too (PROFILE-PASSWORD-3).
+    await checkNewPassword('password', next, before.agent_id, [before.password_hash, ...(before.password_history ?? [])].filter(Boolean));
     await t.transaction(async (tt) => {
       await tt.q('agents').where({ id }).update({ password_hash: await this.hasher.hash(next), password_history: nextHistory(before.password_hash, before.password_history ?? []), must_change_password: actor.agent.id !== id });
       await this.loginLog.event(tt, { agentId: id, actorAgentId: actor.agent.id, reason: 'password_reset', summary: 'Password reset' });

@@ -39,7 +39,7 @@ export interface ApiRouterDeps {
   authenticate: (ctx: Context) => Promise<AuthInfo | null>;
   isOperator: (ctx: Context) => boolean;
   /** Set for a plugin's router: routes answer plugin_disabled when the caller's company has not enabled it. */
-  plugin?: { id: string; isEnabled: (companyId: number) => boolean };
+  plugin?: { id: string; isEnabled: (companyId: number) => boolean | Promise<boolean> };
 }
 
 /**
@@ -83,7 +83,7 @@ export class ApiRouter {
     if (!auth) throw unauthorized();
     if (auth.restriction && !spec.allowRestricted) throw forbiddenCode(auth.restriction, `Session restricted: ${auth.restriction}`);
     const plugin = this.deps.plugin;
-    if (plugin && !plugin.isEnabled(auth.companyId)) throw pluginDisabled(plugin.id);
+    if (plugin && !(await plugin.isEnabled(auth.companyId))) throw pluginDisabled(plugin.id);
     if (spec.permission === 'admin' && auth.agent.role !== 'admin')
       throw new AppError(403, 'forbidden', 'Administrator role required', { permission: 'admin' });
     if (spec.permission && spec.permission !== 'admin' && !auth.can(spec.permission)) throw forbidden(spec.permission);

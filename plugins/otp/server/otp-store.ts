@@ -144,7 +144,8 @@ export class OtpStore {
   async removeAll(companyId: number, agentPk: number): Promise<number> {
     return this.t(companyId).transaction(async (t) => {
       await t.q('otp_recovery_codes').where({ agent_id: agentPk }).delete();
-      return Number(await t.q('otp_bindings').where({ agent_id: agentPk }).delete());
+      // `returning` rather than the delete count: the embedded driver answers a raw result for deletes.
+      return (await t.q('otp_bindings').where({ agent_id: agentPk }).delete().returning('id')).length;
     });
   }
 

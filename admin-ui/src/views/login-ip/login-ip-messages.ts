@@ -1,3 +1,91 @@
-const en = { todo: 'todo' };
-const zhCN: typeof en = { todo: 'todo' };
+const en = {
+  description: 'Allow agents of your company to sign in only from listed addresses. Administrators are included.',
+  switch: 'Restrict sign-in to the listed addresses',
+  switchOff: 'Off: agents may sign in from any address.',
+  switchOn: 'On: sign-in from any other address is refused.',
+  yourIp: 'Your current address',
+  yourIpCovered: 'covered by the list',
+  yourIpMissing: 'not in the list',
+  addYourIp: 'Add my address',
+  entries: 'Allowed addresses',
+  entriesHint: 'A single IPv4 or IPv6 address, or a range such as 192.0.2.0/24 (IPv4 /8–/32, IPv6 /16–/128). At most {max} entries.',
+  columns: {
+    cidr: 'Address or range',
+    note: 'Note',
+  },
+  addRow: 'Add entry',
+  emptyList: 'No addresses yet. Add your own address first so you are not locked out.',
+  notePlaceholder: 'e.g. Head office',
+  paste: {
+    title: 'Paste several entries',
+    hint: 'One entry per line: the address or range, then optionally a space and a note.',
+    placeholder: '203.0.113.7 Head office\n198.51.100.0/24 Branch',
+    add: 'Add these lines',
+    added: '{n} entries added.',
+    lineError: 'Line {line}: {text} — {problem}',
+    kept: 'The lines with problems stay in the box so you can fix them.',
+  },
+  problems: {
+    invalid: 'not a valid IPv4/IPv6 address or range',
+    prefix: 'prefix out of range (IPv4 /8–/32, IPv6 /16–/128)',
+    duplicate: 'already in the list',
+    noteTooLong: 'note longer than 50 characters',
+    limit: 'the list is full ({max} entries)',
+    required: 'enter an address or range',
+  },
+  lockout: {
+    title: 'You would lock yourself out',
+    body: 'Your current address {ip} is not covered by the list. After saving, your sessions from here end and you cannot sign in from this address again. Save anyway?',
+    confirm: 'Save anyway',
+  },
+  unsaved: 'Unsaved changes',
+  saved: 'Login IP settings saved.',
+  fixErrors: 'Fix the highlighted entries first.',
+};
+
+const zhCN: typeof en = {
+  description: '只允许贵公司的客服从列表中的地址登录(包括管理员)。',
+  switch: '仅允许从列表中的地址登录',
+  switchOff: '已关闭:客服可从任何地址登录。',
+  switchOn: '已开启:从其他地址登录将被拒绝。',
+  yourIp: '您当前的IP',
+  yourIpCovered: '已在列表中',
+  yourIpMissing: '不在列表中',
+  addYourIp: '添加我的IP',
+  entries: '允许的地址',
+  entriesHint: '单个 IPv4 或 IPv6 地址,或地址段,例如 192.0.2.0/24(IPv4 /8–/32,IPv6 /16–/128)。最多 {max} 条。',
+  columns: {
+    cidr: '地址或地址段',
+    note: '备注',
+  },
+  addRow: '添加一条',
+  emptyList: '尚未添加地址。请先添加您自己的地址,以免被锁定在外。',
+  notePlaceholder: '例如:总部',
+  paste: {
+    title: '批量粘贴',
+    hint: '每行一条:地址或地址段,后面可以加空格和备注。',
+    placeholder: '203.0.113.7 总部\n198.51.100.0/24 分公司',
+    add: '添加这些行',
+    added: '已添加 {n} 条。',
+    lineError: '第 {line} 行:{text} — {problem}',
+    kept: '有问题的行保留在输入框中,请修改后再添加。',
+  },
+  problems: {
+    invalid: '不是有效的 IPv4/IPv6 地址或地址段',
+    prefix: '前缀长度超出范围(IPv4 /8–/32,IPv6 /16–/128)',
+    duplicate: '已在列表中',
+    noteTooLong: '备注超过 50 个字符',
+    limit: '列表已满({max} 条)',
+    required: '请输入地址或地址段',
+  },
+  lockout: {
+    title: '您将无法再登录',
+    body: '您当前的IP {ip} 不在列表中。保存后,您在此处的登录将结束,并且无法再从此地址登录。仍要保存吗?',
+    confirm: '仍然保存',
+  },
+  unsaved: '有未保存的修改',
+  saved: '登录IP设置已保存。',
+  fixErrors: '请先修改标红的条目。',
+};
+
 export default { en, 'zh-CN': zhCN };
