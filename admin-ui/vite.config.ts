@@ -16,6 +16,8 @@ export default defineConfig({
     alias: {
       '@': here('./src'),
       '@kefu-plugins': pluginsDir,
+      // What plugin folders import; pinned so they share the console's single instance of it.
+      '@kefu/admin-ui/plugin': here('./src/plugins/define-admin-plugin.ts'),
     },
     // Plugin folders import these too; there must be exactly one copy of each in the bundle.
     dedupe: ['vue', 'vue-router', 'pinia', 'vue-i18n', 'element-plus', '@element-plus/icons-vue'],

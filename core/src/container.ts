@@ -24,6 +24,15 @@ import { PluginEnablement } from './plugins/plugin-enablement.ts';
 import { PluginHost } from './plugins/plugin-host.ts';
 import { SocketDispatcher } from './plugins/socket-dispatcher.ts';
 import { TOKENS, type Clock } from './tokens.ts';
+import { AssignmentService } from './conversations/assignment-service.ts';
+import { ConversationQueries } from './conversations/conversation-queries.ts';
+import { ConversationService } from './conversations/conversation-service.ts';
+import { MessageStore } from './conversations/message-store.ts';
+import { RoutingService } from './conversations/routing-service.ts';
+import { PresenceService } from './presence/presence-service.ts';
+import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
+import { LiveVisitors } from './visitors/live-visitors.ts';
+import { VisitorService } from './visitors/visitor-service.ts';
 
 /**
  * One child container per server instance (tests run several in one process):
@@ -40,12 +49,15 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     PasswordHasher, AuditService, CompanyService, GroupService, PermissionCatalog, AgentService, ProfileService,
     SessionService, LoginLogService, LoginRateLimit, LoginIpService, LoginService, MeService, Authenticator,
     PluginEnablement, PluginHost, CronSupervisor, SocketDispatcher,
+    RealtimeNotifier, PresenceService, VisitorService, LiveVisitors, MessageStore, ConversationQueries, RoutingService, AssignmentService, ConversationService,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);
   c.register(HookRegistry, {
     useValue: new HookRegistry(v.log, (owner, companyId) => enablement.isEnabledCached(companyId, owner), (companyId) => enablement.load(companyId)),
   });
-  c.resolve(SocketDispatcher).isEnabled = (companyId, pluginId) => enablement.isEnabled(companyId, pluginId);
+  const dispatcher = c.resolve(SocketDispatcher);
+  dispatcher.isEnabled = (companyId, pluginId) => enablement.isEnabled(companyId, pluginId);
+  dispatcher.log = v.log;
   return c;
 }

@@ -34,6 +34,12 @@ import { RealtimeGateway } from './realtime/gateway.ts';
 import { systemClock, type Clock } from './tokens.ts';
 import { staticRoutes } from './web/static-routes.ts';
 import { redisReady } from './infra/redis-health.ts';
+import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
+import { visitorEventHandlers } from './conversations/visitor-event-handlers.ts';
+import { ConversationQueries } from './conversations/conversation-queries.ts';
+import { PresenceService } from './presence/presence-service.ts';
+import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
+import { VisitorService } from './visitors/visitor-service.ts';
 
 export const VERSION = '0.1.0';
 
@@ -125,14 +131,21 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   app.use(host.gate());
   app.use(staticRoutes());
 
+  registerAgentEvents(container);
   const server = http.createServer(app.callback());
   const gateway = new RealtimeGateway(server, {
     config,
     log,
+    db,
     bus,
     auth: authenticator,
     dispatcher: container.resolve(SocketDispatcher),
     enablement: container.resolve(PluginEnablement),
+    presence: container.resolve(PresenceService),
+    notifier: container.resolve(RealtimeNotifier),
+    visitors: container.resolve(VisitorService),
+    queries: container.resolve(ConversationQueries),
+    visitorHandlers: visitorEventHandlers(container),
   });
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));

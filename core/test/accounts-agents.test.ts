@@ -54,7 +54,11 @@ test.serial('AGENT-ADD-4 a typed initial password follows the password rules', a
     const r = await admin.post('/api/agents', { agentId: 'bob', name: 'Bob', password });
     t.is(r.status, 400, password);
     t.is(r.body.error.code, 'validation_failed');
-    t.deepEqual(r.body.error.fields.map((f: any) => [f.path, f.code]), [['password', 'password_weak']], password);
+    t.deepEqual(
+      r.body.error.fields.map((f: any) => [f.path, f.code]),
+      [['password', 'password_weak']],
+      password,
+    );
   }
   t.is((await admin.get('/api/agents?q=bob')).body.total, 0, 'nothing was created');
   const ok = await admin.post('/api/agents', { agentId: 'bob', name: 'Bob', password: AGENT_PASSWORD });
@@ -88,7 +92,10 @@ test.serial('AGENT-FIELDS-3 invalid values answer 400 validation_failed naming e
   const zero = await admin.post('/api/agents', { agentId: 'zero', name: 'Zero', maxChats: 0, password: AGENT_PASSWORD });
   t.deepEqual(paths(zero), ['maxChats']);
   const missing = await admin.post('/api/agents', { agentId: 'nameless', password: AGENT_PASSWORD });
-  t.deepEqual(missing.body.error.fields.map((f: any) => [f.path, f.code]), [['name', 'required']]);
+  t.deepEqual(
+    missing.body.error.fields.map((f: any) => [f.path, f.code]),
+    [['name', 'required']],
+  );
 
   // The longest valid ID and every allowed character.
   const id32 = 'A' + 'b'.repeat(27) + '_-.9';
@@ -119,7 +126,10 @@ test.serial('AGENT-EDIT-5 the agent ID is read-only: field_read_only', async (t)
   const r = await admin.patch(`/api/agents/${a.id}`, { version: a.version, agentId: 'david' });
   t.is(r.status, 400, r.text);
   t.is(r.body.error.code, 'validation_failed');
-  t.deepEqual(r.body.error.fields.map((f: any) => [f.path, f.code]), [['agentId', 'field_read_only']]);
+  t.deepEqual(
+    r.body.error.fields.map((f: any) => [f.path, f.code]),
+    [['agentId', 'field_read_only']],
+  );
   const bad = await admin.patch(`/api/agents/${a.id}`, { version: a.version, email: 'nope', maxChats: 99 });
   t.is(bad.status, 400);
   t.deepEqual(paths(bad), ['email', 'maxChats']);
@@ -255,7 +265,14 @@ test.serial('AGENT-ROLE-9 an admin’s permissions are fixed (409 admin_permissi
   const demoted = await patchAgent(admin, judy.id, { role: 'agent' });
   t.is(demoted.status, 200, demoted.text);
   t.is(demoted.body.role, 'agent');
-  t.deepEqual(demoted.body.permissions, ['conversation.accept', 'conversation.transfer', 'leavemsg.handle', 'profile.edit', 'visitor.invite', 'visitor.proactive']);
+  t.deepEqual(demoted.body.permissions, [
+    'conversation.accept',
+    'conversation.transfer',
+    'leavemsg.handle',
+    'profile.edit',
+    'visitor.invite',
+    'visitor.proactive',
+  ]);
   const after = await s.get('/api/agents');
   t.is(after.status, 403, 'the demotion applies to the open session at once');
 
@@ -298,11 +315,17 @@ test.serial('AGENT-PASSWORD-11 a reset follows the password rules, ends the agen
   for (const password of ['short1', 'no-digits-here', 'kim-Password-1']) {
     const weak = await admin.post(`/api/agents/${a.id}/password`, { password });
     t.is(weak.status, 400, password);
-    t.deepEqual(weak.body.error.fields.map((f: any) => [f.path, f.code]), [['password', 'password_weak']]);
+    t.deepEqual(
+      weak.body.error.fields.map((f: any) => [f.path, f.code]),
+      [['password', 'password_weak']],
+    );
   }
   const same = await admin.post(`/api/agents/${a.id}/password`, { password: AGENT_PASSWORD });
   t.is(same.status, 400, 'the current password counts among the last three');
-  t.deepEqual(same.body.error.fields.map((f: any) => [f.path, f.code]), [['password', 'password_reused']]);
+  t.deepEqual(
+    same.body.error.fields.map((f: any) => [f.path, f.code]),
+    [['password', 'password_reused']],
+  );
   t.is((await s.get('/api/auth/me')).status, 200, 'refused resets end nothing');
 
   const r = await admin.post(`/api/agents/${a.id}/password`, { password: 'Fresh-start-2027' });
@@ -354,4 +377,13 @@ test.serial('AGENT-LIST-1 the list filters by search, role and status and pages'
   t.true(admins.body.items.every((a: any) => a.role === 'admin'));
   const anon = await clientAt(k, '127.0.0.1').get('/api/agents');
   t.is(anon.status, 401);
+});
+
+test.serial('AGENT-ADD-4 concurrent creations of one agent ID: one 201, the others 409 agent_id_taken, never 500', async (t) => {
+  const results = await Promise.all(
+    ['Racer', 'racer', 'RACER', 'racer'].map((agentId) => admin.post('/api/agents', { agentId, name: 'Racer', password: AGENT_PASSWORD })),
+  );
+  const statuses = results.map((r) => r.status).sort();
+  t.deepEqual(statuses, [201, 409, 409, 409], results.map((r) => r.text).join('\n'));
+  for (const r of results.filter((x) => x.status === 409)) t.is(r.body.error.code, 'agent_id_taken');
 });

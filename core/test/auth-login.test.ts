@@ -4,9 +4,12 @@ import { addAgent, AGENT_PASSWORD, clientAt, loginBody, signIn } from './helpers
 
 let k: TestKefu;
 let admin: TestClient;
+// Sessions follow the injected clock, so idle expiry is tested without waiting 12 hours.
+let clockOffsetMs = 0;
+const clock = { now: () => new Date(Date.now() + clockOffsetMs) };
 
 test.before(async () => {
-  k = await startTestServer();
+  k = await startTestServer({}, { clock });
   admin = await k.login();
 });
 test.after.always(async () => {
@@ -84,11 +87,17 @@ test.serial('LOGIN-FIELDS-2 malformed fields answer 400 validation_failed naming
   const short = await c.post('/api/auth/login', { companyId: '1234', agentId: 'admin', password: ADMIN_PASSWORD });
   t.is(short.status, 400);
   t.is(short.body.error.code, 'validation_failed');
-  t.deepEqual(short.body.error.fields.map((f: any) => f.path), ['companyId']);
+  t.deepEqual(
+    short.body.error.fields.map((f: any) => f.path),
+    ['companyId'],
+  );
 
   const letters = await c.post('/api/auth/login', { companyId: '10a01', agentId: 'admin', password: ADMIN_PASSWORD });
   t.is(letters.status, 400);
-  t.deepEqual(letters.body.error.fields.map((f: any) => f.path), ['companyId']);
+  t.deepEqual(
+    letters.body.error.fields.map((f: any) => f.path),
+    ['companyId'],
+  );
 
   const noPassword = await c.post('/api/auth/login', { companyId: String(k.company.publicId), agentId: 'admin' });
   t.is(noPassword.status, 400);
@@ -96,15 +105,24 @@ test.serial('LOGIN-FIELDS-2 malformed fields answer 400 validation_failed naming
 
   const blankAgent = await c.post('/api/auth/login', { companyId: String(k.company.publicId), agentId: '   ', password: 'x' });
   t.is(blankAgent.status, 400);
-  t.deepEqual(blankAgent.body.error.fields.map((f: any) => f.path), ['agentId']);
+  t.deepEqual(
+    blankAgent.body.error.fields.map((f: any) => f.path),
+    ['agentId'],
+  );
 
   const longAgent = await c.post('/api/auth/login', { companyId: String(k.company.publicId), agentId: 'a'.repeat(33), password: 'x' });
   t.is(longAgent.status, 400);
-  t.deepEqual(longAgent.body.error.fields.map((f: any) => f.path), ['agentId']);
+  t.deepEqual(
+    longAgent.body.error.fields.map((f: any) => f.path),
+    ['agentId'],
+  );
 
   const longPassword = await c.post('/api/auth/login', { companyId: String(k.company.publicId), agentId: 'admin', password: 'a1'.repeat(65) });
   t.is(longPassword.status, 400);
-  t.deepEqual(longPassword.body.error.fields.map((f: any) => f.path), ['password']);
+  t.deepEqual(
+    longPassword.body.error.fields.map((f: any) => f.path),
+    ['password'],
+  );
 
   // The same format error whether or not the company exists: nothing is looked up.
   const unknown = await c.post('/api/auth/login', { companyId: '99999', agentId: 'admin' });
@@ -249,7 +267,10 @@ test.serial('LOGIN-SESSION-7 a cookie-authenticated POST without Origin, or with
   t.is(logout.status, 403, 'a foreign site cannot sign the agent out either');
   t.is((await c.get('/api/auth/me')).status, 200, 'reads need no Origin and the session is intact');
   const groups = await c.get('/api/groups');
-  t.false(groups.body.items.some((g: any) => g.name.startsWith('Origin')), 'nothing was created');
+  t.false(
+    groups.body.items.some((g: any) => g.name.startsWith('Origin')),
+    'nothing was created',
+  );
   const same = await post(k.url);
   t.is(same.status, 201);
 });
@@ -301,4 +322,29 @@ test.serial('LOGINLOG-RECORD-1 a lock-out refusal is logged as locked_out', asyn
   const entries = (await admin.get('/api/login-log?pageSize=100')).body.items.filter((e: any) => e.ip === ip);
   t.is(entries.length, 6);
   t.like(entries[0], { agentId: 'locklog1', result: 'failure', reason: 'locked_out' });
+});
+
+test.serial('LOGIN-SESSION-7 a console session ends after 12 hours without activity; activity slides it; remember and API sessions outlive it', async (t) => {
+  const HOUR = 3600_000;
+  const idle = await k.login();
+  const active = await k.login();
+  const remember = k.client();
+  t.is((await remember.post('/api/auth/login', loginBody(k, 'admin', ADMIN_PASSWORD, { remember: true }))).status, 200);
+  const api = k.client();
+  api.bearer = (await api.post('/api/auth/login', loginBody(k, 'admin', ADMIN_PASSWORD, { client: 'api' }))).body.token;
+  try {
+    clockOffsetMs = 11 * HOUR;
+    t.is((await active.get('/api/auth/me')).status, 200, 'activity at 11 h');
+    clockOffsetMs = 12 * HOUR + 60_000;
+    t.is((await idle.get('/api/auth/me')).status, 401, 'idle for just over 12 h');
+    t.is((await active.get('/api/auth/me')).status, 200, 'active 1 h ago');
+    clockOffsetMs = 22 * HOUR;
+    t.is((await active.get('/api/auth/me')).status, 200, 'still sliding');
+    clockOffsetMs = 34 * HOUR + 120_000;
+    t.is((await active.get('/api/auth/me')).status, 401, 'idle for 12 h after its last activity');
+    t.is((await remember.get('/api/auth/me')).status, 200, 'remember me outlives the idle limit');
+    t.is((await api.get('/api/auth/me')).status, 200, 'API tokens too');
+  } finally {
+    clockOffsetMs = 0;
+  }
 });

@@ -13,6 +13,7 @@ export interface AgentRow extends Me {
 export interface AgentQuery extends PageQuery {
   q?: string;
   status?: 'enabled' | 'disabled';
+  role?: Role;
 }
 
 export interface AgentFields {
@@ -29,21 +30,28 @@ export interface AgentFields {
 export interface AgentCreate extends AgentFields {
   agentId: string;
   password: string;
+  /** 首次登录须修改密码 (SPEC LOGIN-FIRSTPW-15); the server's default is on. */
+  mustChangePassword?: boolean;
 }
 
-export interface AgentUpdate extends AgentFields {
+/** Every field optional; `null` clears e-mail or phone; `version` guards against lost updates (409 `agent_changed`). */
+export type AgentUpdate = Partial<Omit<AgentFields, 'email' | 'phone'>> & {
+  email?: string | null;
+  phone?: string | null;
   version: number;
-}
+};
 
 const base = '/api/agents';
 
 export const agentsApi = {
   list: (query: AgentQuery, signal?: AbortSignal) => api.get<Page<AgentRow>>(base, { query: { ...query }, signal }),
+  get: (id: number) => api.get<AgentRow>(`${base}/${id}`),
   create: (body: AgentCreate) => api.post<AgentRow>(base, body),
   update: (id: number, body: AgentUpdate) => api.patch<AgentRow>(`${base}/${id}`, body),
   disable: (id: number) => api.post<void>(`${base}/${id}/disable`),
   enable: (id: number) => api.post<void>(`${base}/${id}/enable`),
-  remove: (id: number) => api.delete<void>(`${base}/${id}`),
+  /** The typed agent ID confirms the deletion (SPEC AGENT-DELETE-8); a DELETE carries it in the query. */
+  remove: (id: number, confirmAgentId: string) => api.delete<void>(`${base}/${id}`, { query: { confirmAgentId } }),
   resetPassword: (id: number, password: string) => api.post<void>(`${base}/${id}/password`, { password }),
   endSessions: (id: number) => api.post<void>(`${base}/${id}/sessions/end`),
 };

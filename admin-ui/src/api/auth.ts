@@ -6,11 +6,15 @@ export interface LoginRequest {
   agentId: string;
   password: string;
   remember?: boolean;
+  /** How the console runs, for the login log (SPEC LOGINLOG-METHOD-3: 客服端, 网页端, 手机端). */
+  method?: 'web' | 'app' | 'mobile';
 }
 
 export interface AuthResult {
   agent: Me;
   company: Company;
+  /** A password someone else set: the agent should choose their own (SPEC LOGIN-FIRSTPW-15). */
+  mustChangePassword?: boolean;
 }
 
 export interface MeResult extends AuthResult {

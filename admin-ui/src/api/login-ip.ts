@@ -2,12 +2,18 @@ import { api } from './client';
 
 export interface LoginIpEntry {
   cidr: string;
-  note: string;
+  note: string | null;
+}
+
+/** A saved entry, with who added it (agent `id`) and when. */
+export interface SavedLoginIpEntry extends LoginIpEntry {
+  addedBy?: number | null;
+  addedAt?: string | null;
 }
 
 export interface LoginIpSettings {
   enabled: boolean;
-  entries: LoginIpEntry[];
+  entries: SavedLoginIpEntry[];
   /** The caller's address as the server sees it. */
   yourIp: string;
 }

@@ -16,16 +16,21 @@ export interface LoginLogEntry {
   ip: string | null;
   browser: string | null;
   os: string | null;
+  /** A security event's description (type `event`). */
+  summary?: string | null;
   logoutAt: string | null;
   logoutReason: string | null;
 }
 
 export interface LoginLogQuery extends PageQuery {
-  agentId?: string;
+  /** The agent's numeric `id` (not the typed agent ID). */
+  agentId?: number;
   result?: LoginResult;
+  /** ISO instants: entries from `from` (inclusive) to `to` (exclusive). */
+  from?: string;
+  to?: string;
 }
 
 export const loginLogApi = {
-  list: (query: LoginLogQuery, signal?: AbortSignal) =>
-    api.get<Page<LoginLogEntry>>('/api/login-log', { query: { ...query }, signal }),
+  list: (query: LoginLogQuery, signal?: AbortSignal) => api.get<Page<LoginLogEntry>>('/api/login-log', { query: { ...query }, signal }),
 };

@@ -5,8 +5,10 @@ export interface PermissionDef {
   name: string;
   label: LocalizedText;
   section: string;
-  /** Set for permissions a plugin contributes; such sections are titled with the plugin. */
+  /** Set for permissions a plugin contributes. */
   plugin?: string;
+  /** Permissions this one implies (e.g. `settings.manage` includes `widget.code`); the server grants them too. */
+  includes?: string[];
 }
 
 export const permissionsApi = {

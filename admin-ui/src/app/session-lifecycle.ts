@@ -41,7 +41,7 @@ export function installSessionLifecycle(router: Router): void {
     () => session.status,
     (now, before) => {
       if (now === 'authenticated' && before !== 'authenticated') {
-        realtime.connect({
+        void realtime.connect({
           pluginsChanged: (ids) => session.setPlugins(ids),
           sessionEnded: (reason) => end(reason),
           resynced: () => void session.load(),

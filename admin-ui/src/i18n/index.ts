@@ -19,8 +19,7 @@ import { initialLocale, rememberLocale, type Locale } from './locales';
 const modules = { common, errors, shell, login, workbench, agents, groups, loginLog, loginIp, company, profile, plugins };
 
 type Complete = 'en' | 'zh-CN';
-const catalogue = (locale: Complete) =>
-  Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module[locale]]));
+const catalogue = (locale: Complete) => Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module[locale]]));
 
 export const i18n = createI18n({
   legacy: false,
@@ -34,7 +33,6 @@ export const i18n = createI18n({
 });
 
 export const currentLocale = () => i18n.global.locale.value as Locale;
-
 
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale as Complete;

@@ -31,9 +31,7 @@ export function navEntries(session: Session, pluginMenus: readonly PluginMenuIte
   const plugins: NavEntry[] = pluginMenus
     .filter((menu) => session.can(menu.permission))
     .map((menu) => ({ section: 'enhanced', order: menu.order ?? 50, path: menu.path, label: { text: menu.label }, icon: menu.icon }));
-  return [...core, ...plugins].sort(
-    (a, b) => SECTION_ORDER.indexOf(a.section) - SECTION_ORDER.indexOf(b.section) || a.order - b.order,
-  );
+  return [...core, ...plugins].sort((a, b) => SECTION_ORDER.indexOf(a.section) - SECTION_ORDER.indexOf(b.section) || a.order - b.order);
 }
 
 /** The first screen the agent may open: the workbench for most, the profile for everyone. */

@@ -27,9 +27,10 @@ export function installGuards(router: Router): void {
 
     if (session.status === 'unknown') {
       await session.load();
-      // Plugin routes are added now; an address of a plugin screen must be matched again.
-      if (session.isAuthenticated && (await useAdminPluginsStore().sync(router, session.plugins))) {
-        return to.fullPath;
+      if (session.isAuthenticated) {
+        await useAdminPluginsStore().sync(router, session.plugins);
+        // Plugin routes exist only now: an address of a plugin screen must be matched again.
+        if (to.name === ROUTE.notFound && router.resolve(to.fullPath).name !== ROUTE.notFound) return to.fullPath;
       }
     }
     if (session.status === 'unreachable') return true; // App shows "cannot reach the server" with a retry

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 
 export type LinkState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -38,10 +38,17 @@ export const useRealtimeStore = defineStore('realtime', () => {
     }
   }
 
-  function connect(handlers: RealtimeHandlers): void {
+  /** Bumped by every connect and disconnect, so a late import cannot revive a closed link. */
+  let generation = 0;
+
+  async function connect(handlers: RealtimeHandlers): Promise<void> {
     if (socket) return;
+    const mine = ++generation;
     everConnected = false;
     state.value = browserOffline() ? 'offline' : 'connecting';
+    // Loaded on first sign-in: the login page does not need it.
+    const { io } = await import('socket.io-client');
+    if (mine !== generation || socket) return;
     // forceNew: a fresh manager per sign-in, so nothing of a previous session's link survives.
     const current = io('/agent', { withCredentials: true, forceNew: true });
     socket = current;
@@ -83,6 +90,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
   }
 
   function disconnect(): void {
+    generation += 1;
     clearTimeout(retryTimer);
     window.removeEventListener('offline', onBrowserOffline);
     window.removeEventListener('online', onBrowserOnline);

@@ -21,6 +21,7 @@ export function fieldText(problem: FieldProblem): string {
 /** A server code (login-log reason, method, …) in words, or the code itself when it is new to us. */
 export function codeText(prefix: string, code: string | null | undefined): string {
   if (!code) return i18n.global.t('common.states.none');
-  const key = `${prefix}.${code}`;
+  // Codes such as `password+otp` become catalogue keys such as `password_otp`.
+  const key = `${prefix}.${code.replace(/[^A-Za-z0-9_]/g, '_')}`;
   return has(key) ? i18n.global.t(key) : code;
 }

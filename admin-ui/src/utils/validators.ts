@@ -22,13 +22,38 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^[0-9+\-() ]*$/;
 
 export const rules = {
-  required: (): FormItemRule => ({ ...rule((v) => !blank(v), () => t('common.validation.required')), required: true }),
-  maxLength: (max: number) => rule((v) => chars(v) <= max, () => t('common.validation.maxLength', { max })),
+  required: (): FormItemRule => ({
+    ...rule(
+      (v) => !blank(v),
+      () => t('common.validation.required'),
+    ),
+    required: true,
+  }),
+  maxLength: (max: number) =>
+    rule(
+      (v) => chars(v) <= max,
+      () => t('common.validation.maxLength', { max }),
+    ),
   length: (min: number, max: number) =>
-    rule((v) => blank(v) || (chars(v) >= min && chars(v) <= max), () => t('common.validation.lengthRange', { min, max })),
-  email: () => rule((v) => blank(v) || (EMAIL.test(String(v).trim()) && chars(v) <= 254), () => t('common.validation.email')),
-  phone: () => rule((v) => blank(v) || (PHONE.test(String(v)) && chars(v) <= 30), () => t('common.validation.phone')),
-  url: () => rule((v) => blank(v) || /^https?:\/\/\S+$/i.test(String(v).trim()), () => t('common.validation.url')),
+    rule(
+      (v) => blank(v) || (chars(v) >= min && chars(v) <= max),
+      () => t('common.validation.lengthRange', { min, max }),
+    ),
+  email: () =>
+    rule(
+      (v) => blank(v) || (EMAIL.test(String(v).trim()) && chars(v) <= 254),
+      () => t('common.validation.email'),
+    ),
+  phone: () =>
+    rule(
+      (v) => blank(v) || (PHONE.test(String(v)) && chars(v) <= 30),
+      () => t('common.validation.phone'),
+    ),
+  url: () =>
+    rule(
+      (v) => blank(v) || /^https?:\/\/\S+$/i.test(String(v).trim()),
+      () => t('common.validation.url'),
+    ),
   integer: (min: number, max: number) =>
     rule(
       (v) => blank(v) || (Number.isInteger(Number(v)) && Number(v) >= min && Number(v) <= max),
@@ -37,8 +62,15 @@ export const rules = {
     ),
   /** SPEC PROFILE-PASSWORD-3: 8–64 characters, a letter and a digit, not containing the agent ID. */
   password: (agentId: () => string | undefined) =>
-    rule((v) => isAcceptablePassword(String(v ?? ''), agentId()), () => t('common.validation.passwordRules')),
-  same: (other: () => string) => rule((v) => v === other(), () => t('common.validation.passwordMismatch')),
+    rule(
+      (v) => isAcceptablePassword(String(v ?? ''), agentId()),
+      () => t('common.validation.passwordRules'),
+    ),
+  same: (other: () => string) =>
+    rule(
+      (v) => v === other(),
+      () => t('common.validation.passwordMismatch'),
+    ),
 };
 
 export function isAcceptablePassword(password: string, agentId?: string): boolean {

@@ -40,7 +40,8 @@ export const updateAgentBody = z.strictObject({
   agentId: z
     .unknown()
     .refine(() => false, { message: 'The agent ID cannot change', params: { code: 'field_read_only' } })
-    .optional(),
+    .optional()
+    .describe('Read-only: sending it answers validation_failed with field_read_only'),
   name: agentFields.name.optional(),
   nickname: agentFields.nickname,
   email: agentFields.email.optional(),

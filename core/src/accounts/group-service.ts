@@ -11,6 +11,12 @@ export const groupBody = z.strictObject({
 export const groupPatch = groupBody.partial();
 export const groupView = z.object({ id: z.number(), name: z.string(), description: z.string().nullable(), memberIds: z.array(z.number()) });
 
+/** Two saves racing for one name: the unique index decides, and the loser gets the same 409 as a sequential one. */
+const nameRace = (err: any): never => {
+  if (err?.code === '23505' && err?.constraint === 'groups_company_name') throw conflict('group_name_taken', 'A group with this name exists');
+  throw err;
+};
+
 /** Groups (分组, SPEC §3.3): name unique in the company ignoring case. */
 @injectable()
 export class GroupService {
@@ -31,7 +37,7 @@ export class GroupService {
       const [row] = await tt.insert('groups', { name: input.name, description: input.description ?? null }).returning('id');
       if (input.memberIds) await this.setMembers(tt, Number(row.id), input.memberIds);
       return Number(row.id);
-    });
+    }).catch(nameRace);
     return this.one(t, id);
   }
 
@@ -44,7 +50,7 @@ export class GroupService {
       if (input.description !== undefined) patch.description = input.description;
       if (Object.keys(patch).length) await tt.q('groups').where({ id }).update(patch);
       if (input.memberIds) await this.setMembers(tt, id, input.memberIds);
-    });
+    }).catch(nameRace);
     return this.one(t, id);
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { notFound } from '../http/errors.ts';
 import { SessionService } from '../auth/session-service.ts';
 import { idParams } from './agent-schemas.ts';
 import { ProfileService, profileBody, passwordChangeBody } from './profile-service.ts';
@@ -32,7 +33,8 @@ export function registerProfileRoutes(api: ApiRouter, c: DependencyContainer) {
     method: 'post', path: '/api/profile/sessions/:id/end', summary: 'End one of my sessions', tags, auth: 'agent',
     params: idParams,
     handler: async ({ params, auth }) => {
-      await sessions.end(auth.companyId, { sessionId: params.id, agentId: auth.agent.id }, 'ended_by_self');
+      // Someone else's session (or an ended one) is not the caller's to see: 404, never a silent success.
+      if (!(await sessions.end(auth.companyId, { sessionId: params.id, agentId: auth.agent.id }, 'ended_by_self'))) throw notFound('Session not found');
     },
   });
   api.route({

@@ -5,7 +5,7 @@ import { LoginLogService } from '../auth/login-log-service.ts';
 import { LoginRateLimit } from '../auth/login-rate-limit.ts';
 import { MeService } from '../auth/me-service.ts';
 import { SessionService } from '../auth/session-service.ts';
-import { unauthorized } from '../http/errors.ts';
+import { forbidden, unauthorized } from '../http/errors.ts';
 import { agentFields } from './agent-schemas.ts';
 import { PasswordHasher } from './password-hasher.ts';
 import { checkNewPassword, nextHistory } from './password-policy.ts';
@@ -47,7 +47,8 @@ export class ProfileService {
     const a = await auth.tenant.q('agents').where({ id: auth.agent.id }).first();
     const companyKey = String(auth.companyPublicId);
     await this.limits.check(companyKey, a.agent_id, ip);
-    if (!a.must_change_password && !auth.can('profile.edit')) throw unauthorized('forbidden', 'Missing permission: profile.edit');
+    // A missing permission is 403 naming it, like every route (a forced change needs none, LOGIN-FIRSTPW-15).
+    if (!a.must_change_password && !auth.can('profile.edit')) throw forbidden('profile.edit');
     if (!(await this.hasher.verify(a.password_hash, input.currentPassword))) {
       await this.limits.fail(companyKey, a.agent_id, ip);
       throw unauthorized('reauth_failed', 'The current password is wrong');

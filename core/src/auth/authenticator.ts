@@ -3,8 +3,9 @@ import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
 import { Tenant } from '../tenancy/tenant.ts';
-import { forbiddenCode } from '../http/errors.ts';
+import { forbiddenCode, unauthorized } from '../http/errors.ts';
 import type { AuthInfo } from './auth-info.ts';
+import { LoginIpService } from './login-ip-service.ts';
 import { SessionService } from './session-service.ts';
 
 export const SESSION_COOKIE = 'kefu_session';
@@ -25,6 +26,7 @@ export class Authenticator {
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(SessionService) private readonly sessions: SessionService,
+    @inject(LoginIpService) private readonly loginIp: LoginIpService,
   ) {}
 
   /** Koa: authenticates once per request (memoised on ctx.state) and checks Origin for cookie writes. */
@@ -40,6 +42,11 @@ export class Authenticator {
       if (!origin || !allowed.includes(origin)) throw forbiddenCode('bad_origin', 'Cross-site request refused');
     }
     const auth = await this.fromToken(found.token);
+    // LOGINIP-SESSIONS-4: a session whose address moved outside the company's list ends at its next request.
+    if (auth && !(await this.loginIp.allows(auth.companyId, ctx.state.ip))) {
+      await this.sessions.end(auth.companyId, { sessionId: auth.sessionId }, 'login_ip_not_allowed');
+      throw unauthorized('login_ip_not_allowed', `Signed out: ${ctx.state.ip} is not in the company's login IP list`, { ip: ctx.state.ip });
+    }
     ctx.state.auth = auth;
     return auth;
   }

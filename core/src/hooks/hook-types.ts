@@ -43,9 +43,40 @@ export interface VerifyChallengeValue {
   factor: string;
 }
 
+/** What `message.beforeSend` carries; a filter may rewrite the text or halt (sensitive words, robot). */
+export interface BeforeSendValue {
+  conversationId: number;
+  visitorId: number;
+  channel: string;
+  senderKind: 'visitor' | 'agent' | 'system' | 'plugin';
+  senderId: string | null;
+  kind: string;
+  text: string | null;
+  payload: Record<string, unknown> | null;
+}
+
+export interface RoutingCandidate {
+  agentId: number;
+  load: number;
+  cap: number;
+  todayCount: number;
+  lastAssignedAt: string | null;
+  status: string;
+}
+
+/** What `visitor.routing` carries: handlers may narrow or re-order candidates, or halt (ASSIGN-HOOK-14). */
+export interface RoutingValue {
+  conversationId: number;
+  visitor: { id: number; language: string | null; channel: string; region: string | null };
+  mode: 'service' | 'sales';
+  candidates: RoutingCandidate[];
+}
+
 export interface FilterHooks {
   'auth.beforeLogin': BeforeLoginValue;
   'auth.verifyChallenge': VerifyChallengeValue;
+  'message.beforeSend': BeforeSendValue;
+  'visitor.routing': RoutingValue;
 }
 
 export interface ActionHooks {
@@ -57,6 +88,16 @@ export interface ActionHooks {
     by: number | null;
   };
   'plugin.enabled': { pluginId: string };
+  'visitor.arrived': { visitorId: number; visitId: number; channel: string };
+  'visitor.pageview': { visitorId: number; visitId: number; url: string; title: string | null };
+  'conversation.created': { conversationId: number; visitorId: number; channel: string };
+  'conversation.assigned': { conversationId: number; agentId: number; by: 'auto' | 'manual' | 'transfer' | 'takeover' | 'dispatch'; waitMs: number };
+  'conversation.accepted': { conversationId: number; agentId: number };
+  'conversation.ended': { conversationId: number; endedBy: string; reason: string };
+  'message.created': { conversationId: number; messageId: number; seq: number; channel: string; senderKind: string; kind: string; text: string | null };
+  'agent.statusChanged': { agentId: number; status: string };
+  /** Channel plugins deliver agent messages to their platform and report back with `channels.reportDelivery`. */
+  'channel.deliver': { channel: string; conversationId: number; visitorExternalId: string; messageId: number; kind: string; text: string | null; payload: Record<string, unknown> | null };
   'plugin.disabled': { pluginId: string };
 }
 

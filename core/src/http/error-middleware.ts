@@ -11,6 +11,7 @@ const byStatus: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',
+  501: 'not_implemented',
 };
 
 /** Maps every error to `{error: {code, message, fields?}}`; only real bugs become 500 (and are logged). */
@@ -18,7 +19,11 @@ export function errorMiddleware(log: Logger) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api/')) throw new AppError(404, 'not_found', 'No such endpoint');
+      // Nothing answered (404), or the router refused the method (405, 501) without a body: still a JSON error.
+      if (ctx.body == null && ctx.path.startsWith('/api/')) {
+        if (ctx.status === 404) throw new AppError(404, 'not_found', 'No such endpoint');
+        if (ctx.status >= 400) throw new AppError(ctx.status, byStatus[ctx.status] ?? 'bad_request', `Not supported: ${ctx.method} ${ctx.path}`);
+      }
     } catch (err: any) {
       if (err instanceof AppError) {
         ctx.status = err.status;
@@ -29,7 +34,9 @@ export function errorMiddleware(log: Logger) {
       const status = Number(err?.status ?? err?.statusCode);
       if (status >= 400 && status < 500) {
         // Body parser and other http-errors: malformed JSON, too large, wrong content type.
-        const code = err.type === 'entity.parse.failed' ? 'malformed_json' : err.type === 'entity.too.large' ? 'payload_too_large' : (byStatus[status] ?? 'bad_request');
+        // co-body (under @koa/bodyparser) reports bad JSON as a SyntaxError with status 400 and no `type`.
+        const parseFailed = err.type === 'entity.parse.failed' || (status === 400 && err instanceof SyntaxError);
+        const code = parseFailed ? 'malformed_json' : err.type === 'entity.too.large' ? 'payload_too_large' : (byStatus[status] ?? 'bad_request');
         ctx.status = status;
         ctx.body = { error: { code, message: err.expose ? err.message : code } };
         return;

@@ -17,8 +17,17 @@ export function zodFields(error: z.ZodError, prefix = ''): FieldProblem[] {
   });
 }
 
+/** PostgreSQL text cannot hold U+0000, so such a string is bad input here rather than a database error (a 500) later. */
+function nulFields(value: unknown, path: string[]): FieldProblem[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ path: path.join('.') || '(body)', code: 'invalid_character', message: 'Contains a NUL character' }] : [];
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nulFields(v, [...path, k]));
+  return [];
+}
+
 /** Parses `data` with `schema` or throws `400 validation_failed` with one entry per field. */
 export function parseOr400<T>(schema: ZodType<T>, data: unknown, prefix = ''): T {
+  const nul = nulFields(data, prefix ? [prefix] : []);
+  if (nul.length) throw validationFailed(nul);
   const r = schema.safeParse(data);
   if (!r.success) throw validationFailed(zodFields(r.error, prefix));
   return r.data;

@@ -30,6 +30,8 @@ export interface SocketCaller {
   agentId: number;
   sessionId: number;
   can(permission: string): boolean;
+  /** The caller as loaded for this event (fresh permissions). */
+  auth: import('../auth/auth-info.ts').AuthInfo;
 }
 
 export interface SocketEventSpec<S extends ZodType> {

@@ -7,32 +7,56 @@ import type { AuthInfo } from '../auth/auth-info.ts';
 import { Authenticator, tokenFrom } from '../auth/authenticator.ts';
 import { SESSION_ENDED } from '../auth/session-service.ts';
 import type { Bus } from '../infra/bus.ts';
+import type { Db } from '../infra/db.ts';
 import type { Logger } from '../infra/logger.ts';
 import { PLUGINS_CHANGED, type PluginEnablement } from '../plugins/plugin-enablement.ts';
-import type { SocketDispatcher } from '../plugins/socket-dispatcher.ts';
+import { runHandler, type SocketDispatcher } from '../plugins/socket-dispatcher.ts';
+import { HEARTBEAT_MS, type PresenceService } from '../presence/presence-service.ts';
+import type { VisitorService } from '../visitors/visitor-service.ts';
+import type { VisitorCaller } from '../conversations/visitor-event-handlers.ts';
+import type { ConversationQueries } from '../conversations/conversation-queries.ts';
+import { Tenant } from '../tenancy/tenant.ts';
+import { clientIp, parseCidrList } from '../http/client-ip.ts';
+import { rooms, type RealtimeNotifier } from './realtime-notifier.ts';
 
-export const rooms = {
-  company: (id: number) => `company:${id}`,
-  agent: (id: number) => `agent:${id}`,
-  session: (id: number) => `session:${id}`,
-};
+export { rooms };
+
+export interface GatewayDeps {
+  config: KefuConfig;
+  log: Logger;
+  db: Db;
+  bus: Bus;
+  auth: Authenticator;
+  dispatcher: SocketDispatcher;
+  enablement: PluginEnablement;
+  presence: PresenceService;
+  notifier: RealtimeNotifier;
+  visitors: VisitorService;
+  queries: ConversationQueries;
+  visitorHandlers: Map<string, { spec: { schema: any; handler: (p: any, c: VisitorCaller) => Promise<unknown> } }>;
+}
 
 /**
- * socket.io with the `/agent` namespace: authenticated by the console cookie
- * or a bearer token at the handshake; plugin events `<id>:<event>` go to the
- * socket dispatcher. With REDIS_URL the Redis adapter spans nodes.
+ * socket.io with two namespaces: `/agent` (console, cookie or bearer session)
+ * and `/visitor` (widget, server-issued visitor token). With REDIS_URL the
+ * Redis adapter spans nodes. Presence heartbeats are written per node in one
+ * statement per beat.
  */
 export class RealtimeGateway {
   readonly io: Server;
   readonly agents: Namespace;
+  readonly visitorsNs: Namespace;
   private closers: (() => Promise<unknown> | void)[] = [];
+  private beat: NodeJS.Timeout;
 
   constructor(
     server: http.Server,
-    private readonly deps: { config: KefuConfig; log: Logger; bus: Bus; auth: Authenticator; dispatcher: SocketDispatcher; enablement: PluginEnablement },
+    private readonly deps: GatewayDeps,
   ) {
-    this.io = new Server(server, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: false } });
+    this.io = new Server(server, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: true, credentials: false }, connectionStateRecovery: undefined });
+    deps.notifier.attach(this.io);
     this.agents = this.io.of('/agent');
+    this.visitorsNs = this.io.of('/visitor');
     this.agents.use((socket, next) => {
       this.authenticate(socket)
         .then((auth) => {
@@ -42,7 +66,14 @@ export class RealtimeGateway {
         })
         .catch(next);
     });
-    this.agents.on('connection', (socket) => this.onAgent(socket));
+    this.agents.on('connection', (socket) => void this.onAgent(socket));
+    const trusted = parseCidrList(deps.config.KEFU_TRUSTED_PROXIES);
+    this.visitorsNs.use((socket, next) => {
+      this.identifyVisitor(socket, trusted)
+        .then((ok) => (ok ? next() : next(Object.assign(new Error('unknown_company'), { data: { code: 'unknown_company' } }))))
+        .catch(next);
+    });
+    this.visitorsNs.on('connection', (socket) => void this.onVisitor(socket));
     this.closers.push(
       deps.bus.subscribe(SESSION_ENDED, (m: { sessionIds: number[]; reason: string }) => {
         for (const id of m.sessionIds) {
@@ -52,6 +83,8 @@ export class RealtimeGateway {
       }),
       deps.bus.subscribe(PLUGINS_CHANGED, (m: { companyId?: number }) => void this.pushPlugins(m.companyId)),
     );
+    this.beat = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
+    this.beat.unref();
   }
 
   async useRedis(url: string): Promise<void> {
@@ -63,26 +96,83 @@ export class RealtimeGateway {
     this.closers.push(() => Promise.allSettled([pub.quit(), sub.quit()]));
   }
 
+  private bearerOf(socket: Socket) {
+    const t = socket.handshake.auth?.token;
+    return tokenFrom(socket.handshake.headers.cookie, typeof t === 'string' ? `Bearer ${t}` : socket.handshake.headers.authorization);
+  }
+
   private async authenticate(socket: Socket): Promise<AuthInfo | null> {
-    const bearer = typeof socket.handshake.auth?.token === 'string' ? `Bearer ${socket.handshake.auth.token}` : socket.handshake.headers.authorization;
-    const found = tokenFrom(socket.handshake.headers.cookie, bearer);
+    const found = this.bearerOf(socket);
     return found ? this.deps.auth.fromToken(found.token) : null;
   }
 
   private onAgent(socket: Socket) {
     const auth = socket.data.auth as AuthInfo;
-    void socket.join([rooms.company(auth.companyId), rooms.agent(auth.agent.id), rooms.session(auth.sessionId)]);
+    // Listen before any await: a client may emit as soon as it sees `connect`; events wait for the rooms.
+    const ready = this.setupAgent(socket, auth);
+    socket.on('disconnect', () => void this.deps.presence.disconnected(auth.companyId, auth.agent.id).catch(() => undefined));
     socket.onAny(async (event: string, payload: unknown, ack?: (r: unknown) => void) => {
-      if (!this.deps.dispatcher.handles(event)) return typeof ack === 'function' && ack({ error: { code: 'unknown_event', message: `Unknown event ${event}` } });
-      // Re-read the session and permissions for every event: a revoked session or a removed permission applies at once.
-      const fresh = await this.deps.auth.fromToken(tokenFrom(socket.handshake.headers.cookie, socket.handshake.auth?.token ? `Bearer ${socket.handshake.auth.token}` : socket.handshake.headers.authorization)!.token);
+      if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload as (r: unknown) => void];
+      await ready;
+      // Re-read session and permissions for every event: revocations and removed permissions apply at once.
+      const found = this.bearerOf(socket);
+      const fresh = found ? await this.deps.auth.fromToken(found.token).catch(() => null) : null;
       if (!fresh || fresh.restriction) {
-        if (typeof ack === 'function') ack({ error: { code: fresh ? fresh.restriction : 'unauthenticated', message: 'Session not usable' } });
+        if (typeof ack === 'function') ack({ error: { code: fresh?.restriction ?? 'unauthenticated', message: 'Session not usable' } });
         if (!fresh) socket.disconnect(true);
         return;
       }
-      await this.deps.dispatcher.dispatch(event, payload, { companyId: fresh.companyId, agentId: fresh.agent.id, sessionId: fresh.sessionId, can: fresh.can }, ack);
+      await this.deps.dispatcher.dispatch(event, payload, { companyId: fresh.companyId, agentId: fresh.agent.id, sessionId: fresh.sessionId, can: fresh.can, auth: fresh }, ack);
     });
+  }
+
+  private async setupAgent(socket: Socket, auth: AuthInfo) {
+    try {
+      const mine = await this.deps.queries.activeOf(new Tenant(this.deps.db, auth.companyId), auth.agent.id);
+      await socket.join([rooms.company(auth.companyId), rooms.agent(auth.agent.id), rooms.session(auth.sessionId), ...mine.map((c) => rooms.conversation(c.id))]);
+      if (!auth.restriction) await this.deps.presence.connected(auth.companyId, auth.agent.id);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'agent socket setup failed');
+    }
+  }
+
+  private async identifyVisitor(socket: Socket, trusted: ReturnType<typeof parseCidrList>): Promise<boolean> {
+    const publicId = Number(socket.handshake.auth?.companyId);
+    if (!Number.isInteger(publicId)) return false;
+    const company = await this.deps.db('companies').where({ public_id: publicId, status: 'active' }).first('id');
+    if (!company) return false;
+    const ip = clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'] as string | undefined, trusted);
+    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+    const { visitor, token: kept } = await this.deps.visitors.identify(Number(company.id), token, { ip, userAgent: socket.handshake.headers['user-agent'] });
+    socket.data.caller = { visitor, ip, userAgent: socket.handshake.headers['user-agent'] ?? '' } satisfies VisitorCaller;
+    socket.data.token = kept;
+    return true;
+  }
+
+  private onVisitor(socket: Socket) {
+    const caller = socket.data.caller as VisitorCaller;
+    const ready = (async () => {
+      const open = await this.deps.queries.openOfVisitor(new Tenant(this.deps.db, caller.visitor.companyId), caller.visitor.id);
+      await socket.join([rooms.visitor(caller.visitor.id), ...(open ? [rooms.conversation(open.id)] : [])]);
+      socket.emit('session', { token: socket.data.token, visitorNumber: caller.visitor.number, conversation: open });
+    })().catch((err) => this.deps.log.warn({ err }, 'visitor socket setup failed'));
+    socket.onAny(async (event: string, payload: unknown, ack?: (r: unknown) => void) => {
+      if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload as (r: unknown) => void];
+      await ready;
+      await runHandler(this.deps.visitorHandlers.get(event), event, payload, caller, ack, async () => undefined, this.deps.log);
+    });
+  }
+
+  /** One write per node per beat for all agents and visitors connected here. */
+  private async heartbeat() {
+    try {
+      const agentIds = [...new Set([...this.agents.sockets.values()].filter((s) => !(s.data.auth as AuthInfo).restriction).map((s) => (s.data.auth as AuthInfo).agent.id))];
+      await this.deps.presence.beat(agentIds);
+      const visitorIds = [...new Set([...this.visitorsNs.sockets.values()].map((s) => (s.data.caller as VisitorCaller).visitor.id))];
+      if (visitorIds.length) await this.deps.db('visitors').whereIn('id', visitorIds).update({ last_seen_at: new Date() });
+    } catch (err) {
+      this.deps.log.warn({ err }, 'heartbeat failed');
+    }
   }
 
   private async pushPlugins(companyId?: number) {
@@ -90,9 +180,11 @@ export class RealtimeGateway {
     for (const id of targets) this.agents.local.to(rooms.company(id)).emit('plugins.changed', { plugins: await this.deps.enablement.enabledIds(id) });
   }
 
-  /** Graceful: tell clients, close sockets, stop accepting. */
+  /** Graceful: close sockets, stop beating, stop accepting. */
   async close(): Promise<void> {
+    clearInterval(this.beat);
     this.agents.local.disconnectSockets(true);
+    this.visitorsNs.local.disconnectSockets(true);
     for (const c of this.closers) await c();
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }

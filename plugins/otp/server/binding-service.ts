@@ -33,7 +33,7 @@ export class BindingService {
   private async livePending(companyId: number, agentPk: number) {
     const p = await this.store.binding(companyId, agentPk, 'pending');
     if (p && p.expiresAt && p.expiresAt <= this.ctx.clock.now()) {
-      await this.store.deleteBinding(companyId, p.id);
+      await this.store.deletePending(companyId, p.id);
       return null;
     }
     return p;
@@ -96,8 +96,9 @@ export class BindingService {
     const step = await matchStep(this.ctx.secrets.open(pending.secretSealed), input.code, this.ctx.clock.now().getTime(), drift);
     if (step === null) {
       const attempts = await this.store.countWrongConfirm(companyId, pending.id);
+      if (attempts === null) throw conflict('otp_no_pending', 'There is no binding to confirm; start again');
       if (attempts >= CONFIRM_ATTEMPTS) {
-        await this.store.deleteBinding(companyId, pending.id);
+        await this.store.deletePending(companyId, pending.id);
         throw new AppError(400, 'otp_pending_discarded', 'Too many wrong codes; the binding was discarded, start again');
       }
       throw new AppError(400, 'otp_invalid', 'Wrong dynamic password', { attemptsLeft: CONFIRM_ATTEMPTS - attempts });
@@ -106,7 +107,12 @@ export class BindingService {
     const replaced = !!(await this.store.binding(companyId, agent.id, 'active'));
     const boundAt = await this.store.activate(companyId, agent.id, pending.id, step, codes.hashed);
     await this.ctx.accounts.audit(companyId, { actor: agent.id, action: replaced ? 'otp.replace' : 'otp.bind', target: agent.agentId });
-    await this.ctx.accounts.loginEvent(companyId, { agentId: agent.id, actorAgentId: agent.id, summary: replaced ? 'Dynamic password device replaced' : 'Dynamic password bound', reason: 'otp_bound' });
+    await this.ctx.accounts.loginEvent(companyId, {
+      agentId: agent.id,
+      actorAgentId: agent.id,
+      summary: replaced ? 'Dynamic password device replaced' : 'Dynamic password bound',
+      reason: 'otp_bound',
+    });
     if (auth.restriction === 'otp_binding_required') await this.ctx.accounts.liftRestriction(auth.sessionId);
     return { recoveryCodes: codes.shown, boundAt: boundAt.toISOString() };
   }

@@ -15,7 +15,11 @@ export function registerLoginHooks(ctx: PluginContext, store: OtpStore, verifier
       if (active) {
         const sent = value.credentials.otp?.trim();
         if (!sent)
-          return { stop: true, reason: 'challenge:otp', error: { status: 401, code: 'otp_required', message: 'Enter the dynamic password from your authenticator app' } };
+          return {
+            stop: true,
+            reason: 'challenge:otp',
+            error: { status: 401, code: 'otp_required', message: 'Enter the dynamic password from your authenticator app' },
+          };
         // An API client sent the code with the password: finish in one request.
         const r = await verifier.verify(hc.companyId, value.agent.id, sent, { allowRecovery: true, field: 'otp' });
         return r.ok ? { ...value, factor: r.factor } : toHalt(r.error);

@@ -63,7 +63,11 @@ export class ManageService {
     const [{ n }] = await base.clone().count<{ n: string }[]>('* as n');
     const q = base
       .select('a.id', 'a.agent_id', 'a.name', 'a.role', 'ba.id as active_id', 'ba.bound_at', 'ba.last_used_at', 'bp.id as pending_id')
-      .select(this.ctx.db.raw('(select count(*) from otp_recovery_codes r where r.agent_id = a.id and r.company_id = a.company_id and r.used_at is null) as recovery_left'))
+      .select(
+        this.ctx.db.raw(
+          '(select count(*) from otp_recovery_codes r where r.agent_id = a.id and r.company_id = a.company_id and r.used_at is null) as recovery_left',
+        ),
+      )
       .orderBy('a.id');
     if (!all) q.limit(f.pageSize).offset((f.page - 1) * f.pageSize);
     const rows = await q;
@@ -114,7 +118,12 @@ export class ManageService {
     const endedSessions = await this.ctx.accounts.endSessions(companyId, target.id, 'otp_reset');
     const by = actorPk === null ? 'the operator' : 'an administrator';
     await this.ctx.accounts.audit(companyId, { actor: actorPk, action: 'otp.reset', target: target.agentId });
-    await this.ctx.accounts.loginEvent(companyId, { agentId: target.id, actorAgentId: actorPk, summary: `Dynamic password reset by ${by}`, reason: 'otp_reset' });
+    await this.ctx.accounts.loginEvent(companyId, {
+      agentId: target.id,
+      actorAgentId: actorPk,
+      summary: `Dynamic password reset by ${by}`,
+      reason: 'otp_reset',
+    });
     return { endedSessions };
   }
 

@@ -28,7 +28,11 @@ export const overviewQuery = z.strictObject({
   state: stateEnum.optional(),
   q: z.string().trim().max(50).optional(),
   page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().refine((n) => [20, 50, 100].includes(n), 'One of 20, 50, 100').default(20),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .refine((n) => [20, 50, 100].includes(n), 'One of 20, 50, 100')
+    .default(20),
 });
 export const exportQuery = z.strictObject({ state: stateEnum.optional() });
 export const agentParams = z.strictObject({ agentId: z.coerce.number().int().positive() });

@@ -1,4 +1,4 @@
-import type { PluginContext } from '@kefu/core/plugin';
+import { conflict, type PluginContext } from '@kefu/core/plugin';
 
 export type Policy = 'none' | 'admins' | 'all';
 export interface OtpSettings {
@@ -61,7 +61,11 @@ export class OtpStore {
   }
 
   async seedSettings(companyId: number): Promise<void> {
-    await this.ctx.db('otp_settings').insert({ company_id: companyId, ...DEFAULT_SETTINGS }).onConflict('company_id').ignore();
+    await this.ctx
+      .db('otp_settings')
+      .insert({ company_id: companyId, ...DEFAULT_SETTINGS })
+      .onConflict('company_id')
+      .ignore();
   }
 
   async binding(companyId: number, agentPk: number, status: 'pending' | 'active'): Promise<BindingRow | null> {
@@ -71,20 +75,29 @@ export class OtpStore {
 
   /** Starting again replaces an earlier pending binding (OTP-BIND-2). */
   async replacePending(companyId: number, agentPk: number, secretSealed: string, expiresAt: Date): Promise<void> {
-    await this.t(companyId).transaction(async (t) => {
-      await t.q('otp_bindings').where({ agent_id: agentPk, status: 'pending' }).delete();
-      await t.insert('otp_bindings', { agent_id: agentPk, status: 'pending', secret_sealed: secretSealed, created_at: this.ctx.clock.now(), expires_at: expiresAt });
-    });
+    // One statement (upsert on agent + status), so a double click cannot trip the unique key.
+    await this.t(companyId)
+      .insert('otp_bindings', {
+        agent_id: agentPk,
+        status: 'pending',
+        secret_sealed: secretSealed,
+        attempts: 0,
+        created_at: this.ctx.clock.now(),
+        expires_at: expiresAt,
+      })
+      .onConflict(['agent_id', 'status'])
+      .merge(['secret_sealed', 'attempts', 'created_at', 'expires_at']);
   }
 
   /** Counts one wrong confirmation code; returns the new count. */
-  async countWrongConfirm(companyId: number, bindingId: number): Promise<number> {
+  async countWrongConfirm(companyId: number, bindingId: number): Promise<number | null> {
     const [r] = await this.t(companyId).q('otp_bindings').where({ id: bindingId, status: 'pending' }).increment('attempts', 1).returning('attempts');
-    return Number(r?.attempts ?? Infinity);
+    return r ? Number(r.attempts) : null;
   }
 
-  async deleteBinding(companyId: number, bindingId: number): Promise<void> {
-    await this.t(companyId).q('otp_bindings').where({ id: bindingId }).delete();
+  /** Drops a pending binding (expired or discarded); never an active one. */
+  async deletePending(companyId: number, bindingId: number): Promise<void> {
+    await this.t(companyId).q('otp_bindings').where({ id: bindingId, status: 'pending' }).delete();
   }
 
   /**
@@ -95,8 +108,12 @@ export class OtpStore {
     const now = this.ctx.clock.now();
     await this.t(companyId).transaction(async (t) => {
       await t.q('otp_bindings').where({ agent_id: agentPk, status: 'active' }).delete();
-      const n = await t.q('otp_bindings').where({ id: pendingId, status: 'pending' }).update({ status: 'active', bound_at: now, expires_at: null, attempts: 0, last_step: step, last_used_at: now });
-      if (!n) throw new Error('pending binding vanished');
+      const n = await t
+        .q('otp_bindings')
+        .where({ id: pendingId, status: 'pending' })
+        .update({ status: 'active', bound_at: now, expires_at: null, attempts: 0, last_step: step, last_used_at: now });
+      // Confirmed meanwhile by a concurrent request: roll back (the old binding stays).
+      if (!n) throw conflict('otp_no_pending', 'There is no binding to confirm; start again');
       await this.writeCodes(t, agentPk, codes, now);
     });
     return now;
@@ -151,6 +168,10 @@ export class OtpStore {
 
   private async writeCodes(t: ReturnType<PluginContext['tenant']>, agentPk: number, codes: { salt: string; hash: string }[], now: Date) {
     await t.q('otp_recovery_codes').where({ agent_id: agentPk }).delete();
-    if (codes.length) await t.insert('otp_recovery_codes', codes.map((c) => ({ agent_id: agentPk, salt: c.salt, hash: c.hash, created_at: now })));
+    if (codes.length)
+      await t.insert(
+        'otp_recovery_codes',
+        codes.map((c) => ({ agent_id: agentPk, salt: c.salt, hash: c.hash, created_at: now })),
+      );
   }
 }

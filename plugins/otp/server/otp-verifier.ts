@@ -7,7 +7,10 @@ export type Factor = 'password+otp' | 'password+recovery';
 export type Failure = { status: number; code: string; message: string; extra?: Record<string, unknown> };
 export type Outcome = { ok: true; factor: Factor } | { ok: false; error: Failure };
 
-const fail = (status: number, code: string, message: string, extra?: Record<string, unknown>): Outcome => ({ ok: false, error: { status, code, message, extra } });
+const fail = (status: number, code: string, message: string, extra?: Record<string, unknown>): Outcome => ({
+  ok: false,
+  error: { status, code, message, extra },
+});
 
 export const badFormat = (path: string): Failure => ({
   status: 400,

@@ -1,7 +1,8 @@
+// Each test starts its own server; serial keeps the embedded databases from starving each other.
 import test from 'ava';
 import { ADMIN_PASSWORD, AGENT_PASSWORD, bind, codeAt, createAgent, loginWithOtp, setup, tryLogin, wrongCode } from './helpers.ts';
 
-test('OTP-BIND-2 OTP-CONFIRM-3 OTP-LOGIN-4 bind, confirm, log out, log in with the current code', async (t) => {
+test.serial('OTP-BIND-2 OTP-CONFIRM-3 OTP-LOGIN-4 bind, confirm, log out, log in with the current code', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
 
@@ -19,6 +20,7 @@ test('OTP-BIND-2 OTP-CONFIRM-3 OTP-LOGIN-4 bind, confirm, log out, log in with t
   t.is(s.body.secretGrouped.replace(/ /g, ''), s.body.secret);
   t.is(s.body.uri, `otpauth://totp/Kefu:admin@${k.company.publicId}?secret=${s.body.secret}&issuer=Kefu&algorithm=SHA1&digits=6&period=30`);
   t.true(s.body.qrSvg.startsWith('<svg'));
+  t.is(s.headers.get('cache-control'), 'no-store', 'OTP-SECRET-12 answers with secrets are not cached');
   t.like((await admin.get('/api/p/otp/status')).body, { state: 'pending' });
 
   const secret = s.body.secret as string;
@@ -60,7 +62,7 @@ test('OTP-BIND-2 OTP-CONFIRM-3 OTP-LOGIN-4 bind, confirm, log out, log in with t
   t.is(wp.r.body.error.code, 'invalid_credentials');
 });
 
-test('OTP-REPLAY-6 the same code is refused with otp_replayed, also an older one after a newer one', async (t) => {
+test.serial('OTP-REPLAY-6 the same code is refused with otp_replayed, also an older one after a newer one', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   const { secret } = await bind(admin, clock, ADMIN_PASSWORD);
@@ -84,19 +86,23 @@ test('OTP-REPLAY-6 the same code is refused with otp_replayed, also an older one
   t.is(r4.status, 200);
 });
 
-test('OTP-REPLAY-6 two simultaneous logins with the same code give exactly one session', async (t) => {
+test.serial('OTP-REPLAY-6 two simultaneous logins with the same code give exactly one session', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   const { secret } = await bind(admin, clock, ADMIN_PASSWORD);
   const code = await codeAt(secret, clock);
   const body = { companyId: String(k.company.publicId), agentId: 'admin', password: ADMIN_PASSWORD, client: 'api', otp: code };
-  const results = await Promise.all([k.client().post('/api/auth/login', body), k.client().post('/api/auth/login', body), k.client().post('/api/auth/login', body)]);
+  const results = await Promise.all([
+    k.client().post('/api/auth/login', body),
+    k.client().post('/api/auth/login', body),
+    k.client().post('/api/auth/login', body),
+  ]);
   const statuses = results.map((r) => r.status).sort();
   t.deepEqual(statuses, [200, 401, 401]);
   t.true(results.filter((r) => r.status === 401).every((r) => r.body.error.code === 'otp_replayed'));
 });
 
-test('OTP-LOGIN-4 an API client sending otp with the password completes in one request', async (t) => {
+test.serial('OTP-LOGIN-4 an API client sending otp with the password completes in one request', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   const { secret } = await bind(admin, clock, ADMIN_PASSWORD);
@@ -115,7 +121,7 @@ test('OTP-LOGIN-4 an API client sending otp with the password completes in one r
   t.is((await c.get('/api/auth/me')).status, 200);
 });
 
-test('OTP-RECOVERY-7 a recovery code works once, case and hyphen ignored; then otp_recovery_used', async (t) => {
+test.serial('OTP-RECOVERY-7 a recovery code works once, case and hyphen ignored; then otp_recovery_used', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   const { recoveryCodes } = await bind(admin, clock, ADMIN_PASSWORD);
@@ -143,7 +149,7 @@ test('OTP-RECOVERY-7 a recovery code works once, case and hyphen ignored; then o
   t.true(reasons.includes('otp_invalid'));
 });
 
-test('OTP-LOGIN-4 wrong codes: otp_invalid, 5 attempts per challenge, expired challenge', async (t) => {
+test.serial('OTP-LOGIN-4 wrong codes: otp_invalid, 5 attempts per challenge, expired challenge', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   await createAgent(admin, 'alice');
@@ -179,7 +185,7 @@ test('OTP-LOGIN-4 wrong codes: otp_invalid, 5 attempts per challenge, expired ch
   t.truthy(await loginWithOtp(k, clock, 'bob', AGENT_PASSWORD, bobSecret));
 });
 
-test('OTP-SECRET-12 OTP-LOG-13 the secret is sealed at rest and login log shows password+otp', async (t) => {
+test.serial('OTP-SECRET-12 OTP-LOG-13 the secret is sealed at rest and login log shows password+otp', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   const { secret, recoveryCodes } = await bind(admin, clock, ADMIN_PASSWORD);
@@ -199,4 +205,37 @@ test('OTP-SECRET-12 OTP-LOG-13 the secret is sealed at rest and login log shows 
   const audit = await k.server.db('audit_log').where('action', 'like', 'otp.%').select();
   t.true(audit.some((a: any) => a.action === 'otp.bind'));
   t.false(JSON.stringify(audit).includes(secret));
+});
+
+test.serial('OTP-REPLAY-6 OTP-RECOVERY-7 one recovery code used by two simultaneous logins gives one session', async (t) => {
+  const { k, clock, admin } = await setup();
+  t.teardown(() => k.close());
+  const { recoveryCodes } = await bind(admin, clock, ADMIN_PASSWORD);
+  const body = { companyId: String(k.company.publicId), agentId: 'admin', password: ADMIN_PASSWORD, client: 'api', otp: recoveryCodes[4] };
+  const results = await Promise.all([k.client().post('/api/auth/login', body), k.client().post('/api/auth/login', body)]);
+  t.deepEqual(results.map((r) => r.status).sort(), [200, 401]);
+  t.is(results.find((r) => r.status === 401)!.body.error.code, 'otp_recovery_used');
+});
+
+test.serial('OTP-CONFIRM-3 double-clicked start and confirm never answer 500 and bind once', async (t) => {
+  const { k, clock, admin } = await setup();
+  t.teardown(() => k.close());
+  const starts = await Promise.all([1, 2, 3].map(() => admin.post('/api/p/otp/bind/start', { password: ADMIN_PASSWORD })));
+  t.deepEqual(
+    starts.map((s) => s.status),
+    [200, 200, 200],
+  );
+  t.is((await k.server.db('otp_bindings').select()).length, 1, 'one pending binding: the last start replaced the others');
+
+  const s = await admin.post('/api/p/otp/bind/start', { password: ADMIN_PASSWORD });
+  const code = await codeAt(s.body.secret, clock);
+  const confirms = await Promise.all([1, 2, 3].map(() => admin.post('/api/p/otp/bind/confirm', { code })));
+  t.deepEqual(confirms.map((c) => c.status).sort(), [200, 409, 409]);
+  t.true(confirms.filter((c) => c.status === 409).every((c) => c.body.error.code === 'otp_no_pending'));
+  const rows = await k.server.db('otp_bindings').select();
+  t.deepEqual(
+    rows.map((r: any) => r.status),
+    ['active'],
+  );
+  t.is((await k.server.db('otp_recovery_codes').select()).length, 10);
 });

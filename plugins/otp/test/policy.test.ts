@@ -1,7 +1,8 @@
+// Each test starts its own server; serial keeps the embedded databases from starving each other.
 import test from 'ava';
 import { ADMIN_PASSWORD, AGENT_PASSWORD, bind, codeAt, createAgent, loginWithOtp, setup, tryLogin, wrongCode } from './helpers.ts';
 
-test('OTP-POLICY-9 policy "all": an agent without binding gets a session that can only bind, then the normal one', async (t) => {
+test.serial('OTP-POLICY-9 policy "all": an agent without binding gets a session that can only bind, then the normal one', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   await createAgent(admin, 'alice');
@@ -42,7 +43,7 @@ test('OTP-POLICY-9 policy "all": an agent without binding gets a session that ca
   t.truthy(await loginWithOtp(k, clock, 'alice', AGENT_PASSWORD, rep.body.secret));
 });
 
-test('OTP-POLICY-9 policy "admins" obliges admins only; tightening does not end running sessions', async (t) => {
+test.serial('OTP-POLICY-9 policy "admins" obliges admins only; tightening does not end running sessions', async (t) => {
   const { k, admin } = await setup();
   t.teardown(() => k.close());
   await createAgent(admin, 'bob');
@@ -63,7 +64,7 @@ test('OTP-POLICY-9 policy "admins" obliges admins only; tightening does not end 
   t.is(audit.length, 1);
 });
 
-test('OTP-CONFIRM-3 the 5th wrong confirmation code discards the pending binding', async (t) => {
+test.serial('OTP-CONFIRM-3 the 5th wrong confirmation code discards the pending binding', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   const s = await admin.post('/api/p/otp/bind/start', { password: ADMIN_PASSWORD });
@@ -88,7 +89,7 @@ test('OTP-CONFIRM-3 the 5th wrong confirmation code discards the pending binding
   t.is(late.body.error.code, 'otp_no_pending');
 });
 
-test('OTP-UNBIND-8 OTP-RECOVERY-7 unbind with password and code; regenerate voids the old recovery codes', async (t) => {
+test.serial('OTP-UNBIND-8 OTP-RECOVERY-7 unbind with password and code; regenerate voids the old recovery codes', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   const { secret, recoveryCodes } = await bind(admin, clock, ADMIN_PASSWORD);
@@ -109,12 +110,19 @@ test('OTP-UNBIND-8 OTP-RECOVERY-7 unbind with password and code; regenerate void
   const ok = await admin.post('/api/p/otp/unbind', { password: ADMIN_PASSWORD, code: reg.body.recoveryCodes[3] });
   t.is(ok.status, 200);
   t.like((await admin.get('/api/p/otp/status')).body, { state: 'none', recoveryCodesLeft: 0 });
-  t.is(await k.server.db('otp_recovery_codes').count('* as n').first().then((r: any) => Number(r.n)), 0);
+  t.is(
+    await k.server
+      .db('otp_recovery_codes')
+      .count('* as n')
+      .first()
+      .then((r: any) => Number(r.n)),
+    0,
+  );
   const plain = await tryLogin(k, 'admin', ADMIN_PASSWORD);
   t.is(plain.r.status, 200, 'no code asked after unbinding');
 });
 
-test('OTP-RESET-10 OTP-OVERVIEW-11 reset ends the agent’s sessions; otp.manage holders manage non-admins only', async (t) => {
+test.serial('OTP-RESET-10 OTP-OVERVIEW-11 reset ends the agent’s sessions; otp.manage holders manage non-admins only', async (t) => {
   const { k, clock, admin } = await setup();
   t.teardown(() => k.close());
   const aliceId = await createAgent(admin, 'alice');
@@ -160,7 +168,7 @@ test('OTP-RESET-10 OTP-OVERVIEW-11 reset ends the agent’s sessions; otp.manage
   t.is(audit.length, 1);
 });
 
-test('OTP-RESET-10 the operator resets any agent’s binding', async (t) => {
+test.serial('OTP-RESET-10 the operator resets any agent’s binding', async (t) => {
   const token = 'operator-token-0123456789abcdef';
   const { k, clock, admin } = await setup({ KEFU_OPERATOR_TOKEN: token });
   t.teardown(() => k.close());

@@ -68,7 +68,13 @@ test('OTP-RECOVERY-7 ten codes of 10 characters without look-alikes, salted hash
     t.false(/[01OIL]/.test(c));
     t.regex(formatRecoveryCode(c), /^[a-z2-9]{5}-[a-z2-9]{5}$/);
   }
-  t.false(RECOVERY_ALPHABET.includes('0') || RECOVERY_ALPHABET.includes('O') || RECOVERY_ALPHABET.includes('I') || RECOVERY_ALPHABET.includes('L') || RECOVERY_ALPHABET.includes('1'));
+  t.false(
+    RECOVERY_ALPHABET.includes('0') ||
+      RECOVERY_ALPHABET.includes('O') ||
+      RECOVERY_ALPHABET.includes('I') ||
+      RECOVERY_ALPHABET.includes('L') ||
+      RECOVERY_ALPHABET.includes('1'),
+  );
   const a = hashRecoveryCode(codes[0]);
   const b = hashRecoveryCode(codes[0]);
   t.not(a.hash, b.hash, 'a per-code salt');

@@ -32,9 +32,11 @@ const en = {
   language: 'Language',
   network: {
     connected: 'Connected',
+    connecting: 'Connecting…',
     reconnecting: 'Reconnecting…',
     offline: 'Offline',
     connectedHint: 'Live updates are on.',
+    connectingHint: 'Setting up live updates with the server.',
     reconnectingHint: 'The live connection dropped; reconnecting. Changes made meanwhile appear once it is back.',
     offlineHint: 'No connection to the server. Check the network; the console keeps trying.',
   },
@@ -94,9 +96,11 @@ const zhCN: typeof en = {
   language: '语言',
   network: {
     connected: '已连接',
+    connecting: '正在连接…',
     reconnecting: '正在重连…',
     offline: '已断开',
     connectedHint: '实时更新正常。',
+    connectingHint: '正在与服务器建立实时连接。',
     reconnectingHint: '实时连接已中断,正在重连。期间的变化将在恢复后显示。',
     offlineHint: '无法连接服务器,请检查网络;控制台会持续重试。',
   },

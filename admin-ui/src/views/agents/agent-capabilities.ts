@@ -25,11 +25,4 @@ export function agentCapabilities(row: AgentRow, viewer: Me): AgentCapabilities 
 }
 
 /** The "new agent" column of SPEC AGENT-PERMS-14, used until permission templates exist. */
-export const NEW_AGENT_PERMISSIONS = [
-  'conversation.accept',
-  'conversation.transfer',
-  'visitor.invite',
-  'visitor.proactive',
-  'leavemsg.handle',
-  'profile.edit',
-];
+export const NEW_AGENT_PERMISSIONS = ['conversation.accept', 'conversation.transfer', 'visitor.invite', 'visitor.proactive', 'leavemsg.handle', 'profile.edit'];

@@ -3,6 +3,7 @@ const en = {
   add: 'Add agent',
   searchPlaceholder: 'Agent ID, name or nickname',
   statusFilter: 'Account status',
+  roleFilter: 'Role',
   status: { enabled: 'Enabled', disabled: 'Disabled' },
   columns: {
     agentId: 'Agent ID',
@@ -66,6 +67,7 @@ const en = {
     password: 'Initial password',
     generate: 'Generate',
     generatedNote: 'Copy this password now and give it to the agent; it is not shown again.',
+    mustChangePassword: 'Must change it at first sign-in',
   },
   permissions: {
     title: 'Permissions',
@@ -77,11 +79,11 @@ const en = {
     count: '{n} of {total}',
     loadFailed: 'The permission list could not be loaded.',
     sections: {
-      conversation: 'Conversations',
+      conversations: 'Conversations',
       collaboration: 'Collaboration',
       history: 'History and leave-messages',
-      config: 'Configuration',
-      user: 'User centre',
+      settings: 'Configuration',
+      account: 'User centre',
       privacy: 'Personal data',
       analytics: 'Data analysis',
     },
@@ -99,6 +101,7 @@ const zhCN: typeof en = {
   add: '添加客服',
   searchPlaceholder: '客服ID、姓名或昵称',
   statusFilter: '账号状态',
+  roleFilter: '角色',
   status: { enabled: '启用', disabled: '已禁用' },
   columns: {
     agentId: '客服ID',
@@ -162,6 +165,7 @@ const zhCN: typeof en = {
     password: '初始密码',
     generate: '自动生成',
     generatedNote: '请立即复制此密码并告知该客服,之后不会再显示。',
+    mustChangePassword: '首次登录须修改密码',
   },
   permissions: {
     title: '权限',
@@ -173,11 +177,11 @@ const zhCN: typeof en = {
     count: '{n} / {total}',
     loadFailed: '权限列表加载失败。',
     sections: {
-      conversation: '对话管理',
+      conversations: '对话管理',
       collaboration: '内部协同',
       history: '对话留言',
-      config: '配置管理',
-      user: '用户中心',
+      settings: '配置管理',
+      account: '用户中心',
       privacy: '个人数据',
       analytics: '数据分析',
     },

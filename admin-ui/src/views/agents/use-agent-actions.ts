@@ -38,10 +38,20 @@ export function useAgentActions(reload: () => Promise<void>) {
     });
 
   const disable = (agent: AgentRow) =>
-    run(agent, () => ask(agent, 'disable', t('common.actions.disable'), true), () => agentsApi.disable(agent.id), 'agents.done.disabled');
+    run(
+      agent,
+      () => ask(agent, 'disable', t('common.actions.disable'), true),
+      () => agentsApi.disable(agent.id),
+      'agents.done.disabled',
+    );
 
   const enable = (agent: AgentRow) =>
-    run(agent, () => ask(agent, 'enable', t('common.actions.enable')), () => agentsApi.enable(agent.id), 'agents.done.enabled');
+    run(
+      agent,
+      () => ask(agent, 'enable', t('common.actions.enable')),
+      () => agentsApi.enable(agent.id),
+      'agents.done.enabled',
+    );
 
   const endSessions = (agent: AgentRow) =>
     run(
@@ -51,27 +61,26 @@ export function useAgentActions(reload: () => Promise<void>) {
       'agents.done.sessionsEnded',
     );
 
-  /** Deleting cannot be undone, so the agent ID must be typed (SPEC AGENT-DELETE-8). */
-  const remove = (agent: AgentRow) =>
-    run(
-      agent,
-      () =>
-        ElMessageBox.prompt(
-          t('agents.confirm.deleteBody', { agentId: agent.agentId }),
-          t('agents.confirm.deleteTitle', { agent: agent.agentId }),
-          {
-            type: 'warning',
-            confirmButtonText: t('common.actions.delete'),
-            cancelButtonText: t('common.actions.cancel'),
-            confirmButtonClass: 'el-button--danger',
-            inputPlaceholder: agent.agentId,
-            inputValidator: (value) =>
-              (value ?? '').trim().toLowerCase() === agent.agentId.toLowerCase() || t('agents.confirm.deleteMismatch'),
-          },
-        ),
-      () => agentsApi.remove(agent.id),
-      'agents.done.deleted',
-    );
+  /** Deleting cannot be undone, so the agent ID must be typed (SPEC AGENT-DELETE-8); the server checks it too. */
+  const remove = (agent: AgentRow) => {
+    let typed = '';
+    const confirm = async () => {
+      const answer = await ElMessageBox.prompt(
+        t('agents.confirm.deleteBody', { agentId: agent.agentId }),
+        t('agents.confirm.deleteTitle', { agent: agent.agentId }),
+        {
+          type: 'warning',
+          confirmButtonText: t('common.actions.delete'),
+          cancelButtonText: t('common.actions.cancel'),
+          confirmButtonClass: 'el-button--danger',
+          inputPlaceholder: agent.agentId,
+          inputValidator: (value) => (value ?? '').trim().toLowerCase() === agent.agentId.toLowerCase() || t('agents.confirm.deleteMismatch'),
+        },
+      );
+      typed = answer.value.trim();
+    };
+    return run(agent, confirm, () => agentsApi.remove(agent.id, typed), 'agents.done.deleted');
+  };
 
   return { busy, disable, enable, endSessions, remove };
 }

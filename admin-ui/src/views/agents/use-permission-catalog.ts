@@ -7,16 +7,15 @@ export interface PermissionSection {
   items: PermissionDef[];
 }
 
-// One copy per page load; the list changes only when a plugin is enabled or disabled.
+// Shared by every editor; re-read at each opening, since enabling a plugin adds its permissions.
 const catalog = shallowRef<PermissionDef[] | null>(null);
 const error = shallowRef<unknown>(null);
 let pending: Promise<void> | null = null;
 
 /** The permission editor's boxes, grouped by section in the server's order. */
 export function usePermissionCatalog() {
-  function load(force = false): Promise<void> {
-    if (force) catalog.value = null;
-    if (catalog.value) return Promise.resolve();
+  /** Fetches the list; the previous one stays on screen until the new one arrives. */
+  function load(): Promise<void> {
     pending ??= permissionsApi
       .list()
       .then((result) => {

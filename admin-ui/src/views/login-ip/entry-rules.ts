@@ -8,12 +8,14 @@ export interface DraftEntry {
   key: number;
   cidr: string;
   note: string;
+  /** When a saved entry was added; none for rows added on this screen. */
+  addedAt?: string | null;
 }
 
 export type EntryProblem = 'invalid' | 'prefix' | 'duplicate' | 'noteTooLong' | 'required';
 
 let nextKey = 1;
-export const draftEntry = (cidr = '', note = ''): DraftEntry => ({ key: nextKey++, cidr, note });
+export const draftEntry = (cidr = '', note = '', addedAt: string | null = null): DraftEntry => ({ key: nextKey++, cidr, note, addedAt });
 
 /** The same range written differently (`10.0.0.1/8` and `10.0.0.0/8`) counts as a duplicate. */
 export function canonical(cidr: string): string | null {

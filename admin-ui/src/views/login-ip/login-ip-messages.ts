@@ -12,7 +12,9 @@ const en = {
   columns: {
     cidr: 'Address or range',
     note: 'Note',
+    addedAt: 'Added',
   },
+  unsavedRow: 'Not saved yet',
   addRow: 'Add entry',
   emptyList: 'No addresses yet. Add your own address first so you are not locked out.',
   notePlaceholder: 'e.g. Head office',
@@ -57,7 +59,9 @@ const zhCN: typeof en = {
   columns: {
     cidr: '地址或地址段',
     note: '备注',
+    addedAt: '添加时间',
   },
+  unsavedRow: '尚未保存',
   addRow: '添加一条',
   emptyList: '尚未添加地址。请先添加您自己的地址,以免被锁定在外。',
   notePlaceholder: '例如:总部',

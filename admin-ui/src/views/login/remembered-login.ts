@@ -12,9 +12,7 @@ const KEY = 'kefu.login.ids';
 export function readRememberedIds(): LoginIds | null {
   try {
     const value = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<LoginIds> | null;
-    return typeof value?.companyId === 'string' && typeof value.agentId === 'string'
-      ? { companyId: value.companyId, agentId: value.agentId }
-      : null;
+    return typeof value?.companyId === 'string' && typeof value.agentId === 'string' ? { companyId: value.companyId, agentId: value.agentId } : null;
   } catch {
     return null;
   }
@@ -40,4 +38,12 @@ export async function offerToPasswordManager(ids: LoginIds, password: string): P
   } catch {
     // The user declined or the browser refused; nothing else to do.
   }
+}
+
+/** 客服端 when installed as an app, 手机端 on a phone, else 网页端 (SPEC LOGINLOG-METHOD-3). */
+export function loginMethod(): 'web' | 'app' | 'mobile' {
+  const media = (query: string) => typeof matchMedia === 'function' && matchMedia(query).matches;
+  if (media('(display-mode: standalone)') || (navigator as { standalone?: boolean }).standalone) return 'app';
+  if (media('(max-width: 767px)') && media('(pointer: coarse)')) return 'mobile';
+  return 'web';
 }

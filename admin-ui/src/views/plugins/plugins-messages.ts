@@ -1,5 +1,6 @@
 const en = {
-  description: 'The enhanced features installed on this server. Enabling or disabling one applies to your company at once, with no restart; its data is kept while it is off.',
+  description:
+    'The enhanced features installed on this server. Enabling or disabling one applies to your company at once, with no restart; its data is kept while it is off.',
   columns: {
     plugin: 'Plugin',
     state: 'State',
@@ -13,6 +14,7 @@ const en = {
     failed: 'Failed to load',
   },
   noExpiry: 'No expiry',
+  managed: 'Licences on this server are managed by its operator; they are shown here read-only.',
   enable: {
     title: 'Enable {name}',
     body: 'Its screens, menus and permissions appear for your company’s agents at once.',
@@ -45,6 +47,7 @@ const zhCN: typeof en = {
     failed: '加载失败',
   },
   noExpiry: '长期',
+  managed: '本服务器的授权由运营方管理,此处只读显示。',
   enable: {
     title: '启用 {name}',
     body: '其页面、菜单和权限将立即对贵公司的客服可见。',

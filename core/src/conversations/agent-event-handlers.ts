@@ -1,0 +1,65 @@
+import type { DependencyContainer } from '../infra/di.ts';
+import { agentClientEvents } from '../protocol/agent-events.ts';
+import { SocketDispatcher } from '../plugins/socket-dispatcher.ts';
+import { PresenceService } from '../presence/presence-service.ts';
+import { Tenant } from '../tenancy/tenant.ts';
+import { TOKENS } from '../tokens.ts';
+import type { Db } from '../infra/db.ts';
+import { AssignmentService } from './assignment-service.ts';
+import { ConversationQueries } from './conversation-queries.ts';
+import { ConversationService, type Sender } from './conversation-service.ts';
+import { LiveVisitors } from '../visitors/live-visitors.ts';
+
+/** Core's `/agent` events (docs/protocol.md); schemas live in protocol/agent-events.ts. */
+export function registerAgentEvents(c: DependencyContainer) {
+  const d = c.resolve(SocketDispatcher);
+  const db = c.resolve<Db>(TOKENS.Db);
+  const conversations = c.resolve(ConversationService);
+  const assignment = c.resolve(AssignmentService);
+  const queries = c.resolve(ConversationQueries);
+  const presence = c.resolve(PresenceService);
+  const live = c.resolve(LiveVisitors);
+  const E = agentClientEvents;
+
+  const senderOf = async (caller: { companyId: number; agentId: number; sessionId: number }): Promise<Sender> => {
+    const a = await db('agents').where({ id: caller.agentId, company_id: caller.companyId }).first('nickname', 'role');
+    return { kind: 'agent', agentId: caller.agentId, nickname: a.nickname, isAdmin: a.role === 'admin' };
+  };
+
+  d.on('core', 'presence.set', {
+    schema: E['presence.set'].payload,
+    handler: (p, caller) => presence.set(caller.auth, p.status, p.autoAccept),
+  });
+  d.on('core', 'workbench.snapshot', {
+    schema: E['workbench.snapshot'].payload,
+    handler: async (_p, caller) => {
+      const t = new Tenant(db, caller.companyId);
+      const me = await presence.get(caller.agentId);
+      return { waiting: await queries.waiting(t), mine: await queries.activeOf(t, caller.agentId), visitors: await live.list(caller.companyId), status: me.status, autoAccept: me.autoAccept };
+    },
+  });
+  d.on('core', 'conversation.accept', {
+    schema: E['conversation.accept'].payload,
+    permission: 'conversation.accept',
+    handler: async (p, caller) => ({ conversation: await assignment.accept(caller.companyId, caller.agentId, p.conversationId) }),
+  });
+  d.on('core', 'message.send', {
+    schema: E['message.send'].payload,
+    handler: async (p, caller) => ({ message: await conversations.send(caller.companyId, p.conversationId, await senderOf(caller), { clientId: p.clientId, kind: p.kind, text: p.text }) }),
+  });
+  d.on('core', 'conversation.end', {
+    schema: E['conversation.end'].payload,
+    handler: async (p, caller) => ({ conversation: await conversations.end(caller.companyId, p.conversationId, await senderOf(caller), 'agent_ended') }),
+  });
+  d.on('core', 'conversation.read', {
+    schema: E['conversation.read'].payload,
+    handler: async (p, caller) => {
+      await conversations.markRead(caller.companyId, caller.agentId, p.conversationId, p.seq);
+      return {};
+    },
+  });
+  d.on('core', 'sync', {
+    schema: E.sync.payload,
+    handler: async (p, caller) => conversations.sync(caller.companyId, p.conversationId, await senderOf(caller), p.afterSeq),
+  });
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** Company chat settings of the conversation engine, stored in companies.chat_settings (defaults per SPEC §3.4). */
+export const chatSettingsSchema = z.strictObject({
+  autoAssign: z.boolean().default(true),
+  mode: z.enum(['service', 'sales']).default('service'),
+  defaultCap: z.number().int().min(1).max(50).default(5),
+  maxQueue: z.number().int().min(0).max(500).default(50),
+});
+export type ChatSettings = z.output<typeof chatSettingsSchema>;
+
+export const readChatSettings = (raw: unknown): ChatSettings => chatSettingsSchema.parse({ ...(typeof raw === 'object' && raw ? raw : {}) });
+
+/** The hard limit of open conversations any agent may hold, whatever the cap (ASSIGN-ELIGIBLE-2). */
+export const HARD_LIMIT = 50;

@@ -1,0 +1,47 @@
+import { injectable } from '../infra/di.ts';
+import { notFound } from '../http/errors.ts';
+import type { Tenant } from '../tenancy/tenant.ts';
+import type { ConversationView } from '../protocol/message-schemas.ts';
+import { toConversationView } from './conversation-mapper.ts';
+
+/** Read side of conversations: one query shape (with visitor number and agent nickname) for every list. */
+@injectable()
+export class ConversationQueries {
+  base(t: Tenant) {
+    return t
+      .q('conversations as c')
+      .join('visitors as v', 'v.id', 'c.visitor_id')
+      .leftJoin('agents as a', 'a.id', 'c.agent_id')
+      .select('c.*', 'v.number as visitor_number', 'v.name as visitor_name', 'a.nickname as agent_nickname');
+  }
+
+  async one(t: Tenant, id: number): Promise<ConversationView> {
+    const row = await this.base(t).where('c.id', id).first();
+    if (!row) throw notFound('Conversation not found');
+    return toConversationView(row);
+  }
+
+  async waiting(t: Tenant): Promise<ConversationView[]> {
+    return (await this.base(t).where('c.status', 'queued').orderBy([{ column: 'c.queue_class' }, { column: 'c.created_at' }, { column: 'c.id' }]).limit(500)).map(toConversationView);
+  }
+
+  async activeOf(t: Tenant, agentId: number): Promise<ConversationView[]> {
+    return (await this.base(t).where({ 'c.status': 'active', 'c.agent_id': agentId }).orderBy('c.accepted_at')).map(toConversationView);
+  }
+
+  async openOfVisitor(t: Tenant, visitorId: number): Promise<ConversationView | null> {
+    const row = await this.base(t).where('c.visitor_id', visitorId).whereNot('c.status', 'ended').first();
+    return row ? toConversationView(row) : null;
+  }
+
+  /** ASSIGN-POSITION-9: waiting requests up to and including this one, in queue order (1 = next). */
+  async position(t: Tenant, conv: ConversationView): Promise<number | null> {
+    if (conv.status !== 'queued') return null;
+    const { rows } = await t.unscoped.raw(
+      `select count(*)::int as n from conversations q, (select queue_class, created_at, id from conversations where id = ? and company_id = ?) me
+        where q.company_id = ? and q.status = 'queued' and (q.queue_class, q.created_at, q.id) <= (me.queue_class, me.created_at, me.id)`,
+      [conv.id, t.companyId, t.companyId],
+    );
+    return rows[0]?.n ?? null;
+  }
+}

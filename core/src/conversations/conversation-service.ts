@@ -1,0 +1,132 @@
+import { inject, injectable } from '../infra/di.ts';
+import type { Db } from '../infra/db.ts';
+import type { Logger } from '../infra/logger.ts';
+import { TOKENS, type Clock } from '../tokens.ts';
+import { AppError, conflict, notFound } from '../http/errors.ts';
+import { HookRegistry } from '../hooks/hook-registry.ts';
+import { Tenant } from '../tenancy/tenant.ts';
+import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
+import type { ConversationView, MessageView } from '../protocol/message-schemas.ts';
+import { AssignmentService } from './assignment-service.ts';
+import { ConversationQueries } from './conversation-queries.ts';
+import { MessageStore, type NewMessage } from './message-store.ts';
+
+export type Sender = { kind: 'visitor'; visitorId: number } | { kind: 'agent'; agentId: number; nickname: string; isAdmin: boolean } | { kind: 'plugin'; pluginId: string; name: string } | { kind: 'system' };
+
+/** Conversation lifecycle (queued → active → ended) and messages (SPEC §2.3). */
+@injectable()
+export class ConversationService {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(TOKENS.Logger) private readonly log: Logger,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(HookRegistry) private readonly hooks: HookRegistry,
+    @inject(MessageStore) private readonly store: MessageStore,
+    @inject(ConversationQueries) private readonly queries: ConversationQueries,
+    @inject(AssignmentService) private readonly assignment: AssignmentService,
+    @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+  ) {}
+
+  /** CONV-REQUEST-4: a repeated request returns the open conversation (unique index, not check-then-act). */
+  async request(companyId: number, visitor: { id: number; channel: string }, opts: { groupId?: number | null; initiator?: string } = {}): Promise<{ conversation: ConversationView; created: boolean }> {
+    const t = new Tenant(this.db, companyId);
+    const open = await this.queries.openOfVisitor(t, visitor.id);
+    if (open) return { conversation: open, created: false };
+    let id: number;
+    try {
+      const [row] = await t.insert('conversations', { visitor_id: visitor.id, channel: visitor.channel, status: 'queued', initiator: opts.initiator ?? 'visitor', group_id: opts.groupId ?? null, created_at: this.clock.now() }).returning('id');
+      id = Number(row.id);
+    } catch (err: any) {
+      if (err?.code !== '23505') throw err;
+      const again = await this.queries.openOfVisitor(t, visitor.id);
+      if (!again) throw err;
+      return { conversation: again, created: false };
+    }
+    this.notifier.joinConversation(id, { visitorId: visitor.id });
+    await this.hooks.emit('conversation.created', { conversationId: id, visitorId: visitor.id, channel: visitor.channel }, { companyId, actor: { kind: 'visitor', id: visitor.id } });
+    this.notifier.toAgents(rooms.company(companyId), 'queue.changed', { waiting: await this.queries.waiting(t) });
+    await this.assignment.assignWaiting(companyId);
+    return { conversation: await this.queries.one(t, id), created: true };
+  }
+
+  /** Stores, then fans out; `message.beforeSend` may rewrite or stop it first. */
+  async send(companyId: number, conversationId: number, sender: Sender, m: Omit<NewMessage, 'senderKind' | 'senderId' | 'senderName'>): Promise<MessageView> {
+    const t = new Tenant(this.db, companyId);
+    const conv = await this.assertParticipant(t, conversationId, sender);
+    const senderKind = sender.kind;
+    const senderId = sender.kind === 'visitor' ? String(sender.visitorId) : sender.kind === 'agent' ? String(sender.agentId) : sender.kind === 'plugin' ? sender.pluginId : null;
+    const senderName = sender.kind === 'agent' ? sender.nickname : sender.kind === 'plugin' ? sender.name : null;
+    const existing = await t.q('messages').where({ conversation_id: conversationId, client_id: m.clientId }).first('id');
+    let text = m.text;
+    let payload = m.payload ?? null;
+    if (!existing) {
+      const actor = sender.kind === 'visitor' ? { kind: 'visitor' as const, id: sender.visitorId } : sender.kind === 'agent' ? { kind: 'agent' as const, id: sender.agentId } : sender.kind === 'plugin' ? { kind: 'plugin' as const, id: sender.pluginId } : { kind: 'system' as const };
+      const f = await this.hooks.runFilter('message.beforeSend', { conversationId, visitorId: Number(conv.visitor_id), channel: conv.channel, senderKind, senderId, kind: m.kind, text, payload }, { companyId, actor });
+      if (f.halted) throw f.halt.error ? new AppError(f.halt.error.status, f.halt.error.code, f.halt.error.message, f.halt.error.extra) : conflict('message_blocked', f.halt.reason);
+      text = f.value.text;
+      payload = f.value.payload;
+    }
+    const { message, duplicate } = await this.store.append(t, conversationId, { ...m, text, payload, senderKind, senderId, senderName });
+    if (duplicate) return message;
+    if (sender.kind === 'agent' && !conv.first_reply_at) await t.q('conversations').where({ id: conversationId }).whereNull('first_reply_at').update({ first_reply_at: this.clock.now() });
+    this.fanOut(Number(conv.visitor_id), message);
+    await this.hooks.emit('message.created', { conversationId, messageId: message.id, seq: message.seq, channel: conv.channel, senderKind, kind: message.kind, text: message.text }, { companyId, actor: { kind: 'system' } });
+    return message;
+  }
+
+  /** CONV-END-26 / CONV-VISITOREND-27: ending twice, or on two nodes at once, produces one end. */
+  async end(companyId: number, conversationId: number, by: Sender, reason: string): Promise<ConversationView> {
+    const t = new Tenant(this.db, companyId);
+    await this.assertParticipant(t, conversationId, by);
+    const endedBy = by.kind === 'agent' ? `agent:${by.agentId}` : by.kind === 'visitor' ? 'visitor' : by.kind === 'plugin' ? `plugin:${by.pluginId}` : 'system';
+    const rows = await t.q('conversations').where({ id: conversationId }).whereNot('status', 'ended').update({ status: 'ended', ended_at: this.clock.now(), ended_by: endedBy, end_reason: reason }).returning(['id', 'agent_id']);
+    if (!rows.length) throw conflict('conversation_ended', 'This conversation has ended');
+    const conversation = await this.queries.one(t, conversationId);
+    this.notifier.toVisitors(rooms.conversation(conversationId), 'conversation.updated', { conversation });
+    this.notifier.toAgents(rooms.conversation(conversationId), 'conversation.updated', { conversation });
+    this.notifier.toAgents(rooms.company(companyId), 'queue.changed', { waiting: await this.queries.waiting(t) });
+    await this.hooks.emit('conversation.ended', { conversationId, endedBy, reason }, { companyId, actor: { kind: 'system' } });
+    // The agent has a free slot now (ASSIGN-TRIGGER-12).
+    if (rows[0].agent_id) await this.assignment.assignWaiting(companyId);
+    return conversation;
+  }
+
+  async sync(companyId: number, conversationId: number, who: Sender, afterSeq: number) {
+    const t = new Tenant(this.db, companyId);
+    await this.assertParticipant(t, conversationId, who, { allowEnded: true });
+    return { conversation: await this.queries.one(t, conversationId), messages: await this.store.after(t, conversationId, afterSeq, { forVisitor: who.kind === 'visitor' }) };
+  }
+
+  async markRead(companyId: number, agentId: number, conversationId: number, seq: number) {
+    const t = new Tenant(this.db, companyId);
+    const conv = await t.q('conversations').where({ id: conversationId }).first('last_seq');
+    if (!conv) throw notFound('Conversation not found');
+    const upto = Math.min(seq, Number(conv.last_seq));
+    await this.db.raw(
+      `insert into conversation_reads (conversation_id, agent_id, company_id, last_read_seq) values (?, ?, ?, ?)
+       on conflict (conversation_id, agent_id) do update set last_read_seq = greatest(conversation_reads.last_read_seq, excluded.last_read_seq)`,
+      [conversationId, agentId, companyId, upto],
+    );
+  }
+
+  private fanOut(visitorId: number, message: MessageView) {
+    const room = rooms.conversation(message.conversationId);
+    this.notifier.toAgents(room, 'message', { message });
+    if (message.kind !== 'whisper') this.notifier.toVisitors(room, 'message', { message });
+    void visitorId;
+  }
+
+  /** Only the conversation's visitor, its agent (or an admin) may act on it; others get not_found. */
+  private async assertParticipant(t: Tenant, conversationId: number, who: Sender, opts: { allowEnded?: boolean } = {}) {
+    const conv = await t.q('conversations').where({ id: conversationId }).first();
+    const allowed =
+      conv &&
+      (who.kind === 'system' ||
+        who.kind === 'plugin' ||
+        (who.kind === 'visitor' && Number(conv.visitor_id) === who.visitorId) ||
+        (who.kind === 'agent' && (Number(conv.agent_id) === who.agentId || who.isAdmin)));
+    if (!allowed) throw notFound('Conversation not found');
+    if (conv.status === 'ended' && !opts.allowEnded) throw conflict('conversation_ended', 'This conversation has ended');
+    return conv;
+  }
+}

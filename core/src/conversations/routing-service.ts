@@ -1,0 +1,92 @@
+import { inject, injectable } from '../infra/di.ts';
+import type { Db } from '../infra/db.ts';
+import { TOKENS, type Clock } from '../tokens.ts';
+import { HookRegistry } from '../hooks/hook-registry.ts';
+import type { RoutingCandidate } from '../hooks/hook-types.ts';
+import { PresenceService } from '../presence/presence-service.ts';
+import { readChatSettings, type ChatSettings } from './chat-settings.ts';
+
+export interface Candidate extends RoutingCandidate {
+  canAccept: boolean;
+  autoAccept: boolean;
+}
+
+/**
+ * Who may serve a request and who gets it automatically (SPEC §3.4): eligible
+ * agents are present, 在线, hold conversation.accept, have auto-accept on and a
+ * free slot under their cap; the mode orders them; `visitor.routing` may narrow.
+ */
+@injectable()
+export class RoutingService {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(HookRegistry) private readonly hooks: HookRegistry,
+    @inject(PresenceService) private readonly presence: PresenceService,
+  ) {}
+
+  async settings(companyId: number): Promise<ChatSettings> {
+    const c = await this.db('companies').where({ id: companyId }).first('chat_settings');
+    return readChatSettings(c?.chat_settings);
+  }
+
+  /** Present agents of the company (or of a group) who may take chats, with load and today's count. */
+  async candidates(companyId: number, groupId: number | null, settings: ChatSettings): Promise<Candidate[]> {
+    const dayStart = new Date(this.clock.now().getTime() - 24 * 3600_000);
+    const q = this.db('agents as a')
+      .join('agent_presence as p', 'p.agent_id', 'a.id')
+      .where('a.company_id', companyId)
+      .whereNull('a.disabled_at')
+      .whereNull('a.deleted_at')
+      .where('p.heartbeat_at', '>', this.presence.freshSince())
+      .select(
+        'a.id',
+        'a.role',
+        'a.permissions',
+        'a.max_chats',
+        'p.status',
+        'p.auto_accept',
+        'p.last_assigned_at',
+        this.db.raw("(select count(*)::int from conversations c where c.agent_id = a.id and c.status = 'active') as load"),
+        this.db.raw('(select count(*)::int from conversations c where c.agent_id = a.id and c.accepted_at >= ?) as today', [dayStart]),
+      );
+    if (groupId) q.whereExists((w) => w.select(1).from('group_members as gm').whereRaw('gm.agent_id = a.id').where('gm.group_id', groupId));
+    const rows = await q;
+    return rows.map((r: any) => ({
+      agentId: Number(r.id),
+      load: Number(r.load),
+      cap: r.max_chats ?? settings.defaultCap,
+      todayCount: Number(r.today),
+      lastAssignedAt: r.last_assigned_at ? new Date(r.last_assigned_at).toISOString() : null,
+      status: r.status,
+      canAccept: r.role === 'admin' || (r.permissions ?? []).includes('conversation.accept'),
+      autoAccept: r.auto_accept,
+    }));
+  }
+
+  /** Is anyone able to chat (online or busy) for this scope? Otherwise the widget offers a leave-message. */
+  async anyoneServing(companyId: number, groupId: number | null): Promise<boolean> {
+    const settings = await this.settings(companyId);
+    return (await this.candidates(companyId, groupId, settings)).some((c) => c.canAccept && (c.status === 'online' || c.status === 'busy'));
+  }
+
+  /** Orders eligible candidates by mode (ASSIGN-MODE-5) after the routing filter. */
+  async choose(companyId: number, conv: { id: number; visitor_id: number; channel: string; group_id: number | null }, settings: ChatSettings): Promise<RoutingCandidate[] | null> {
+    const eligible = (await this.candidates(companyId, conv.group_id, settings)).filter((c) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap);
+    const byLoad = (a: RoutingCandidate, b: RoutingCandidate) => a.load / a.cap - b.load / b.cap;
+    const byToday = (a: RoutingCandidate, b: RoutingCandidate) => a.todayCount - b.todayCount;
+    const byLast = (a: RoutingCandidate, b: RoutingCandidate) => (a.lastAssignedAt ?? '').localeCompare(b.lastAssignedAt ?? '');
+    const order = settings.mode === 'sales' ? [byToday, byLoad, byLast] : [byLoad, byToday, byLast];
+    eligible.sort((a, b) => order.reduce((d, f) => d || f(a, b), 0) || a.agentId - b.agentId);
+    const visitor = await this.db('visitors').where({ id: conv.visitor_id }).first('language', 'region');
+    const r = await this.hooks.runFilter(
+      'visitor.routing',
+      { conversationId: conv.id, visitor: { id: conv.visitor_id, language: visitor?.language ?? null, channel: conv.channel, region: visitor?.region ?? null }, mode: settings.mode, candidates: eligible },
+      { companyId, actor: { kind: 'system' } },
+    );
+    if (r.halted) return null;
+    // A handler may narrow or re-order, never add someone outside the eligible set.
+    const allowed = new Set(eligible.map((c) => c.agentId));
+    return r.value.candidates.filter((c) => allowed.has(c.agentId));
+  }
+}

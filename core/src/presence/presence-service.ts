@@ -1,0 +1,81 @@
+import { inject, injectable } from '../infra/di.ts';
+import type { Db } from '../infra/db.ts';
+import { TOKENS, type Clock } from '../tokens.ts';
+import { conflict, forbidden } from '../http/errors.ts';
+import type { AuthInfo } from '../auth/auth-info.ts';
+import { HookRegistry } from '../hooks/hook-registry.ts';
+import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
+
+/** MAIN-PRESENCE-7: heartbeats every 10 s, an agent is present until 30 s after the last one. */
+export const HEARTBEAT_MS = 10_000;
+export const PRESENCE_TTL_MS = 30_000;
+export type AgentStatus = 'online' | 'busy' | 'away' | 'invisible';
+
+/**
+ * Agent status (chosen) and presence (derived from live console connections),
+ * stored in PostgreSQL so every node agrees and a dead node's agents expire.
+ */
+@injectable()
+export class PresenceService {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(HookRegistry) private readonly hooks: HookRegistry,
+    @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+  ) {}
+
+  /** A console connected: present now, with the status it had (online at first). */
+  async connected(companyId: number, agentId: number): Promise<{ status: AgentStatus; autoAccept: boolean }> {
+    const now = this.clock.now();
+    const [row] = await this.db('agent_presence')
+      .insert({ agent_id: agentId, company_id: companyId, status: 'online', heartbeat_at: now })
+      .onConflict('agent_id')
+      .merge({ heartbeat_at: now })
+      .returning(['status', 'auto_accept']);
+    return { status: row.status, autoAccept: row.auto_accept };
+  }
+
+  /** One statement per node per beat for all its connected agents. */
+  async beat(agentIds: number[]): Promise<void> {
+    if (agentIds.length) await this.db('agent_presence').whereIn('agent_id', agentIds).update({ heartbeat_at: this.clock.now() });
+  }
+
+  /** The last console of the agent (on any node) closed: offline at once rather than after the expiry. */
+  async disconnected(companyId: number, agentId: number): Promise<void> {
+    if (await this.notifier.agentHasSockets(agentId)) return;
+    await this.db('agent_presence').where({ agent_id: agentId, company_id: companyId }).update({ heartbeat_at: null });
+    this.notifier.toAgents(rooms.company(companyId), 'presence.changed', { agentId, status: 'offline' });
+  }
+
+  async set(auth: AuthInfo, status: AgentStatus, autoAccept?: boolean): Promise<{ status: AgentStatus; autoAccept: boolean }> {
+    if (status === 'invisible' && auth.agent.role !== 'admin') throw forbidden('admin', 'Only administrators can be invisible');
+    if ((status === 'online' || status === 'busy') && !auth.can('conversation.accept'))
+      throw conflict('status_not_allowed', 'Without the right to take chats you can only be away');
+    const patch: Record<string, unknown> = { status, heartbeat_at: this.clock.now() };
+    if (autoAccept !== undefined) patch.auto_accept = autoAccept;
+    const [row] = await this.db('agent_presence')
+      .insert({ agent_id: auth.agent.id, company_id: auth.companyId, ...patch })
+      .onConflict('agent_id')
+      .merge(patch)
+      .returning(['status', 'auto_accept']);
+    // Colleagues see invisible admins as offline (TOOLBAR-INVISIBLE-12).
+    this.notifier.toAgents(rooms.company(auth.companyId), 'presence.changed', { agentId: auth.agent.id, status: status === 'invisible' ? 'offline' : status });
+    this.notifier.toAgents(rooms.agent(auth.agent.id), 'presence.self', { status: row.status, autoAccept: row.auto_accept });
+    await this.hooks.emit('agent.statusChanged', { agentId: auth.agent.id, status }, { companyId: auth.companyId, actor: { kind: 'agent', id: auth.agent.id } });
+    return { status: row.status, autoAccept: row.auto_accept };
+  }
+
+  async get(agentId: number): Promise<{ status: AgentStatus; autoAccept: boolean; present: boolean }> {
+    const row = await this.db('agent_presence').where({ agent_id: agentId }).first();
+    if (!row) return { status: 'online', autoAccept: true, present: false };
+    return { status: row.status, autoAccept: row.auto_accept, present: this.isFresh(row.heartbeat_at) };
+  }
+
+  isFresh(heartbeatAt: Date | string | null): boolean {
+    return !!heartbeatAt && this.clock.now().getTime() - new Date(heartbeatAt).getTime() < PRESENCE_TTL_MS;
+  }
+
+  freshSince(): Date {
+    return new Date(this.clock.now().getTime() - PRESENCE_TTL_MS);
+  }
+}

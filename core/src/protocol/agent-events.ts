@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { ack, conversationId, conversationView, messageView, sendMessage, syncRequest } from './message-schemas.ts';
+
+export const agentStatus = z.enum(['online', 'busy', 'away', 'invisible']);
+
+export const liveVisitorView = z.object({
+  id: z.number(),
+  number: z.number(),
+  name: z.string().nullable(),
+  state: z.enum(['browsing', 'waiting', 'chatting', 'left']),
+  channel: z.string(),
+  ip: z.string().nullable(),
+  region: z.string().nullable(),
+  browser: z.string().nullable(),
+  os: z.string().nullable(),
+  device: z.string().nullable(),
+  language: z.string().nullable(),
+  visitCount: z.number(),
+  currentUrl: z.string().nullable(),
+  currentTitle: z.string().nullable(),
+  referrer: z.string().nullable(),
+  searchEngine: z.string().nullable(),
+  keyword: z.string().nullable(),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+  conversationId: z.number().nullable(),
+});
+
+/** The `/agent` namespace (console): core events; plugin events are `<pluginId>:<event>`. */
+export const agentClientEvents = {
+  'presence.set': {
+    summary: 'Change status (TOOLBAR-STATUS-8); invisible is for admins only',
+    payload: z.strictObject({ status: agentStatus, autoAccept: z.boolean().optional() }),
+    ack: ack({ status: agentStatus, autoAccept: z.boolean() }),
+  },
+  'workbench.snapshot': {
+    summary: 'Everything the workbench shows, as one snapshot (after connect or reconnect)',
+    payload: z.strictObject({}),
+    ack: ack({ waiting: z.array(conversationView), mine: z.array(conversationView), visitors: z.array(liveVisitorView), status: agentStatus, autoAccept: z.boolean() }),
+  },
+  'conversation.accept': {
+    summary: 'Accept a queued conversation; first accept wins (CONV-ACCEPT-5)',
+    payload: z.strictObject({ conversationId }),
+    permission: 'conversation.accept',
+    ack: ack({ conversation: conversationView }),
+  },
+  'message.send': {
+    summary: 'Send a message into a conversation the agent serves',
+    payload: sendMessage,
+    ack: ack({ message: messageView }),
+  },
+  'conversation.end': {
+    summary: 'End a conversation (CONV-END-26)',
+    payload: z.strictObject({ conversationId }),
+    ack: ack({ conversation: conversationView }),
+  },
+  'conversation.read': {
+    summary: 'Mark messages up to `seq` read (TOOLBAR-UNREAD-3)',
+    payload: z.strictObject({ conversationId, seq: z.number().int().min(0) }),
+    ack: ack({}),
+  },
+  sync: {
+    summary: 'Messages after `afterSeq` (replay after a reconnect)',
+    payload: syncRequest,
+    ack: ack({ conversation: conversationView, messages: z.array(messageView) }),
+  },
+} as const;
+
+export const agentServerEvents = {
+  'queue.changed': { summary: 'The waiting list changed; the payload is the new list', payload: z.object({ waiting: z.array(conversationView) }) },
+  'conversation.updated': { summary: 'A conversation the agent sees changed state', payload: z.object({ conversation: conversationView }) },
+  message: { summary: 'A new message in a conversation the agent serves', payload: z.object({ message: messageView }) },
+  'visitor.typing': { summary: 'The visitor’s draft (live view)', payload: z.object({ conversationId: z.number(), text: z.string() }) },
+  'visitor.updated': { summary: 'A live visitor row changed', payload: z.object({ visitor: liveVisitorView }) },
+  'presence.changed': { summary: 'An agent’s status changed', payload: z.object({ agentId: z.number(), status: z.enum(['online', 'busy', 'away', 'invisible', 'offline']) }) },
+  'session.ended': { summary: 'This session ended; the socket closes next', payload: z.object({ reason: z.string() }) },
+  'plugins.changed': { summary: 'The company’s enabled plugins changed', payload: z.object({ plugins: z.array(z.string()) }) },
+} as const;

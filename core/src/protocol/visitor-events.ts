@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { ack, conversationId, conversationView, messageView, sendMessage, syncRequest } from './message-schemas.ts';
+
+/**
+ * The `/visitor` namespace (widget). Handshake `auth: {companyId, token?}`; the
+ * server answers with a `session` event carrying the token to keep (a token the
+ * client makes up is never accepted: an unknown one gets a new visitor).
+ */
+export const visitorClientEvents = {
+  'page.view': {
+    summary: 'A page of the company site was opened (VISITOR-ARRIVE-2)',
+    payload: z.strictObject({
+      url: z.string().trim().min(1).max(2048),
+      title: z.string().max(500).optional(),
+      referrer: z.string().max(2048).optional(),
+      language: z.string().max(20).optional(),
+    }),
+    ack: ack({ visitId: z.number() }),
+  },
+  'chat.request': {
+    summary: 'Ask for a chat; returns the open conversation if there is one (CONV-REQUEST-4)',
+    payload: z.strictObject({ groupId: z.number().int().positive().optional(), form: z.record(z.string(), z.string().max(500)).optional() }),
+    ack: ack({ conversation: conversationView, position: z.number().nullable() }),
+  },
+  'message.send': {
+    summary: 'Send a message; stored before the ack, idempotent by clientId (CONV-IDEMPOTENT-9)',
+    payload: sendMessage,
+    ack: ack({ message: messageView }),
+  },
+  typing: {
+    summary: 'The draft as typed, for the agent’s live view (CONV-LIVEVIEW-21); throttled by the client',
+    payload: z.strictObject({ conversationId, text: z.string().max(5000) }),
+    ack: ack({}),
+  },
+  sync: {
+    summary: 'Messages after `afterSeq` (replay after a reconnect)',
+    payload: syncRequest,
+    ack: ack({ conversation: conversationView, messages: z.array(messageView) }),
+  },
+  'chat.end': {
+    summary: 'The visitor ends the conversation (CONV-VISITOREND-27)',
+    payload: z.strictObject({ conversationId }),
+    ack: ack({ conversation: conversationView }),
+  },
+} as const;
+
+/** Server → visitor pushes. */
+export const visitorServerEvents = {
+  session: { summary: 'After connecting: the token to store and the open conversation, if any', payload: z.object({ token: z.string(), visitorNumber: z.number(), conversation: conversationView.nullable() }) },
+  message: { summary: 'A new message in the visitor’s conversation', payload: z.object({ message: messageView }) },
+  'conversation.updated': { summary: 'State changed (accepted, ended…)', payload: z.object({ conversation: conversationView }) },
+  'queue.position': { summary: 'Position in the queue (ASSIGN-POSITION-9)', payload: z.object({ conversationId: z.number(), position: z.number() }) },
+} as const;

@@ -1,0 +1,62 @@
+import { inject, injectable } from '../infra/di.ts';
+import type { Db } from '../infra/db.ts';
+import { TOKENS, type Clock } from '../tokens.ts';
+
+/** A visitor without a connected page for this long has left (VISITOR-ARRIVE-2). */
+export const VISITOR_LEFT_MS = 30_000;
+/** Left visitors stay listed this long (company setting, default 10 minutes). */
+export const LEFT_LISTED_MS = 10 * 60_000;
+
+/** The live visitor list of a company (SPEC §2.2): one query, newest activity first. */
+@injectable()
+export class LiveVisitors {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+  ) {}
+
+  async list(companyId: number, limit = 500) {
+    const now = this.clock.now().getTime();
+    const rows = await this.db('visitors as v')
+      .leftJoin('conversations as c', function () {
+        this.on('c.visitor_id', 'v.id').andOnVal('c.status', '<>', 'ended');
+      })
+      .where('v.company_id', companyId)
+      .where((w) => w.where('v.last_seen_at', '>', new Date(now - LEFT_LISTED_MS)).orWhereNotNull('c.id'))
+      .select(
+        'v.*',
+        'c.id as conversation_id',
+        'c.status as conversation_status',
+        this.db.raw('(select row_to_json(x) from (select url, title from page_views p where p.visitor_id = v.id order by p.created_at desc limit 1) x) as last_page'),
+        this.db.raw('(select row_to_json(y) from (select referrer, search_engine, search_keyword from visits s where s.visitor_id = v.id order by s.started_at desc limit 1) y) as last_visit'),
+      )
+      .orderBy('v.last_seen_at', 'desc')
+      .limit(limit);
+    return rows.map((r: any) => {
+      const left = now - new Date(r.last_seen_at).getTime() > VISITOR_LEFT_MS;
+      const state = r.conversation_status === 'active' ? 'chatting' : r.conversation_status === 'queued' ? 'waiting' : left ? 'left' : 'browsing';
+      return {
+        id: Number(r.id),
+        number: Number(r.number),
+        name: r.name,
+        state: state as 'browsing' | 'waiting' | 'chatting' | 'left',
+        channel: r.channel,
+        ip: r.last_ip,
+        region: r.region,
+        browser: r.browser,
+        os: r.os,
+        device: r.device,
+        language: r.language,
+        visitCount: Number(r.visit_count),
+        currentUrl: r.last_page?.url ?? null,
+        currentTitle: r.last_page?.title ?? null,
+        referrer: r.last_visit?.referrer ?? null,
+        searchEngine: r.last_visit?.search_engine ?? null,
+        keyword: r.last_visit?.search_keyword ?? null,
+        firstSeenAt: new Date(r.first_seen_at).toISOString(),
+        lastSeenAt: new Date(r.last_seen_at).toISOString(),
+        conversationId: r.conversation_id ? Number(r.conversation_id) : null,
+      };
+    });
+  }
+}
