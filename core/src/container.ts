@@ -33,6 +33,7 @@ import { PresenceService } from './presence/presence-service.ts';
 import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { LiveVisitors } from './visitors/live-visitors.ts';
 import { VisitorService } from './visitors/visitor-service.ts';
+import { ChannelService } from './channels/channel-service.ts';
 
 /**
  * One child container per server instance (tests run several in one process):
@@ -49,7 +50,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     PasswordHasher, AuditService, CompanyService, GroupService, PermissionCatalog, AgentService, ProfileService,
     SessionService, LoginLogService, LoginRateLimit, LoginIpService, LoginService, MeService, Authenticator,
     PluginEnablement, PluginHost, CronSupervisor, SocketDispatcher,
-    RealtimeNotifier, PresenceService, VisitorService, LiveVisitors, MessageStore, ConversationQueries, RoutingService, AssignmentService, ConversationService,
+    RealtimeNotifier, PresenceService, VisitorService, LiveVisitors, MessageStore, ConversationQueries, RoutingService, AssignmentService, ConversationService, ChannelService,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);

@@ -40,6 +40,7 @@ import { ConversationQueries } from './conversations/conversation-queries.ts';
 import { PresenceService } from './presence/presence-service.ts';
 import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { VisitorService } from './visitors/visitor-service.ts';
+import { ChannelService } from './channels/channel-service.ts';
 
 export const VERSION = '0.1.0';
 
@@ -132,6 +133,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   app.use(staticRoutes());
 
   registerAgentEvents(container);
+  container.resolve(ChannelService).start();
   const server = http.createServer(app.callback());
   const gateway = new RealtimeGateway(server, {
     config,

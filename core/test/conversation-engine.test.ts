@@ -21,7 +21,10 @@ test.serial('CONV-REQUEST-4 CONV-MESSAGE-8 a visitor chats with an agent end to 
   const agent = await agentSocket(k.url, ann);
   const v = await visitorSocket(k.url, k.company.publicId);
   t.true(v.token.length >= 22, 'server-issued token of at least 128 bits');
-  t.is((await call(v.socket, 'page.view', { url: 'https://shop.example/p/1', title: 'Shoes', referrer: 'https://www.google.com/search?q=shoes' })).ok, true);
+  const row = next(agent, 'visitor.updated');
+  t.true((await call(v.socket, 'page.view', { url: 'https://shop.example/p/1', title: 'Shoes', referrer: 'https://www.google.com/search?q=shoes' })).visitId > 0);
+  const { visitor } = await row;
+  t.like(visitor, { number: v.visitorNumber, state: 'browsing', browser: 'Chrome 124', os: 'Windows 10', searchEngine: 'google', keyword: 'shoes', currentTitle: 'Shoes', visitCount: 1 });
   const assigned = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active');
   const req = await call(v.socket, 'chat.request', {});
   t.true(req.ok);

@@ -12,13 +12,24 @@ test.after.always(() => k?.close());
 
 const connect = (client: TestClient) =>
   new Promise<Socket>((resolve, reject) => {
-    const s = io(k.url + '/agent', { extraHeaders: { cookie: client.cookie }, transports: ['websocket'], reconnection: false });
+    const s = io(k.url + '/agent', { extraHeaders: { cookie: client.cookie }, transports: ['websocket'], reconnection: false, forceNew: true });
     s.on('connect', () => resolve(s));
     s.on('connect_error', (e) => reject(e));
   });
 
 test.serial('the /agent namespace refuses a connection without a live session', async (t) => {
   const err = await t.throwsAsync(connect(k.client()));
+  t.is(err!.message, 'unauthenticated');
+});
+
+test.serial('LOGIN-SESSION-7 a console socket carrying the cookie from a foreign origin is refused', async (t) => {
+  const err = await t.throwsAsync(
+    new Promise((resolve, reject) => {
+      const s = io(k.url + '/agent', { extraHeaders: { cookie: admin.cookie, origin: 'https://evil.example' }, transports: ['websocket'], reconnection: false, forceNew: true });
+      s.on('connect', () => resolve(s));
+      s.on('connect_error', reject);
+    }),
+  );
   t.is(err!.message, 'unauthenticated');
 });
 

@@ -168,7 +168,7 @@ test('REGION-LOOKUP-4 well-known public addresses (bundled ip2region data)', (t)
 
 test('REGION-LOOKUP-4 private, loopback and reserved addresses are LAN', (t) => {
   const lan = { country: null, province: null, city: null, isp: null, label: LAN_LABEL };
-  t.is(LAN_LABEL, '内网');
+  t.is(LAN_LABEL, '局域网');
   for (const ip of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '100.64.0.1', '169.254.1.1', '0.0.0.0', '255.255.255.255', '203.0.113.5', '::1', '::', 'fc00::1', 'fe80::1%eth0', '::ffff:10.0.0.1']) {
     t.deepEqual(lookupRegion(ip), lan, ip);
   }

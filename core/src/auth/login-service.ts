@@ -124,7 +124,8 @@ export class LoginService {
       await this.limits.fail(body.companyId, body.agentId, req.ip);
       await this.loginLog.record({ companyId: companyPk, agentId: ref.id, typedAgentId: body.agentId, result: 'failure', reason: err.code, ip: req.ip, userAgent: req.userAgent });
       const attempts = (await this.db('login_challenges').where({ id: challengeId }).increment('attempts', 1).returning('attempts'))[0]?.attempts;
-      if (Number(attempts) >= CHALLENGE_ATTEMPTS) await this.db('login_challenges').where({ id: challengeId }).delete();
+      // Spent: expire it rather than delete it, so the next try answers <step>_challenge_expired and is logged.
+      if (Number(attempts) >= CHALLENGE_ATTEMPTS) await this.db('login_challenges').where({ id: challengeId }).update({ expires_at: new Date(0) });
       throw err;
     }
     await this.db('login_challenges').where({ id: challengeId }).delete();

@@ -36,6 +36,7 @@ export function toMessageView(r: any): MessageView {
     kind: r.kind,
     text: r.text ?? null,
     payload: r.payload ?? null,
+    deliveryStatus: r.delivery_status ?? null,
     createdAt: iso(r.created_at)!,
   };
 }

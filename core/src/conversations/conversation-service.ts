@@ -70,7 +70,8 @@ export class ConversationService {
     if (duplicate) return message;
     if (sender.kind === 'agent' && !conv.first_reply_at) await t.q('conversations').where({ id: conversationId }).whereNull('first_reply_at').update({ first_reply_at: this.clock.now() });
     this.fanOut(Number(conv.visitor_id), message);
-    await this.hooks.emit('message.created', { conversationId, messageId: message.id, seq: message.seq, channel: conv.channel, senderKind, kind: message.kind, text: message.text }, { companyId, actor: { kind: 'system' } });
+    // Not awaited: plugins (robot, channel delivery) must not delay the sender's ack; emit isolates failures.
+    void this.hooks.emit('message.created', { conversationId, messageId: message.id, seq: message.seq, channel: conv.channel, senderKind, kind: message.kind, text: message.text }, { companyId, actor: { kind: 'system' } });
     return message;
   }
 

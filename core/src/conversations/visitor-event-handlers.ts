@@ -6,6 +6,7 @@ import { TOKENS } from '../tokens.ts';
 import type { Db } from '../infra/db.ts';
 import { VisitorService, type VisitorRef } from '../visitors/visitor-service.ts';
 import { describeVisit } from '../visitors/describe-visit.ts';
+import { LiveVisitors } from '../visitors/live-visitors.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
 
@@ -24,12 +25,18 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
   const conversations = c.resolve(ConversationService);
   const queries = c.resolve(ConversationQueries);
   const notifier = c.resolve(RealtimeNotifier);
+  const live = c.resolve(LiveVisitors);
   const E = visitorClientEvents;
   const sender = (v: VisitorRef) => ({ kind: 'visitor' as const, visitorId: v.id });
 
   const handlers: Record<keyof typeof E, Handler['handler']> = {
     'page.view': async (p, { visitor, ip, userAgent }) => {
-      const { visitId } = await visitors.pageView(visitor, p, describeVisit({ ip, userAgent, referrer: p.referrer, url: p.url, language: p.language }));
+      const { bot, ...info } = describeVisit({ ip, userAgent, referrer: p.referrer, url: p.url, language: p.language });
+      // Crawlers and headless browsers never reach the visitor list (VISITOR-ARRIVE-2).
+      if (bot) return { visitId: 0 };
+      const { visitId } = await visitors.pageView(visitor, p, info);
+      const row = await live.one(visitor.companyId, visitor.id);
+      if (row) notifier.toAgents(rooms.company(visitor.companyId), 'visitor.updated', { visitor: row });
       return { visitId };
     },
     'chat.request': async (p, { visitor }) => {

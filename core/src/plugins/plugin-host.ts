@@ -22,6 +22,7 @@ import { discoverPlugins, type DiscoveredPlugin } from './plugin-discovery.ts';
 import { PluginEnablement } from './plugin-enablement.ts';
 import type { PluginContext, PluginDefinition } from './plugin-types.ts';
 import { SocketDispatcher } from './socket-dispatcher.ts';
+import { ChannelService } from '../channels/channel-service.ts';
 
 export type MakeApi = (router: Router, prefix: string, plugin: { id: string; isEnabled: (companyId: number) => boolean | Promise<boolean> }) => ApiRouter;
 
@@ -216,6 +217,10 @@ export class PluginHost {
         const out: number[] = [];
         for (const r of rows) if (await this.enablement.isEnabled(Number(r.company_id), id)) out.push(Number(r.company_id));
         return out;
+      },
+      channels: {
+        inbound: (companyId, m) => c.resolve(ChannelService).inbound(companyId, m),
+        reportDelivery: (companyId, messageId, status, error) => c.resolve(ChannelService).reportDelivery(companyId, messageId, status, error),
       },
       accounts: {
         verifyPassword: async (companyId, agentPk, password) => {

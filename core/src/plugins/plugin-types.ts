@@ -64,6 +64,11 @@ export interface PluginContext {
   isEnabled(companyId: number): Promise<boolean>;
   /** Companies that currently have the plugin enabled (for cron jobs). */
   enabledCompanies(): Promise<number[]>;
+  /** Channel API: IM/SMS plugins bring visitors in and deliver agent messages (subscribe to `channel.deliver`). */
+  readonly channels: {
+    inbound(companyId: number, m: import('../channels/channel-service.ts').InboundMessage): Promise<{ conversationId: number; message: import('../protocol/message-schemas.ts').MessageView }>;
+    reportDelivery(companyId: number, messageId: number, status: import('../channels/channel-service.ts').DeliveryStatus, error?: string): Promise<void>;
+  };
   /** Core account services a plugin may need. */
   readonly accounts: {
     verifyPassword(companyId: number, agentPk: number, password: string): Promise<boolean>;

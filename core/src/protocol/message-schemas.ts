@@ -29,6 +29,8 @@ export const messageView = z.object({
   kind: z.enum(['text', 'image', 'file', 'link', 'card', 'form', 'rating', 'system', 'whisper']),
   text: z.string().nullable(),
   payload: z.record(z.string(), z.unknown()).nullable(),
+  /** Channel messages only: pending | sent | delivered | failed. */
+  deliveryStatus: z.string().nullable(),
   createdAt: z.string(),
 });
 export type MessageView = z.infer<typeof messageView>;

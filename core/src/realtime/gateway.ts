@@ -103,7 +103,14 @@ export class RealtimeGateway {
 
   private async authenticate(socket: Socket): Promise<AuthInfo | null> {
     const found = this.bearerOf(socket);
-    return found ? this.deps.auth.fromToken(found.token) : null;
+    if (!found) return null;
+    // A cookie rides along on cross-site requests too: the console's socket must come from the console's origin.
+    if (found.via === 'cookie') {
+      const origin = socket.handshake.headers.origin;
+      const own = [`http://${socket.handshake.headers.host}`, `https://${socket.handshake.headers.host}`, this.deps.config.PUBLIC_URL ? new URL(this.deps.config.PUBLIC_URL).origin : ''];
+      if (origin && !own.includes(origin)) return null;
+    }
+    return this.deps.auth.fromToken(found.token);
   }
 
   private onAgent(socket: Socket) {

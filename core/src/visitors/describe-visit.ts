@@ -1,17 +1,20 @@
-import { UAParser } from 'ua-parser-js';
+import { lookupRegion, parseReferrer, parseUserAgent } from './visit-info.ts';
 
-/**
- * What one page view says about the visit. A richer parser (regions from an
- * offline IP database, search keywords) replaces this module's internals; the
- * shape stays.
- */
-export function describeVisit(i: { ip: string; userAgent: string; referrer?: string; url: string; language?: string }): Record<string, string | null> {
-  const ua = new UAParser(i.userAgent).getResult();
+/** What one page view says about the visit, in the columns agents see (VISITOR-ROW-3). */
+export function describeVisit(i: { ip: string; userAgent: string; referrer?: string; url: string; language?: string }): Record<string, string | null> & { bot: boolean } {
+  const ua = parseUserAgent(i.userAgent);
+  const ref = parseReferrer(i.referrer, i.url);
+  const region = lookupRegion(i.ip);
   return {
     ip: i.ip,
-    browser: [ua.browser.name, ua.browser.major].filter(Boolean).join(' ') || null,
-    os: [ua.os.name, ua.os.version].filter(Boolean).join(' ') || null,
-    device: ua.device.type === 'mobile' || ua.device.type === 'tablet' ? ua.device.type : 'desktop',
+    region: region.label || null,
+    browser: ua.browser,
+    os: ua.os,
+    device: ua.device,
     language: i.language ?? null,
+    referrer: ref.referrer,
+    search_engine: ref.searchEngine,
+    search_keyword: ref.keyword,
+    bot: ua.bot,
   };
 }

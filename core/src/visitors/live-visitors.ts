@@ -15,14 +15,18 @@ export class LiveVisitors {
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 
-  async list(companyId: number, limit = 500) {
+  async one(companyId: number, visitorId: number) {
+    return (await this.list(companyId, 1, visitorId))[0] ?? null;
+  }
+
+  async list(companyId: number, limit = 500, onlyVisitorId?: number) {
     const now = this.clock.now().getTime();
     const rows = await this.db('visitors as v')
       .leftJoin('conversations as c', function () {
         this.on('c.visitor_id', 'v.id').andOnVal('c.status', '<>', 'ended');
       })
       .where('v.company_id', companyId)
-      .where((w) => w.where('v.last_seen_at', '>', new Date(now - LEFT_LISTED_MS)).orWhereNotNull('c.id'))
+      .modify((q) => (onlyVisitorId ? q.where('v.id', onlyVisitorId) : q.where((w) => w.where('v.last_seen_at', '>', new Date(now - LEFT_LISTED_MS)).orWhereNotNull('c.id'))))
       .select(
         'v.*',
         'c.id as conversation_id',

@@ -12,7 +12,8 @@ export interface Region {
 }
 
 /** Label for private, loopback, link-local and reserved addresses. */
-export const LAN_LABEL = '内网';
+// REGION-LOOKUP-4 shows private addresses as 局域网 "LAN".
+export const LAN_LABEL = '局域网';
 
 const LAN: Region = Object.freeze({ country: null, province: null, city: null, isp: null, label: LAN_LABEL });
 const UNKNOWN: Region = Object.freeze({ country: null, province: null, city: null, isp: null, label: '' });

@@ -1,0 +1,171 @@
+import { inject, injectable } from '../infra/di.ts';
+import type { Db } from '../infra/db.ts';
+import { conflict, fieldError, notFound, rateLimited } from '../http/errors.ts';
+import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
+import { Tenant } from '../tenancy/tenant.ts';
+import { TOKENS, type Clock } from '../tokens.ts';
+
+/** A file reference made by the files feature; this service only stores and relays it. */
+export interface InternalFile {
+  fileKey: string;
+  name: string;
+  size: number;
+  mime: string;
+}
+
+export interface InternalMessageView {
+  id: number;
+  fromAgentId: number;
+  toAgentId: number;
+  clientId: string;
+  text: string | null;
+  file: InternalFile | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface UnreadView {
+  unread: { agentId: number; count: number }[];
+  total: number;
+}
+
+export const HISTORY_PAGE = 50;
+// INTERNAL-LIMITS-12: at most 30 messages per agent per 10 seconds.
+const RATE_MAX = 30;
+const RATE_WINDOW_MS = 10_000;
+
+const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
+
+function toView(r: any): InternalMessageView {
+  return {
+    id: Number(r.id),
+    fromAgentId: Number(r.from_agent_id),
+    toAgentId: Number(r.to_agent_id),
+    clientId: r.client_id,
+    text: r.text ?? null,
+    file: r.payload ? (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) : null,
+    createdAt: iso(r.created_at)!,
+    readAt: iso(r.read_at),
+  };
+}
+
+/**
+ * One-to-one messages between agents of one company (SPEC INTERNAL-DIRECT-3,
+ * INTERNAL-UNREAD-6, INTERNAL-HISTORY-9). Stored before anyone is told; a
+ * colleague outside the caller's company does not exist (`404 not_found`).
+ * Pushes go to `agent:<id>` rooms, so every tab of both agents sees them.
+ */
+@injectable()
+export class InternalChatService {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    private readonly notifier: RealtimeNotifier,
+  ) {}
+
+  async send(companyId: number, fromAgentId: number, input: { toAgentId: number; clientId: string; text?: string; file?: InternalFile }): Promise<InternalMessageView> {
+    const t = new Tenant(this.db, companyId);
+    const mine = { from_agent_id: fromAgentId, client_id: input.clientId };
+    // A retried send answers with what was stored the first time (BEYOND-IDEMPOTENT-4).
+    const existing = await t.q('internal_messages').where(mine).first();
+    if (existing) return toView(existing);
+    await this.colleague(t, fromAgentId, input.toAgentId, true);
+    await this.checkRate(t, fromAgentId);
+    const rows = await t
+      .insert('internal_messages', {
+        ...mine,
+        to_agent_id: input.toAgentId,
+        text: input.text ?? null,
+        payload: input.file ? JSON.stringify(input.file) : null,
+        created_at: this.clock.now(),
+      })
+      .onConflict(['from_agent_id', 'client_id'])
+      .ignore()
+      .returning('*');
+    // Two copies of one send racing: the unique index kept the first; answer with it and push nothing more.
+    if (!rows.length) return toView(await t.q('internal_messages').where(mine).first());
+    const message = toView(rows[0]);
+    for (const id of [fromAgentId, input.toAgentId]) this.notifier.toAgents(rooms.agent(id), 'internal.message', { message });
+    await this.pushUnread(t, input.toAgentId);
+    return message;
+  }
+
+  /** Older messages first within a page; `before` is the smallest id the caller already has (keyset). */
+  async history(companyId: number, agentId: number, withAgentId: number, before?: number): Promise<{ messages: InternalMessageView[]; hasMore: boolean }> {
+    const t = new Tenant(this.db, companyId);
+    await this.colleague(t, agentId, withAgentId, false);
+    const q = t
+      .q('internal_messages')
+      .where((w) => w.where({ from_agent_id: agentId, to_agent_id: withAgentId }).orWhere({ from_agent_id: withAgentId, to_agent_id: agentId }));
+    if (before) q.where('id', '<', before);
+    const rows = await q.orderBy('id', 'desc').limit(HISTORY_PAGE + 1);
+    return { messages: rows.slice(0, HISTORY_PAGE).reverse().map(toView), hasMore: rows.length > HISTORY_PAGE };
+  }
+
+  /** Marks the thread read: the count clears in all of the reader's tabs and the sender sees 已读. */
+  async markRead(companyId: number, agentId: number, withAgentId: number): Promise<{ read: number; readAt: string }> {
+    const t = new Tenant(this.db, companyId);
+    await this.colleague(t, agentId, withAgentId, false);
+    const readAt = this.clock.now();
+    const ids = await t
+      .q('internal_messages')
+      .where({ from_agent_id: withAgentId, to_agent_id: agentId })
+      .whereNull('read_at')
+      .update({ read_at: readAt })
+      .returning('id');
+    if (ids.length) {
+      const upToId = Math.max(...ids.map((r: any) => Number(r.id)));
+      this.notifier.toAgents(rooms.agent(withAgentId), 'internal.receipt', { readerId: agentId, upToId, readAt: readAt.toISOString() });
+      await this.pushUnread(t, agentId);
+    }
+    return { read: ids.length, readAt: readAt.toISOString() };
+  }
+
+  /** Unread messages per colleague, as stored on the server (INTERNAL-UNREAD-6). */
+  async unread(companyId: number, agentId: number): Promise<UnreadView> {
+    return this.unreadOf(new Tenant(this.db, companyId), agentId);
+  }
+
+  private async unreadOf(t: Tenant, agentId: number): Promise<UnreadView> {
+    const rows = await t
+      .q('internal_messages')
+      .where({ to_agent_id: agentId })
+      .whereNull('read_at')
+      .groupBy('from_agent_id')
+      .orderBy('from_agent_id')
+      .select('from_agent_id')
+      .count('* as n');
+    const unread = rows.map((r: any) => ({ agentId: Number(r.from_agent_id), count: Number(r.n) }));
+    return { unread, total: unread.reduce((s, u) => s + u.count, 0) };
+  }
+
+  private async pushUnread(t: Tenant, agentId: number) {
+    this.notifier.toAgents(rooms.agent(agentId), 'internal.unread', await this.unreadOf(t, agentId));
+  }
+
+  /**
+   * The other agent must belong to the caller's company. Threads with disabled
+   * or deleted colleagues stay readable; sending needs an enabled colleague
+   * (INTERNAL-LIMITS-12).
+   */
+  private async colleague(t: Tenant, agentId: number, otherId: number, sending: boolean) {
+    if (otherId === agentId) throw fieldError(sending ? 'toAgentId' : 'withAgentId', 'self', 'An agent cannot chat with themselves');
+    const row = await t.q('agents').where({ id: otherId }).first('id', 'disabled_at', 'deleted_at');
+    if (!row || (sending && row.deleted_at)) throw notFound('Agent not found');
+    if (sending && row.disabled_at) throw conflict('agent_disabled', 'This agent is disabled');
+  }
+
+  private async checkRate(t: Tenant, agentId: number) {
+    const since = new Date(this.clock.now().getTime() - RATE_WINDOW_MS);
+    const recent = await t
+      .q('internal_messages')
+      .where({ from_agent_id: agentId })
+      .where('created_at', '>', since)
+      .orderBy('created_at', 'desc')
+      .limit(RATE_MAX)
+      .select('created_at');
+    if (recent.length < RATE_MAX) return;
+    const oldest = new Date(recent[recent.length - 1].created_at).getTime();
+    throw rateLimited(Math.max(1, Math.ceil((oldest + RATE_WINDOW_MS - this.clock.now().getTime()) / 1000)));
+  }
+}
