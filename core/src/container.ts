@@ -34,6 +34,8 @@ import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { LiveVisitors } from './visitors/live-visitors.ts';
 import { VisitorService } from './visitors/visitor-service.ts';
 import { ChannelService } from './channels/channel-service.ts';
+import { InternalChatService } from './internal/internal-chat-service.ts';
+import { NoticeService } from './notices/notice-service.ts';
 
 /**
  * One child container per server instance (tests run several in one process):
@@ -51,6 +53,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     SessionService, LoginLogService, LoginRateLimit, LoginIpService, LoginService, MeService, Authenticator,
     PluginEnablement, PluginHost, CronSupervisor, SocketDispatcher,
     RealtimeNotifier, PresenceService, VisitorService, LiveVisitors, MessageStore, ConversationQueries, RoutingService, AssignmentService, ConversationService, ChannelService,
+    InternalChatService, NoticeService,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);

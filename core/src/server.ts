@@ -13,6 +13,7 @@ import { registerProfileRoutes } from './accounts/profile-routes.ts';
 import { registerAuthRoutes } from './auth/auth-routes.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { registerLoginLogRoutes } from './auth/login-log-routes.ts';
+import { registerFileRoutes } from './files/file-routes.ts';
 import { buildContainer } from './container.ts';
 import { ApiRouter } from './http/api-router.ts';
 import { parseCidrList, requestIp } from './http/client-ip.ts';
@@ -35,6 +36,8 @@ import { systemClock, type Clock } from './tokens.ts';
 import { staticRoutes } from './web/static-routes.ts';
 import { redisReady } from './infra/redis-health.ts';
 import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
+import { registerInternalEvents } from './internal/internal-event-handlers.ts';
+import { registerNoticeJobs, registerNoticeRoutes } from './notices/notice-routes.ts';
 import { visitorEventHandlers } from './conversations/visitor-event-handlers.ts';
 import { ConversationQueries } from './conversations/conversation-queries.ts';
 import { PresenceService } from './presence/presence-service.ts';
@@ -82,7 +85,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   };
   const coreRouter = new Router();
   const api = new ApiRouter(coreRouter, apiDeps);
-  for (const register of [registerAuthRoutes, registerAgentRoutes, registerGroupRoutes, registerCompanyRoutes, registerProfileRoutes, registerLoginLogRoutes, registerPluginRoutes])
+  for (const register of [registerAuthRoutes, registerAgentRoutes, registerGroupRoutes, registerCompanyRoutes, registerProfileRoutes, registerLoginLogRoutes, registerPluginRoutes, registerNoticeRoutes, registerFileRoutes])
     register(api, container);
 
   const host = container.resolve(PluginHost);
@@ -133,6 +136,8 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   app.use(staticRoutes());
 
   registerAgentEvents(container);
+  registerInternalEvents(container);
+  registerNoticeJobs(container);
   container.resolve(ChannelService).start();
   const server = http.createServer(app.callback());
   const gateway = new RealtimeGateway(server, {

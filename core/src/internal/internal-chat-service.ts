@@ -135,7 +135,7 @@ export class InternalChatService {
       .orderBy('from_agent_id')
       .select('from_agent_id')
       .count('* as n');
-    const unread = rows.map((r: any) => ({ agentId: Number(r.from_agent_id), count: Number(r.n) }));
+    const unread: UnreadView['unread'] = rows.map((r: any) => ({ agentId: Number(r.from_agent_id), count: Number(r.n) }));
     return { unread, total: unread.reduce((s, u) => s + u.count, 0) };
   }
 

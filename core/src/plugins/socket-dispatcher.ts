@@ -56,9 +56,16 @@ export async function runHandler<C>(
     reply({ ok: true, ...(result && typeof result === 'object' ? result : {}) });
   } catch (err) {
     if (err instanceof AppError) return reply(err.toBody());
+    if (isDbDown(err)) {
+      // An outage, not a bug: warn like the HTTP side does and tell the client to retry.
+      log?.warn({ err: (err as Error)?.message, event }, 'database unavailable');
+      return reply({ error: { code: 'database_unavailable', message: 'The database is unavailable; try again shortly' } });
+    }
     log?.error({ err, event }, 'socket handler failed');
-    reply({ error: { code: isDbDown(err) ? 'database_unavailable' : 'internal_error', message: 'Internal error' } });
+    reply({ error: { code: 'internal_error', message: 'Internal error' } });
   }
 }
 
-const isDbDown = (err: any) => ['ECONNREFUSED', 'ECONNRESET', '57P01'].includes(err?.code);
+// Same test as the HTTP error middleware's isDatabaseDown.
+const isDbDown = (err: any) =>
+  ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', 'ETIMEDOUT'].includes(err?.code) || /Knex: Timeout acquiring a connection|Connection terminated/.test(String(err?.message));

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { ack, clientId, conversationId, conversationView, messageText, messageView, syncRequest } from './message-schemas.ts';
+
+/** Agent actions of SPEC §2.1: transfer, monitor, whisper, take over, invite and proactive chat. */
+const id = z.number().int().positive();
+
+export const transferView = z.object({
+  id: z.number(),
+  conversationId: z.number(),
+  fromAgentId: z.number(),
+  toAgentId: z.number().nullable(),
+  toGroupId: z.number().nullable(),
+  note: z.string().nullable(),
+  status: z.enum(['pending', 'accepted', 'rejected', 'expired', 'cancelled']),
+  reason: z.string().nullable(),
+  answeredBy: z.number().nullable(),
+  createdAt: z.string(),
+  respondedAt: z.string().nullable(),
+  expiresAt: z.string(),
+});
+export type TransferView = z.infer<typeof transferView>;
+
+export const transferTarget = z.object({ agentId: z.number(), nickname: z.string(), status: z.enum(['online', 'busy', 'invisible']), load: z.number(), cap: z.number() });
+
+export const monitorView = z.object({ monitorAgentId: z.number(), watchedAgentId: z.number(), startedAt: z.string() });
+
+export const invitationView = z.object({
+  id: z.number(),
+  visitorId: z.number(),
+  agentId: z.number().nullable(),
+  agentNickname: z.string().nullable(),
+  kind: z.enum(['invite', 'proactive']),
+  status: z.enum(['pending', 'accepted', 'declined', 'expired']),
+  text: z.string().nullable(),
+  conversationId: z.number().nullable(),
+  createdAt: z.string(),
+  respondedAt: z.string().nullable(),
+});
+export type InvitationView = z.infer<typeof invitationView>;
+
+/** What the widget is shown: never the agent's internal id. */
+export const visitorInvitationView = z.object({ id: z.number(), agentNickname: z.string().nullable(), text: z.string().nullable() });
+
+const note = z.string().trim().max(200);
+
+export const collabAgentEvents = {
+  'transfer.targets': {
+    summary: 'Who can take a transfer now (CONV-TRANSFER-28); invisible admins only for admins (CONV-TRANSFER-29)',
+    payload: z.strictObject({}),
+    ack: ack({ agents: z.array(transferTarget), groups: z.array(z.object({ id: z.number(), name: z.string(), eligible: z.number() })) }),
+  },
+  'transfer.start': {
+    summary: 'Offer the conversation one serves to an agent or a group (CONV-TRANSFER-28, -32)',
+    payload: z
+      .strictObject({ conversationId, toAgentId: id.optional(), toGroupId: id.optional(), note: note.optional() })
+      .refine((p) => (p.toAgentId === undefined) !== (p.toGroupId === undefined), { message: 'Name exactly one of toAgentId, toGroupId', path: ['toAgentId'] }),
+    permission: 'conversation.transfer',
+    ack: ack({ transfer: transferView }),
+  },
+  'transfer.respond': {
+    summary: 'Accept or reject an offered transfer (CONV-TRANSFER-30, -31)',
+    payload: z.strictObject({ transferId: id, accept: z.boolean(), reason: z.string().trim().max(100).optional() }),
+    ack: ack({ transfer: transferView, conversation: conversationView.optional() }),
+  },
+  'transfer.cancel': {
+    summary: 'The sender withdraws a pending transfer (CONV-TRANSFER-28)',
+    payload: z.strictObject({ transferId: id }),
+    ack: ack({ transfer: transferView }),
+  },
+  'transcript.view': {
+    summary: 'Read-only transcript for the serving agent, a pending transfer target or a monitor (CONV-TRANSFER-30, CONV-MONITOR-35)',
+    payload: syncRequest,
+    ack: ack({ conversation: conversationView, messages: z.array(messageView) }),
+  },
+  'monitor.start': {
+    summary: 'Start monitoring an agent (CONV-MONITOR-35); idempotent, and re-joins the rooms after a reconnect',
+    payload: z.strictObject({ agentId: id }),
+    permission: 'conversation.monitor',
+    ack: ack({ monitor: monitorView, conversations: z.array(conversationView) }),
+  },
+  'monitor.stop': {
+    summary: 'Stop monitoring one agent, or everyone when agentId is left out (CONV-MONITOR-36)',
+    payload: z.strictObject({ agentId: id.optional() }),
+    ack: ack({ stopped: z.array(z.number()) }),
+  },
+  'monitor.list': {
+    summary: 'Who I monitor; re-joins their conversations after a reload (CONV-MONITOR-36)',
+    payload: z.strictObject({}),
+    ack: ack({ monitors: z.array(monitorView) }),
+  },
+  'whisper.send': {
+    summary: 'A message only agents see (CONV-WHISPER-37)',
+    payload: z.strictObject({ conversationId, clientId, text: messageText }),
+    ack: ack({ message: messageView }),
+  },
+  'conversation.takeover': {
+    summary: 'A monitor becomes the serving agent (CONV-TAKEOVER-38)',
+    payload: z.strictObject({ conversationId }),
+    permission: 'conversation.accept',
+    ack: ack({ conversation: conversationView }),
+  },
+  'visitor.invite': {
+    summary: 'Invite a browsing visitor to chat (VISITOR-INVITE-9)',
+    payload: z.strictObject({ visitorId: id, text: z.string().trim().min(1).max(200).optional() }),
+    permission: 'visitor.invite',
+    ack: ack({ invitation: invitationView }),
+  },
+  'visitor.proactive': {
+    summary: 'Open a chat with a browsing visitor at once (VISITOR-PROACTIVE-10)',
+    payload: z.strictObject({ visitorId: id, text: messageText.optional() }),
+    permission: 'visitor.proactive',
+    ack: ack({ conversation: conversationView, message: messageView.nullable() }),
+  },
+} as const;
+
+export const collabAgentServerEvents = {
+  'transfer.offered': { summary: 'A transfer waits for my answer', payload: z.object({ transfer: transferView, conversation: conversationView, from: z.object({ id: z.number(), nickname: z.string() }) }) },
+  'transfer.accepted': { summary: 'The transfer I sent was accepted', payload: z.object({ transfer: transferView }) },
+  'transfer.rejected': { summary: 'The transfer I sent was rejected or timed out (reason `timeout`)', payload: z.object({ transfer: transferView, reason: z.string().nullable() }) },
+  'transfer.closed': { summary: 'An offer shown to me is no longer open (answered, withdrawn, expired)', payload: z.object({ transfer: transferView }) },
+  'monitor.conversation': { summary: 'A monitored agent got a conversation', payload: z.object({ conversation: conversationView }) },
+  'invitation.changed': { summary: 'An invitation of the company changed (已邀请 on every console)', payload: z.object({ invitation: invitationView }) },
+  'invitation.answered': { summary: 'The visitor answered my invitation, or it expired', payload: z.object({ invitation: invitationView }) },
+} as const;
+
+export const collabVisitorEvents = {
+  'invitation.respond': {
+    summary: 'Accept or decline an invitation (VISITOR-INVITE-9, INVITE-ACCEPT-8)',
+    payload: z.strictObject({ invitationId: id, accept: z.boolean() }),
+    ack: ack({ conversation: conversationView.nullable() }),
+  },
+} as const;
+
+export const collabVisitorServerEvents = {
+  invitation: { summary: 'An agent invites the visitor to chat', payload: z.object({ invitation: visitorInvitationView }) },
+  'invitation.closed': { summary: 'The invitation expired', payload: z.object({ invitationId: z.number() }) },
+  'proactive.open': {
+    summary: 'An agent opened a chat (VISITOR-PROACTIVE-11)',
+    payload: z.object({ conversation: conversationView, agent: z.object({ nickname: z.string() }), message: messageView.nullable() }),
+  },
+} as const;
