@@ -51,6 +51,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['company_id', 'visitor_id', 'created_at']);
     t.index(['company_id', 'agent_id', 'created_at']);
     t.index(['status', 'created_at']);
+    t.index(['conversation_id']);
   });
   // One pending invitation per visitor, from anyone (409 invitation_pending).
   await knex.raw("create unique index invitations_one_pending on invitations (visitor_id) where status = 'pending' and kind = 'invite'");

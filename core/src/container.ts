@@ -34,6 +34,11 @@ import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { LiveVisitors } from './visitors/live-visitors.ts';
 import { VisitorService } from './visitors/visitor-service.ts';
 import { ChannelService } from './channels/channel-service.ts';
+import { EvaluationService } from './conversations/evaluation-service.ts';
+import { HandoverService } from './conversations/handover-service.ts';
+import { InvitationService } from './conversations/invitation-service.ts';
+import { MonitorService } from './conversations/monitor-service.ts';
+import { TransferService } from './conversations/transfer-service.ts';
 import { InternalChatService } from './internal/internal-chat-service.ts';
 import { NoticeService } from './notices/notice-service.ts';
 
@@ -52,8 +57,9 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     PasswordHasher, AuditService, CompanyService, GroupService, PermissionCatalog, AgentService, ProfileService,
     SessionService, LoginLogService, LoginRateLimit, LoginIpService, LoginService, MeService, Authenticator,
     PluginEnablement, PluginHost, CronSupervisor, SocketDispatcher,
-    RealtimeNotifier, PresenceService, VisitorService, LiveVisitors, MessageStore, ConversationQueries, RoutingService, AssignmentService, ConversationService, ChannelService,
+    RealtimeNotifier, PresenceService, VisitorService, LiveVisitors, MessageStore, ConversationQueries, RoutingService, AssignmentService, ConversationService, ChannelService, EvaluationService,
     InternalChatService, NoticeService,
+    MonitorService, HandoverService, TransferService, InvitationService,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);

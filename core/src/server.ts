@@ -36,6 +36,8 @@ import { systemClock, type Clock } from './tokens.ts';
 import { staticRoutes } from './web/static-routes.ts';
 import { redisReady } from './infra/redis-health.ts';
 import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
+import { collabVisitorHandlers, registerCollabEvents } from './conversations/collab-event-handlers.ts';
+import { registerConversationRoutes } from './conversations/conversation-routes.ts';
 import { registerInternalEvents } from './internal/internal-event-handlers.ts';
 import { registerNoticeJobs, registerNoticeRoutes } from './notices/notice-routes.ts';
 import { visitorEventHandlers } from './conversations/visitor-event-handlers.ts';
@@ -85,7 +87,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   };
   const coreRouter = new Router();
   const api = new ApiRouter(coreRouter, apiDeps);
-  for (const register of [registerAuthRoutes, registerAgentRoutes, registerGroupRoutes, registerCompanyRoutes, registerProfileRoutes, registerLoginLogRoutes, registerPluginRoutes, registerNoticeRoutes, registerFileRoutes])
+  for (const register of [registerAuthRoutes, registerAgentRoutes, registerGroupRoutes, registerCompanyRoutes, registerProfileRoutes, registerLoginLogRoutes, registerPluginRoutes, registerNoticeRoutes, registerFileRoutes, registerConversationRoutes])
     register(api, container);
 
   const host = container.resolve(PluginHost);
@@ -136,6 +138,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   app.use(staticRoutes());
 
   registerAgentEvents(container);
+  registerCollabEvents(container);
   registerInternalEvents(container);
   registerNoticeJobs(container);
   container.resolve(ChannelService).start();
@@ -152,7 +155,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     notifier: container.resolve(RealtimeNotifier),
     visitors: container.resolve(VisitorService),
     queries: container.resolve(ConversationQueries),
-    visitorHandlers: visitorEventHandlers(container),
+    visitorHandlers: new Map([...visitorEventHandlers(container), ...collabVisitorHandlers(container)]),
   });
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));

@@ -152,3 +152,30 @@ test.serial('tenant isolation: company B cannot touch company A conversations ov
   t.is((await call(otherVisitor.socket, 'message.send', { conversationId: conversation.id, clientId: uuid(), text: 'x' })).error.code, 'not_found');
   for (const x of [s, v.socket, otherVisitor.socket]) x.close();
 });
+
+test.serial('EVAL-FORM-1 TOOLBAR-EVALPENDING-4 an ended conversation awaits evaluation until the agent evaluates it', async (t) => {
+  await setAutoAssign(true);
+  const ann = await k.login('ann', 'Pass-word-123');
+  const agent = await agentSocket(k.url, ann);
+  await call(agent, 'presence.set', { status: 'online' });
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const assigned = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active');
+  await call(v.socket, 'chat.request', {});
+  const { conversation } = await assigned;
+  await call(agent, 'conversation.end', { conversationId: conversation.id });
+  const pending = await ann.get('/api/conversations/awaiting-evaluation');
+  t.true(pending.body.items.some((c: any) => c.id === conversation.id));
+  const bad = await ann.put(`/api/conversations/${conversation.id}/evaluation`, { topic: '', valid: true, note: null });
+  t.is(bad.status, 400);
+  const ok = await ann.put(`/api/conversations/${conversation.id}/evaluation`, { topic: 'Refund', valid: true, note: 'asked about a refund' });
+  t.is(ok.status, 200);
+  t.like(ok.body.evaluation, { topic: 'Refund', valid: true, note: 'asked about a refund' });
+  t.false((await ann.get('/api/conversations/awaiting-evaluation')).body.items.some((c: any) => c.id === conversation.id));
+  const bob = await k.login('bob', 'Pass-word-123');
+  t.is((await bob.put(`/api/conversations/${conversation.id}/evaluation`, { topic: 'x', valid: false, note: null })).status, 404, 'not his conversation, no history rights: not found');
+  const transcript = await ann.get(`/api/conversations/${conversation.id}/messages`);
+  t.is(transcript.status, 200);
+  t.is(transcript.body.conversation.status, 'ended');
+  agent.close();
+  v.socket.close();
+});

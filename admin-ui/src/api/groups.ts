@@ -3,7 +3,7 @@ import { api } from './client';
 export interface Group {
   id: number;
   name: string;
-  description: string;
+  description: string | null;
   memberIds: number[];
 }
 

@@ -15,6 +15,18 @@ export class ConversationQueries {
       .select('c.*', 'v.number as visitor_number', 'v.name as visitor_name', 'a.nickname as agent_nickname');
   }
 
+  map(row: any): ConversationView {
+    return toConversationView(row);
+  }
+
+  /** Keyset page of the agent's conversations, newest first (CONV-LISTS-1). */
+  async ofAgent(t: Tenant, agentId: number, f: { status?: 'active' | 'ended'; before?: number; limit: number }): Promise<ConversationView[]> {
+    const q = this.base(t).where('c.agent_id', agentId);
+    if (f.status) q.where('c.status', f.status);
+    if (f.before) q.where('c.id', '<', f.before);
+    return (await q.orderBy('c.id', 'desc').limit(f.limit)).map(toConversationView);
+  }
+
   async one(t: Tenant, id: number): Promise<ConversationView> {
     const row = await this.base(t).where('c.id', id).first();
     if (!row) throw notFound('Conversation not found');

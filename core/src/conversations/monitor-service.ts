@@ -128,6 +128,22 @@ export class MonitorService {
     return message;
   }
 
+  /**
+   * Read-only transcript (whispers included) for the serving agent, an admin, a
+   * monitor of the serving agent or an agent a pending transfer is offered to
+   * (查看已有对话记录, CONV-TRANSFER-30). Reading never marks anything read.
+   */
+  async transcript(actor: Actor, conversationId: number, afterSeq: number) {
+    const t = new Tenant(this.db, actor.companyId);
+    const conv = await t.q('conversations').where({ id: conversationId }).first('agent_id');
+    const agentId = conv?.agent_id == null ? null : Number(conv.agent_id);
+    const offered = async () =>
+      !!(await t.q('transfers').where({ conversation_id: conversationId, status: 'pending' }).whereRaw('? = any(offered_to)', [actor.agentId]).first('id'));
+    const allowed = conv && (agentId === actor.agentId || actor.isAdmin || (await this.isWatching(t, actor.agentId, agentId)) || (await offered()));
+    if (!allowed) throw notFound('Conversation not found');
+    return { conversation: await this.queries.one(t, conversationId), messages: await this.store.after(t, conversationId, afterSeq, { forVisitor: false }) };
+  }
+
   private active(t: Tenant, monitorId: number) {
     return t.q('monitors').where({ monitor_agent_id: monitorId }).whereNull('ended_at');
   }

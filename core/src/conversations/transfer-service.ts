@@ -1,14 +1,18 @@
+import crypto from 'node:crypto';
 import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
+import { AuditService } from '../accounts/audit-service.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import type { TransferView } from '../protocol/collab-events.ts';
+import type { ConversationView } from '../protocol/message-schemas.ts';
 import { HARD_LIMIT } from './chat-settings.ts';
 import { agentsById, declinedBy, offeredTo, TAKING_STATUSES, toTransferView, transferTargets, TRANSFER_TIMEOUT_MS, type Actor } from './collab-support.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { HandoverService } from './handover-service.ts';
+import { MonitorService } from './monitor-service.ts';
 import { RoutingService } from './routing-service.ts';
 
 type Outcome = { kind: 'ok'; row: any } | { kind: 'refused'; error: AppError; closed?: any };
@@ -28,6 +32,8 @@ export class TransferService {
     @inject(ConversationQueries) private readonly queries: ConversationQueries,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
     @inject(HandoverService) private readonly handover: HandoverService,
+    @inject(MonitorService) private readonly monitors: MonitorService,
+    @inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   /** The transfer dialog's list (CONV-TRANSFER-28): eligible agents and groups with at least one of them. */
@@ -127,6 +133,36 @@ export class TransferService {
     this.notifier.toAgents(rooms.agent(transfer.fromAgentId), 'transfer.accepted', { transfer });
     for (const a of offeredTo(out.row)) if (a !== actor.agentId) this.notifier.toAgents(rooms.agent(a), 'transfer.closed', { transfer });
     return { transfer, conversation };
+  }
+
+  /**
+   * CONV-TAKEOVER-38: a monitor (holding conversation.accept, not away) takes a
+   * watched agent's conversation without consent, above the cap but not above
+   * the hard limit; a pending transfer of it is withdrawn.
+   */
+  async takeover(actor: Actor, conversationId: number): Promise<ConversationView> {
+    const t = new Tenant(this.db, actor.companyId);
+    const conv = await t.q('conversations').where({ id: conversationId }).first();
+    const watching = conv && (await this.monitors.isWatching(t, actor.agentId, conv.agent_id == null ? null : Number(conv.agent_id)));
+    if (!conv || (!watching && !actor.isAdmin)) throw notFound('Conversation not found');
+    if (conv.status === 'ended') throw conflict('conversation_ended', 'This conversation has ended');
+    if (!watching || conv.status !== 'active' || Number(conv.agent_id) === actor.agentId) throw conflict('not_monitoring', 'Only a monitor of the serving agent can take this conversation over');
+    if (!(await this.canTake(actor))) throw conflict('agent_unavailable', 'Set yourself online, busy or invisible first');
+    const fromId = Number(conv.agent_id);
+    const out = await t.transaction(async (tt): Promise<Outcome> => {
+      const cur = await tt.q('conversations').where({ id: conversationId }).forUpdate().first();
+      if (cur.status !== 'active' || Number(cur.agent_id) !== fromId) return { kind: 'refused', error: conflict('conversation_moved', 'The conversation changed hands meanwhile') };
+      await tt.q('agent_presence').where({ agent_id: actor.agentId }).forUpdate().first('agent_id');
+      const [{ n }] = await tt.q('conversations').where({ agent_id: actor.agentId, status: 'active' }).count<{ n: string }[]>('* as n');
+      if (Number(n) >= HARD_LIMIT) return { kind: 'refused', error: conflict('too_many_conversations', `At most ${HARD_LIMIT} open conversations`) };
+      await tt.q('conversations').where({ id: conversationId }).update({ agent_id: actor.agentId });
+      await this.audit.write(tt, { actor: actor.agentId, action: 'conversation.takeover', target: `conversation:${conversationId}`, old: { agentId: fromId }, new: { agentId: actor.agentId } });
+      return { kind: 'ok', row: cur };
+    });
+    if (out.kind === 'refused') throw out.error;
+    await this.cancelPending(actor.companyId, conversationId, 'takeover');
+    const to = { id: actor.agentId, nickname: actor.nickname };
+    return this.handover.moved(actor.companyId, conversationId, fromId, to, 'takeover', { clientId: `takeover:${crypto.randomUUID()}`, waitMs: 0 });
   }
 
   /** The sender withdraws it until it is answered. */

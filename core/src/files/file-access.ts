@@ -130,7 +130,7 @@ export class FileAccess {
       .where({ 'c.visitor_id': visitor.id, 'f.status': 'available' })
       .whereIn('f.key', keys.filter((k) => KEY_PATTERN.test(k)))
       .select('f.key', 'f.thumb_path');
-    return rows.map((r) => {
+    return rows.map((r: { key: string; thumb_path: string | null }) => {
       const file = this.links.sign(r.key);
       return { key: r.key, url: file.url, ...(r.thumb_path ? { thumbUrl: this.links.sign(r.key, 'thumb').url } : {}), expiresAt: file.expiresAt };
     });

@@ -150,7 +150,7 @@ export class FileService {
     }
   }
 
-  private async post(t: Tenant, fileId: number, conversationId: number, sender: Uploader, file: FileView, clientId = crypto.randomUUID()) {
+  private async post(t: Tenant, fileId: number, conversationId: number, sender: Uploader, file: FileView, clientId: string = crypto.randomUUID()) {
     const payload = {
       fileKey: file.key,
       name: file.name,

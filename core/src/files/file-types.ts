@@ -62,6 +62,7 @@ const extOf = (name: string) => (/\.([A-Za-z0-9]{1,10})$/.exec(name)?.[1] ?? '')
 /** A display name without path parts or control characters, at most 200 characters. */
 export function cleanName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
   const clean = [...base.replace(/[\u0000-\u001f\u007f"]/g, '').trim()].slice(-200).join('');
   return clean.replace(/^\.+/, '') || 'file';
 }

@@ -60,7 +60,7 @@ export class InternalChatService {
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    private readonly notifier: RealtimeNotifier,
+    @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
   ) {}
 
   async send(companyId: number, fromAgentId: number, input: { toAgentId: number; clientId: string; text?: string; file?: InternalFile }): Promise<InternalMessageView> {

@@ -46,8 +46,8 @@ export class NoticeService {
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    private readonly notifier: RealtimeNotifier,
-    private readonly audit: AuditService,
+    @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   async publish(auth: AuthInfo, input: NoticeInput): Promise<ManagedNoticeView> {

@@ -1,7 +1,20 @@
 import { lookupRegion, parseReferrer, parseUserAgent } from './visit-info.ts';
 
 /** What one page view says about the visit, in the columns agents see (VISITOR-ROW-3). */
-export function describeVisit(i: { ip: string; userAgent: string; referrer?: string; url: string; language?: string }): Record<string, string | null> & { bot: boolean } {
+export interface VisitDescription {
+  ip: string;
+  region: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string;
+  language: string | null;
+  referrer: string | null;
+  search_engine: string | null;
+  search_keyword: string | null;
+  bot: boolean;
+}
+
+export function describeVisit(i: { ip: string; userAgent: string; referrer?: string; url: string; language?: string }): VisitDescription {
   const ua = parseUserAgent(i.userAgent);
   const ref = parseReferrer(i.referrer, i.url);
   const region = lookupRegion(i.ip);

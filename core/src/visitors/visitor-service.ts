@@ -59,7 +59,7 @@ export class VisitorService {
   }
 
   /** Records a page view; starts a new visit after 30 minutes of silence. */
-  async pageView(v: VisitorRef, page: { url: string; title?: string; referrer?: string }, visitInfo: Record<string, string | null>): Promise<{ visitId: number; newVisit: boolean }> {
+  async pageView(v: VisitorRef, page: { url: string; title?: string; referrer?: string }, visitInfo: Omit<import('./describe-visit.ts').VisitDescription, 'bot'>): Promise<{ visitId: number; newVisit: boolean }> {
     const t = new Tenant(this.db, v.companyId);
     const now = this.clock.now();
     const { visitId, newVisit } = await t.transaction(async (tt) => {
@@ -68,13 +68,13 @@ export class VisitorService {
         await tt.q('visits').where({ id: last.id }).update({ last_at: now });
         return { visitId: Number(last.id), newVisit: false };
       }
-      const [row] = await tt.insert('visits', { visitor_id: v.id, landing_url: page.url, referrer: page.referrer ?? null, started_at: now, last_at: now, ...visitInfo }).returning('id');
+      const [row] = await tt.insert('visits', { visitor_id: v.id, landing_url: page.url, started_at: now, last_at: now, ...visitInfo }).returning('id');
       await tt.q('visitors').where({ id: v.id }).increment('visit_count', 1);
       return { visitId: Number(row.id), newVisit: true };
     });
     await t.insert('page_views', { visitor_id: v.id, visit_id: visitId, url: page.url, title: page.title ?? null, created_at: now });
     const visitorPatch: Record<string, unknown> = { last_seen_at: now };
-    for (const k of ['region', 'browser', 'os', 'device', 'language']) if (visitInfo[k]) visitorPatch[k] = visitInfo[k];
+    for (const k of ['region', 'browser', 'os', 'device', 'language'] as const) if (visitInfo[k]) visitorPatch[k] = visitInfo[k];
     await t.q('visitors').where({ id: v.id }).update(visitorPatch);
     const ctx = { companyId: v.companyId, actor: { kind: 'visitor' as const, id: v.id } };
     if (newVisit) await this.hooks.emit('visitor.arrived', { visitorId: v.id, visitId, channel: v.channel }, ctx);

@@ -1,0 +1,173 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import knexFactory from 'knex';
+
+/** Shared by the benchmarks: servers under test as child processes, results, statistics. */
+
+export const root = path.resolve(import.meta.dirname, '..');
+export const outDir = path.join(root, 'bench', 'out');
+export const ADMIN_PASSWORD = 'Bench-Secret-2026';
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Server {
+  kind: string;
+  url: string;
+  pid: number;
+  companyId?: number;
+  stop(): Promise<void>;
+}
+
+// Whatever happens to the harness, no child outlives it.
+const children = new Set<ChildProcess>();
+process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+const track = (c: ChildProcess) => {
+  children.add(c);
+  c.once('exit', () => children.delete(c));
+  return c;
+};
+
+function spawnServer(script: string, env: Record<string, string>, ready: RegExp, ms = 120_000) {
+  const child = track(spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise((r) => child.once('exit', r));
+  const waiting = new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} not ready in ${ms} ms:\n${out}`)), ms);
+    const check = () => {
+      const m = out.match(ready);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', () => reject(new Error(`${script} exited:\n${out}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(t);
+  };
+  return { child, waiting, stop, output: () => out };
+}
+
+/** The minimal socket.io relay (bench/bare-relay.ts). */
+export async function startBare(): Promise<Server> {
+  const s = spawnServer('bench/bare-relay.ts', {}, /listening (\d+)/);
+  const [, port] = await s.waiting;
+  return { kind: 'bare socket.io relay', url: `http://127.0.0.1:${port}`, pid: s.child.pid!, stop: s.stop };
+}
+
+/** A fresh PostgreSQL database on BENCH_PG (default: the local test server), dropped by `drop()`. */
+export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = process.env.BENCH_PG ?? process.env.KEFU_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test';
+  const name = `kefu_bench_${crypto.randomBytes(5).toString('hex')}`;
+  const k = knexFactory({ client: 'pg', connection: admin, pool: { min: 0, max: 1 } });
+  await k.raw(`create database ${name}`);
+  await k.destroy();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const k2 = knexFactory({ client: 'pg', connection: admin, pool: { min: 0, max: 1 } });
+      await k2.raw(`drop database if exists ${name} with (force)`);
+      await k2.destroy();
+    },
+  };
+}
+
+/** A real Kefu node (core/src/main.ts) on a fresh PostgreSQL database ('pg') or the embedded one ('embedded'). */
+export async function startKefu(db: 'pg' | 'embedded', extra: Record<string, string> = {}): Promise<Server> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
+  const pg = db === 'pg' ? await freshDatabase() : null;
+  const port = await freePort();
+  const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', KEFU_DATA_DIR: dataDir, KEFU_ADMIN_PASSWORD: ADMIN_PASSWORD, KEFU_SECRET: 'bench-secret-0123456789abcdef0123456789', ...extra };
+  if (pg) env.DATABASE_URL = pg.url;
+  const s = spawnServer('core/src/main.ts', env, /Company ID:\s+(\d+)/);
+  const [, companyId] = await s.waiting.catch(async (err) => {
+    await pg?.drop();
+    throw err;
+  });
+  return {
+    kind: db === 'pg' ? 'Kefu node, PostgreSQL 15' : 'Kefu node, embedded PGlite',
+    url: `http://127.0.0.1:${port}`,
+    pid: s.child.pid!,
+    companyId: Number(companyId),
+    async stop() {
+      await s.stop();
+      await pg?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a load generator (bench/load-gen.ts) in its own process; `PHASE x` lines call onPhase; resolves with its RESULT line. */
+export function runLoadGen(params: Record<string, unknown>, deadlineMs: number, onPhase: (phase: string) => void = () => undefined): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/load-gen.ts'), JSON.stringify(params)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }));
+    let out = '';
+    let seen = 0;
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const lines = out.split('\n');
+      for (; seen < lines.length - 1; seen++) if (lines[seen].startsWith('PHASE ')) onPhase(lines[seen].slice(6));
+    });
+    const kill = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+    child.once('exit', (code) => {
+      clearTimeout(kill);
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (line) resolve(JSON.parse(line.slice(7)));
+      else reject(new Error(`load generator exited ${code} without a result:\n${out}`));
+    });
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux, 100 Hz ticks). */
+export function cpuSeconds(pid: number): number {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+export function rssBytes(pid: number): number {
+  const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+export function percentiles(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { n: s.length, p50: r(at(0.5)), p90: r(at(0.9)), p99: r(at(0.99)), max: r(s[s.length - 1] ?? NaN) };
+}
+
+export function machine() {
+  const cpus = os.cpus();
+  return { cpus: cpus.length, cpuModel: cpus[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
+}
+
+export function writeResult(name: string, data: unknown) {
+  fs.mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine: machine(), ...(data as object) }, null, 2) + '\n');
+  return path.relative(root, file);
+}
