@@ -40,6 +40,9 @@ test.serial('CONV-REQUEST-4 CONV-MESSAGE-8 a visitor chats with an agent end to 
   t.is(sent.message.text, '你好, <b>退款</b>?', 'stored trimmed, as text');
   t.is((await got).message.seq, sent.message.seq);
 
+  t.deepEqual((await call(agent, 'workbench.snapshot', {})).unread, { [conversation.id]: 1 });
+  await call(agent, 'conversation.read', { conversationId: conversation.id, seq: sent.message.seq });
+  t.deepEqual((await call(agent, 'workbench.snapshot', {})).unread, {}, 'read up to the last seq: nothing unread');
   const toVisitor = next(v.socket, 'message', (m) => m.message.senderKind === 'agent');
   const reply = await call(agent, 'message.send', { conversationId: conversation.id, clientId: uuid(), text: 'Hello, how can I help?' });
   t.true(reply.ok);
@@ -111,6 +114,20 @@ test.serial('CONV-IDEMPOTENT-9 a retried send is stored once and a reconnecting 
   t.deepEqual(replay.messages.map((m: any) => m.seq), [lastSeen + 1, lastSeen + 2, lastSeen + 3]);
   agent.close();
   back.socket.close();
+});
+
+test.serial('ASSIGN-POSITION-9 waiting visitors are told their position, updated live', async (t) => {
+  await setAutoAssign(false);
+  const [a, b] = [await visitorSocket(k.url, k.company.publicId), await visitorSocket(k.url, k.company.publicId)];
+  const ra = await call(a.socket, 'chat.request', {});
+  const rb = await call(b.socket, 'chat.request', {});
+  t.is(rb.position, ra.position + 1);
+  const moved = next(b.socket, 'queue.position', (m) => m.conversationId === rb.conversation.id && m.position === ra.position);
+  await call(a.socket, 'chat.end', { conversationId: ra.conversation.id });
+  t.is((await moved).position, ra.position);
+  await call(b.socket, 'chat.end', { conversationId: rb.conversation.id });
+  a.socket.close();
+  b.socket.close();
 });
 
 test.serial('VISITOR-IDENTITY-1 a made-up token gets a new visitor, never someone else', async (t) => {

@@ -240,10 +240,12 @@ test.serial('CONV-FILE-15 tenant isolation: company B cannot see or decide on co
   const forged = await upload(k.url, '/api/widget/files', { fields: { companyId: k.company.publicId, token: 'x'.repeat(32), conversationId: c.id }, file: { bytes: pdfBytes(), name: 'x.pdf' } });
   t.is(forged.status, 401);
   // Unknown keys: 404, never a 500.
-  for (const key of ['A'.repeat(32), 'nope', '..%2F..%2Fetc%2Fpasswd', '%00']) {
+  for (const key of ['A'.repeat(32), 'nope', '..%2F..%2Fetc%2Fpasswd', '%E4%BD%A0']) {
     t.is((await get(`/f/${key}`, c.ann)).status, 404, key);
+    t.is((await get(`/f/${key}/thumb`)).status, 404, key);
     t.is((await c.ann.post(`/api/files/${key}/accept`)).status, 404, key);
   }
+  t.is((await get('/f/%00', c.ann)).status, 400, 'a NUL in the path is bad input, not a server error');
   bv.socket.close();
   await c.close();
 });

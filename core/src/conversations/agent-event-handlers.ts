@@ -35,7 +35,14 @@ export function registerAgentEvents(c: DependencyContainer) {
     handler: async (_p, caller) => {
       const t = new Tenant(db, caller.companyId);
       const me = await presence.get(caller.agentId);
-      return { waiting: await queries.waiting(t), mine: await queries.activeOf(t, caller.agentId), visitors: await live.list(caller.companyId), status: me.status, autoAccept: me.autoAccept };
+      return {
+        waiting: await queries.waiting(t),
+        mine: await queries.activeOf(t, caller.agentId),
+        visitors: await live.list(caller.companyId),
+        status: me.status,
+        autoAccept: me.autoAccept,
+        unread: await queries.unread(t, caller.agentId),
+      };
     },
   });
   d.on('core', 'conversation.accept', {

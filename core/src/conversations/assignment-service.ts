@@ -8,6 +8,7 @@ import { Tenant } from '../tenancy/tenant.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import { HARD_LIMIT } from './chat-settings.ts';
 import { ConversationQueries } from './conversation-queries.ts';
+import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { RoutingService } from './routing-service.ts';
 
 /**
@@ -26,6 +27,7 @@ export class AssignmentService {
     @inject(RoutingService) private readonly routing: RoutingService,
     @inject(ConversationQueries) private readonly queries: ConversationQueries,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(QueueBroadcaster) private readonly queue: QueueBroadcaster,
   ) {}
 
   /** CONV-ACCEPT-5: first accept wins; the others get 409 already_accepted naming the winner. */
@@ -82,7 +84,7 @@ export class AssignmentService {
     this.notifier.joinConversation(conversation.id, { agentId });
     this.notifier.toVisitors(rooms.visitor(conversation.visitorId), 'conversation.updated', { conversation });
     this.notifier.toAgents(rooms.agent(agentId), 'conversation.updated', { conversation });
-    this.notifier.toAgents(rooms.company(companyId), 'queue.changed', { waiting: await this.queries.waiting(t) });
+    await this.queue.changed(companyId);
     const ctx = { companyId, actor: { kind: 'agent' as const, id: agentId } };
     const waitMs = this.clock.now().getTime() - new Date(row.created_at).getTime();
     await this.hooks.emit('conversation.assigned', { conversationId: conversation.id, agentId, by, waitMs }, ctx);

@@ -27,6 +27,22 @@ export class ConversationQueries {
     return (await q.orderBy('c.id', 'desc').limit(f.limit)).map(toConversationView);
   }
 
+  /** TOOLBAR-UNREAD-3: visitor messages after what the agent has read, per open conversation. */
+  async unread(t: Tenant, agentId: number): Promise<Record<string, number>> {
+    const rows = await t
+      .q('conversations as c')
+      .join('messages as m', 'm.conversation_id', 'c.id')
+      .leftJoin('conversation_reads as r', function () {
+        this.on('r.conversation_id', 'c.id').andOnVal('r.agent_id', '=', agentId);
+      })
+      .where({ 'c.agent_id': agentId, 'c.status': 'active', 'm.sender_kind': 'visitor' })
+      .whereRaw('m.seq > coalesce(r.last_read_seq, 0)')
+      .groupBy('c.id')
+      .select('c.id')
+      .count<{ id: string; count: string }[]>('m.id as count');
+    return Object.fromEntries(rows.map((r) => [String(r.id), Number(r.count)]));
+  }
+
   async one(t: Tenant, id: number): Promise<ConversationView> {
     const row = await this.base(t).where('c.id', id).first();
     if (!row) throw notFound('Conversation not found');

@@ -9,6 +9,7 @@ import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import type { ConversationView, MessageView } from '../protocol/message-schemas.ts';
 import { AssignmentService } from './assignment-service.ts';
 import { ConversationQueries } from './conversation-queries.ts';
+import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { MessageStore, type NewMessage } from './message-store.ts';
 
 export type Sender = { kind: 'visitor'; visitorId: number } | { kind: 'agent'; agentId: number; nickname: string; isAdmin: boolean } | { kind: 'plugin'; pluginId: string; name: string } | { kind: 'system' };
@@ -25,6 +26,7 @@ export class ConversationService {
     @inject(ConversationQueries) private readonly queries: ConversationQueries,
     @inject(AssignmentService) private readonly assignment: AssignmentService,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(QueueBroadcaster) private readonly queue: QueueBroadcaster,
   ) {}
 
   /** CONV-REQUEST-4: a repeated request returns the open conversation (unique index, not check-then-act). */
@@ -44,7 +46,7 @@ export class ConversationService {
     }
     this.notifier.joinConversation(id, { visitorId: visitor.id });
     await this.hooks.emit('conversation.created', { conversationId: id, visitorId: visitor.id, channel: visitor.channel }, { companyId, actor: { kind: 'visitor', id: visitor.id } });
-    this.notifier.toAgents(rooms.company(companyId), 'queue.changed', { waiting: await this.queries.waiting(t) });
+    await this.queue.changed(companyId);
     await this.assignment.assignWaiting(companyId);
     return { conversation: await this.queries.one(t, id), created: true };
   }
@@ -85,7 +87,7 @@ export class ConversationService {
     const conversation = await this.queries.one(t, conversationId);
     this.notifier.toVisitors(rooms.conversation(conversationId), 'conversation.updated', { conversation });
     this.notifier.toAgents(rooms.conversation(conversationId), 'conversation.updated', { conversation });
-    this.notifier.toAgents(rooms.company(companyId), 'queue.changed', { waiting: await this.queries.waiting(t) });
+    await this.queue.changed(companyId);
     await this.hooks.emit('conversation.ended', { conversationId, endedBy, reason }, { companyId, actor: { kind: 'system' } });
     // The agent has a free slot now (ASSIGN-TRIGGER-12).
     if (rows[0].agent_id) await this.assignment.assignWaiting(companyId);

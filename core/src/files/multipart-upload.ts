@@ -33,7 +33,7 @@ export async function receiveUpload(req: http.IncomingMessage, tempPath: string,
   let writing: Promise<void> = Promise.resolve();
   let bb: busboy.Busboy;
   try {
-    bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 4096, parts: 30 } });
+    bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 4096, parts: 30 } });
   } catch {
     throw fieldError('file', 'required', 'Malformed multipart body');
   }
@@ -49,7 +49,9 @@ export async function receiveUpload(req: http.IncomingMessage, tempPath: string,
         stream.resume();
         return;
       }
-      const current = { path: tempPath, name: info.filename ?? '', size: 0 };
+      // Browsers send the name as UTF-8 with only `"`, CR and LF percent-encoded (WHATWG multipart/form-data).
+      const filename = (info.filename ?? '').replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
+      const current = { path: tempPath, name: filename, size: 0 };
       file = current;
       stream.on('data', (chunk: Buffer) => (current.size += chunk.length));
       stream.on('limit', () => {

@@ -36,7 +36,14 @@ export const agentClientEvents = {
   'workbench.snapshot': {
     summary: 'Everything the workbench shows, as one snapshot (after connect or reconnect)',
     payload: z.strictObject({}),
-    ack: ack({ waiting: z.array(conversationView), mine: z.array(conversationView), visitors: z.array(liveVisitorView), status: agentStatus, autoAccept: z.boolean() }),
+    ack: ack({
+      waiting: z.array(conversationView),
+      mine: z.array(conversationView),
+      visitors: z.array(liveVisitorView),
+      status: agentStatus,
+      autoAccept: z.boolean(),
+      unread: z.record(z.string(), z.number()).describe('Unread visitor messages per conversation id (TOOLBAR-UNREAD-3)'),
+    }),
   },
   'conversation.accept': {
     summary: 'Accept a queued conversation; first accept wins (CONV-ACCEPT-5)',
