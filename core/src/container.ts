@@ -36,6 +36,7 @@ import { VisitorService } from './visitors/visitor-service.ts';
 import { ChannelService } from './channels/channel-service.ts';
 import { EvaluationService } from './conversations/evaluation-service.ts';
 import { QueueBroadcaster } from './conversations/queue-broadcaster.ts';
+import { BlockService } from './blocking/block-service.ts';
 import { HandoverService } from './conversations/handover-service.ts';
 import { InvitationService } from './conversations/invitation-service.ts';
 import { MonitorService } from './conversations/monitor-service.ts';
@@ -58,7 +59,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     PasswordHasher, AuditService, CompanyService, GroupService, PermissionCatalog, AgentService, ProfileService,
     SessionService, LoginLogService, LoginRateLimit, LoginIpService, LoginService, MeService, Authenticator,
     PluginEnablement, PluginHost, CronSupervisor, SocketDispatcher,
-    RealtimeNotifier, PresenceService, VisitorService, LiveVisitors, MessageStore, ConversationQueries, RoutingService, AssignmentService, ConversationService, ChannelService, EvaluationService, QueueBroadcaster,
+    RealtimeNotifier, PresenceService, VisitorService, LiveVisitors, MessageStore, ConversationQueries, RoutingService, AssignmentService, ConversationService, ChannelService, EvaluationService, QueueBroadcaster, BlockService,
     InternalChatService, NoticeService,
     MonitorService, HandoverService, TransferService, InvitationService,
   ] as const)

@@ -38,6 +38,7 @@ import { redisReady } from './infra/redis-health.ts';
 import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
 import { collabVisitorHandlers, registerCollabEvents } from './conversations/collab-event-handlers.ts';
 import { registerConversationRoutes } from './conversations/conversation-routes.ts';
+import { registerBlockRoutes } from './blocking/block-routes.ts';
 import { registerInternalEvents } from './internal/internal-event-handlers.ts';
 import { registerNoticeJobs, registerNoticeRoutes } from './notices/notice-routes.ts';
 import { visitorEventHandlers } from './conversations/visitor-event-handlers.ts';
@@ -87,7 +88,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   };
   const coreRouter = new Router();
   const api = new ApiRouter(coreRouter, apiDeps);
-  for (const register of [registerAuthRoutes, registerAgentRoutes, registerGroupRoutes, registerCompanyRoutes, registerProfileRoutes, registerLoginLogRoutes, registerPluginRoutes, registerNoticeRoutes, registerFileRoutes, registerConversationRoutes])
+  for (const register of [registerAuthRoutes, registerAgentRoutes, registerGroupRoutes, registerCompanyRoutes, registerProfileRoutes, registerLoginLogRoutes, registerPluginRoutes, registerNoticeRoutes, registerFileRoutes, registerConversationRoutes, registerBlockRoutes])
     register(api, container);
 
   const host = container.resolve(PluginHost);

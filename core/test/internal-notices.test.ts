@@ -18,7 +18,7 @@ const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
 
 let k: TestKefu;
 let admin: TestClient;
-let ann: CreatedAgent, bob: CreatedAgent, pub: CreatedAgent;
+let ann: CreatedAgent, bob: CreatedAgent;
 let annC: TestClient, bobC: TestClient, pubC: TestClient;
 let sales: { id: number };
 const uuid = () => crypto.randomUUID();
@@ -41,7 +41,7 @@ test.before(async () => {
   admin = await k.login();
   ann = await addAgent(admin, 'ann', { name: 'Ann' });
   bob = await addAgent(admin, 'bob', { name: 'Bob' });
-  pub = await addAgent(admin, 'pub', { name: 'Publisher', permissions: ['notice.publish'] });
+  await addAgent(admin, 'pub', { name: 'Publisher', permissions: ['notice.publish'] });
   sales = (await admin.post('/api/groups', { name: 'Sales', memberIds: [ann.id] })).body;
   [annC, bobC, pubC] = [await signIn(k, 'ann'), await signIn(k, 'bob'), await signIn(k, 'pub')];
 });

@@ -7,6 +7,8 @@ import type { Db } from '../infra/db.ts';
 import { VisitorService, type VisitorRef } from '../visitors/visitor-service.ts';
 import { describeVisit } from '../visitors/describe-visit.ts';
 import { LiveVisitors } from '../visitors/live-visitors.ts';
+import { BlockService } from '../blocking/block-service.ts';
+import { AppError } from '../http/errors.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
 
@@ -26,20 +28,22 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
   const queries = c.resolve(ConversationQueries);
   const notifier = c.resolve(RealtimeNotifier);
   const live = c.resolve(LiveVisitors);
+  const blocks = c.resolve(BlockService);
   const E = visitorClientEvents;
   const sender = (v: VisitorRef) => ({ kind: 'visitor' as const, visitorId: v.id });
 
   const handlers: Record<keyof typeof E, Handler['handler']> = {
     'page.view': async (p, { visitor, ip, userAgent }) => {
       const { bot, ...info } = describeVisit({ ip, userAgent, referrer: p.referrer, url: p.url, language: p.language });
-      // Crawlers and headless browsers never reach the visitor list (VISITOR-ARRIVE-2).
-      if (bot) return { visitId: 0 };
+      // Crawlers, headless browsers and fully blocked visitors never reach the visitor list (VISITOR-ARRIVE-2, DISPLAY-BLOCKVISITOR-12).
+      if (bot || (await blocks.check(visitor.companyId, visitor.id, ip)) === 'visitor') return { visitId: 0 };
       const { visitId } = await visitors.pageView(visitor, p, info);
       const row = await live.one(visitor.companyId, visitor.id);
       if (row) notifier.toAgents(rooms.company(visitor.companyId), 'visitor.updated', { visitor: row });
       return { visitId };
     },
-    'chat.request': async (p, { visitor }) => {
+    'chat.request': async (p, { visitor, ip }) => {
+      if (await blocks.check(visitor.companyId, visitor.id, ip)) throw new AppError(403, 'visitor_blocked', 'Chat is not available');
       const { conversation } = await conversations.request(visitor.companyId, visitor, { groupId: p.groupId ?? null });
       return { conversation, position: await queries.position(new Tenant(db, visitor.companyId), conversation) };
     },

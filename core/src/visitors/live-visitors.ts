@@ -1,6 +1,7 @@
 import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
+import { ipInList, parseCidrList } from '../http/client-ip.ts';
 
 /** A visitor without a connected page for this long has left (VISITOR-ARRIVE-2). */
 export const VISITOR_LEFT_MS = 30_000;
@@ -36,7 +37,13 @@ export class LiveVisitors {
       )
       .orderBy('v.last_seen_at', 'desc')
       .limit(limit);
-    return rows.map((r: any) => {
+    // Fully blocked visitors disappear from every list (DISPLAY-BLOCKVISITOR-12).
+    const blocked = await this.db('blocks').where({ company_id: companyId, kind: 'visitor' }).where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', new Date(now))).select('visitor_id', 'cidr');
+    const blockedIds = new Set(blocked.filter((b) => b.visitor_id).map((b) => Number(b.visitor_id)));
+    const ranges = blocked.filter((b) => b.cidr).map((b) => b.cidr).join(',');
+    const ranged = ranges ? parseCidrList(ranges) : null;
+    const visible = rows.filter((r: any) => !blockedIds.has(Number(r.id)) && !(ranged && r.last_ip && ipInList(r.last_ip, ranged)));
+    return visible.map((r: any) => {
       const left = now - new Date(r.last_seen_at).getTime() > VISITOR_LEFT_MS;
       const state = r.conversation_status === 'active' ? 'chatting' : r.conversation_status === 'queued' ? 'waiting' : left ? 'left' : 'browsing';
       return {
