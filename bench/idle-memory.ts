@@ -1,4 +1,4 @@
-import { num, rssBytes, runLoadGen, sleep, startBare, startKefu, writeResult, type Server } from './lib.ts';
+import { dbKinds, num, rssBytes, runLoadGen, sleep, startBare, startKefu, writeResult, type Server } from './lib.ts';
 
 /**
  * Memory per connected idle visitor: the server's resident memory (RSS from
@@ -9,7 +9,7 @@ import { num, rssBytes, runLoadGen, sleep, startBare, startKefu, writeResult, ty
 export async function idleMemory(): Promise<string> {
   const visitors = num('BENCH_IDLE_VISITORS', 2000);
   const settle = num('BENCH_IDLE_SETTLE', 8);
-  const dbs = (process.env.BENCH_DB ?? 'pg,embedded').split(',').filter(Boolean) as ('pg' | 'embedded')[];
+  const dbs = dbKinds();
   const targets: [string, () => Promise<Server>][] = [['bare', startBare], ...dbs.map((db): [string, () => Promise<Server>] => [`kefu-${db}`, () => startKefu(db)])];
   const runs: Record<string, any> = {};
   for (const [name, start] of targets) {

@@ -65,6 +65,8 @@ function spawnServer(script: string, env: Record<string, string>, ready: RegExp,
     const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(t);
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, `${path.basename(script, '.ts')}.log`), out);
   };
   return { child, waiting, stop, output: () => out };
 }
@@ -77,11 +79,13 @@ export async function startBare(): Promise<Server> {
 }
 
 /** A fresh PostgreSQL database on BENCH_PG (default: the local test server), dropped by `drop()`. */
-export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabase(opts: { asyncCommit?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = process.env.BENCH_PG ?? process.env.KEFU_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test';
   const name = `kefu_bench_${crypto.randomBytes(5).toString('hex')}`;
   const k = knexFactory({ client: 'pg', connection: admin, pool: { min: 0, max: 1 } });
   await k.raw(`create database ${name}`);
+  // Scoped to this throw-away database only: commits stop waiting for the WAL flush (fsync).
+  if (opts.asyncCommit) await k.raw(`alter database ${name} set synchronous_commit = off`);
   await k.destroy();
   const url = new URL(admin);
   url.pathname = `/${name}`;
@@ -95,10 +99,18 @@ export async function freshDatabase(): Promise<{ url: string; drop: () => Promis
   };
 }
 
-/** A real Kefu node (core/src/main.ts) on a fresh PostgreSQL database ('pg') or the embedded one ('embedded'). */
-export async function startKefu(db: 'pg' | 'embedded', extra: Record<string, string> = {}): Promise<Server> {
+export type DbKind = 'pg' | 'pg-async' | 'embedded';
+export const dbKinds = (): DbKind[] => (process.env.BENCH_DB ?? 'pg,pg-async,embedded').split(',').filter(Boolean) as DbKind[];
+const dbLabel: Record<DbKind, string> = {
+  pg: 'Kefu node, PostgreSQL 15',
+  'pg-async': 'Kefu node, PostgreSQL 15 with synchronous_commit=off (not the default: see RESULTS.md)',
+  embedded: 'Kefu node, embedded PGlite',
+};
+
+/** A real Kefu node (core/src/main.ts) on a fresh PostgreSQL database ('pg', 'pg-async') or the embedded one ('embedded'). */
+export async function startKefu(db: DbKind, extra: Record<string, string> = {}): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
-  const pg = db === 'pg' ? await freshDatabase() : null;
+  const pg = db === 'embedded' ? null : await freshDatabase({ asyncCommit: db === 'pg-async' });
   const port = await freePort();
   const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', KEFU_DATA_DIR: dataDir, KEFU_ADMIN_PASSWORD: ADMIN_PASSWORD, KEFU_SECRET: 'bench-secret-0123456789abcdef0123456789', ...extra };
   if (pg) env.DATABASE_URL = pg.url;
@@ -108,7 +120,7 @@ export async function startKefu(db: 'pg' | 'embedded', extra: Record<string, str
     throw err;
   });
   return {
-    kind: db === 'pg' ? 'Kefu node, PostgreSQL 15' : 'Kefu node, embedded PGlite',
+    kind: dbLabel[db],
     url: `http://127.0.0.1:${port}`,
     pid: s.child.pid!,
     companyId: Number(companyId),
@@ -162,7 +174,9 @@ export function percentiles(samples: number[]) {
 
 export function machine() {
   const cpus = os.cpus();
-  return { cpus: cpus.length, cpuModel: cpus[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
+  const load = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  // Load average at the end: other work on the machine skews every figure, so it is recorded with them.
+  return { cpus: cpus.length, cpuModel: cpus[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}`, loadAvg1m5m15m: load };
 }
 
 export function writeResult(name: string, data: unknown) {

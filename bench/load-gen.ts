@@ -23,10 +23,13 @@ interface Params {
   seconds: number;
   warmup: number;
   hold: number;
+  /** Max-rate mode: the rates to try in order, stopping at the first whose p99 passes p99BoundMs. */
+  steps?: number[];
+  p99BoundMs?: number;
 }
 const P: Params = { agents: 0, rate: 0, seconds: 0, warmup: 0, hold: 0, ...JSON.parse(process.argv[2]) };
 if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(P.url)) throw new Error('load generator targets 127.0.0.1 only');
-const deadline = setTimeout(() => fail('deadline passed'), (180 + P.warmup + P.seconds + P.hold) * 1000);
+const deadline = setTimeout(() => fail('deadline passed'), (180 + (P.warmup + P.seconds + 10) * (P.steps?.length ?? 1) + P.hold) * 1000);
 deadline.unref();
 const sockets: Socket[] = [];
 
@@ -57,6 +60,7 @@ function connect(nsp: string, opts: Record<string, unknown>, readyEvent: 'connec
   });
 }
 
+const count = (m: Record<string, number>, r: any) => (m[r?.error?.code ?? 'no_ack'] = (m[r?.error?.code ?? 'no_ack'] ?? 0) + 1);
 const call = (s: Socket, event: string, payload: unknown): Promise<any> => s.timeout(30_000).emitWithAck(event, payload);
 
 async function connectAgents(): Promise<Socket[]> {
@@ -88,25 +92,30 @@ async function idle() {
 
 async function roundTrip() {
   const agents = await connectAgents();
-  let agentErrors = 0;
+  const agentErrors: Record<string, number> = {};
   for (const a of agents) {
     await call(a, 'workbench.snapshot', {});
     a.on('message', ({ message }) => {
       if (message.senderKind !== 'visitor') return;
-      a.emit('message.send', { conversationId: message.conversationId, clientId: crypto.randomUUID(), text: 'r:' + message.clientId }, (r: any) => r?.ok || agentErrors++);
+      a.emit('message.send', { conversationId: message.conversationId, clientId: crypto.randomUUID(), text: 'r:' + message.clientId }, (r: any) => r?.ok || count(agentErrors, r));
     });
   }
   console.log('PHASE agents');
   const visitors = await inBatches(P.visitors, 50, connectVisitor);
+  const active = new Set<number>();
+  visitors.forEach((v) => v.on('conversation.updated', ({ conversation }) => conversation.status === 'active' && active.add(conversation.id)));
   const conversations = await inBatches(P.visitors, 20, async (i) => (await call(visitors[i], 'chat.request', {})).conversation);
-  const unassigned = conversations.filter((c) => c?.status !== 'active').length;
+  for (const c of conversations) if (c?.status === 'active') active.add(c.id);
+  // A request can be assigned by a concurrent call after its own ack said queued: wait for the pushes.
+  const until = Date.now() + 15_000;
+  while (conversations.some((c) => !active.has(c?.id)) && Date.now() < until) await sleep(100);
+  const chatting = visitors.map((v, i) => ({ v, conversationId: conversations[i]?.id })).filter((x) => active.has(x.conversationId));
   console.log('PHASE visitors');
 
   const sentAt = new Map<string, { t: number; measured: boolean }>();
-  const samples: number[] = [];
-  let sendErrors = 0;
+  let samples: number[] = [];
   let replies = 0;
-  visitors.forEach((v) =>
+  for (const { v } of chatting)
     v.on('message', ({ message }) => {
       if (message.senderKind !== 'agent' || !message.text?.startsWith('r:')) return;
       const s = sentAt.get(message.text.slice(2));
@@ -114,59 +123,55 @@ async function roundTrip() {
       sentAt.delete(message.text.slice(2));
       replies++;
       if (s.measured) samples.push(performance.now() - s.t);
-    }),
-  );
+    });
 
-  const total = Math.round(P.rate * (P.warmup + P.seconds));
-  const interval = 1000 / P.rate;
-  const start = performance.now();
-  let sent = 0;
-  let measuredSent = 0;
-  let maxLag = 0;
-  let measuring = false;
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor((now - start) / interval) + 1);
-      for (; sent < due; sent++) {
-        const measured = sent >= P.rate * P.warmup;
-        if (measured && !measuring) {
-          measuring = true;
-          console.log('PHASE measure');
+  /** Open-loop sends at `rate`/s for warmup + seconds; latencies of the measured part only. */
+  async function step(rate: number, warmup: number, seconds: number) {
+    samples = [];
+    replies = 0;
+    const sendErrors: Record<string, number> = {};
+    const total = Math.round(rate * (warmup + seconds));
+    const interval = 1000 / rate;
+    const start = performance.now();
+    let sent = 0;
+    let maxLag = 0;
+    await new Promise<void>((resolve) => {
+      const tick = setInterval(() => {
+        const now = performance.now();
+        const due = Math.min(total, Math.floor((now - start) / interval) + 1);
+        for (; sent < due; sent++) {
+          const measured = sent >= rate * warmup;
+          if (measured && sent === Math.ceil(rate * warmup)) console.log('PHASE measure');
+          maxLag = Math.max(maxLag, now - (start + sent * interval));
+          const x = chatting[sent % chatting.length];
+          const clientId = crypto.randomUUID();
+          sentAt.set(clientId, { t: performance.now(), measured });
+          x.v.emit('message.send', { conversationId: x.conversationId, clientId, text: `hello ${sent}` }, (r: any) => r?.ok || count(sendErrors, r));
         }
-        maxLag = Math.max(maxLag, now - (start + sent * interval));
-        const i = sent % visitors.length;
-        const clientId = crypto.randomUUID();
-        sentAt.set(clientId, { t: performance.now(), measured });
-        if (measured) measuredSent++;
-        visitors[i].emit('message.send', { conversationId: conversations[i].id, clientId, text: `hello ${sent}` }, (r: any) => r?.ok || sendErrors++);
-      }
-      if (sent >= total) {
-        clearInterval(tick);
-        resolve();
-      }
-    }, 2);
-  });
-  console.log('PHASE done');
-  const drainUntil = Date.now() + 10_000;
-  while (sentAt.size && Date.now() < drainUntil) await sleep(50);
-  const lost = [...sentAt.values()].filter((s) => s.measured).length;
-  return {
-    visitors: P.visitors,
-    agents: P.agents,
-    rate: P.rate,
-    seconds: P.seconds,
-    warmup: P.warmup,
-    unassigned,
-    sent,
-    measuredSent,
-    replies,
-    lost,
-    sendErrors,
-    agentErrors,
-    maxSchedulerLagMs: Math.round(maxLag),
-    latencyMs: percentiles(samples),
-  };
+        if (sent >= total) {
+          clearInterval(tick);
+          resolve();
+        }
+      }, 2);
+    });
+    console.log('PHASE done');
+    const drainUntil = Date.now() + 10_000;
+    while (sentAt.size && Date.now() < drainUntil) await sleep(50);
+    const lost = [...sentAt.values()].filter((x) => x.measured).length;
+    sentAt.clear();
+    return { rate, warmup, seconds, sent, replies, lost, sendErrors, agentErrors: { ...agentErrors }, maxSchedulerLagMs: Math.round(maxLag), latencyMs: percentiles(samples) };
+  }
+
+  const base = { visitors: P.visitors, agents: P.agents, unassigned: P.visitors - chatting.length };
+  if (!P.steps) return { ...base, ...(await step(P.rate, P.warmup, P.seconds)) };
+  // Max-rate search: rates in order until p99 passes the bound or something is lost.
+  const steps = [];
+  for (const rate of P.steps) {
+    const r = await step(rate, P.warmup, P.seconds);
+    steps.push(r);
+    if (!(r.latencyMs.p99 <= P.p99BoundMs!) || r.lost > 0) break;
+  }
+  return { ...base, steps };
 }
 
 const result = P.mode === 'idle' ? await idle() : await roundTrip();

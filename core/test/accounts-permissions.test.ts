@@ -58,6 +58,26 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     },
     'patch /api/company': { ok: 200, call: async (c) => c.patch('/api/company', { version: await version('/api/company'), contact: `Contact ${next()}` }) },
     'patch /api/profile': { ok: 200, call: (c) => c.patch('/api/profile', { nickname: `Nick${next()}` }) },
+    'post /api/notices': { ok: 201, call: (c) => c.post('/api/notices', { title: `Notice ${next()}`, content: 'C', everyone: true }) },
+    'post /api/notices/recipients/count': { ok: 200, call: (c) => c.post('/api/notices/recipients/count', { everyone: true }) },
+    'post /api/notices/{id}/withdraw': {
+      ok: 200,
+      // The caller's own notice (publishers manage their own); denied, both calls answer 403 before looking at the id.
+      call: async (c) => c.post(`/api/notices/${(await c.post('/api/notices', { title: 'Mine', content: 'C', everyone: true })).body?.id ?? 1}/withdraw`),
+    },
+    'get /api/blocks': { ok: 200, call: (c) => c.get('/api/blocks') },
+    'post /api/blocks': { ok: 201, call: (c) => c.post('/api/blocks', { kind: 'chat', cidr: `198.51.100.${next()}` }) },
+    'delete /api/blocks/{id}': {
+      ok: 204,
+      call: async (c) => c.del(`/api/blocks/${(await admin.post('/api/blocks', { kind: 'chat', cidr: `198.51.${next()}.1` })).body.items[0].id}`),
+    },
+    'post /api/visitors/{id}/block': {
+      ok: 201,
+      call: async (c) => {
+        const [row] = await k.server.db('visitors').insert({ company_id: k.company.id, number: 100000 + next(), channel: 'web' }).returning('id');
+        return c.post(`/api/visitors/${row.id}/block`, { kind: 'chat' });
+      },
+    },
     'get /api/plugins': { ok: 200, call: (c) => c.get('/api/plugins') },
     'post /api/plugins/{id}/enable': { ok: 200, call: (c) => c.post('/api/plugins/otp/enable', {}) },
     'post /api/plugins/{id}/disable': { ok: 200, call: (c) => c.post('/api/plugins/otp/disable') },

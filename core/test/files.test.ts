@@ -53,13 +53,26 @@ test.serial('CONV-FILE-14 CONV-IMAGE-17 an agent sends an image: the visitor get
   const png = await pngBytes(800, 600);
   const toVisitor = next(c.v.socket, 'message', (m) => m.message.kind === 'image');
   const clientId = uuid();
-  const r = await upload(k.url, '/api/files', { fields: { conversationId: c.id, clientId }, file: { bytes: png, name: 'photo.png', type: 'image/png' } }, c.ann);
+  const r = await upload(
+    k.url,
+    '/api/files',
+    { fields: { conversationId: c.id, clientId }, file: { bytes: png, name: 'photo.png', type: 'image/png' } },
+    c.ann,
+  );
   t.is(r.status, 201, JSON.stringify(r.body));
   t.like(r.body.file, { kind: 'image', mime: 'image/png', width: 800, height: 600, status: 'available', name: 'photo.png' });
   t.regex(r.body.file.key, /^[A-Za-z0-9_-]{32}$/, '192 random bits, base64url');
   const { message } = await toVisitor;
   t.is(message.id, r.body.message.id);
-  t.like(message.payload, { fileKey: r.body.file.key, name: 'photo.png', mime: 'image/png', width: 800, height: 600, url: `/f/${r.body.file.key}`, thumbUrl: `/f/${r.body.file.key}/thumb` });
+  t.like(message.payload, {
+    fileKey: r.body.file.key,
+    name: 'photo.png',
+    mime: 'image/png',
+    width: 800,
+    height: 600,
+    url: `/f/${r.body.file.key}`,
+    thumbUrl: `/f/${r.body.file.key}/thumb`,
+  });
 
   // The visitor renews signed links and sees the thumbnail (longest side 240 px).
   const l = await links(c.v.token, [r.body.file.key]);
@@ -143,7 +156,11 @@ test.serial('CONV-FILE-16 a visitor file is held until the agent receives it, th
   t.is(res.headers.get('x-content-type-options'), 'nosniff');
   t.is(res.headers.get('content-security-policy'), "sandbox; default-src 'none'");
   t.regex(res.headers.get('cache-control')!, /^private/);
-  t.is(res.headers.get('content-disposition'), `attachment; filename="__ Q1.pdf"; filename*=UTF-8''%E6%8A%A5%E4%BB%B7%20Q1.pdf`, 'RFC 6266, quotes dropped from the name');
+  t.is(
+    res.headers.get('content-disposition'),
+    `attachment; filename="__ Q1.pdf"; filename*=UTF-8''%E6%8A%A5%E4%BB%B7%20Q1.pdf`,
+    'RFC 6266, quotes dropped from the name',
+  );
   t.deepEqual(Buffer.from(await res.arrayBuffer()), pdfBytes());
   const signed = (await links(c.v.token, [key])).body.links[0];
   t.is((await get(signed.url)).status, 200, 'the visitor downloads with a renewed link');
@@ -161,9 +178,15 @@ test.serial('CONV-FILE-16 a visitor file is held until the agent receives it, th
   t.is((await c.ann.post(`/api/files/${second.body.file.key}/accept`)).status, 404);
 
   // 自动接收访客文件: the company setting skips the step (restored at once: chat-settings.ts is strict).
-  await k.server.db('companies').where({ id: k.company.id }).update({ chat_settings: JSON.stringify({ autoAcceptVisitorFiles: true }) });
+  await k.server
+    .db('companies')
+    .where({ id: k.company.id })
+    .update({ chat_settings: JSON.stringify({ autoAcceptVisitorFiles: true }) });
   const auto = await visitorFile(c.v, c.id, { bytes: Buffer.from('hello'), name: 'note.txt' });
-  await k.server.db('companies').where({ id: k.company.id }).update({ chat_settings: JSON.stringify({}) });
+  await k.server
+    .db('companies')
+    .where({ id: k.company.id })
+    .update({ chat_settings: JSON.stringify({}) });
   t.is(auto.body.file.status, 'available');
   // Images from visitors need no decision: they were decoded and re-encoded.
   const img = await visitorFile(c.v, c.id, { bytes: await pngBytes(50, 50), name: 'shot.png' });
@@ -207,16 +230,41 @@ test.serial('CONV-FILE-14 an oversize upload (21 MB streamed) is refused and lea
 
   // A declared Content-Length over the cap is refused before the body is read.
   const early = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request(k.url + '/api/files', { method: 'POST', headers: { origin: k.url, cookie: c.ann.cookie, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(50 * 1024 * 1024) } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
+    const req = http.request(
+      k.url + '/api/files',
+      {
+        method: 'POST',
+        headers: { origin: k.url, cookie: c.ann.cookie, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(50 * 1024 * 1024) },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
     req.on('error', reject);
     req.write('--x\r\n');
   });
   t.is(early.status, 400);
   t.is(JSON.parse(early.body).error.fields[0].code, 'file_too_large');
+  t.is(filesUnder(filesDir()).length, before);
+
+  // An upload the client abandons halfway leaves nothing behind either.
+  const boundary = 'y';
+  const abandoned = http.request(k.url + '/api/files', {
+    method: 'POST',
+    headers: { origin: k.url, cookie: c.ann.cookie, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(3 * 1024 * 1024) },
+  });
+  abandoned.on('error', () => undefined);
+  abandoned.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.pdf"\r\n\r\n`);
+  abandoned.write(Buffer.alloc(1024 * 1024, 1));
+  const settle = async (done: () => boolean) => {
+    for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  await settle(() => filesUnder(filesDir()).length > before);
+  t.true(filesUnder(filesDir()).length > before, 'the partial upload was on disk');
+  abandoned.destroy();
+  await settle(() => filesUnder(filesDir()).length === before);
   t.is(filesUnder(filesDir()).length, before);
   await c.close();
 });
@@ -234,10 +282,16 @@ test.serial('CONV-FILE-15 tenant isolation: company B cannot see or decide on co
   // B's visitor cannot renew links to A's files, nor upload into A's conversation.
   const bv = await visitorSocket(k.url, b.publicId);
   t.deepEqual((await k.client().post('/api/widget/files/links', { companyId: b.publicId, token: bv.token, keys: [img.body.file.key] })).body.links, []);
-  const intrude = await upload(k.url, '/api/widget/files', { fields: { companyId: b.publicId, token: bv.token, conversationId: c.id }, file: { bytes: pdfBytes(), name: 'x.pdf' } });
+  const intrude = await upload(k.url, '/api/widget/files', {
+    fields: { companyId: b.publicId, token: bv.token, conversationId: c.id },
+    file: { bytes: pdfBytes(), name: 'x.pdf' },
+  });
   t.is(intrude.status, 404);
   t.is((await upload(k.url, '/api/files', { fields: { conversationId: c.id }, file: { bytes: pdfBytes(), name: 'x.pdf' } }, bAdmin)).status, 404);
-  const forged = await upload(k.url, '/api/widget/files', { fields: { companyId: k.company.publicId, token: 'x'.repeat(32), conversationId: c.id }, file: { bytes: pdfBytes(), name: 'x.pdf' } });
+  const forged = await upload(k.url, '/api/widget/files', {
+    fields: { companyId: k.company.publicId, token: 'x'.repeat(32), conversationId: c.id },
+    file: { bytes: pdfBytes(), name: 'x.pdf' },
+  });
   t.is(forged.status, 401);
   // Unknown keys: 404, never a 500.
   for (const key of ['A'.repeat(32), 'nope', '..%2F..%2Fetc%2Fpasswd', '%E4%BD%A0']) {

@@ -78,7 +78,10 @@ test.serial(`INTERNAL-DIRECT-3 INTERNAL-UNREAD-6 two agents chat with unread cou
   t.is((await call(a, 'internal.unread')).total, 1);
 
   const history = await call(b, 'internal.history', { withAgentId: ann.id });
-  t.deepEqual(history.messages.map((m: any) => m.text), ['hi bob <b>!</b>', null, 'hello ann']);
+  t.deepEqual(
+    history.messages.map((m: any) => m.text),
+    ['hi bob <b>!</b>', null, 'hello ann'],
+  );
   t.false(history.hasMore);
   const older = await call(b, 'internal.history', { withAgentId: ann.id, before: history.messages[2].id });
   t.is(older.messages.length, 2);
@@ -208,13 +211,19 @@ test.serial(`NOTICE-RECIPIENTS-2 a group-addressed notice reaches group members 
   t.deepEqual(bobGot, [], 'bob is not in Sales');
   t.false((await bobC.get('/api/notices')).body.items.some((n: any) => n.id === r.body.id));
   t.is((await bobC.post(`/api/notices/${r.body.id}/read`)).status, 404);
-  t.false((await pubC.get('/api/notices')).body.items.some((n: any) => n.id === r.body.id), 'the publisher receives it only when included');
+  t.false(
+    (await pubC.get('/api/notices')).body.items.some((n: any) => n.id === r.body.id),
+    'the publisher receives it only when included',
+  );
 
   const withdrawn = next(a, 'notice.withdrawn', (m) => m.noticeId === r.body.id);
   const w = await pubC.post(`/api/notices/${r.body.id}/withdraw`);
   t.is(w.body.state, 'withdrawn');
   await withdrawn;
-  t.false((await annC.get('/api/notices')).body.items.some((n: any) => n.id === r.body.id), 'NOTICE-MANAGE-7 withdrawn notices disappear');
+  t.false(
+    (await annC.get('/api/notices')).body.items.some((n: any) => n.id === r.body.id),
+    'NOTICE-MANAGE-7 withdrawn notices disappear',
+  );
 });
 
 test.serial(`NOTICE-COMPOSE-1 bad input is refused with field codes (${driver})`, async (t) => {

@@ -77,7 +77,9 @@ export function registerCollabEvents(c: DependencyContainer) {
     },
     { owner: 'core' },
   );
-  hooks.addAction('message.created', (p, ctx) => (p.senderKind === 'visitor' ? invitations.onVisitorMessage(ctx.companyId, p.conversationId) : undefined), { owner: 'core' });
+  hooks.addAction('message.created', (p, ctx) => (p.senderKind === 'visitor' ? invitations.onVisitorMessage(ctx.companyId, p.conversationId) : undefined), {
+    owner: 'core',
+  });
 
   // Unanswered transfers (60 s) and invitations expire; one node runs each tick.
   c.resolve(CronSupervisor).schedule('core', 'collab.expire', '*/5 * * * * *', async () => {

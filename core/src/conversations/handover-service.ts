@@ -45,7 +45,12 @@ export class HandoverService {
         companyId,
         conversationId,
         { kind: 'system' },
-        { clientId: o.clientId, kind: 'system', text: `已为您转接至客服 ${to.nickname}`, payload: { event: by, fromAgentId: fromId, toAgentId: to.id, agentNickname: to.nickname } },
+        {
+          clientId: o.clientId,
+          kind: 'system',
+          text: `已为您转接至客服 ${to.nickname}`,
+          payload: { event: by, fromAgentId: fromId, toAgentId: to.id, agentNickname: to.nickname },
+        },
       );
     } catch (err) {
       // The move is committed; a filter refusing the line must not undo or hide it.
@@ -55,7 +60,11 @@ export class HandoverService {
     this.notifier.toVisitors(rooms.visitor(conversation.visitorId), 'conversation.updated', { conversation });
     for (const a of [fromId, to.id]) this.notifier.toAgents(rooms.agent(a), 'conversation.updated', { conversation });
     await this.monitors.afterMove(companyId, conversationId, fromId, to.id);
-    await this.hooks.emit('conversation.assigned', { conversationId, agentId: to.id, by, waitMs: Math.max(0, o.waitMs) }, { companyId, actor: { kind: 'agent', id: to.id } });
+    await this.hooks.emit(
+      'conversation.assigned',
+      { conversationId, agentId: to.id, by, waitMs: Math.max(0, o.waitMs) },
+      { companyId, actor: { kind: 'agent', id: to.id } },
+    );
     return conversation;
   }
 }

@@ -39,21 +39,30 @@ export class InvitationService {
     if (!(await this.available(actor))) throw conflict('agent_unavailable', 'Set yourself online, busy or invisible first');
     const now = this.clock.now();
     const pending = await t.q('invitations').where({ visitor_id: visitorId, kind: 'invite', status: 'pending' }).first();
-    if (pending && !(await this.expireIfDue(t, pending))) throw conflict('invitation_pending', 'This visitor already has a pending invitation', { agentId: Number(pending.agent_id) });
+    if (pending && !(await this.expireIfDue(t, pending)))
+      throw conflict('invitation_pending', 'This visitor already has a pending invitation', { agentId: Number(pending.agent_id) });
     const cooldownSince = new Date(now.getTime() - INVITATION_COOLDOWN_MS);
     if (await t.q('invitations').where({ visitor_id: visitorId, status: 'declined' }).where('responded_at', '>', cooldownSince).first('id'))
       throw conflict('invitation_cooldown', 'The visitor declined an invitation less than a minute ago');
-    const [{ n }] = await t.q('invitations').where({ agent_id: actor.agentId, kind: 'invite' }).where('created_at', '>', new Date(now.getTime() - 60_000)).count<{ n: string }[]>('* as n');
+    const [{ n }] = await t
+      .q('invitations')
+      .where({ agent_id: actor.agentId, kind: 'invite' })
+      .where('created_at', '>', new Date(now.getTime() - 60_000))
+      .count<{ n: string }[]>('* as n');
     if (Number(n) >= INVITATIONS_PER_MINUTE) throw rateLimited(60);
     let row: any;
     try {
-      [row] = await t.insert('invitations', { visitor_id: visitorId, agent_id: actor.agentId, kind: 'invite', status: 'pending', text: text ?? null, created_at: now }).returning('*');
+      [row] = await t
+        .insert('invitations', { visitor_id: visitorId, agent_id: actor.agentId, kind: 'invite', status: 'pending', text: text ?? null, created_at: now })
+        .returning('*');
     } catch (err: any) {
       if (err?.code === '23505') throw conflict('invitation_pending', 'This visitor already has a pending invitation');
       throw err;
     }
     const invitation = toInvitationView(row, actor.nickname);
-    this.notifier.toVisitors(rooms.visitor(visitorId), 'invitation', { invitation: { id: invitation.id, agentNickname: actor.nickname, text: invitation.text } });
+    this.notifier.toVisitors(rooms.visitor(visitorId), 'invitation', {
+      invitation: { id: invitation.id, agentNickname: actor.nickname, text: invitation.text },
+    });
     this.notifier.toAgents(rooms.company(actor.companyId), 'invitation.changed', { invitation });
     return invitation;
   }
@@ -73,7 +82,9 @@ export class InvitationService {
     let conversation: ConversationView | null = null;
     if (accept) {
       const inviter = done.agent_id == null ? null : await this.inviter(t, Number(done.agent_id));
-      conversation = inviter ? await this.openServed(t, visitor, inviter, 'invitation') : (await this.conversations.request(visitor.companyId, visitor, { initiator: 'invitation' })).conversation;
+      conversation = inviter
+        ? await this.openServed(t, visitor, inviter, 'invitation')
+        : (await this.conversations.request(visitor.companyId, visitor, { initiator: 'invitation' })).conversation;
       await t.q('invitations').where({ id: invitationId }).update({ conversation_id: conversation.id });
     }
     await this.tellAgents(t, { ...done, conversation_id: conversation?.id ?? null });
@@ -90,9 +101,19 @@ export class InvitationService {
     if (Number(n) >= HARD_LIMIT) throw conflict('too_many_conversations', `At most ${HARD_LIMIT} open conversations`);
     const visitor: VisitorRef = { id: visitorId, companyId: actor.companyId, number: Number(v.number), channel: v.channel };
     let conversation = await this.openServed(t, visitor, { id: actor.agentId, nickname: actor.nickname }, 'proactive');
-    await t.insert('invitations', { visitor_id: visitorId, agent_id: actor.agentId, kind: 'proactive', status: 'pending', text: text ?? null, created_at: this.clock.now(), conversation_id: conversation.id });
+    await t.insert('invitations', {
+      visitor_id: visitorId,
+      agent_id: actor.agentId,
+      kind: 'proactive',
+      status: 'pending',
+      text: text ?? null,
+      created_at: this.clock.now(),
+      conversation_id: conversation.id,
+    });
     const sender = { kind: 'agent' as const, agentId: actor.agentId, nickname: actor.nickname, isAdmin: actor.isAdmin };
-    const message = text ? await this.conversations.send(actor.companyId, conversation.id, sender, { clientId: `proactive:${conversation.id}`, kind: 'text', text }) : null;
+    const message = text
+      ? await this.conversations.send(actor.companyId, conversation.id, sender, { clientId: `proactive:${conversation.id}`, kind: 'text', text })
+      : null;
     if (message) conversation = await this.queries.one(t, conversation.id);
     this.notifier.toVisitors(rooms.visitor(visitorId), 'proactive.open', { conversation, agent: { nickname: actor.nickname }, message });
     return { conversation, message };
@@ -130,7 +151,11 @@ export class InvitationService {
 
   private async expireIfDue(t: Tenant, row: any): Promise<boolean> {
     if (this.clock.now().getTime() - new Date(row.created_at).getTime() < INVITATION_TTL_MS) return false;
-    const [done] = await t.q('invitations').where({ id: row.id, status: 'pending' }).update({ status: 'expired', responded_at: this.clock.now() }).returning('*');
+    const [done] = await t
+      .q('invitations')
+      .where({ id: row.id, status: 'pending' })
+      .update({ status: 'expired', responded_at: this.clock.now() })
+      .returning('*');
     if (!done) return true;
     this.notifier.toVisitors(rooms.visitor(Number(done.visitor_id)), 'invitation.closed', { invitationId: Number(done.id) });
     await this.tellAgents(t, done);
@@ -149,7 +174,8 @@ export class InvitationService {
     const v = await t.q('visitors').where({ id: visitorId }).first('id', 'number', 'channel', 'last_seen_at');
     if (!v) throw notFound('Visitor not found');
     if (this.clock.now().getTime() - new Date(v.last_seen_at).getTime() > VISITOR_LEFT_MS) throw conflict('visitor_offline', 'The visitor has left the site');
-    if (await t.q('conversations').where({ visitor_id: visitorId }).whereNot('status', 'ended').first('id')) throw conflict('visitor_busy', 'The visitor is already waiting or chatting');
+    if (await t.q('conversations').where({ visitor_id: visitorId }).whereNot('status', 'ended').first('id'))
+      throw conflict('visitor_busy', 'The visitor is already waiting or chatting');
     return v;
   }
 
@@ -168,11 +194,26 @@ export class InvitationService {
   }
 
   /** Creates a conversation already served by `agent` (unique open-conversation index: a race is visitor_busy). */
-  private async openServed(t: Tenant, visitor: VisitorRef, agent: { id: number; nickname: string }, initiator: 'invitation' | 'proactive'): Promise<ConversationView> {
+  private async openServed(
+    t: Tenant,
+    visitor: VisitorRef,
+    agent: { id: number; nickname: string },
+    initiator: 'invitation' | 'proactive',
+  ): Promise<ConversationView> {
     const now = this.clock.now();
     let id: number;
     try {
-      const [row] = await t.insert('conversations', { visitor_id: visitor.id, channel: visitor.channel, status: 'active', initiator, agent_id: agent.id, created_at: now, accepted_at: now }).returning('id');
+      const [row] = await t
+        .insert('conversations', {
+          visitor_id: visitor.id,
+          channel: visitor.channel,
+          status: 'active',
+          initiator,
+          agent_id: agent.id,
+          created_at: now,
+          accepted_at: now,
+        })
+        .returning('id');
       id = Number(row.id);
     } catch (err: any) {
       if (err?.code === '23505') throw conflict('visitor_busy', 'The visitor is already waiting or chatting');

@@ -10,7 +10,11 @@ import { agentsById, type Actor } from './collab-support.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { MessageStore } from './message-store.ts';
 
-const monitorView = (r: any) => ({ monitorAgentId: Number(r.monitor_agent_id), watchedAgentId: Number(r.watched_agent_id), startedAt: new Date(r.started_at).toISOString() });
+const monitorView = (r: any) => ({
+  monitorAgentId: Number(r.monitor_agent_id),
+  watchedAgentId: Number(r.watched_agent_id),
+  startedAt: new Date(r.started_at).toISOString(),
+});
 
 /**
  * Monitoring (CONV-MONITOR-35/36) and whispers (CONV-WHISPER-37). Monitoring
@@ -70,7 +74,8 @@ export class MonitorService {
   async list(actor: Actor) {
     const t = new Tenant(this.db, actor.companyId);
     const rows = await this.active(t, actor.agentId).orderBy('started_at');
-    for (const r of rows) for (const c of await this.queries.activeOf(t, Number(r.watched_agent_id))) this.notifier.joinConversation(c.id, { agentId: actor.agentId });
+    for (const r of rows)
+      for (const c of await this.queries.activeOf(t, Number(r.watched_agent_id))) this.notifier.joinConversation(c.id, { agentId: actor.agentId });
     return { monitors: rows.map(monitorView) };
   }
 

@@ -40,8 +40,17 @@ export class TransferService {
   async targets(actor: Actor) {
     const t = new Tenant(this.db, actor.companyId);
     const eligible = await this.eligible(actor);
-    const names = await agentsById(t, eligible.map((c) => c.agentId));
-    const agents = eligible.map((c) => ({ agentId: c.agentId, nickname: names.get(c.agentId)?.nickname ?? '', status: c.status as 'online' | 'busy' | 'invisible', load: c.load, cap: c.cap }));
+    const names = await agentsById(
+      t,
+      eligible.map((c) => c.agentId),
+    );
+    const agents = eligible.map((c) => ({
+      agentId: c.agentId,
+      nickname: names.get(c.agentId)?.nickname ?? '',
+      status: c.status as 'online' | 'busy' | 'invisible',
+      load: c.load,
+      cap: c.cap,
+    }));
     const ids = new Set(eligible.map((c) => c.agentId));
     const members = await t.q('group_members').select('group_id', 'agent_id');
     const groups = (await t.q('groups').orderBy('name').select('id', 'name')).map((g: any) => ({
@@ -57,7 +66,8 @@ export class TransferService {
     const conv = await t.q('conversations').where({ id: p.conversationId }).first();
     if (!conv || (Number(conv.agent_id) !== actor.agentId && !actor.isAdmin)) throw notFound('Conversation not found');
     if (conv.status === 'ended') throw conflict('conversation_ended', 'This conversation has ended');
-    if (conv.status !== 'active' || Number(conv.agent_id) !== actor.agentId) throw conflict('not_serving', 'Only the agent serving this conversation can transfer it');
+    if (conv.status !== 'active' || Number(conv.agent_id) !== actor.agentId)
+      throw conflict('not_serving', 'Only the agent serving this conversation can transfer it');
     if (p.toAgentId === actor.agentId) throw conflict('invalid_target', 'You already serve this conversation');
     const eligible = await this.eligible(actor);
     if (!eligible.length) throw conflict('no_transfer_target', 'No other agent can take this chat');
@@ -93,7 +103,8 @@ export class TransferService {
     }
     const transfer = toTransferView(row);
     const conversation = await this.queries.one(t, p.conversationId);
-    for (const a of offered) this.notifier.toAgents(rooms.agent(a), 'transfer.offered', { transfer, conversation, from: { id: actor.agentId, nickname: actor.nickname } });
+    for (const a of offered)
+      this.notifier.toAgents(rooms.agent(a), 'transfer.offered', { transfer, conversation, from: { id: actor.agentId, nickname: actor.nickname } });
     return transfer;
   }
 
@@ -126,10 +137,17 @@ export class TransferService {
       throw out.error;
     }
     const transfer = toTransferView(out.row);
-    const conversation = await this.handover.moved(actor.companyId, transfer.conversationId, transfer.fromAgentId, { id: actor.agentId, nickname: actor.nickname }, 'transfer', {
-      clientId: `transfer:${transferId}`,
-      waitMs: this.clock.now().getTime() - new Date(out.row.created_at).getTime(),
-    });
+    const conversation = await this.handover.moved(
+      actor.companyId,
+      transfer.conversationId,
+      transfer.fromAgentId,
+      { id: actor.agentId, nickname: actor.nickname },
+      'transfer',
+      {
+        clientId: `transfer:${transferId}`,
+        waitMs: this.clock.now().getTime() - new Date(out.row.created_at).getTime(),
+      },
+    );
     this.notifier.toAgents(rooms.agent(transfer.fromAgentId), 'transfer.accepted', { transfer });
     for (const a of offeredTo(out.row)) if (a !== actor.agentId) this.notifier.toAgents(rooms.agent(a), 'transfer.closed', { transfer });
     return { transfer, conversation };
@@ -146,17 +164,25 @@ export class TransferService {
     const watching = conv && (await this.monitors.isWatching(t, actor.agentId, conv.agent_id == null ? null : Number(conv.agent_id)));
     if (!conv || (!watching && !actor.isAdmin)) throw notFound('Conversation not found');
     if (conv.status === 'ended') throw conflict('conversation_ended', 'This conversation has ended');
-    if (!watching || conv.status !== 'active' || Number(conv.agent_id) === actor.agentId) throw conflict('not_monitoring', 'Only a monitor of the serving agent can take this conversation over');
+    if (!watching || conv.status !== 'active' || Number(conv.agent_id) === actor.agentId)
+      throw conflict('not_monitoring', 'Only a monitor of the serving agent can take this conversation over');
     if (!(await this.canTake(actor))) throw conflict('agent_unavailable', 'Set yourself online, busy or invisible first');
     const fromId = Number(conv.agent_id);
     const out = await t.transaction(async (tt): Promise<Outcome> => {
       const cur = await tt.q('conversations').where({ id: conversationId }).forUpdate().first();
-      if (cur.status !== 'active' || Number(cur.agent_id) !== fromId) return { kind: 'refused', error: conflict('conversation_moved', 'The conversation changed hands meanwhile') };
+      if (cur.status !== 'active' || Number(cur.agent_id) !== fromId)
+        return { kind: 'refused', error: conflict('conversation_moved', 'The conversation changed hands meanwhile') };
       await tt.q('agent_presence').where({ agent_id: actor.agentId }).forUpdate().first('agent_id');
       const [{ n }] = await tt.q('conversations').where({ agent_id: actor.agentId, status: 'active' }).count<{ n: string }[]>('* as n');
       if (Number(n) >= HARD_LIMIT) return { kind: 'refused', error: conflict('too_many_conversations', `At most ${HARD_LIMIT} open conversations`) };
       await tt.q('conversations').where({ id: conversationId }).update({ agent_id: actor.agentId });
-      await this.audit.write(tt, { actor: actor.agentId, action: 'conversation.takeover', target: `conversation:${conversationId}`, old: { agentId: fromId }, new: { agentId: actor.agentId } });
+      await this.audit.write(tt, {
+        actor: actor.agentId,
+        action: 'conversation.takeover',
+        target: `conversation:${conversationId}`,
+        old: { agentId: fromId },
+        new: { agentId: actor.agentId },
+      });
       return { kind: 'ok', row: cur };
     });
     if (out.kind === 'refused') throw out.error;
@@ -199,7 +225,9 @@ export class TransferService {
       const declined = [...new Set([...declinedBy(cur), actor.agentId])];
       // A group offer stays open until everyone it was offered to has said no.
       const all = offeredTo(cur).every((a) => declined.includes(a));
-      const patch = all ? { declined_by: declined, status: 'rejected', reason: reason || 'rejected', answered_by: actor.agentId, responded_at: this.clock.now() } : { declined_by: declined };
+      const patch = all
+        ? { declined_by: declined, status: 'rejected', reason: reason || 'rejected', answered_by: actor.agentId, responded_at: this.clock.now() }
+        : { declined_by: declined };
       const [row] = await tt.q('transfers').where({ id: transferId }).update(patch).returning('*');
       return { kind: 'ok', row };
     });
@@ -216,7 +244,11 @@ export class TransferService {
   }
 
   private async finish(t: Tenant, id: number, status: string, reason: string | null, answeredBy: number | null = null) {
-    const [row] = await t.q('transfers').where({ id, status: 'pending' }).update({ status, reason, answered_by: answeredBy, responded_at: this.clock.now() }).returning('*');
+    const [row] = await t
+      .q('transfers')
+      .where({ id, status: 'pending' })
+      .update({ status, reason, answered_by: answeredBy, responded_at: this.clock.now() })
+      .returning('*');
     return row ?? null;
   }
 
@@ -246,6 +278,7 @@ const targetUnavailable = () => conflict('target_unavailable', 'This agent canno
 
 /** A transfer that is no longer open: the loser of a race learns who won (CONV-TRANSFER-32). */
 function closedError(row: any): AppError {
-  if (row.status === 'accepted') return conflict('already_accepted', 'Another agent accepted this transfer first', { agentId: row.answered_by == null ? null : Number(row.answered_by) });
+  if (row.status === 'accepted')
+    return conflict('already_accepted', 'Another agent accepted this transfer first', { agentId: row.answered_by == null ? null : Number(row.answered_by) });
   return conflict('transfer_closed', `This transfer is ${row.status}`, { status: row.status, reason: row.reason ?? null });
 }

@@ -56,7 +56,11 @@ export class FileAccess {
   async accept(auth: AuthInfo, key: string): Promise<FileView> {
     const row = await this.decidable(auth, key);
     if (row.status === 'available') return toFileView(row);
-    const [updated] = await auth.tenant.q('files').where({ id: row.id, status: 'held' }).update({ status: 'available', decided_at: this.clock.now(), decided_by: auth.agent.id }).returning('*');
+    const [updated] = await auth.tenant
+      .q('files')
+      .where({ id: row.id, status: 'held' })
+      .update({ status: 'available', decided_at: this.clock.now(), decided_by: auth.agent.id })
+      .returning('*');
     if (!updated) return this.accept(auth, key);
     await this.announce(auth.tenant, updated);
     return toFileView(updated);
@@ -66,12 +70,26 @@ export class FileAccess {
   async refuse(auth: AuthInfo, key: string): Promise<FileView> {
     const row = await this.decidable(auth, key);
     if (row.status === 'available') throw conflict('file_already_accepted', 'This file was already received');
-    const [updated] = await auth.tenant.q('files').where({ id: row.id, status: 'held' }).update({ status: 'refused', decided_at: this.clock.now(), decided_by: auth.agent.id }).returning('*');
+    const [updated] = await auth.tenant
+      .q('files')
+      .where({ id: row.id, status: 'held' })
+      .update({ status: 'refused', decided_at: this.clock.now(), decided_by: auth.agent.id })
+      .returning('*');
     if (!updated) return this.refuse(auth, key);
     await this.storage.remove(updated.storage_path, updated.thumb_path);
     await this.announce(auth.tenant, updated);
     await this.conversations
-      .send(auth.companyId, Number(updated.conversation_id), { kind: 'system' }, { clientId: `file-refused:${updated.key}`, kind: 'system', text: 'The agent did not accept this file', payload: { event: 'file.refused', fileKey: updated.key, name: updated.name } })
+      .send(
+        auth.companyId,
+        Number(updated.conversation_id),
+        { kind: 'system' },
+        {
+          clientId: `file-refused:${updated.key}`,
+          kind: 'system',
+          text: 'The agent did not accept this file',
+          payload: { event: 'file.refused', fileKey: updated.key, name: updated.name },
+        },
+      )
       .catch((err) => this.log.debug({ err: err?.message }, 'no refusal notice: conversation closed'));
     return toFileView(updated);
   }
@@ -88,8 +106,17 @@ export class FileAccess {
 
   /** The message keeps the file's state, so a reload shows it; both sides are told now. */
   private async announce(t: Tenant, row: any) {
-    if (row.message_id) await t.q('messages').where({ id: row.message_id }).update({ payload: t.unscoped.raw('coalesce(payload, ?::jsonb) || ?::jsonb', ['{}', JSON.stringify({ status: row.status })]) });
-    const event = { conversationId: Number(row.conversation_id), fileKey: row.key, status: row.status, messageId: row.message_id == null ? null : Number(row.message_id) };
+    if (row.message_id)
+      await t
+        .q('messages')
+        .where({ id: row.message_id })
+        .update({ payload: t.unscoped.raw('coalesce(payload, ?::jsonb) || ?::jsonb', ['{}', JSON.stringify({ status: row.status })]) });
+    const event = {
+      conversationId: Number(row.conversation_id),
+      fileKey: row.key,
+      status: row.status,
+      messageId: row.message_id == null ? null : Number(row.message_id),
+    };
     this.notifier.toAgents(rooms.conversation(event.conversationId), 'file.updated', event);
     this.notifier.toVisitors(rooms.conversation(event.conversationId), 'file.updated', event);
   }
@@ -128,7 +155,10 @@ export class FileAccess {
       .q('files as f')
       .join('conversations as c', 'c.id', 'f.conversation_id')
       .where({ 'c.visitor_id': visitor.id, 'f.status': 'available' })
-      .whereIn('f.key', keys.filter((k) => KEY_PATTERN.test(k)))
+      .whereIn(
+        'f.key',
+        keys.filter((k) => KEY_PATTERN.test(k)),
+      )
       .select('f.key', 'f.thumb_path');
     return rows.map((r: { key: string; thumb_path: string | null }) => {
       const file = this.links.sign(r.key);

@@ -25,7 +25,10 @@ export class FileLinks {
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {
     const base = config.KEFU_SECRET ?? 'kefu-development-secret-change-me-in-production';
-    this.secret = crypto.createHash('sha256').update('kefu-file-links:' + base).digest();
+    this.secret = crypto
+      .createHash('sha256')
+      .update('kefu-file-links:' + base)
+      .digest();
   }
 
   private mac(key: string, variant: FileVariant, exp: number) {

@@ -47,18 +47,31 @@ export function registerFileRoutes(api: ApiRouter, c: DependencyContainer) {
   const tags = ['files'];
 
   api.route({
-    method: 'post', path: '/api/files', tags, auth: 'agent', status: 201,
-    summary: 'Upload a file or image (multipart/form-data: file, conversationId?, clientId?); with a conversation it is sent as a message (CONV-FILE-14, CONV-IMAGE-17)',
+    method: 'post',
+    path: '/api/files',
+    tags,
+    auth: 'agent',
+    status: 201,
+    summary:
+      'Upload a file or image (multipart/form-data: file, conversationId?, clientId?); with a conversation it is sent as a message (CONV-FILE-14, CONV-IMAGE-17)',
     response: uploadResponse,
     handler: async ({ ctx, auth }) => {
       const sender = { kind: 'agent' as const, agentId: auth.agent.id, nickname: auth.agent.nickname, isAdmin: auth.agent.role === 'admin' };
-      const r = await uploading(ctx, files.upload(ctx.req, auth.companyId, async () => ({ companyId: auth.companyId, sender })));
+      const r = await uploading(
+        ctx,
+        files.upload(ctx.req, auth.companyId, async () => ({ companyId: auth.companyId, sender })),
+      );
       return { file: r.file, message: r.message, links: access.linksFor(r.file) };
     },
   });
   api.route({
-    method: 'post', path: '/api/widget/files', tags, auth: 'public', status: 201,
-    summary: "A visitor's upload (multipart/form-data: companyId, token or X-Visitor-Token, conversationId, file, clientId?); non-image files wait for an agent (CONV-FILE-16)",
+    method: 'post',
+    path: '/api/widget/files',
+    tags,
+    auth: 'public',
+    status: 201,
+    summary:
+      "A visitor's upload (multipart/form-data: companyId, token or X-Visitor-Token, conversationId, file, clientId?); non-image files wait for an agent (CONV-FILE-16)",
     response: uploadResponse,
     handler: async ({ ctx }) => {
       const r = await uploading(
@@ -72,27 +85,48 @@ export function registerFileRoutes(api: ApiRouter, c: DependencyContainer) {
     },
   });
   api.route({
-    method: 'post', path: '/api/widget/files/links', tags, auth: 'public',
+    method: 'post',
+    path: '/api/widget/files/links',
+    tags,
+    auth: 'public',
     summary: "Fresh signed links (one hour) for files in the visitor's conversations (CONV-FILE-15)",
     body: linksBody,
     response: z.object({ links: z.array(signedLinks.extend({ key: z.string() })) }),
-    handler: async ({ body, ctx }) => ({ links: await access.visitorLinks(await access.visitor(body.companyId, ctx.get('x-visitor-token') || body.token), body.keys) }),
+    handler: async ({ body, ctx }) => ({
+      links: await access.visitorLinks(await access.visitor(body.companyId, ctx.get('x-visitor-token') || body.token), body.keys),
+    }),
   });
   api.route({
-    method: 'post', path: '/api/files/:key/accept', tags, auth: 'agent', params: keyParams, response: fileView,
+    method: 'post',
+    path: '/api/files/:key/accept',
+    tags,
+    auth: 'agent',
+    params: keyParams,
+    response: fileView,
     summary: "Receive a visitor's file (接收, CONV-FILE-16)",
     handler: ({ params, auth }) => access.accept(auth, params.key),
   });
   api.route({
-    method: 'post', path: '/api/files/:key/refuse', tags, auth: 'agent', params: keyParams, response: fileView,
+    method: 'post',
+    path: '/api/files/:key/refuse',
+    tags,
+    auth: 'agent',
+    params: keyParams,
+    response: fileView,
     summary: "Refuse a visitor's file (取消): it is deleted and the visitor told (CONV-FILE-16)",
     handler: ({ params, auth }) => access.refuse(auth, params.key),
   });
 
   const download = (variant: FileVariant) =>
     api.route({
-      method: 'get', path: variant === 'thumb' ? '/f/:key/thumb' : '/f/:key', tags, auth: 'public', params: keyParams, query: linkQuery,
-      summary: variant === 'thumb' ? 'An image thumbnail (CONV-IMAGE-17)' : 'Download a file: agents of the company by session, others by signed link (CONV-FILE-15)',
+      method: 'get',
+      path: variant === 'thumb' ? '/f/:key/thumb' : '/f/:key',
+      tags,
+      auth: 'public',
+      params: keyParams,
+      query: linkQuery,
+      summary:
+        variant === 'thumb' ? 'An image thumbnail (CONV-IMAGE-17)' : 'Download a file: agents of the company by session, others by signed link (CONV-FILE-15)',
       handler: async ({ params, query, ctx }) => {
         const auth = ctx.state.auth as { companyId: number } | undefined;
         const d = await access.open(params.key, variant, { agentCompanyId: auth?.companyId, exp: query.exp, sig: query.sig });
@@ -102,7 +136,10 @@ export function registerFileRoutes(api: ApiRouter, c: DependencyContainer) {
         // Nothing uploaded may run as a page from this origin, even if opened directly.
         ctx.set('Content-Security-Policy', "sandbox; default-src 'none'");
         ctx.set('Cache-Control', 'private, max-age=3600');
-        ctx.set('Content-Disposition', contentDisposition(d.inline ? 'inline' : 'attachment', variant === 'thumb' ? d.name.replace(/\.[^.]*$/, '') + '.webp' : d.name));
+        ctx.set(
+          'Content-Disposition',
+          contentDisposition(d.inline ? 'inline' : 'attachment', variant === 'thumb' ? d.name.replace(/\.[^.]*$/, '') + '.webp' : d.name),
+        );
         return files.storage.open(d.path);
       },
     });

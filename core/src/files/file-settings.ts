@@ -29,5 +29,10 @@ export async function readFileSettings(db: Db, companyId: number): Promise<FileS
   const row = await db('companies').where({ id: companyId }).first('chat_settings');
   const raw = row?.chat_settings && typeof row.chat_settings === 'object' ? row.chat_settings : {};
   const s = fileSettings.parse({ maxFileMb: raw.maxFileMb, autoAcceptVisitorFiles: raw.autoAcceptVisitorFiles, fileGroups: raw.fileGroups });
-  return { maxBytes: s.maxFileMb * MB, maxImageBytes: Math.min(s.maxFileMb, MAX_IMAGE_MB) * MB, autoAcceptVisitorFiles: s.autoAcceptVisitorFiles, groups: s.fileGroups };
+  return {
+    maxBytes: s.maxFileMb * MB,
+    maxImageBytes: Math.min(s.maxFileMb, MAX_IMAGE_MB) * MB,
+    autoAcceptVisitorFiles: s.autoAcceptVisitorFiles,
+    groups: s.fileGroups,
+  };
 }

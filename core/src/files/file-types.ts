@@ -32,7 +32,11 @@ const ACCEPTED: Record<string, Accepted> = {
   odp: { group: 'documents', exts: ['odp'], mime: 'application/vnd.oasis.opendocument.presentation' },
   rtf: { group: 'documents', exts: ['rtf'], mime: 'application/rtf' },
   // Legacy Office files are OLE2 containers, as are MSI installers: only these names are accepted.
-  cfb: { group: 'documents', exts: ['doc', 'xls', 'ppt'], mime: { doc: 'application/msword', xls: 'application/vnd.ms-excel', ppt: 'application/vnd.ms-powerpoint' } },
+  cfb: {
+    group: 'documents',
+    exts: ['doc', 'xls', 'ppt'],
+    mime: { doc: 'application/msword', xls: 'application/vnd.ms-excel', ppt: 'application/vnd.ms-powerpoint' },
+  },
   txt: { group: 'documents', exts: ['txt'], mime: 'text/plain; charset=utf-8' },
   csv: { group: 'documents', exts: ['csv'], mime: 'text/csv; charset=utf-8' },
   zip: { group: 'archives', exts: ['zip'], mime: 'application/zip' },
@@ -84,7 +88,11 @@ async function sniffText(path: string): Promise<boolean> {
     } catch {
       return false;
     }
-    const start = text.replace(/^\uFEFF/, '').trimStart().slice(0, 64).toLowerCase();
+    const start = text
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .slice(0, 64)
+      .toLowerCase();
     return !(start.startsWith('<') || start.startsWith('#!') || start.startsWith('@echo'));
   } finally {
     await fh.close();

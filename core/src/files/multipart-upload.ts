@@ -13,8 +13,7 @@ export interface ReceivedUpload {
   file?: { path: string; name: string; size: number };
 }
 
-export const fileTooLarge = (maxBytes: number) =>
-  fieldError('file', 'file_too_large', `The file is larger than ${Math.floor(maxBytes / 1024 / 1024)} MB`);
+export const fileTooLarge = (maxBytes: number) => fieldError('file', 'file_too_large', `The file is larger than ${Math.floor(maxBytes / 1024 / 1024)} MB`);
 
 /**
  * Streams the multipart field `file` to `tempPath` (never into memory) and
@@ -23,7 +22,8 @@ export const fileTooLarge = (maxBytes: number) =>
  * clean answer; a client that keeps sending far beyond the cap is cut off.
  */
 export async function receiveUpload(req: http.IncomingMessage, tempPath: string, maxBytes: number): Promise<ReceivedUpload> {
-  if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) throw fieldError('file', 'required', 'Send multipart/form-data with a field named file');
+  if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? ''))
+    throw fieldError('file', 'required', 'Send multipart/form-data with a field named file');
   const declared = Number(req.headers['content-length']);
   if (declared > maxBytes + ENVELOPE) throw fileTooLarge(maxBytes);
 
@@ -60,18 +60,27 @@ export async function receiveUpload(req: http.IncomingMessage, tempPath: string,
       writing = pipeline(stream, fs.createWriteStream(tempPath)).then(async () => {
         if (tooLarge) await fsp.rm(tempPath, { force: true });
       });
+      // Awaited below; marked handled now so an early failure is not an unhandled rejection.
+      writing.catch(() => undefined);
     });
+    // Stops parsing; destroying busboy also ends the file stream, so the disk write settles.
+    const fail = (err: Error) => {
+      req.unpipe(bb);
+      bb.destroy();
+      reject(err);
+    };
     bb.on('close', () => resolve());
     bb.on('error', (err: Error) => reject(fieldError('file', 'required', `Malformed multipart body: ${err.message}`)));
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > ceiling) {
-        req.unpipe(bb);
+        fail(fileTooLarge(maxBytes));
         req.destroy();
-        reject(fileTooLarge(maxBytes));
       }
     });
-    req.on('aborted', () => reject(fieldError('file', 'required', 'Upload aborted')));
+    req.on('close', () => {
+      if (!req.complete) fail(fieldError('file', 'required', 'Upload aborted'));
+    });
   });
   req.pipe(bb);
   try {

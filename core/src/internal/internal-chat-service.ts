@@ -63,7 +63,11 @@ export class InternalChatService {
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
   ) {}
 
-  async send(companyId: number, fromAgentId: number, input: { toAgentId: number; clientId: string; text?: string; file?: InternalFile }): Promise<InternalMessageView> {
+  async send(
+    companyId: number,
+    fromAgentId: number,
+    input: { toAgentId: number; clientId: string; text?: string; file?: InternalFile },
+  ): Promise<InternalMessageView> {
     const t = new Tenant(this.db, companyId);
     const mine = { from_agent_id: fromAgentId, client_id: input.clientId };
     // A retried send answers with what was stored the first time (BEYOND-IDEMPOTENT-4).

@@ -71,7 +71,12 @@ export class NoticeService {
         created_at: this.clock.now(),
       })
       .returning('*');
-    await this.audit.write(t, { actor: auth.agent.id, action: 'notice.publish', target: `notice:${row.id}`, new: { title: input.title, ...rec, startsAt, endsAt } });
+    await this.audit.write(t, {
+      actor: auth.agent.id,
+      action: 'notice.publish',
+      target: `notice:${row.id}`,
+      new: { title: input.title, ...rec, startsAt, endsAt },
+    });
     if (startsAt.getTime() <= this.clock.now().getTime()) await this.deliver(t, row);
     return this.managed(t, Number(row.id));
   }
@@ -85,7 +90,10 @@ export class NoticeService {
 
   /** The caller's notices with read state, newest first. */
   async mine(auth: AuthInfo, scope: 'active' | 'recent'): Promise<{ items: (NoticeView & { readAt: string | null })[]; unread: number }> {
-    const rows = await this.addressedToMe(auth, scope).orderBy([{ column: 'n.starts_at', order: 'desc' }, { column: 'n.id', order: 'desc' }]);
+    const rows = await this.addressedToMe(auth, scope).orderBy([
+      { column: 'n.starts_at', order: 'desc' },
+      { column: 'n.id', order: 'desc' },
+    ]);
     const items: (NoticeView & { readAt: string | null })[] = rows.map((r: any) => ({ ...toView(r), readAt: iso(r.read_at) }));
     return { items, unread: items.filter((i) => !i.readAt).length };
   }
@@ -110,7 +118,13 @@ export class NoticeService {
       .leftJoin('notice_reads as r', (j) => j.on('r.agent_id', '=', 'agents.id').andOn('r.notice_id', '=', t.unscoped.raw('?', [id])))
       .orderBy('agents.id')
       .select('agents.id', 'agents.agent_id', 'agents.name', 'agents.nickname', 'r.read_at');
-    const all: { agentId: number; agentLogin: string; name: string; nickname: string; readAt: string | null }[] = rows.map((r: any) => ({ agentId: Number(r.id), agentLogin: r.agent_id, name: r.name, nickname: r.nickname, readAt: iso(r.read_at) }));
+    const all: { agentId: number; agentLogin: string; name: string; nickname: string; readAt: string | null }[] = rows.map((r: any) => ({
+      agentId: Number(r.id),
+      agentLogin: r.agent_id,
+      name: r.name,
+      nickname: r.nickname,
+      readAt: iso(r.read_at),
+    }));
     const read = all.filter((r) => r.readAt).length;
     const recipients = state ? all.filter((r) => (state === 'read') === !!r.readAt) : all;
     return { read, unread: all.length - read, recipients };
@@ -149,7 +163,13 @@ export class NoticeService {
 
   /** The conditional update is the claim: of two nodes (or the publish call and the job) one wins and pushes. */
   private async deliver(t: Tenant, row: any): Promise<boolean> {
-    const won = await t.q('notices').where({ id: row.id }).whereNull('delivered_at').whereNull('withdrawn_at').update({ delivered_at: this.clock.now() }).returning('id');
+    const won = await t
+      .q('notices')
+      .where({ id: row.id })
+      .whereNull('delivered_at')
+      .whereNull('withdrawn_at')
+      .update({ delivered_at: this.clock.now() })
+      .returning('id');
     if (!won.length) return false;
     const publisher = await t.q('agents').where({ id: row.publisher_id }).first('nickname');
     const payload = { notice: toView({ ...row, publisher_nickname: publisher?.nickname }) };
@@ -204,7 +224,13 @@ export class NoticeService {
     if (!row) throw notFound('Notice not found');
     const now = this.clock.now().getTime();
     const rec = recipientsOf(row);
-    const state = row.withdrawn_at ? 'withdrawn' : new Date(row.starts_at).getTime() > now ? 'scheduled' : new Date(row.ends_at).getTime() <= now ? 'ended' : 'active';
+    const state = row.withdrawn_at
+      ? 'withdrawn'
+      : new Date(row.starts_at).getTime() > now
+        ? 'scheduled'
+        : new Date(row.ends_at).getTime() <= now
+          ? 'ended'
+          : 'active';
     return {
       ...toView(row),
       ...rec,
@@ -222,9 +248,11 @@ export class NoticeService {
     const startsAt = start && new Date(start).getTime() > now.getTime() ? new Date(start) : now;
     const endsAt = end ? new Date(end) : new Date(startsAt.getTime() + DEFAULT_LENGTH);
     const fields: FieldProblem[] = [];
-    if (startsAt.getTime() - now.getTime() > MAX_AHEAD) fields.push({ path: 'startsAt', code: 'start_too_far', message: 'The start is at most 365 days ahead' });
+    if (startsAt.getTime() - now.getTime() > MAX_AHEAD)
+      fields.push({ path: 'startsAt', code: 'start_too_far', message: 'The start is at most 365 days ahead' });
     if (endsAt.getTime() <= startsAt.getTime()) fields.push({ path: 'endsAt', code: 'end_before_start', message: 'The end must be after the start' });
-    else if (endsAt.getTime() - startsAt.getTime() > MAX_AHEAD) fields.push({ path: 'endsAt', code: 'end_too_far', message: 'The end is at most 365 days after the start' });
+    else if (endsAt.getTime() - startsAt.getTime() > MAX_AHEAD)
+      fields.push({ path: 'endsAt', code: 'end_too_far', message: 'The end is at most 365 days after the start' });
     return { startsAt, endsAt, fields };
   }
 
@@ -234,7 +262,8 @@ export class NoticeService {
     const agentIds = [...new Set(rec.agentIds)];
     if (!hasRecipients(rec)) throw validationFailed([noRecipients]);
     if (groupIds.length && (await t.q('groups').whereIn('id', groupIds).select('id')).length !== groupIds.length) throw notFound('Group not found');
-    if (agentIds.length && (await t.q('agents').whereIn('id', agentIds).whereNull('deleted_at').select('id')).length !== agentIds.length) throw notFound('Agent not found');
+    if (agentIds.length && (await t.q('agents').whereIn('id', agentIds).whereNull('deleted_at').select('id')).length !== agentIds.length)
+      throw notFound('Agent not found');
     return { everyone: rec.everyone, groupIds, agentIds };
   }
 }

@@ -20,7 +20,13 @@ export const transferView = z.object({
 });
 export type TransferView = z.infer<typeof transferView>;
 
-export const transferTarget = z.object({ agentId: z.number(), nickname: z.string(), status: z.enum(['online', 'busy', 'invisible']), load: z.number(), cap: z.number() });
+export const transferTarget = z.object({
+  agentId: z.number(),
+  nickname: z.string(),
+  status: z.enum(['online', 'busy', 'invisible']),
+  load: z.number(),
+  cap: z.number(),
+});
 
 export const monitorView = z.object({ monitorAgentId: z.number(), watchedAgentId: z.number(), startedAt: z.string() });
 
@@ -114,9 +120,15 @@ export const collabAgentEvents = {
 } as const;
 
 export const collabAgentServerEvents = {
-  'transfer.offered': { summary: 'A transfer waits for my answer', payload: z.object({ transfer: transferView, conversation: conversationView, from: z.object({ id: z.number(), nickname: z.string() }) }) },
+  'transfer.offered': {
+    summary: 'A transfer waits for my answer',
+    payload: z.object({ transfer: transferView, conversation: conversationView, from: z.object({ id: z.number(), nickname: z.string() }) }),
+  },
   'transfer.accepted': { summary: 'The transfer I sent was accepted', payload: z.object({ transfer: transferView }) },
-  'transfer.rejected': { summary: 'The transfer I sent was rejected or timed out (reason `timeout`)', payload: z.object({ transfer: transferView, reason: z.string().nullable() }) },
+  'transfer.rejected': {
+    summary: 'The transfer I sent was rejected or timed out (reason `timeout`)',
+    payload: z.object({ transfer: transferView, reason: z.string().nullable() }),
+  },
   'transfer.closed': { summary: 'An offer shown to me is no longer open (answered, withdrawn, expired)', payload: z.object({ transfer: transferView }) },
   'monitor.conversation': { summary: 'A monitored agent got a conversation', payload: z.object({ conversation: conversationView }) },
   'invitation.changed': { summary: 'An invitation of the company changed (已邀请 on every console)', payload: z.object({ invitation: invitationView }) },

@@ -4,7 +4,10 @@ import sharp from 'sharp';
 import type { TestClient } from '@kefu/core/testing';
 
 /** A real PNG of the given size. */
-export const pngBytes = (width = 800, height = 600) => sharp({ create: { width, height, channels: 3, background: '#3366ff' } }).png().toBuffer();
+export const pngBytes = (width = 800, height = 600) =>
+  sharp({ create: { width, height, channels: 3, background: '#3366ff' } })
+    .png()
+    .toBuffer();
 
 /** A tiny but well-formed PDF (file-type knows it by `%PDF`). */
 export const pdfBytes = () =>
@@ -40,8 +43,12 @@ export async function upload(baseUrl: string, route: string, u: Upload, client?:
 /** Streams `size` bytes of file content in 64 KB chunks with no Content-Length (chunked). */
 export async function streamUpload(baseUrl: string, route: string, size: number, client: TestClient, fields: Record<string, string> = {}) {
   const boundary = '----kefu' + Date.now();
-  const head = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('');
-  const parts = [Buffer.from(`${head}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\nContent-Type: application/zip\r\n\r\n`)];
+  const head = Object.entries(fields)
+    .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+    .join('');
+  const parts = [
+    Buffer.from(`${head}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\nContent-Type: application/zip\r\n\r\n`),
+  ];
   let sent = 0;
   const chunk = Buffer.alloc(64 * 1024, 0x50);
   const body = new ReadableStream<Uint8Array>({
