@@ -21,7 +21,15 @@ function relay(socket: Socket, senderKind: 'visitor' | 'agent') {
   socket.on('message.send', (p: { conversationId: number; clientId: string; text: string }, ack?: (r: unknown) => void) => {
     const seq = (seqs.get(p.conversationId) ?? 0) + 1;
     seqs.set(p.conversationId, seq);
-    const message = { id: nextMessage++, conversationId: p.conversationId, seq, clientId: p.clientId, senderKind, text: p.text, createdAt: new Date().toISOString() };
+    const message = {
+      id: nextMessage++,
+      conversationId: p.conversationId,
+      seq,
+      clientId: p.clientId,
+      senderKind,
+      text: p.text,
+      createdAt: new Date().toISOString(),
+    };
     const room = `conversation:${p.conversationId}`;
     agents.to(room).emit('message', { message });
     visitors.to(room).emit('message', { message });

@@ -30,6 +30,8 @@ export interface Server {
   url: string;
   pid: number;
   companyId?: number;
+  /** Full GC in the server process, then its process.memoryUsage(). */
+  memory(): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,12 @@ const track = (c: ChildProcess) => {
 };
 
 function spawnServer(script: string, env: Record<string, string>, ready: RegExp, ms = 120_000) {
-  const child = track(spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  // Every server gets the memory probe (bench/mem-probe.mjs): a full GC and a memoryUsage() dump on SIGUSR2.
+  const memFile = path.join(os.tmpdir(), `kefu-bench-mem-${crypto.randomBytes(4).toString('hex')}.json`);
+  const args = ['--expose-gc', '--import', 'tsx', '--import', path.join(root, 'bench/mem-probe.mjs'), path.join(root, script)];
+  const child = track(
+    spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env, BENCH_MEM_FILE: memFile }, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -67,15 +74,23 @@ function spawnServer(script: string, env: Record<string, string>, ready: RegExp,
     clearTimeout(t);
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(path.join(outDir, `${path.basename(script, '.ts')}.log`), out);
+    fs.rmSync(memFile, { force: true });
   };
-  return { child, waiting, stop, output: () => out };
+  const memory = async (): Promise<NodeJS.MemoryUsage> => {
+    fs.rmSync(memFile, { force: true });
+    child.kill('SIGUSR2');
+    for (let i = 0; i < 100 && !fs.existsSync(memFile); i++) await sleep(50);
+    await sleep(50);
+    return JSON.parse(fs.readFileSync(memFile, 'utf8'));
+  };
+  return { child, waiting, stop, memory, output: () => out };
 }
 
 /** The minimal socket.io relay (bench/bare-relay.ts). */
 export async function startBare(): Promise<Server> {
   const s = spawnServer('bench/bare-relay.ts', {}, /listening (\d+)/);
   const [, port] = await s.waiting;
-  return { kind: 'bare socket.io relay', url: `http://127.0.0.1:${port}`, pid: s.child.pid!, stop: s.stop };
+  return { kind: 'bare socket.io relay', url: `http://127.0.0.1:${port}`, pid: s.child.pid!, memory: s.memory, stop: s.stop };
 }
 
 /** A fresh PostgreSQL database on BENCH_PG (default: the local test server), dropped by `drop()`. */
@@ -112,7 +127,16 @@ export async function startKefu(db: DbKind, extra: Record<string, string> = {}):
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
   const pg = db === 'embedded' ? null : await freshDatabase({ asyncCommit: db === 'pg-async' });
   const port = await freePort();
-  const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', KEFU_DATA_DIR: dataDir, KEFU_ADMIN_PASSWORD: ADMIN_PASSWORD, KEFU_SECRET: 'bench-secret-0123456789abcdef0123456789', ...extra };
+  const env: Record<string, string> = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    KEFU_DATA_DIR: dataDir,
+    KEFU_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    KEFU_SECRET: 'bench-secret-0123456789abcdef0123456789',
+    ...extra,
+  };
   if (pg) env.DATABASE_URL = pg.url;
   const s = spawnServer('core/src/main.ts', env, /Company ID:\s+(\d+)/);
   const [, companyId] = await s.waiting.catch(async (err) => {
@@ -124,6 +148,7 @@ export async function startKefu(db: DbKind, extra: Record<string, string> = {}):
     url: `http://127.0.0.1:${port}`,
     pid: s.child.pid!,
     companyId: Number(companyId),
+    memory: s.memory,
     async stop() {
       await s.stop();
       await pg?.drop();
@@ -135,7 +160,12 @@ export async function startKefu(db: DbKind, extra: Record<string, string> = {}):
 /** Runs a load generator (bench/load-gen.ts) in its own process; `PHASE x` lines call onPhase; resolves with its RESULT line. */
 export function runLoadGen(params: Record<string, unknown>, deadlineMs: number, onPhase: (phase: string) => void = () => undefined): Promise<any> {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/load-gen.ts'), JSON.stringify(params)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }));
+    const child = track(
+      spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/load-gen.ts'), JSON.stringify(params)], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
     let out = '';
     let seen = 0;
     child.stdout!.on('data', (d) => {
@@ -176,7 +206,14 @@ export function machine() {
   const cpus = os.cpus();
   const load = os.loadavg().map((l) => Math.round(l * 100) / 100);
   // Load average at the end: other work on the machine skews every figure, so it is recorded with them.
-  return { cpus: cpus.length, cpuModel: cpus[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}`, loadAvg1m5m15m: load };
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadAvg1m5m15m: load,
+  };
 }
 
 export function writeResult(name: string, data: unknown) {

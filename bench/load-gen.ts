@@ -97,7 +97,11 @@ async function roundTrip() {
     await call(a, 'workbench.snapshot', {});
     a.on('message', ({ message }) => {
       if (message.senderKind !== 'visitor') return;
-      a.emit('message.send', { conversationId: message.conversationId, clientId: crypto.randomUUID(), text: 'r:' + message.clientId }, (r: any) => r?.ok || count(agentErrors, r));
+      a.emit(
+        'message.send',
+        { conversationId: message.conversationId, clientId: crypto.randomUUID(), text: 'r:' + message.clientId },
+        (r: any) => r?.ok || count(agentErrors, r),
+      );
     });
   }
   console.log('PHASE agents');
@@ -159,7 +163,18 @@ async function roundTrip() {
     while (sentAt.size && Date.now() < drainUntil) await sleep(50);
     const lost = [...sentAt.values()].filter((x) => x.measured).length;
     sentAt.clear();
-    return { rate, warmup, seconds, sent, replies, lost, sendErrors, agentErrors: { ...agentErrors }, maxSchedulerLagMs: Math.round(maxLag), latencyMs: percentiles(samples) };
+    return {
+      rate,
+      warmup,
+      seconds,
+      sent,
+      replies,
+      lost,
+      sendErrors,
+      agentErrors: { ...agentErrors },
+      maxSchedulerLagMs: Math.round(maxLag),
+      latencyMs: percentiles(samples),
+    };
   }
 
   const base = { visitors: P.visitors, agents: P.agents, unassigned: P.visitors - chatting.length };

@@ -18,14 +18,24 @@ export async function roundTrip(): Promise<string> {
   };
   const dbs = dbKinds();
   const runs: Record<string, any> = {};
-  const targets: [string, () => Promise<Server>][] = [['bare', startBare], ...dbs.map((db): [string, () => Promise<Server>] => [`kefu-${db}`, () => startKefu(db)])];
+  const targets: [string, () => Promise<Server>][] = [
+    ['bare', startBare],
+    ...dbs.map((db): [string, () => Promise<Server>] => [`kefu-${db}`, () => startKefu(db)]),
+  ];
   for (const [name, start] of targets) {
     const server = await start();
     try {
       let cpu0 = 0;
       let cpu1 = 0;
       const result = await runLoadGen(
-        { ...params, mode: 'roundtrip', target: name === 'bare' ? 'bare' : 'kefu', url: server.url, companyId: server.companyId, adminPassword: ADMIN_PASSWORD },
+        {
+          ...params,
+          mode: 'roundtrip',
+          target: name === 'bare' ? 'bare' : 'kefu',
+          url: server.url,
+          companyId: server.companyId,
+          adminPassword: ADMIN_PASSWORD,
+        },
         (params.warmup + params.seconds + 300) * 1000,
         (phase) => {
           if (phase === 'measure') cpu0 = cpuSeconds(server.pid);
@@ -48,6 +58,9 @@ export async function roundTrip(): Promise<string> {
     return { ...r, meetsTarget: r.p50Ratio <= 3 && r.p99Ratio <= 3 && run.lost === 0 };
   });
   const file = writeResult('round-trip', { params, target: 'Kefu ≤ 3× bare socket.io at p50 and p99', runs, summary });
-  const parts = summary.map((s) => `Kefu/${s.db} p50 ${s.p50} ms p99 ${s.p99} ms → ${s.p50Ratio}× / ${s.p99Ratio}×${s.unanswered ? ` (${s.unanswered} unanswered)` : ''} ${s.meetsTarget ? 'OK' : 'MISSES'}`);
+  const parts = summary.map(
+    (s) =>
+      `Kefu/${s.db} p50 ${s.p50} ms p99 ${s.p99} ms → ${s.p50Ratio}× / ${s.p99Ratio}×${s.unanswered ? ` (${s.unanswered} unanswered)` : ''} ${s.meetsTarget ? 'OK' : 'MISSES'}`,
+  );
   return `round-trip (${params.visitors} visitors, ${params.agents} agents, ${params.rate} msg/s + replies, ${params.seconds} s): bare p50 ${bare.p50} ms p99 ${bare.p99} ms; ${parts.join('; ')} (target ≤ 3×) [${file}]`;
 }

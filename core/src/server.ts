@@ -47,6 +47,8 @@ import { PresenceService } from './presence/presence-service.ts';
 import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { VisitorService } from './visitors/visitor-service.ts';
 import { ChannelService } from './channels/channel-service.ts';
+import { AssignmentService } from './conversations/assignment-service.ts';
+import { LiveVisitors } from './visitors/live-visitors.ts';
 
 export const VERSION = '0.1.0';
 
@@ -143,6 +145,13 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerInternalEvents(container);
   registerNoticeJobs(container);
   container.resolve(ChannelService).start();
+  // Safety net of ASSIGN-TRIGGER-12: every 5 s, one node places whatever waits and can be placed.
+  container.resolve(CronSupervisor).schedule('core', 'assign-sweep', '*/5 * * * * *', async () => {
+    const companies = await db('conversations').where({ status: 'queued' }).distinct('company_id');
+    for (const { company_id } of companies) await container.resolve(AssignmentService).assignWaiting(Number(company_id));
+  });
+  // Aborted uploads and dropped clients surface here; they are the client's doing, not ours.
+  app.on('error', (err) => log.debug({ err: err?.message }, 'request stream error'));
   const server = http.createServer(app.callback());
   const gateway = new RealtimeGateway(server, {
     config,
@@ -156,6 +165,8 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     notifier: container.resolve(RealtimeNotifier),
     visitors: container.resolve(VisitorService),
     queries: container.resolve(ConversationQueries),
+    assignWaiting: (companyId) => container.resolve(AssignmentService).assignWaiting(companyId),
+    live: container.resolve(LiveVisitors),
     visitorHandlers: new Map([...visitorEventHandlers(container), ...collabVisitorHandlers(container)]),
   });
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);

@@ -21,7 +21,7 @@ test.serial('CONV-REQUEST-4 CONV-MESSAGE-8 a visitor chats with an agent end to 
   const agent = await agentSocket(k.url, ann);
   const v = await visitorSocket(k.url, k.company.publicId);
   t.true(v.token.length >= 22, 'server-issued token of at least 128 bits');
-  const row = next(agent, 'visitor.updated');
+  const row = next(agent, 'visitor.updated', (m) => m.visitor.visitCount === 1);
   t.true((await call(v.socket, 'page.view', { url: 'https://shop.example/p/1', title: 'Shoes', referrer: 'https://www.google.com/search?q=shoes' })).visitId > 0);
   const { visitor } = await row;
   t.like(visitor, { number: v.visitorNumber, state: 'browsing', browser: 'Chrome 124', os: 'Windows 10', searchEngine: 'google', keyword: 'shoes', currentTitle: 'Shoes', visitCount: 1 });
@@ -128,6 +128,24 @@ test.serial('ASSIGN-POSITION-9 waiting visitors are told their position, updated
   await call(b.socket, 'chat.end', { conversationId: rb.conversation.id });
   a.socket.close();
   b.socket.close();
+});
+
+test.serial('ASSIGN-TRIGGER-12 a visitor waiting with nobody online is connected when an agent comes online', async (t) => {
+  await setAutoAssign(true);
+  // Nobody present: earlier tests' consoles are closed.
+  await k.server.db('agent_presence').update({ heartbeat_at: null });
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const req = await call(v.socket, 'chat.request', {});
+  t.is(req.conversation.status, 'queued');
+  const bob = await k.login('bob', 'Pass-word-123');
+  const connected = next(v.socket, 'conversation.updated', (m) => m.conversation.status === 'active');
+  const agent = await agentSocket(k.url, bob);
+  const { conversation } = await connected;
+  t.is(conversation.id, req.conversation.id);
+  t.is(conversation.agentNickname, 'bob');
+  await call(v.socket, 'chat.end', { conversationId: conversation.id });
+  agent.close();
+  v.socket.close();
 });
 
 test.serial('VISITOR-IDENTITY-1 a made-up token gets a new visitor, never someone else', async (t) => {

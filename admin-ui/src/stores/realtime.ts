@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, shallowRef } from 'vue';
 import type { Socket } from 'socket.io-client';
 
 export type LinkState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -20,6 +20,10 @@ const OFFLINE_AFTER_ATTEMPTS = 4;
 export const useRealtimeStore = defineStore('realtime', () => {
   const state = ref<LinkState>('idle');
   let socket: Socket | null = null;
+  /** The live socket for screens that talk over it (the workbench); null while signed out. */
+  const currentSocket = shallowRef<Socket | null>(null);
+  /** Bumped on every (re)connect, so screens reload their snapshot and replay what they missed. */
+  const connects = ref(0);
   let everConnected = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -52,6 +56,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
     // forceNew: a fresh manager per sign-in, so nothing of a previous session's link survives.
     const current = io('/agent', { withCredentials: true, forceNew: true });
     socket = current;
+    currentSocket.value = current;
 
     const retryLater = () => {
       state.value = browserOffline() ? 'offline' : 'reconnecting';
@@ -62,6 +67,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
 
     current.on('connect', () => {
       state.value = 'connected';
+      connects.value += 1;
       if (everConnected) handlers.resynced();
       everConnected = true;
     });
@@ -98,8 +104,9 @@ export const useRealtimeStore = defineStore('realtime', () => {
     socket?.io.removeAllListeners('reconnect_attempt');
     socket?.disconnect();
     socket = null;
+    currentSocket.value = null;
     state.value = 'idle';
   }
 
-  return { state, connect, disconnect };
+  return { state, socket: currentSocket, connects, connect, disconnect };
 });

@@ -28,7 +28,11 @@ export function registerAgentEvents(c: DependencyContainer) {
 
   d.on('core', 'presence.set', {
     schema: E['presence.set'].payload,
-    handler: (p, caller) => presence.set(caller.auth, p.status, p.autoAccept),
+    handler: async (p, caller) => {
+      const r = await presence.set(caller.auth, p.status, p.autoAccept);
+      if (r.status === 'online' && r.autoAccept) await assignment.assignWaiting(caller.companyId);
+      return r;
+    },
   });
   d.on('core', 'workbench.snapshot', {
     schema: E['workbench.snapshot'].payload,

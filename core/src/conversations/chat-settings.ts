@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /** Company chat settings of the conversation engine, stored in companies.chat_settings (defaults per SPEC §3.4). */
-export const chatSettingsSchema = z.strictObject({
+// Not strict: the same JSON holds settings other features own (files, policies); each reads its keys.
+export const chatSettingsSchema = z.object({
   autoAssign: z.boolean().default(true),
   mode: z.enum(['service', 'sales']).default('service'),
   defaultCap: z.number().int().min(1).max(50).default(5),

@@ -81,8 +81,11 @@ export class CronSupervisor {
     return [...this.jobs.keys()];
   }
 
+  /** Stops scheduling and waits (bounded) for running jobs, so shutdown never pulls the database from under one. */
   async stopAll(): Promise<void> {
     this.stopped = true;
+    const running = () => [...this.jobs.values()].some((j) => j.running);
+    for (let i = 0; i < 100 && running(); i++) await new Promise((r) => setTimeout(r, 50));
     for (const j of [...this.jobs.values()]) this.unschedule(j.name);
   }
 }

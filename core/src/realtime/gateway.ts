@@ -15,6 +15,7 @@ import { HEARTBEAT_MS, type PresenceService } from '../presence/presence-service
 import type { VisitorService } from '../visitors/visitor-service.ts';
 import type { VisitorCaller } from '../conversations/visitor-event-handlers.ts';
 import type { ConversationQueries } from '../conversations/conversation-queries.ts';
+import { VISITOR_LEFT_MS, type LiveVisitors } from '../visitors/live-visitors.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { clientIp, parseCidrList } from '../http/client-ip.ts';
 import { rooms, type RealtimeNotifier } from './realtime-notifier.ts';
@@ -33,6 +34,9 @@ export interface GatewayDeps {
   notifier: RealtimeNotifier;
   visitors: VisitorService;
   queries: ConversationQueries;
+  /** An agent who comes online may take waiting visitors at once (ASSIGN-TRIGGER-12). */
+  assignWaiting: (companyId: number) => Promise<unknown>;
+  live: LiveVisitors;
   visitorHandlers: Map<string, { spec: { schema: any; handler: (p: any, c: VisitorCaller) => Promise<unknown> } }>;
 }
 
@@ -137,7 +141,11 @@ export class RealtimeGateway {
     try {
       const mine = await this.deps.queries.activeOf(new Tenant(this.deps.db, auth.companyId), auth.agent.id);
       await socket.join([rooms.company(auth.companyId), rooms.agent(auth.agent.id), rooms.session(auth.sessionId), ...mine.map((c) => rooms.conversation(c.id))]);
-      if (!auth.restriction) await this.deps.presence.connected(auth.companyId, auth.agent.id);
+      if (!auth.restriction) {
+        const p = await this.deps.presence.connected(auth.companyId, auth.agent.id);
+        this.deps.notifier.toAgents(rooms.company(auth.companyId), 'presence.changed', { agentId: auth.agent.id, status: p.status === 'invisible' ? 'offline' : p.status });
+        if (p.status === 'online') await this.deps.assignWaiting(auth.companyId);
+      }
     } catch (err) {
       this.deps.log.warn({ err }, 'agent socket setup failed');
     }
@@ -162,12 +170,26 @@ export class RealtimeGateway {
       const open = await this.deps.queries.openOfVisitor(new Tenant(this.deps.db, caller.visitor.companyId), caller.visitor.id);
       await socket.join([rooms.visitor(caller.visitor.id), ...(open ? [rooms.conversation(open.id)] : [])]);
       socket.emit('session', { token: socket.data.token, visitorNumber: caller.visitor.number, conversation: open });
+      await this.pushVisitor(caller);
     })().catch((err) => this.deps.log.warn({ err }, 'visitor socket setup failed'));
+    // A visitor whose last page has been gone for 30 s has left (VISITOR-ARRIVE-2); navigation fits inside that.
+    socket.on('disconnect', () => {
+      const timer = setTimeout(async () => {
+        const still = await this.visitorsNs.in(rooms.visitor(caller.visitor.id)).fetchSockets().catch(() => []);
+        if (!still.length) await this.pushVisitor(caller).catch(() => undefined);
+      }, VISITOR_LEFT_MS + 1000);
+      timer.unref();
+    });
     socket.onAny(async (event: string, payload: unknown, ack?: (r: unknown) => void) => {
       if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload as (r: unknown) => void];
       await ready;
       await runHandler(this.deps.visitorHandlers.get(event), event, payload, caller, ack, async () => undefined, this.deps.log);
     });
+  }
+
+  private async pushVisitor(caller: VisitorCaller) {
+    const row = await this.deps.live.one(caller.visitor.companyId, caller.visitor.id);
+    if (row) this.deps.notifier.toAgents(rooms.company(caller.visitor.companyId), 'visitor.updated', { visitor: row });
   }
 
   /** One write per node per beat for all agents and visitors connected here. */

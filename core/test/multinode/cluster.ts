@@ -82,10 +82,15 @@ export async function startNode(name: string, env: Record<string, string>): Prom
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  await waitUntil(`${name} /healthz`, async () => {
-    if (!node.alive()) throw new Error(`${name} exited: ${out}`);
-    return (await fetch(url + '/healthz')).ok;
-  }, 90_000, 100).catch((err) => {
+  await waitUntil(
+    `${name} /healthz`,
+    async () => {
+      if (!node.alive()) throw new Error(`${name} exited: ${out}`);
+      return (await fetch(url + '/healthz')).ok;
+    },
+    90_000,
+    100,
+  ).catch((err) => {
     child.kill('SIGKILL');
     throw new Error(`${err.message}\n${out}`);
   });

@@ -210,16 +210,27 @@ test.serial('Redis restarted: chat across nodes resumes', async (t) => {
   const ms = await waitUntil('both nodes ready', async () => (await fetch(n1.url + '/readyz')).ok && (await fetch(n2.url + '/readyz')).ok, 20_000, 100);
   t.log(`nodes ready ${ms} ms after Redis restarted`);
   // The adapters re-subscribe on their own; give them a bounded time, then chat must flow both ways.
-  const resumed = await waitUntil('a message to cross nodes again', async () => {
-    const cid = uuid();
-    const got = next(agent, 'message', (m) => m.message.clientId === cid, 1000);
-    await call(v.socket, 'message.send', { conversationId: conversation.id, clientId: cid, text: 'probe' });
-    return got.then(() => true, () => false);
-  }, 20_000, 0);
+  const resumed = await waitUntil(
+    'a message to cross nodes again',
+    async () => {
+      const cid = uuid();
+      const got = next(agent, 'message', (m) => m.message.clientId === cid, 1000);
+      await call(v.socket, 'message.send', { conversationId: conversation.id, clientId: cid, text: 'probe' });
+      return got.then(
+        () => true,
+        () => false,
+      );
+    },
+    20_000,
+    0,
+  );
   t.log(`cross-node messages flow again ${resumed} ms after the nodes were ready`);
   await exchange(t, agent, v.socket, conversation.id);
   const missed = await call(agent, 'sync', { conversationId: conversation.id, afterSeq: 0 });
-  t.true(missed.messages.some((m: any) => m.clientId === during.message.clientId), 'what was sent during the outage is in the replay');
+  t.true(
+    missed.messages.some((m: any) => m.clientId === during.message.clientId),
+    'what was sent during the outage is in the replay',
+  );
   await call(v.socket, 'chat.end', { conversationId: conversation.id });
   agent.close();
   v.socket.close();
@@ -246,7 +257,10 @@ test.serial('node 2 SIGKILLed mid-conversation: the visitor resumes on node 1, n
     v.socket
       .timeout(3000)
       .emitWithAck('message.send', { conversationId: cid, clientId: id, text: text(4 + j) })
-      .then((r: any) => r.ok && acked.set(id, r.message), () => undefined),
+      .then(
+        (r: any) => r.ok && acked.set(id, r.message),
+        () => undefined,
+      ),
   );
   n2.child.kill('SIGKILL');
   const killedAt = new Date();
@@ -266,11 +280,22 @@ test.serial('node 2 SIGKILLed mid-conversation: the visitor resumes on node 1, n
   const mine = rows.filter((r) => ids.includes(r.client_id));
   t.is(mine.length, 10, 'each client id stored exactly once');
   t.is(new Set(mine.map((r) => r.client_id)).size, 10);
-  t.deepEqual(rows.map((r) => Number(r.seq)), rows.map((_, i) => i + 1), 'seqs are unique and contiguous');
-  t.deepEqual(mine.map((r) => r.text), ids.map((_, i) => text(i)), 'stored in send order');
+  t.deepEqual(
+    rows.map((r) => Number(r.seq)),
+    rows.map((_, i) => i + 1),
+    'seqs are unique and contiguous',
+  );
+  t.deepEqual(
+    mine.map((r) => r.text),
+    ids.map((_, i) => text(i)),
+    'stored in send order',
+  );
 
   const replay = await call(agent, 'sync', { conversationId: cid, afterSeq: 0 });
-  t.deepEqual(replay.messages.filter((m: any) => ids.includes(m.clientId)).map((m: any) => m.clientId), ids);
+  t.deepEqual(
+    replay.messages.filter((m: any) => ids.includes(m.clientId)).map((m: any) => m.clientId),
+    ids,
+  );
   const atVisitor = next(back.socket, 'message', (m) => m.message.senderKind === 'agent');
   t.true((await call(agent, 'message.send', { conversationId: cid, clientId: uuid(), text: 'still here' })).ok);
   t.is((await atVisitor).message.text, 'still here');

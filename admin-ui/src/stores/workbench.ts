@@ -1,0 +1,255 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
+import { agentClient } from '@kefu/core/protocol/client';
+import { conversationsApi } from '@/api/conversations';
+import { useRealtimeStore } from './realtime';
+import { useSessionStore } from './session';
+import { createSender } from './workbench-sender';
+import type { AgentClient, AgentStatus, ConversationView, LiveVisitor, LoadState, MessageView } from './workbench-types';
+
+export interface WorkbenchAlerts {
+  newChat(conversation: ConversationView): void;
+  newMessage(message: MessageView): void;
+}
+
+const bySeq = (a: MessageView, b: MessageView) => a.seq - b.seq;
+
+/** Everything the workbench shows (SPEC §1.2, §2.1–2.3), kept live over the `/agent` socket (MAIN-LIVE-5). */
+export const useWorkbenchStore = defineStore('workbench', () => {
+  const realtime = useRealtimeStore();
+  const session = useSessionStore();
+
+  const snapshotState = ref<LoadState>('idle');
+  const snapshotError = shallowRef<unknown>(null);
+  const status = ref<AgentStatus>('online');
+  const autoAccept = ref(true);
+  const waiting = ref<ConversationView[]>([]);
+  const mine = ref<ConversationView[]>([]);
+  const visitors = ref<Record<number, LiveVisitor>>({});
+  const unread = ref<Record<number, number>>({});
+  const typing = ref<Record<number, string>>({});
+  /** Stored messages per conversation, in seq order. */
+  const messages = shallowRef<Record<number, MessageView[]>>({});
+  const messageState = ref<Record<number, LoadState>>({});
+  /** Conversations seen anywhere (mine, queue, ended list), for the pane header of any selection. */
+  const known = ref<Record<number, ConversationView>>({});
+  const selectedId = ref<number | null>(null);
+  const selectedVisitorId = ref<number | null>(null);
+  const awaitingCount = ref<number | null>(null);
+  const now = ref(Date.now());
+
+  let client: AgentClient | null = null;
+  let alerts: WorkbenchAlerts | null = null;
+  let offPushes: (() => void)[] = [];
+  let ticker: ReturnType<typeof setInterval> | undefined;
+
+  const sender = createSender(() => client, () => session.me?.id ?? 0, (m) => addMessages(m.conversationId, [m]));
+
+  const selected = computed(() => (selectedId.value == null ? null : known.value[selectedId.value] ?? null));
+  const selectedVisitor = computed(() => {
+    const id = selectedVisitorId.value ?? selected.value?.visitorId;
+    return id == null ? null : visitors.value[id] ?? null;
+  });
+  const totalUnread = computed(() => Object.values(unread.value).reduce((sum, n) => sum + n, 0));
+
+  function remember(list: ConversationView[]) {
+    for (const c of list) known.value[c.id] = c;
+  }
+
+  function addMessages(conversationId: number, list: MessageView[]) {
+    const current = messages.value[conversationId] ?? [];
+    const ids = new Set(current.map((m) => m.id));
+    const fresh = list.filter((m) => !ids.has(m.id));
+    if (!fresh.length) return;
+    messages.value = { ...messages.value, [conversationId]: [...current, ...fresh].sort(bySeq) };
+    triggerRef(messages);
+  }
+
+  const lastSeq = (id: number) => messages.value[id]?.at(-1)?.seq ?? 0;
+
+  async function loadSnapshot() {
+    if (!client) return;
+    snapshotState.value = 'loading';
+    try {
+      const snap = await client.call('workbench.snapshot', {});
+      status.value = snap.status;
+      autoAccept.value = snap.autoAccept;
+      waiting.value = snap.waiting;
+      mine.value = snap.mine;
+      remember(snap.waiting);
+      remember(snap.mine);
+      visitors.value = Object.fromEntries(snap.visitors.map((v) => [v.id, v]));
+      unread.value = Object.fromEntries(Object.entries(snap.unread).map(([k, n]) => [Number(k), n]));
+      snapshotState.value = 'ready';
+      // Replay what was missed while away, then send what waited in the outbox.
+      for (const c of snap.mine) if (messageState.value[c.id] === 'ready') void syncConversation(c.id);
+      if (selectedId.value != null && messageState.value[selectedId.value] !== 'ready') void loadMessages(selectedId.value);
+      void sender.flush();
+      void refreshAwaiting();
+    } catch (error) {
+      snapshotError.value = error;
+      snapshotState.value = 'error';
+    }
+  }
+
+  async function syncConversation(id: number) {
+    if (!client) return;
+    try {
+      const r = await client.call('sync', { conversationId: id, afterSeq: lastSeq(id) });
+      known.value[id] = r.conversation;
+      addMessages(id, r.messages);
+    } catch {
+      // The pane keeps what it has; the next reconnect tries again.
+    }
+  }
+
+  async function loadMessages(id: number) {
+    messageState.value[id] = 'loading';
+    try {
+      const r = await conversationsApi.messages(id);
+      known.value[id] = r.conversation;
+      addMessages(id, r.messages);
+      messageState.value[id] = 'ready';
+      markRead(id);
+    } catch {
+      messageState.value[id] = 'error';
+    }
+  }
+
+  async function refreshAwaiting() {
+    try {
+      awaitingCount.value = (await conversationsApi.awaitingEvaluation()).items.length;
+    } catch {
+      awaitingCount.value = null;
+    }
+  }
+
+  function markRead(id: number) {
+    const seq = lastSeq(id);
+    if (!unread.value[id] || !client || document.visibilityState === 'hidden') return;
+    unread.value[id] = 0;
+    const c = known.value[id];
+    if (c?.status !== 'ended') void client.call('conversation.read', { conversationId: id, seq }).catch(() => undefined);
+  }
+
+  function upsertConversation(c: ConversationView) {
+    const before = known.value[c.id];
+    known.value[c.id] = c;
+    const meId = session.me?.id;
+    const isMine = c.status === 'active' && c.agentId === meId;
+    const index = mine.value.findIndex((m) => m.id === c.id);
+    if (isMine && index < 0) {
+      mine.value = [c, ...mine.value];
+      if (before?.status !== 'active' || before.agentId !== meId) alerts?.newChat(c);
+    } else if (isMine) mine.value[index] = c;
+    else if (index >= 0) mine.value = mine.value.filter((m) => m.id !== c.id);
+    if (c.status !== 'queued') waiting.value = waiting.value.filter((w) => w.id !== c.id);
+    if (c.status === 'ended' && before?.status !== 'ended') {
+      delete typing.value[c.id];
+      void refreshAwaiting();
+    }
+  }
+
+  function listen(c: AgentClient) {
+    offPushes = [
+      c.on('queue.changed', ({ waiting: list }) => {
+        const seen = new Set(waiting.value.map((w) => w.id));
+        waiting.value = list;
+        remember(list);
+        const fresh = list.find((w) => !seen.has(w.id));
+        if (fresh) alerts?.newChat(fresh);
+      }),
+      c.on('conversation.updated', ({ conversation }) => upsertConversation(conversation)),
+      c.on('message', ({ message }) => {
+        addMessages(message.conversationId, [message]);
+        if (message.senderKind === 'visitor') delete typing.value[message.conversationId];
+        if (message.senderKind !== 'visitor') return;
+        unread.value[message.conversationId] = (unread.value[message.conversationId] ?? 0) + 1;
+        if (selectedId.value === message.conversationId) markRead(message.conversationId);
+        alerts?.newMessage(message);
+      }),
+      c.on('visitor.typing', ({ conversationId, text }) => (typing.value[conversationId] = text)),
+      c.on('visitor.updated', ({ visitor }) => (visitors.value[visitor.id] = visitor)),
+    ];
+    const onSelf = (p: { status?: AgentStatus; autoAccept?: boolean }) => {
+      if (p?.status) status.value = p.status;
+      if (typeof p?.autoAccept === 'boolean') autoAccept.value = p.autoAccept;
+    };
+    const onDelivery = (p: { conversationId: number; messageId: number; status: string }) => {
+      const list = messages.value[p.conversationId];
+      const m = list?.find((x) => x.id === p.messageId);
+      if (m) {
+        m.deliveryStatus = p.status;
+        triggerRef(messages);
+      }
+    };
+    c.socket.on('presence.self', onSelf);
+    c.socket.on('message.delivery', onDelivery);
+    offPushes.push(() => c.socket.off('presence.self', onSelf), () => c.socket.off('message.delivery', onDelivery));
+  }
+
+  /** Called by the workbench page: follows the console's socket and every reconnect. */
+  function start(withAlerts: WorkbenchAlerts) {
+    alerts = withAlerts;
+    ticker ??= setInterval(() => (now.value = Date.now()), 1000);
+    return watch(
+      () => [realtime.socket, realtime.connects] as const,
+      ([socket]) => {
+        if (!socket) return;
+        if (client?.socket !== socket) {
+          offPushes.forEach((off) => off());
+          client = agentClient(socket);
+          listen(client);
+        }
+        if (socket.connected) void loadSnapshot();
+      },
+      { immediate: true },
+    );
+  }
+
+  function stop() {
+    offPushes.forEach((off) => off());
+    offPushes = [];
+    client = null;
+    clearInterval(ticker);
+    ticker = undefined;
+    alerts = null;
+  }
+
+  function select(id: number | null) {
+    selectedId.value = id;
+    if (id == null) return;
+    selectedVisitorId.value = known.value[id]?.visitorId ?? null;
+    if (!messageState.value[id] || messageState.value[id] === 'error') void loadMessages(id);
+    else markRead(id);
+  }
+
+  const call: AgentClient['call'] = (event, payload, timeout) => {
+    if (!client) return Promise.reject(new Error('offline'));
+    return client.call(event, payload, timeout);
+  };
+
+  async function setPresence(next: { status?: AgentStatus; autoAccept?: boolean }) {
+    const r = await call('presence.set', { status: next.status ?? status.value, autoAccept: next.autoAccept ?? autoAccept.value });
+    status.value = r.status;
+    autoAccept.value = r.autoAccept;
+  }
+
+  async function accept(id: number) {
+    const r = await call('conversation.accept', { conversationId: id });
+    upsertConversation(r.conversation);
+    select(r.conversation.id);
+  }
+
+  async function end(id: number) {
+    const r = await call('conversation.end', { conversationId: id });
+    upsertConversation(r.conversation);
+  }
+
+  return {
+    snapshotState, snapshotError, status, autoAccept, waiting, mine, visitors, unread, typing, messages, messageState,
+    known, selectedId, selectedVisitorId, awaitingCount, now, selected, selectedVisitor, totalUnread, pending: sender.pending,
+    start, stop, loadSnapshot, loadMessages, select, setPresence, accept, end, markRead, remember, refreshAwaiting, call,
+    client: () => client, send: sender.send, resend: sender.resend, discard: sender.discard,
+  };
+});

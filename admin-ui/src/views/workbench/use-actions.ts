@@ -1,0 +1,85 @@
+import { ElMessage, ElMessageBox } from 'element-plus';
+import { useI18n } from 'vue-i18n';
+import { agentClient, RealtimeError, type TypedClient } from '@kefu/core/protocol/client';
+import type { collabAgentEvents, collabAgentServerEvents } from '@kefu-protocol/collab-events';
+import { visitorsApi } from '@/api/conversations';
+import { useWorkbenchStore } from '@/stores/workbench';
+import type { LiveVisitor } from '@/stores/workbench-types';
+import { errorText } from '@/utils/error-text';
+
+export type CollabClient = TypedClient<typeof collabAgentEvents, typeof collabAgentServerEvents>;
+
+/** The workbench's actions with their confirmations and error messages, shared by toolbar, lists and pane. */
+export function useWorkbenchActions() {
+  const { t, te } = useI18n();
+  const store = useWorkbenchStore();
+
+  function failText(error: unknown): string {
+    if (error instanceof RealtimeError) {
+      const key = `workbench.errors.${error.code}`;
+      return te(key) ? t(key) : te(`errors.codes.${error.code}`) ? t(`errors.codes.${error.code}`) : error.message;
+    }
+    if (error instanceof Error && error.message === 'offline') return t('workbench.errors.timeout');
+    return errorText(error);
+  }
+
+  async function attempt(work: () => Promise<unknown>, done?: string): Promise<boolean> {
+    try {
+      await work();
+      if (done) ElMessage.success(done);
+      return true;
+    } catch (error) {
+      ElMessage.error(failText(error));
+      return false;
+    }
+  }
+
+  /** The collaboration events (transfer, invite, proactive) over the same socket. */
+  function collab(): CollabClient {
+    const c = store.client();
+    if (!c) throw new Error('offline');
+    return agentClient(c.socket) as unknown as CollabClient;
+  }
+
+  const accept = (id: number) => attempt(() => store.accept(id));
+
+  async function end(id: number) {
+    try {
+      await ElMessageBox.confirm(t('workbench.end.confirm'), t('workbench.end.title'), {
+        type: 'warning',
+        confirmButtonText: t('workbench.end.ok'),
+        cancelButtonText: t('common.actions.cancel'),
+      });
+    } catch {
+      return false;
+    }
+    return attempt(() => store.end(id));
+  }
+
+  const invite = (v: LiveVisitor) => attempt(() => collab().call('visitor.invite', { visitorId: v.id }), t('workbench.visitors.invited'));
+
+  const proactive = (v: LiveVisitor) =>
+    attempt(async () => {
+      const r = await collab().call('visitor.proactive', { visitorId: v.id });
+      store.remember([r.conversation]);
+      store.select(r.conversation.id);
+    });
+
+  async function block(v: LiveVisitor, kind: 'visitor' | 'chat') {
+    let note: string;
+    try {
+      const answer = await ElMessageBox.prompt(t(`workbench.block.${kind}Text`, { n: v.number }), t(`workbench.block.${kind}`), {
+        confirmButtonText: t('workbench.block.ok'),
+        cancelButtonText: t('common.actions.cancel'),
+        inputPlaceholder: t('workbench.block.note'),
+        inputValidator: (value) => (value ?? '').length <= 100 || t('common.validation.maxLength', { max: 100 }),
+      });
+      note = (answer.value ?? '').trim();
+    } catch {
+      return false;
+    }
+    return attempt(() => visitorsApi.block(v.id, { kind, note: note || null }), t('workbench.block.done'));
+  }
+
+  return { failText, attempt, collab, accept, end, invite, proactive, block };
+}

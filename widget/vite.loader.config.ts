@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+/** `dist/loader.js`: one classic script (IIFE) with a stable name, so embed snippets never change. */
+export default defineConfig({
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2017',
+    lib: {
+      entry: fileURLToPath(new URL('./src/loader/index.ts', import.meta.url)),
+      formats: ['iife'],
+      name: 'KefuLoader',
+      fileName: () => 'loader.js',
+    },
+  },
+});
