@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { agentClientEvents, agentServerEvents } from './agent-events.ts';
 import { visitorClientEvents, visitorServerEvents } from './visitor-events.ts';
+import { collabAgentEvents, collabAgentServerEvents, collabVisitorEvents, collabVisitorServerEvents } from './collab-events.ts';
+import { internalClientEvents } from '../internal/internal-event-handlers.ts';
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -41,13 +43,15 @@ export function renderProtocolDoc(): string {
     '',
     '**Messages** carry a client-chosen `clientId` (UUID) and get a per-conversation `seq`; they are stored before the ack, a retried send with the same `clientId` returns the stored message, and a client that reconnects sends `sync {conversationId, afterSeq}` with the last `seq` it has to receive what it missed. The typed client (`@kefu/core/protocol/client`) wraps this: `visitorClient(socket)`, `agentClient(socket)` and an `Outbox` that keeps unsent messages in order across disconnects.',
     '',
-    section('Visitor → server (`/visitor`)', 'the visitor (widget)', visitorClientEvents as Record<string, Spec>, 'in'),
+    section('Visitor → server (`/visitor`)', 'the visitor (widget)', { ...visitorClientEvents, ...collabVisitorEvents } as Record<string, Spec>, 'in'),
     '',
-    section('Server → visitor (`/visitor`)', 'the visitor’s open windows', visitorServerEvents as Record<string, Spec>, 'out'),
+    section('Server → visitor (`/visitor`)', 'the visitor’s open windows', { ...visitorServerEvents, ...collabVisitorServerEvents } as Record<string, Spec>, 'out'),
     '',
-    section('Agent → server (`/agent`)', 'a signed-in agent', agentClientEvents as Record<string, Spec>, 'in'),
+    section('Agent → server (`/agent`)', 'a signed-in agent', { ...agentClientEvents, ...collabAgentEvents } as Record<string, Spec>, 'in'),
     '',
-    section('Server → agent (`/agent`)', 'the consoles concerned (rooms `company:<id>`, `agent:<id>`, `conversation:<id>`)', agentServerEvents as Record<string, Spec>, 'out'),
+    section('Agent-to-agent chat (`/agent`)', 'a signed-in agent; pushes `internal.message`, `internal.unread`, `internal.receipt`', internalClientEvents as Record<string, Spec>, 'in'),
+    '',
+    section('Server → agent (`/agent`)', 'the consoles concerned (rooms `company:<id>`, `agent:<id>`, `conversation:<id>`)', { ...agentServerEvents, ...collabAgentServerEvents } as Record<string, Spec>, 'out'),
     '',
   ].join('\n');
 }

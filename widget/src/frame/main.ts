@@ -23,7 +23,8 @@ let conv: ConversationView | null = null;
 let lastSeq = 0;
 let position: number | null = null;
 let connected = false;
-const pageViews: Record<string, string>[] = [];
+type PageView = { url: string; title?: string; referrer?: string; language?: string };
+const pageViews: PageView[] = [];
 
 const socket = io('/visitor', { auth: (cb) => cb({ companyId: Number(company), token: store.token() }) });
 const client = visitorClient(socket);
@@ -48,7 +49,7 @@ const outbox = new Outbox<MessageView>(
 
 function showStatus() {
   if (!navigator.onLine) return setStatus(t('offline'));
-  if (!connected) return setStatus(conv || el.app.dataset.state !== 'loading' ? t('connecting') : t('connecting'));
+  if (!connected) return setStatus(t('connecting'));
   if (conv?.status === 'queued') return setStatus(position ? t('queue', { n: position }) : t('waiting'));
   setStatus('');
 }
@@ -196,10 +197,10 @@ window.addEventListener('message', (e) => {
   if (!embedded || e.source !== window.parent) return;
   const m = e.data as { type?: string; url?: string; title?: string; referrer?: string; lang?: string };
   if (m?.type === 'kefu:pageview' && typeof m.url === 'string') {
-    const v = { url: m.url.slice(0, 2048), title: (m.title || '').slice(0, 500), referrer: (m.referrer || '').slice(0, 2048) || undefined, language: navigator.language };
-    const clean = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as Record<string, string>;
-    if (connected) client.call('page.view', clean as never).catch(() => undefined);
-    else pageViews.push(clean);
+    const v: PageView = { url: m.url.slice(0, 2048), title: String(m.title || '').slice(0, 500), language: navigator.language.slice(0, 20) };
+    if (m.referrer) v.referrer = String(m.referrer).slice(0, 2048);
+    if (connected) client.call('page.view', v).catch(() => undefined);
+    else pageViews.push(v);
   } else if (m?.type === 'kefu:lang' && m.lang) {
     setLanguage(m.lang);
     applyTexts(language());
