@@ -189,12 +189,6 @@ export function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
-/** Resident memory of a process, from /proc (Linux). */
-export function rssBytes(pid: number): number {
-  const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
 export function percentiles(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN);

@@ -1,4 +1,4 @@
-// Builds the console (admin-ui) when its sources are newer than the last build,
+// Builds the console (admin-ui) and the visitor widget when their sources are newer than the last build,
 // so `npm start` works on a fresh clone and restarts stay fast.
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,4 +20,10 @@ const sources = Math.max(newest(path.join(root, 'admin-ui')), ...fs.readdirSync(
 if (process.argv.includes('--force') || !fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
   console.log('Building the console (admin-ui)…');
   execSync('npx vite build --logLevel warn', { cwd: path.join(root, 'admin-ui'), stdio: 'inherit' });
+}
+
+const widgetBuilt = path.join(root, 'widget', 'dist', 'loader.js');
+if (process.argv.includes('--force') || !fs.existsSync(widgetBuilt) || fs.statSync(widgetBuilt).mtimeMs < newest(path.join(root, 'widget'))) {
+  console.log('Building the visitor widget…');
+  execSync('npm run build --silent', { cwd: path.join(root, 'widget'), stdio: 'inherit' });
 }

@@ -138,7 +138,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   app.use(coreRouter.routes());
   app.use(coreRouter.allowedMethods());
   app.use(host.gate());
-  app.use(staticRoutes());
+  app.use(staticRoutes(db));
 
   registerAgentEvents(container);
   registerCollabEvents(container);

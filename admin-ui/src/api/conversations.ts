@@ -1,5 +1,5 @@
 import type { ConversationView, MessageView } from '@kefu-protocol/message-schemas';
-import { api } from './client';
+import { api, ApiError } from './client';
 
 export type { ConversationView, MessageView };
 
@@ -25,3 +25,18 @@ export const conversationsApi = {
 export const visitorsApi = {
   block: (id: number, body: { kind: 'visitor' | 'chat'; note?: string | null }) => api.post<unknown>(`/api/visitors/${id}/block`, body),
 };
+
+/** Sends a file into a conversation (CONV-FILE-14): multipart, so not through the JSON client. */
+export async function uploadFile(file: File, conversationId: number): Promise<{ message: MessageView | null }> {
+  const body = new FormData();
+  body.set('conversationId', String(conversationId));
+  body.set('clientId', crypto.getRandomValues(new Uint32Array(4)).join('-'));
+  body.set('file', file);
+  const response = await fetch('/api/files', { method: 'POST', body, credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  const json = await response.json().catch(() => null);
+  if (!response.ok) {
+    const e = json?.error;
+    throw new ApiError(response.status, typeof e?.code === 'string' ? e.code : `http_${response.status}`, e?.message ?? response.statusText);
+  }
+  return json;
+}

@@ -52,8 +52,12 @@ export function createSender(client: () => AgentClient | null, agentId: () => nu
     outbox = new Outbox<MessageView>(
       async (p) => {
         const c = client();
+        console.log('DEBUG box send', !!c, c?.socket.connected);
         if (!c || !c.socket.connected) throw new RealtimeError('timeout', 'offline', { code: 'timeout', message: 'offline' });
-        const r = await c.call('message.send', { conversationId: p.conversationId, clientId: p.clientId, kind: 'text', text: p.text });
+        const r = await c.call('message.send', { conversationId: p.conversationId, clientId: p.clientId, kind: 'text', text: p.text }).catch((e) => {
+          console.log('DEBUG send failed', e?.code, e?.message, String(e));
+          throw e;
+        });
         return r.message;
       },
       {
@@ -78,6 +82,7 @@ export function createSender(client: () => AgentClient | null, agentId: () => nu
   /** After a flush, what is still queued waits for the link: shown as failed with resend. */
   async function flush() {
     const b = box();
+    console.log('DEBUG flush', b.pending.length);
     for (const p of pending.value) if (!p.error && b.pending.some((q) => q.clientId === p.clientId)) p.state = 'sending';
     await b.flush();
     const queued = new Set(b.pending.map((q) => q.clientId));

@@ -250,6 +250,6 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     snapshotState, snapshotError, status, autoAccept, waiting, mine, visitors, unread, typing, messages, messageState,
     known, selectedId, selectedVisitorId, awaitingCount, now, selected, selectedVisitor, totalUnread, pending: sender.pending,
     start, stop, loadSnapshot, loadMessages, select, setPresence, accept, end, markRead, remember, refreshAwaiting, call,
-    client: () => client, send: sender.send, resend: sender.resend, discard: sender.discard,
+    client: () => client, addMessages, send: sender.send, resend: sender.resend, discard: sender.discard,
   };
 });

@@ -42,3 +42,6 @@ import 'element-plus/es/components/tabs/style/css';
 import 'element-plus/es/components/tag/style/css';
 import 'element-plus/es/components/tooltip/style/css';
 import 'element-plus/es/components/transfer/style/css';
+import 'element-plus/es/components/badge/style/css';
+import 'element-plus/es/components/notification/style/css';
+import 'element-plus/es/components/radio/style/css';

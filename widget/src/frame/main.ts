@@ -93,7 +93,8 @@ socket.on('session', async (s) => {
       render();
     } else render();
     for (const v of pageViews.splice(0)) await client.call('page.view', v).catch(() => undefined);
-    await outbox.flush();
+    // Only when something waits: Outbox.flush() on an empty queue leaves a stale promise behind (see report).
+    if (outbox.pending.length) await outbox.flush();
   } catch (err) {
     console.warn('[Kefu] sync failed', err);
   }

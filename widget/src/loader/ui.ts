@@ -33,7 +33,7 @@ export function drawUi(onClick: () => void): WidgetUi {
   const host = document.createElement('kefu-widget');
   // Inline !important beats any page rule aimed at the host element itself.
   host.setAttribute('style', 'all:initial!important;position:fixed!important;display:block!important;width:0!important;height:0!important;right:0!important;bottom:0!important;z-index:2147483000!important');
-  const root = host.attachShadow({ mode: 'closed' });
+  const root = host.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
   style.textContent = CSS;
   const button = document.createElement('button');

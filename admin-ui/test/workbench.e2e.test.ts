@@ -1,0 +1,138 @@
+import test from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import { ADMIN_PASSWORD, startTestServer, type TestKefu } from '@kefu/core/testing';
+import { launchBrowser, screenshotPath } from './browser.ts';
+
+const DESKTOP_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+let k: TestKefu;
+let browser: Browser;
+const sockets: Socket[] = [];
+test.before(async () => {
+  [k, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+test.after.always(async () => {
+  for (const s of sockets) s.disconnect();
+  await browser?.close();
+  await k?.close();
+});
+
+/** A widget socket, as core/test/helpers/sockets.ts opens it. */
+function visitorSocket(url: string, companyId: number): Promise<{ socket: Socket; visitorNumber: number }> {
+  return new Promise((resolve, reject) => {
+    const s = io(url + '/visitor', { auth: { companyId }, extraHeaders: { 'user-agent': DESKTOP_CHROME }, transports: ['websocket'], reconnection: false, forceNew: true });
+    sockets.push(s);
+    s.once('session', (m) => resolve({ socket: s, visitorNumber: m.visitorNumber }));
+    s.once('connect_error', reject);
+  });
+}
+const call = (s: Socket, event: string, payload: unknown = {}) => s.timeout(5000).emitWithAck(event, payload);
+function next<T = any>(s: Socket, event: string, where: (m: T) => boolean, ms = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    const on = (m: T) => {
+      if (!where(m)) return;
+      clearTimeout(timer);
+      s.off(event, on);
+      resolve(m);
+    };
+    s.on(event, on);
+  });
+}
+
+async function signIn(page: Page) {
+  const field = (name: string) => page.locator(`input[data-test="${name}"], [data-test="${name}"] input`).first();
+  await page.goto(k.url + '/');
+  await field('login-company').fill(String(k.company.publicId));
+  await field('login-agent').fill('admin');
+  await field('login-password').fill(ADMIN_PASSWORD);
+  await page.locator('[data-test="login-submit"]').click();
+  await page.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
+}
+
+test.serial('MAIN-LAYOUT-1 the agent sees a visitor, chats with them safely and ends the conversation', async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => console.log('[page]', m.text()));
+  await signIn(page);
+  // The snapshot arrived: the toolbar shows its counters and the socket marked the admin present.
+  await page.locator('[data-test="wb-waiting"]').waitFor();
+  await page.locator('[data-test="network-state"]').first().waitFor({ state: 'attached' });
+  await page.waitForFunction(() => !document.querySelector('.wb-body > .el-loading-mask'), undefined, { timeout: 10_000 });
+  await page.screenshot({ path: screenshotPath('workbench-empty') });
+
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const view = await call(v.socket, 'page.view', { url: 'https://shop.example.com/pricing', title: 'Pricing — Example Shop', referrer: 'https://www.baidu.com/s?wd=live+chat' });
+  t.true(view.ok, JSON.stringify(view));
+  // The visitor list shows the new row live.
+  await page.locator('[data-test="tab-visitors"]').click();
+  const row = page.locator('[data-test="visitor-row"]', { hasText: `#${v.visitorNumber}` });
+  await row.waitFor({ timeout: 10_000 });
+  t.regex((await row.textContent()) ?? '', /Pricing/);
+
+  const requested = await call(v.socket, 'chat.request', {});
+  t.true(requested.ok, JSON.stringify(requested));
+  const conversationId = requested.conversation.id as number;
+  // Auto-assigned to the only online agent: it appears among my conversations.
+  await page.locator('[data-test="tab-conversations"]').click();
+  const mine = page.locator('[data-test="conv-mine"]').first();
+  await mine.waitFor({ timeout: 10_000 });
+
+  const hostile = '你好 <b>x</b>';
+  const sent = await call(v.socket, 'message.send', { conversationId, clientId: crypto.randomUUID(), text: hostile });
+  t.true(sent.ok, JSON.stringify(sent));
+  await page.locator('[data-test="conv-unread"]').waitFor({ timeout: 10_000 });
+  await mine.click();
+  const text = page.locator('[data-test="message-text"]', { hasText: '你好' }).first();
+  await text.waitFor({ timeout: 10_000 });
+  t.is(await text.textContent(), hostile, 'the markup is shown as text');
+  t.is(await page.locator('[data-test="chat-messages"] b').count(), 0, 'no element was made from message text');
+
+  // The visitor's live draft.
+  await call(v.socket, 'typing', { conversationId, text: 'I have a question' });
+  await page.locator('[data-test="chat-typing"]', { hasText: 'I have a question' }).waitFor({ timeout: 10_000 });
+
+  // The agent replies with Enter; Shift+Enter made a new line inside the same message.
+  const received = next<any>(v.socket, 'message', (m) => m.message.senderKind === 'agent');
+  const input = page.locator('textarea[data-test="composer-input"], [data-test="composer-input"] textarea').first();
+  await input.click();
+  await input.pressSequentially('Hello, how can I help?');
+  await input.press('Shift+Enter');
+  await input.pressSequentially('See https://example.com/help');
+  await input.press('Enter');
+  const reply = await received.catch(async (e) => {
+    await page.screenshot({ path: screenshotPath('workbench-send-failed') });
+    throw e;
+  });
+  t.is(reply.message.text, 'Hello, how can I help?\nSee https://example.com/help');
+  t.is(await input.inputValue(), '', 'the input is cleared after sending');
+  const link = page.locator('[data-test="chat-messages"] a[href="https://example.com/help"]');
+  await link.waitFor({ timeout: 10_000 });
+  t.is(await link.getAttribute('rel'), 'noopener noreferrer nofollow');
+  await page.locator('[data-test="side-panel"]', { hasText: 'Pricing' }).waitFor();
+  await page.screenshot({ path: screenshotPath('workbench-chat') });
+
+  // The agent ends the conversation after confirming.
+  const ended = next<any>(v.socket, 'conversation.updated', (m) => m.conversation.id === conversationId && m.conversation.status === 'ended');
+  await page.locator('[data-test="chat-end"]').click();
+  await page.locator('.el-message-box__btns .el-button--primary').click();
+  await ended;
+  await page.locator('[data-test="chat-closed"]').waitFor({ timeout: 10_000 });
+  await page.locator('[data-test="conv-ended"]').first().waitFor({ timeout: 10_000 });
+  t.is(await page.locator('[data-test="conv-mine"]').count(), 0);
+
+  // The evaluation dialog saves topic, validity and note.
+  await page.locator('[data-test="chat-evaluate"]').click();
+  await page.locator('[data-test="eval-topic"] input, input[data-test="eval-topic"]').first().fill('Pricing');
+  await page.locator('[data-test="eval-save"]').click();
+  await page.locator('.el-message--success').first().waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: screenshotPath('workbench-ended') });
+
+  // Nothing scrolls sideways at 1280×720.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  t.true(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+  t.deepEqual(pageErrors, []);
+  await page.close();
+});
