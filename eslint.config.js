@@ -6,11 +6,13 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'tsyringe', message: "Import DI from core/src/infra/di.ts (loads reflect-metadata first)." }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'tsyringe', message: 'Import DI from core/src/infra/di.ts (loads reflect-metadata first).' }] }],
     },
   },
   {

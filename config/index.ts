@@ -41,9 +41,7 @@ export type KefuConfig = z.infer<typeof configSchema> & { derivedPublicUrl: stri
 
 export class ConfigError extends Error {
   constructor(public readonly problems: { key: string; message: string }[]) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  ${p.key}: ${p.message}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  ${p.key}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -57,9 +55,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => ({ key: String(i.path[0] ?? '(root)'), message: i.message })),
-    );
+    throw new ConfigError(parsed.error.issues.map((i) => ({ key: String(i.path[0] ?? '(root)'), message: i.message })));
   }
   const c = parsed.data;
   const derivedPublicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');

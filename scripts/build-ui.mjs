@@ -16,7 +16,10 @@ const newest = (dir) => {
   return t;
 };
 const built = path.join(root, 'admin-ui', 'dist', 'index.html');
-const sources = Math.max(newest(path.join(root, 'admin-ui')), ...fs.readdirSync(path.join(root, 'plugins')).map((p) => newest(path.join(root, 'plugins', p, 'admin'))));
+const sources = Math.max(
+  newest(path.join(root, 'admin-ui')),
+  ...fs.readdirSync(path.join(root, 'plugins')).map((p) => newest(path.join(root, 'plugins', p, 'admin'))),
+);
 if (process.argv.includes('--force') || !fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
   console.log('Building the console (admin-ui)…');
   execSync('npx vite build --logLevel warn', { cwd: path.join(root, 'admin-ui'), stdio: 'inherit' });

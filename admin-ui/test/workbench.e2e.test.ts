@@ -55,7 +55,6 @@ test.serial('MAIN-LAYOUT-1 the agent sees a visitor, chats with them safely and 
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => console.log('[page]', m.text()));
   await signIn(page);
   // The snapshot arrived: the toolbar shows its counters and the socket marked the admin present.
   await page.locator('[data-test="wb-waiting"]').waitFor();

@@ -133,5 +133,6 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumn('next_visitor_number');
     t.dropColumn('chat_settings');
   });
-  for (const t of ['conversation_reads', 'agent_presence', 'messages', 'conversations', 'page_views', 'visits', 'visitors']) await knex.schema.dropTableIfExists(t);
+  for (const t of ['conversation_reads', 'agent_presence', 'messages', 'conversations', 'page_views', 'visits', 'visitors'])
+    await knex.schema.dropTableIfExists(t);
 }

@@ -25,9 +25,16 @@ async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
-      name: { type: 'string' }, id: { type: 'string' }, admin: { type: 'string' }, password: { type: 'string' },
-      company: { type: 'string' }, agent: { type: 'string' }, plugin: { type: 'string' }, expires: { type: 'string' },
-      ip: { type: 'string' }, help: { type: 'boolean' },
+      name: { type: 'string' },
+      id: { type: 'string' },
+      admin: { type: 'string' },
+      password: { type: 'string' },
+      company: { type: 'string' },
+      agent: { type: 'string' },
+      plugin: { type: 'string' },
+      expires: { type: 'string' },
+      ip: { type: 'string' },
+      help: { type: 'boolean' },
     },
   });
   const cmd = positionals.join(' ');
@@ -54,7 +61,12 @@ async function main() {
     const companyPk = async () => (await companies.byPublicId(Number(need('company')))).id;
     switch (cmd) {
       case 'company create': {
-        const c = await companies.createWithAdmin({ name: need('name'), publicId: values.id ? Number(values.id) : undefined, adminAgentId: values.admin, adminPassword: values.password });
+        const c = await companies.createWithAdmin({
+          name: need('name'),
+          publicId: values.id ? Number(values.id) : undefined,
+          adminAgentId: values.admin,
+          adminPassword: values.password,
+        });
         process.stdout.write(`Company ID ${c.publicId}, agent ID ${c.agentId}, password ${values.password ? '(as given)' : c.password}\n`);
         break;
       }
@@ -84,7 +96,10 @@ async function main() {
         break;
       }
       case 'loginip off':
-        await server.db('companies').where({ id: await companyPk() }).update({ login_ip_enabled: false });
+        await server
+          .db('companies')
+          .where({ id: await companyPk() })
+          .update({ login_ip_enabled: false });
         process.stdout.write('Login IP list switched off.\n');
         break;
       case 'lockout clear':

@@ -56,17 +56,52 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
   c.register(TOKENS.Bus, { useValue: v.bus });
   c.register(TOKENS.Clock, { useValue: v.clock });
   for (const cls of [
-    PasswordHasher, AuditService, CompanyService, GroupService, PermissionCatalog, AgentService, ProfileService,
-    SessionService, LoginLogService, LoginRateLimit, LoginIpService, LoginService, MeService, Authenticator,
-    PluginEnablement, PluginHost, CronSupervisor, SocketDispatcher,
-    RealtimeNotifier, PresenceService, VisitorService, LiveVisitors, MessageStore, ConversationQueries, RoutingService, AssignmentService, ConversationService, ChannelService, EvaluationService, QueueBroadcaster, BlockService,
-    InternalChatService, NoticeService,
-    MonitorService, HandoverService, TransferService, InvitationService,
+    PasswordHasher,
+    AuditService,
+    CompanyService,
+    GroupService,
+    PermissionCatalog,
+    AgentService,
+    ProfileService,
+    SessionService,
+    LoginLogService,
+    LoginRateLimit,
+    LoginIpService,
+    LoginService,
+    MeService,
+    Authenticator,
+    PluginEnablement,
+    PluginHost,
+    CronSupervisor,
+    SocketDispatcher,
+    RealtimeNotifier,
+    PresenceService,
+    VisitorService,
+    LiveVisitors,
+    MessageStore,
+    ConversationQueries,
+    RoutingService,
+    AssignmentService,
+    ConversationService,
+    ChannelService,
+    EvaluationService,
+    QueueBroadcaster,
+    BlockService,
+    InternalChatService,
+    NoticeService,
+    MonitorService,
+    HandoverService,
+    TransferService,
+    InvitationService,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);
   c.register(HookRegistry, {
-    useValue: new HookRegistry(v.log, (owner, companyId) => enablement.isEnabledCached(companyId, owner), (companyId) => enablement.load(companyId)),
+    useValue: new HookRegistry(
+      v.log,
+      (owner, companyId) => enablement.isEnabledCached(companyId, owner),
+      (companyId) => enablement.load(companyId),
+    ),
   });
   const dispatcher = c.resolve(SocketDispatcher);
   dispatcher.isEnabled = (companyId, pluginId) => enablement.isEnabled(companyId, pluginId);

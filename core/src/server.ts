@@ -90,7 +90,19 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   };
   const coreRouter = new Router();
   const api = new ApiRouter(coreRouter, apiDeps);
-  for (const register of [registerAuthRoutes, registerAgentRoutes, registerGroupRoutes, registerCompanyRoutes, registerProfileRoutes, registerLoginLogRoutes, registerPluginRoutes, registerNoticeRoutes, registerFileRoutes, registerConversationRoutes, registerBlockRoutes])
+  for (const register of [
+    registerAuthRoutes,
+    registerAgentRoutes,
+    registerGroupRoutes,
+    registerCompanyRoutes,
+    registerProfileRoutes,
+    registerLoginLogRoutes,
+    registerPluginRoutes,
+    registerNoticeRoutes,
+    registerFileRoutes,
+    registerConversationRoutes,
+    registerBlockRoutes,
+  ])
     register(api, container);
 
   const host = container.resolve(PluginHost);

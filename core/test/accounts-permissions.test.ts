@@ -74,7 +74,10 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     'post /api/visitors/{id}/block': {
       ok: 201,
       call: async (c) => {
-        const [row] = await k.server.db('visitors').insert({ company_id: k.company.id, number: 100000 + next(), channel: 'web' }).returning('id');
+        const [row] = await k.server
+          .db('visitors')
+          .insert({ company_id: k.company.id, number: 100000 + next(), channel: 'web' })
+          .returning('id');
         return c.post(`/api/visitors/${row.id}/block`, { kind: 'chat' });
       },
     },

@@ -23,7 +23,10 @@ test.serial('VISITOR-BLOCK-13 DISPLAY-BLOCKVISITOR-12 blocking a visitor ends it
   t.is((await ended).conversation.endReason, 'blocked');
   t.is((await call(v.socket, 'chat.request', {})).error.code, 'visitor_blocked');
   const snap = await call(agent, 'workbench.snapshot', {});
-  t.false(snap.visitors.some((x: any) => x.id === conversation.visitorId), 'hidden from the visitor list');
+  t.false(
+    snap.visitors.some((x: any) => x.id === conversation.visitorId),
+    'hidden from the visitor list',
+  );
   t.is((await call(v.socket, 'page.view', { url: 'https://shop.example/2' })).visitId, 0, 'page views are not recorded');
   const { items } = (await admin.get('/api/blocks')).body;
   t.true(items.length >= 1);

@@ -14,7 +14,8 @@ test.before(async () => {
 });
 test.after.always(() => k?.close());
 
-const inbound = (from: string, msgId: string, text: string) => k.client().post(`/api/p/testchannel/inbound/${k.company.publicId}`, { from, name: `IM ${from}`, msgId, text });
+const inbound = (from: string, msgId: string, text: string) =>
+  k.client().post(`/api/p/testchannel/inbound/${k.company.publicId}`, { from, name: `IM ${from}`, msgId, text });
 
 test.serial('channel API: an IM message enters the normal queue; the agent reply is delivered by the plugin with status', async (t) => {
   const agent = await agentSocket(k.url, admin);
@@ -44,7 +45,11 @@ test.serial('channel API: an IM message enters the normal queue; the agent reply
 test.serial('channel API: a failed delivery is reported to the agent', async (t) => {
   failFor.add('wx-user-2');
   const agent = await agentSocket(k.url, admin);
-  const assigned = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active' && m.conversation.channel === 'testchannel' && m.conversation.visitorName === 'IM wx-user-2');
+  const assigned = next(
+    agent,
+    'conversation.updated',
+    (m) => m.conversation.status === 'active' && m.conversation.channel === 'testchannel' && m.conversation.visitorName === 'IM wx-user-2',
+  );
   await inbound('wx-user-2', 'a1', 'hello');
   const { conversation } = await assigned;
   const delivery = next(agent, 'message.delivery');

@@ -6,7 +6,11 @@ import { agentSocket, call, next, visitorSocket } from './helpers/sockets.ts';
 let k: TestKefu;
 let admin: TestClient;
 const uuid = () => crypto.randomUUID();
-const setAutoAssign = (on: boolean, companyId = k.company.id) => k.server.db('companies').where({ id: companyId }).update({ chat_settings: JSON.stringify({ autoAssign: on }) });
+const setAutoAssign = (on: boolean, companyId = k.company.id) =>
+  k.server
+    .db('companies')
+    .where({ id: companyId })
+    .update({ chat_settings: JSON.stringify({ autoAssign: on }) });
 
 test.before(async () => {
   k = await startTestServer();
@@ -22,9 +26,20 @@ test.serial('CONV-REQUEST-4 CONV-MESSAGE-8 a visitor chats with an agent end to 
   const v = await visitorSocket(k.url, k.company.publicId);
   t.true(v.token.length >= 22, 'server-issued token of at least 128 bits');
   const row = next(agent, 'visitor.updated', (m) => m.visitor.visitCount === 1);
-  t.true((await call(v.socket, 'page.view', { url: 'https://shop.example/p/1', title: 'Shoes', referrer: 'https://www.google.com/search?q=shoes' })).visitId > 0);
+  t.true(
+    (await call(v.socket, 'page.view', { url: 'https://shop.example/p/1', title: 'Shoes', referrer: 'https://www.google.com/search?q=shoes' })).visitId > 0,
+  );
   const { visitor } = await row;
-  t.like(visitor, { number: v.visitorNumber, state: 'browsing', browser: 'Chrome 124', os: 'Windows 10', searchEngine: 'google', keyword: 'shoes', currentTitle: 'Shoes', visitCount: 1 });
+  t.like(visitor, {
+    number: v.visitorNumber,
+    state: 'browsing',
+    browser: 'Chrome 124',
+    os: 'Windows 10',
+    searchEngine: 'google',
+    keyword: 'shoes',
+    currentTitle: 'Shoes',
+    visitCount: 1,
+  });
   const assigned = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active');
   const req = await call(v.socket, 'chat.request', {});
   t.true(req.ok);
@@ -74,7 +89,10 @@ test.serial('CONV-ACCEPT-5 two agents race to accept one chat: exactly one wins'
   t.is(req.conversation.status, 'queued');
   t.is(req.position, 1);
   await queued;
-  const results = await Promise.all([call(a, 'conversation.accept', { conversationId: req.conversation.id }), call(b, 'conversation.accept', { conversationId: req.conversation.id })]);
+  const results = await Promise.all([
+    call(a, 'conversation.accept', { conversationId: req.conversation.id }),
+    call(b, 'conversation.accept', { conversationId: req.conversation.id }),
+  ]);
   const winners = results.filter((r) => r.ok);
   const losers = results.filter((r) => r.error);
   t.is(winners.length, 1);
@@ -110,8 +128,14 @@ test.serial('CONV-IDEMPOTENT-9 a retried send is stored once and a reconnecting 
   t.is(back.visitorNumber, v.visitorNumber, 'same visitor with the kept token');
   t.is(back.conversation.id, conversation.id, 'the open conversation is handed back');
   const replay = await call(back.socket, 'sync', { conversationId: conversation.id, afterSeq: lastSeen });
-  t.deepEqual(replay.messages.map((m: any) => m.text), ['one', 'two', 'three']);
-  t.deepEqual(replay.messages.map((m: any) => m.seq), [lastSeen + 1, lastSeen + 2, lastSeen + 3]);
+  t.deepEqual(
+    replay.messages.map((m: any) => m.text),
+    ['one', 'two', 'three'],
+  );
+  t.deepEqual(
+    replay.messages.map((m: any) => m.seq),
+    [lastSeen + 1, lastSeen + 2, lastSeen + 3],
+  );
   agent.close();
   back.socket.close();
 });
@@ -154,7 +178,10 @@ test.serial('VISITOR-IDENTITY-1 a made-up token gets a new visitor, never someon
   t.not(forged.visitorNumber, first.visitorNumber);
   t.not(forged.token, 'x'.repeat(32));
   const stored = await k.server.db('visitors').whereNotNull('token_hash').select('token_hash');
-  t.false(stored.some((r) => r.token_hash === first.token), 'tokens are stored hashed');
+  t.false(
+    stored.some((r) => r.token_hash === first.token),
+    'tokens are stored hashed',
+  );
   first.socket.close();
   forged.socket.close();
 });
@@ -207,7 +234,11 @@ test.serial('EVAL-FORM-1 TOOLBAR-EVALPENDING-4 an ended conversation awaits eval
   t.like(ok.body.evaluation, { topic: 'Refund', valid: true, note: 'asked about a refund' });
   t.false((await ann.get('/api/conversations/awaiting-evaluation')).body.items.some((c: any) => c.id === conversation.id));
   const bob = await k.login('bob', 'Pass-word-123');
-  t.is((await bob.put(`/api/conversations/${conversation.id}/evaluation`, { topic: 'x', valid: false, note: null })).status, 404, 'not his conversation, no history rights: not found');
+  t.is(
+    (await bob.put(`/api/conversations/${conversation.id}/evaluation`, { topic: 'x', valid: false, note: null })).status,
+    404,
+    'not his conversation, no history rights: not found',
+  );
   const transcript = await ann.get(`/api/conversations/${conversation.id}/messages`);
   t.is(transcript.status, 200);
   t.is(transcript.body.conversation.status, 'ended');

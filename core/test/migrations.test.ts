@@ -12,7 +12,9 @@ test(`core migrations run, roll back and run again on ${driver}`, async (t) => {
     const applied = await migrateLatest(db, 'core', coreMigrationsDir);
     t.true(applied.length >= 1);
     const tables = async () =>
-      (await db.raw("select table_name from information_schema.tables where table_schema = 'public' order by 1")).rows.map((r: { table_name: string }) => r.table_name);
+      (await db.raw("select table_name from information_schema.tables where table_schema = 'public' order by 1")).rows.map(
+        (r: { table_name: string }) => r.table_name,
+      );
     const after = await tables();
     for (const name of ['companies', 'agents', 'sessions', 'login_log', 'company_plugins', 'knex_migrations']) t.true(after.includes(name), name);
     t.deepEqual(await migrateLatest(db, 'core', coreMigrationsDir), [], 'a second run applies nothing');

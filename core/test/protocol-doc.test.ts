@@ -10,5 +10,11 @@ import { internalClientEvents } from '../src/internal/internal-event-handlers.ts
 test('docs/protocol.md is generated from the current schemas (run npm run docs:protocol)', (t) => {
   const file = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/protocol.md'), 'utf8');
   t.is(file, renderProtocolDoc());
-  for (const name of [...Object.keys(agentClientEvents), ...Object.keys(visitorClientEvents), ...Object.keys(collabAgentEvents), ...Object.keys(internalClientEvents)]) t.true(file.includes(`### \`${name}\``), name);
+  for (const name of [
+    ...Object.keys(agentClientEvents),
+    ...Object.keys(visitorClientEvents),
+    ...Object.keys(collabAgentEvents),
+    ...Object.keys(internalClientEvents),
+  ])
+    t.true(file.includes(`### \`${name}\``), name);
 });

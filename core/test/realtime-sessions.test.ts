@@ -25,7 +25,12 @@ test.serial('the /agent namespace refuses a connection without a live session', 
 test.serial('LOGIN-SESSION-7 a console socket carrying the cookie from a foreign origin is refused', async (t) => {
   const err = await t.throwsAsync(
     new Promise((resolve, reject) => {
-      const s = io(k.url + '/agent', { extraHeaders: { cookie: admin.cookie, origin: 'https://evil.example' }, transports: ['websocket'], reconnection: false, forceNew: true });
+      const s = io(k.url + '/agent', {
+        extraHeaders: { cookie: admin.cookie, origin: 'https://evil.example' },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
       s.on('connect', () => resolve(s));
       s.on('connect_error', reject);
     }),

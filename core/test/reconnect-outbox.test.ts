@@ -49,10 +49,30 @@ test('CONV-IDEMPOTENT-9 a forced disconnect mid-send loses nothing and stores no
   }
   t.is(outbox.pending.length, 0, 'everything went out');
   t.is(new Set(acked).size, sends.length);
-  const rows = await k.server.db('messages').where({ conversation_id: conversation.id, sender_kind: 'visitor' }).orderBy('seq').select('client_id', 'text', 'seq');
-  t.deepEqual(rows.map((r) => r.client_id), sends.map((s) => s.clientId), 'each stored once, in the order typed');
+  const rows = await k.server
+    .db('messages')
+    .where({ conversation_id: conversation.id, sender_kind: 'visitor' })
+    .orderBy('seq')
+    .select('client_id', 'text', 'seq');
+  t.deepEqual(
+    rows.map((r) => r.client_id),
+    sends.map((s) => s.clientId),
+    'each stored once, in the order typed',
+  );
   const replay = await call(agent, 'sync', { conversationId: conversation.id, afterSeq: 0 });
   t.is(replay.messages.length, sends.length);
   socket.close();
   agent.close();
+});
+
+test('Outbox: an empty flush does not stall later sends', async (t) => {
+  const sent: string[] = [];
+  const outbox = new Outbox(async (p: PendingSend) => {
+    sent.push(p.clientId);
+    return p;
+  });
+  await outbox.flush();
+  await outbox.push({ conversationId: 1, clientId: 'a-000000001', text: 'x' });
+  t.deepEqual(sent, ['a-000000001']);
+  t.is(outbox.pending.length, 0);
 });

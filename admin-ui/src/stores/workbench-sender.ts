@@ -52,12 +52,8 @@ export function createSender(client: () => AgentClient | null, agentId: () => nu
     outbox = new Outbox<MessageView>(
       async (p) => {
         const c = client();
-        console.log('DEBUG box send', !!c, c?.socket.connected);
         if (!c || !c.socket.connected) throw new RealtimeError('timeout', 'offline', { code: 'timeout', message: 'offline' });
-        const r = await c.call('message.send', { conversationId: p.conversationId, clientId: p.clientId, kind: 'text', text: p.text }).catch((e) => {
-          console.log('DEBUG send failed', e?.code, e?.message, String(e));
-          throw e;
-        });
+        const r = await c.call('message.send', { conversationId: p.conversationId, clientId: p.clientId, kind: 'text', text: p.text });
         return r.message;
       },
       {
@@ -82,17 +78,19 @@ export function createSender(client: () => AgentClient | null, agentId: () => nu
   /** After a flush, what is still queued waits for the link: shown as failed with resend. */
   async function flush() {
     const b = box();
-    console.log('DEBUG flush', b.pending.length);
     for (const p of pending.value) if (!p.error && b.pending.some((q) => q.clientId === p.clientId)) p.state = 'sending';
-    await b.flush();
+    // Never flush an empty Outbox: its flush() then finishes synchronously, before `flushing` is assigned,
+    // and the stale settled promise would stop every later flush (core/src/protocol/client.ts).
+    if (b.pending.length) await b.flush();
     const queued = new Set(b.pending.map((q) => q.clientId));
     for (const p of pending.value) if (queued.has(p.clientId)) p.state = 'failed';
   }
 
   function send(conversationId: number, text: string): Promise<void> {
     const p: PendingSend = { conversationId, clientId: uuid(), text };
+    const b = box();
     pending.value.push({ ...p, state: 'sending' });
-    void box().push(p);
+    void b.push(p);
     return flush();
   }
 

@@ -7,8 +7,7 @@ import type { PermissionDef } from './permissions.ts';
  * Non-admin managers act only on non-admin agents whose permissions are a subset of their own.
  */
 export function assertMayManage(actor: AuthInfo, target: { id: number; role: string; is_primary: boolean; permissions: string[] }) {
-  if (target.is_primary && actor.agent.id !== Number(target.id))
-    throw forbidden('admin', 'Only the primary administrator manages its own account');
+  if (target.is_primary && actor.agent.id !== Number(target.id)) throw forbidden('admin', 'Only the primary administrator manages its own account');
   if (actor.agent.role === 'admin') return;
   if (target.role === 'admin') throw forbidden('admin', 'Only administrators manage administrators');
   const missing = (target.permissions ?? []).find((p) => !actor.can(p));
@@ -19,8 +18,7 @@ export function assertMayManage(actor: AuthInfo, target: { id: number; role: str
 export function assertGrantable(actor: AuthInfo, requested: string[], before: string[], catalog: PermissionDef[]) {
   const known = new Set(catalog.map((d) => d.name));
   const unknown = requested.filter((p) => !known.has(p));
-  if (unknown.length)
-    throw validationFailed(unknown.map((p) => ({ path: 'permissions', code: 'unknown_permission', message: `Unknown permission ${p}` })));
+  if (unknown.length) throw validationFailed(unknown.map((p) => ({ path: 'permissions', code: 'unknown_permission', message: `Unknown permission ${p}` })));
   if (actor.agent.role === 'admin') return;
   const changed = [...requested.filter((p) => !before.includes(p)), ...before.filter((p) => !requested.includes(p))];
   const notHeld = changed.find((p) => !actor.can(p));
@@ -28,5 +26,6 @@ export function assertGrantable(actor: AuthInfo, requested: string[], before: st
 }
 
 export function assertNotSelf(actor: AuthInfo, targetId: number, what: 'modify' | 'delete') {
-  if (actor.agent.id === targetId) throw conflict(what === 'delete' ? 'cannot_delete_self' : 'cannot_modify_self', `You cannot ${what} your own account this way`);
+  if (actor.agent.id === targetId)
+    throw conflict(what === 'delete' ? 'cannot_delete_self' : 'cannot_modify_self', `You cannot ${what} your own account this way`);
 }

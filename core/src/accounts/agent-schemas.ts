@@ -56,7 +56,11 @@ export const updateAgentBody = z.strictObject({
 
 export const listAgentsQuery = z.strictObject({
   page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().refine((n) => [20, 50, 100].includes(n), 'One of 20, 50, 100').default(20),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .refine((n) => [20, 50, 100].includes(n), 'One of 20, 50, 100')
+    .default(20),
   q: z.string().trim().max(50).optional(),
   status: z.enum(['enabled', 'disabled']).optional(),
   role: z.enum(['admin', 'agent']).optional(),

@@ -38,7 +38,10 @@ export class AgentService {
     if (f.status === 'disabled') base.whereNotNull('disabled_at');
     if (f.role) base.where('role', f.role);
     const [{ count }] = await base.clone().count<{ count: string }[]>('* as count');
-    const rows = await base.orderBy('id').limit(f.pageSize).offset((f.page - 1) * f.pageSize);
+    const rows = await base
+      .orderBy('id')
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize);
     return { total: Number(count), items: await this.withGroups(t, rows) };
   }
 
@@ -104,7 +107,15 @@ export class AgentService {
     await t.transaction(async (tt) => {
       if (role === 'agent' && before.role === 'admin') await this.assertOtherAdmin(tt, id);
       const patch: Record<string, unknown> = { version: before.version + 1, updated_at: new Date() };
-      for (const [k, col] of [['name', 'name'], ['nickname', 'nickname'], ['email', 'email'], ['phone', 'phone'], ['maxChats', 'max_chats'], ['language', 'language'], ['note', 'note']] as const)
+      for (const [k, col] of [
+        ['name', 'name'],
+        ['nickname', 'nickname'],
+        ['email', 'email'],
+        ['phone', 'phone'],
+        ['maxChats', 'max_chats'],
+        ['language', 'language'],
+        ['note', 'note'],
+      ] as const)
         if (input[k] !== undefined) patch[col] = input[k];
       if (input.role !== undefined) patch.role = role;
       if (permissions) patch.permissions = role === 'admin' ? [] : permissions;
@@ -128,9 +139,17 @@ export class AgentService {
     await t.transaction(async (tt) => {
       if (disabled && before.role === 'admin') await this.assertOtherAdmin(tt, id);
       if (!disabled && before.disabled_at) await this.assertSeat(tt);
-      await tt.q('agents').where({ id }).update({ disabled_at: disabled ? new Date() : null, version: before.version + 1 });
+      await tt
+        .q('agents')
+        .where({ id })
+        .update({ disabled_at: disabled ? new Date() : null, version: before.version + 1 });
       await this.audit.write(tt, { actor: actor.agent.id, action: disabled ? 'agent.disable' : 'agent.enable', target: before.agent_id });
-      await this.loginLog.event(tt, { agentId: id, actorAgentId: actor.agent.id, reason: disabled ? 'agent_disabled' : 'agent_enabled', summary: disabled ? 'Account disabled' : 'Account enabled' });
+      await this.loginLog.event(tt, {
+        agentId: id,
+        actorAgentId: actor.agent.id,
+        reason: disabled ? 'agent_disabled' : 'agent_enabled',
+        summary: disabled ? 'Account disabled' : 'Account enabled',
+      });
     });
     if (disabled) await this.sessions.end(t.companyId, { agentId: id }, 'agent_disabled');
     await this.changed(actor, id, disabled ? 'disabled' : 'enabled');
@@ -147,7 +166,18 @@ export class AgentService {
     await t.transaction(async (tt) => {
       if (before.role === 'admin') await this.assertOtherAdmin(tt, id);
       // The row stays so the agent ID remains reserved and history keeps a name (AGENT-DELETE-8).
-      await tt.q('agents').where({ id }).update({ deleted_at: new Date(), disabled_at: before.disabled_at ?? new Date(), password_hash: null, password_history: [], email: null, phone: null, nickname: `${before.nickname}(已删除)` });
+      await tt
+        .q('agents')
+        .where({ id })
+        .update({
+          deleted_at: new Date(),
+          disabled_at: before.disabled_at ?? new Date(),
+          password_hash: null,
+          password_history: [],
+          email: null,
+          phone: null,
+          nickname: `${before.nickname}(已删除)`,
+        });
       await tt.q('group_members').where({ agent_id: id }).delete();
       await this.audit.write(tt, { actor: actor.agent.id, action: 'agent.delete', target: before.agent_id });
     });
@@ -164,7 +194,14 @@ export class AgentService {
     // The current password is one of the last three too (PROFILE-PASSWORD-3).
     await checkNewPassword('password', next, before.agent_id, [before.password_hash, ...(before.password_history ?? [])].filter(Boolean));
     await t.transaction(async (tt) => {
-      await tt.q('agents').where({ id }).update({ password_hash: await this.hasher.hash(next), password_history: nextHistory(before.password_hash, before.password_history ?? []), must_change_password: actor.agent.id !== id });
+      await tt
+        .q('agents')
+        .where({ id })
+        .update({
+          password_hash: await this.hasher.hash(next),
+          password_history: nextHistory(before.password_hash, before.password_history ?? []),
+          must_change_password: actor.agent.id !== id,
+        });
       await this.loginLog.event(tt, { agentId: id, actorAgentId: actor.agent.id, reason: 'password_reset', summary: 'Password reset' });
       await this.audit.write(tt, { actor: actor.agent.id, action: 'agent.passwordReset', target: before.agent_id });
     });
@@ -176,7 +213,12 @@ export class AgentService {
     const before = await this.row(actor.tenant, id);
     assertMayManage(actor, before);
     const ended = await this.sessions.end(actor.tenant.companyId, { agentId: id, exceptSessionId: actor.sessionId }, 'ended_by_admin');
-    await this.loginLog.event(actor.tenant, { agentId: id, actorAgentId: actor.agent.id, reason: 'ended_by_admin', summary: `${ended} session(s) ended by an administrator` });
+    await this.loginLog.event(actor.tenant, {
+      agentId: id,
+      actorAgentId: actor.agent.id,
+      reason: 'ended_by_admin',
+      summary: `${ended} session(s) ended by an administrator`,
+    });
     return { ended };
   }
 
@@ -189,7 +231,12 @@ export class AgentService {
   private async withGroups(t: Tenant, rows: any[]): Promise<AgentRow[]> {
     const ids = rows.map((r) => Number(r.id));
     const links = ids.length
-      ? await t.q('group_members as m').join('groups as g', 'g.id', 'm.group_id').whereIn('m.agent_id', ids).select('m.agent_id', 'g.id', 'g.name').orderBy('g.name')
+      ? await t
+          .q('group_members as m')
+          .join('groups as g', 'g.id', 'm.group_id')
+          .whereIn('m.agent_id', ids)
+          .select('m.agent_id', 'g.id', 'g.name')
+          .orderBy('g.name')
       : [];
     return rows.map((r) =>
       toAgentRow(
@@ -204,7 +251,11 @@ export class AgentService {
     const found = unique.length ? await t.q('groups').whereIn('id', unique).select('id') : [];
     if (found.length !== unique.length) throw notFound('Group not found');
     await t.q('group_members').where({ agent_id: agentId }).delete();
-    if (unique.length) await t.insert('group_members', unique.map((g) => ({ group_id: g, agent_id: agentId })));
+    if (unique.length)
+      await t.insert(
+        'group_members',
+        unique.map((g) => ({ group_id: g, agent_id: agentId })),
+      );
   }
 
   private async assertSeat(t: Tenant) {
@@ -224,4 +275,5 @@ export class AgentService {
   }
 }
 
-const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k !== 'updated_at' && k !== 'version').map((k) => [k, o[k]]));
+const pick = (o: Record<string, unknown>, keys: string[]) =>
+  Object.fromEntries(keys.filter((k) => k !== 'updated_at' && k !== 'version').map((k) => [k, o[k]]));

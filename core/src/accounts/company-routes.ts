@@ -5,13 +5,23 @@ import { CompanyService, companyView, updateCompanyBody } from './company-servic
 export function registerCompanyRoutes(api: ApiRouter, c: DependencyContainer) {
   const companies = c.resolve(CompanyService);
   api.route({
-    method: 'get', path: '/api/company', summary: 'Company information (COMPANY-VIEW-1)', tags: ['company'], auth: 'agent',
+    method: 'get',
+    path: '/api/company',
+    summary: 'Company information (COMPANY-VIEW-1)',
+    tags: ['company'],
+    auth: 'agent',
     response: companyView,
     handler: ({ auth }) => companies.view(auth.tenant),
   });
   api.route({
-    method: 'patch', path: '/api/company', summary: 'Edit company information, admins only (COMPANY-EDIT-3)', tags: ['company'], auth: 'agent', permission: 'admin',
-    body: updateCompanyBody, response: companyView,
+    method: 'patch',
+    path: '/api/company',
+    summary: 'Edit company information, admins only (COMPANY-EDIT-3)',
+    tags: ['company'],
+    auth: 'agent',
+    permission: 'admin',
+    body: updateCompanyBody,
+    response: companyView,
     handler: ({ body, auth }) => companies.update(auth.tenant, auth.agent.id, body),
   });
 }

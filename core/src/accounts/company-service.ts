@@ -29,17 +29,47 @@ export const updateCompanyBody = z.strictObject({
   version: z.number().int(),
   name: z.string().trim().min(1).max(100).optional(),
   shortName: z.string().trim().min(1).max(30).nullable().optional(),
-  website: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
+  website: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullable()
+    .optional(),
   contact: nullableText(50),
   email: z.email().nullable().optional(),
-  phone: z.string().trim().regex(/^[\d+\-() ]{0,30}$/, 'Digits, + - ( ) and spaces, at most 30').nullable().optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[\d+\-() ]{0,30}$/, 'Digits, + - ( ) and spaces, at most 30')
+    .nullable()
+    .optional(),
   address: nullableText(200),
-  timezone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'Unknown IANA time zone').optional(),
+  timezone: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'Unknown IANA time zone')
+    .optional(),
   visitorLanguage: z.enum(['zh-CN', 'zh-TW', 'en', 'ja', 'ko']).optional(),
   consoleLanguage: z.enum(['zh-CN', 'zh-TW', 'en', 'ja', 'ko']).optional(),
 });
 
-const columns = { name: 'name', shortName: 'short_name', website: 'website', contact: 'contact', email: 'email', phone: 'phone', address: 'address', timezone: 'timezone', visitorLanguage: 'visitor_language', consoleLanguage: 'console_language' } as const;
+const columns = {
+  name: 'name',
+  shortName: 'short_name',
+  website: 'website',
+  contact: 'contact',
+  email: 'email',
+  phone: 'phone',
+  address: 'address',
+  timezone: 'timezone',
+  visitorLanguage: 'visitor_language',
+  consoleLanguage: 'console_language',
+} as const;
 
 /** Companies (tenants) and the first admin of each (COMPANY-ID-4, AGENT-PRIMARY-10). */
 @injectable()
@@ -59,10 +89,22 @@ export class CompanyService {
       try {
         return await this.db.transaction(async (trx) => {
           const publicId = input.publicId ?? Math.max(10000, Number((await trx('companies').max('public_id as m').first())?.m ?? 10000)) + 1;
-          if (input.publicId !== undefined && (await trx('companies').where({ public_id: publicId }).first('id'))) throw conflict('company_id_taken', `Company ID ${publicId} is taken`);
-          const [c] = await trx('companies').insert({ public_id: publicId, name: input.name, short_name: [...input.name].slice(0, 30).join(''), seats: input.seats ?? null }).returning(['id', 'public_id']);
+          if (input.publicId !== undefined && (await trx('companies').where({ public_id: publicId }).first('id')))
+            throw conflict('company_id_taken', `Company ID ${publicId} is taken`);
+          const [c] = await trx('companies')
+            .insert({ public_id: publicId, name: input.name, short_name: [...input.name].slice(0, 30).join(''), seats: input.seats ?? null })
+            .returning(['id', 'public_id']);
           const [a] = await new Tenant(trx, Number(c.id))
-            .insert('agents', { agent_id: adminAgentId, agent_id_lower: adminAgentId.toLowerCase(), name: adminAgentId, nickname: adminAgentId, role: 'admin', is_primary: true, password_hash: hash, must_change_password: false })
+            .insert('agents', {
+              agent_id: adminAgentId,
+              agent_id_lower: adminAgentId.toLowerCase(),
+              name: adminAgentId,
+              nickname: adminAgentId,
+              role: 'admin',
+              is_primary: true,
+              password_hash: hash,
+              must_change_password: false,
+            })
             .returning('id');
           return { companyId: Number(c.id), publicId: Number(c.public_id), agentPk: Number(a.id), agentId: adminAgentId, password };
         });
@@ -118,7 +160,10 @@ export class CompanyService {
     if (!a) throw notFound(`Agent ${agentId} not found`);
     const next = password ?? generatePassword();
     await checkNewPassword('password', next, a.agent_id, []);
-    await t.q('agents').where({ id: a.id }).update({ password_hash: await this.hasher.hash(next), disabled_at: a.is_primary ? null : a.disabled_at });
+    await t
+      .q('agents')
+      .where({ id: a.id })
+      .update({ password_hash: await this.hasher.hash(next), disabled_at: a.is_primary ? null : a.disabled_at });
     await t.q('sessions').where({ agent_id: a.id }).whereNull('ended_at').update({ ended_at: new Date(), end_reason: 'password_changed' });
     return next;
   }

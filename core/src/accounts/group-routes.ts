@@ -9,22 +9,45 @@ export function registerGroupRoutes(api: ApiRouter, c: DependencyContainer) {
   const tags = ['groups'];
   const permission = 'groups.manage';
   api.route({
-    method: 'get', path: '/api/groups', summary: 'List groups', tags, auth: 'agent',
+    method: 'get',
+    path: '/api/groups',
+    summary: 'List groups',
+    tags,
+    auth: 'agent',
     response: z.object({ items: z.array(groupView) }),
     handler: async ({ auth }) => ({ items: await groups.list(auth.tenant) }),
   });
   api.route({
-    method: 'post', path: '/api/groups', summary: 'Add a group', tags, auth: 'agent', permission, status: 201,
-    body: groupBody, response: groupView,
+    method: 'post',
+    path: '/api/groups',
+    summary: 'Add a group',
+    tags,
+    auth: 'agent',
+    permission,
+    status: 201,
+    body: groupBody,
+    response: groupView,
     handler: ({ body, auth }) => groups.create(auth.tenant, body),
   });
   api.route({
-    method: 'patch', path: '/api/groups/:id', summary: 'Modify a group', tags, auth: 'agent', permission,
-    params: idParams, body: groupPatch, response: groupView,
+    method: 'patch',
+    path: '/api/groups/:id',
+    summary: 'Modify a group',
+    tags,
+    auth: 'agent',
+    permission,
+    params: idParams,
+    body: groupPatch,
+    response: groupView,
     handler: ({ params, body, auth }) => groups.update(auth.tenant, params.id, body),
   });
   api.route({
-    method: 'delete', path: '/api/groups/:id', summary: 'Delete a group', tags, auth: 'agent', permission,
+    method: 'delete',
+    path: '/api/groups/:id',
+    summary: 'Delete a group',
+    tags,
+    auth: 'agent',
+    permission,
     params: idParams,
     handler: async ({ params, auth }) => groups.remove(auth.tenant, params.id),
   });

@@ -32,25 +32,29 @@ export class GroupService {
   }
 
   async create(t: Tenant, input: z.output<typeof groupBody>) {
-    const id = await t.transaction(async (tt) => {
-      await this.assertNameFree(tt, input.name);
-      const [row] = await tt.insert('groups', { name: input.name, description: input.description ?? null }).returning('id');
-      if (input.memberIds) await this.setMembers(tt, Number(row.id), input.memberIds);
-      return Number(row.id);
-    }).catch(nameRace);
+    const id = await t
+      .transaction(async (tt) => {
+        await this.assertNameFree(tt, input.name);
+        const [row] = await tt.insert('groups', { name: input.name, description: input.description ?? null }).returning('id');
+        if (input.memberIds) await this.setMembers(tt, Number(row.id), input.memberIds);
+        return Number(row.id);
+      })
+      .catch(nameRace);
     return this.one(t, id);
   }
 
   async update(t: Tenant, id: number, input: z.output<typeof groupPatch>) {
-    await t.transaction(async (tt) => {
-      await this.one(tt, id);
-      if (input.name) await this.assertNameFree(tt, input.name, id);
-      const patch: Record<string, unknown> = {};
-      if (input.name !== undefined) patch.name = input.name;
-      if (input.description !== undefined) patch.description = input.description;
-      if (Object.keys(patch).length) await tt.q('groups').where({ id }).update(patch);
-      if (input.memberIds) await this.setMembers(tt, id, input.memberIds);
-    }).catch(nameRace);
+    await t
+      .transaction(async (tt) => {
+        await this.one(tt, id);
+        if (input.name) await this.assertNameFree(tt, input.name, id);
+        const patch: Record<string, unknown> = {};
+        if (input.name !== undefined) patch.name = input.name;
+        if (input.description !== undefined) patch.description = input.description;
+        if (Object.keys(patch).length) await tt.q('groups').where({ id }).update(patch);
+        if (input.memberIds) await this.setMembers(tt, id, input.memberIds);
+      })
+      .catch(nameRace);
     return this.one(t, id);
   }
 
@@ -76,6 +80,10 @@ export class GroupService {
     const found = ids.length ? await t.q('agents').whereIn('id', ids).whereNull('deleted_at').select('id') : [];
     if (found.length !== ids.length) throw notFound('Agent not found');
     await t.q('group_members').where({ group_id: groupId }).delete();
-    if (ids.length) await t.insert('group_members', ids.map((a) => ({ group_id: groupId, agent_id: a })));
+    if (ids.length)
+      await t.insert(
+        'group_members',
+        ids.map((a) => ({ group_id: groupId, agent_id: a })),
+      );
   }
 }

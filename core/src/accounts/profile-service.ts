@@ -55,7 +55,14 @@ export class ProfileService {
     }
     await checkNewPassword('newPassword', input.newPassword, a.agent_id, [a.password_hash, ...(a.password_history ?? [])]);
     await auth.tenant.transaction(async (tt) => {
-      await tt.q('agents').where({ id: a.id }).update({ password_hash: await this.hasher.hash(input.newPassword), password_history: nextHistory(a.password_hash, a.password_history ?? []), must_change_password: false });
+      await tt
+        .q('agents')
+        .where({ id: a.id })
+        .update({
+          password_hash: await this.hasher.hash(input.newPassword),
+          password_history: nextHistory(a.password_hash, a.password_history ?? []),
+          must_change_password: false,
+        });
       await this.loginLog.event(tt, { agentId: Number(a.id), actorAgentId: Number(a.id), reason: 'password_changed', summary: 'Password changed', ip });
     });
     await this.sessions.end(auth.companyId, { agentId: auth.agent.id, exceptSessionId: auth.sessionId }, 'password_changed');

@@ -46,11 +46,20 @@ export class LoginIpService {
     const entries = await t.q('login_ip_entries').orderBy('id').select('cidr', 'note', 'added_by', 'added_at');
     return {
       enabled: !!company?.login_ip_enabled,
-      entries: entries.map((e: any) => ({ cidr: e.cidr, note: e.note, addedBy: e.added_by ? Number(e.added_by) : null, addedAt: new Date(e.added_at).toISOString() })),
+      entries: entries.map((e: any) => ({
+        cidr: e.cidr,
+        note: e.note,
+        addedBy: e.added_by ? Number(e.added_by) : null,
+        addedAt: new Date(e.added_at).toISOString(),
+      })),
     };
   }
 
-  async save(t: Tenant, actor: { agentId: number; sessionId: number; ip: string }, input: { enabled: boolean; entries: LoginIpEntry[]; confirmLockout?: boolean }) {
+  async save(
+    t: Tenant,
+    actor: { agentId: number; sessionId: number; ip: string },
+    input: { enabled: boolean; entries: LoginIpEntry[]; confirmLockout?: boolean },
+  ) {
     const problems: FieldProblem[] = [];
     const seen = new Set<string>();
     const entries = input.entries.map((e, i) => {
@@ -61,14 +70,19 @@ export class LoginIpService {
       return { cidr: 'cidr' in n ? n.cidr : e.cidr, note: e.note ?? null };
     });
     if (problems.length) throw validationFailed(problems);
-    if (input.enabled && entries.length === 0) throw validationFailed([{ path: 'entries', code: 'required', message: 'Add at least one address before switching the list on' }]);
+    if (input.enabled && entries.length === 0)
+      throw validationFailed([{ path: 'entries', code: 'required', message: 'Add at least one address before switching the list on' }]);
     const inList = ipInList(actor.ip, parseCidrList(entries.map((e) => e.cidr).join(',')));
     if (input.enabled && !inList && !input.confirmLockout) throw conflict('would_lock_out', `Your address ${actor.ip} is not in the list`, { ip: actor.ip });
     const before = await this.get(t);
     await t.transaction(async (tt, trx) => {
       await trx('companies').where({ id: t.companyId }).update({ login_ip_enabled: input.enabled });
       await tt.q('login_ip_entries').delete();
-      if (entries.length) await tt.insert('login_ip_entries', entries.map((e) => ({ ...e, added_by: actor.agentId })));
+      if (entries.length)
+        await tt.insert(
+          'login_ip_entries',
+          entries.map((e) => ({ ...e, added_by: actor.agentId })),
+        );
       await this.audit.write(tt, { actor: actor.agentId, action: 'settings.loginIp', old: before, new: { enabled: input.enabled, entries } });
     });
     if (input.enabled) await this.endOutsideSessions(t, entries);

@@ -67,7 +67,10 @@ export class LoginLogService {
     const [{ count }] = await base.clone().count<{ count: string }[]>('* as count');
     const rows = await base
       .select('l.*', 'a.agent_id as agent_code', 'a.name as agent_name')
-      .orderBy([{ column: 'l.created_at', order: 'desc' }, { column: 'l.id', order: 'desc' }])
+      .orderBy([
+        { column: 'l.created_at', order: 'desc' },
+        { column: 'l.id', order: 'desc' },
+      ])
       .limit(f.pageSize)
       .offset((f.page - 1) * f.pageSize);
     return {

@@ -39,9 +39,10 @@ export class LoginRateLimit {
   /** Throws 429 when the IP or the combination is locked. */
   async check(companyId: string, agentId: string, ip: string): Promise<void> {
     const [a, b] = await Promise.all([this.byIp.get(ip), this.byCombo.get(LoginRateLimit.comboKey(companyId, agentId, ip))]);
-    const blocked = [[a, this.byIp], [b, this.byCombo]].filter(
-      ([r, l]) => r && (r as RateLimiterRes).consumedPoints >= (l as RateLimiterAbstract).points,
-    );
+    const blocked = [
+      [a, this.byIp],
+      [b, this.byCombo],
+    ].filter(([r, l]) => r && (r as RateLimiterRes).consumedPoints >= (l as RateLimiterAbstract).points);
     if (blocked.length) {
       const ms = Math.max(...blocked.map(([r]) => (r as RateLimiterRes).msBeforeNext));
       throw rateLimited(Math.max(1, Math.ceil(ms / 1000)));

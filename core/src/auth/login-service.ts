@@ -52,10 +52,22 @@ export class LoginService {
       await this.recordLockedOut(publicId, typed, body, req);
       throw err;
     });
-    const company = await this.db('companies').where({ public_id: Number(publicId) }).first();
+    const company = await this.db('companies')
+      .where({ public_id: Number(publicId) })
+      .first();
     const fail = async (reason: string, agentPk: number | null, error = invalidCredentials()) => {
       await this.limits.fail(publicId, typed, ip);
-      if (company) await this.loginLog.record({ companyId: Number(company.id), agentId: agentPk, typedAgentId: typed, result: 'failure', reason, method: body.method, ip, userAgent: req.userAgent });
+      if (company)
+        await this.loginLog.record({
+          companyId: Number(company.id),
+          agentId: agentPk,
+          typedAgentId: typed,
+          result: 'failure',
+          reason,
+          method: body.method,
+          ip,
+          userAgent: req.userAgent,
+        });
       return error;
     };
     if (!company) {
@@ -72,7 +84,9 @@ export class LoginService {
     if (agent.disabled_at) throw await fail('agent_disabled', agentPk, forbiddenCode('agent_disabled', 'This agent ID is disabled'));
     if (company.status !== 'active') throw await fail('company_suspended', agentPk, forbiddenCode('company_suspended', 'This company is suspended'));
     if (this.hasher.needsRehash(agent.password_hash))
-      await this.db('agents').where({ id: agentPk }).update({ password_hash: await this.hasher.hash(body.password) });
+      await this.db('agents')
+        .where({ id: agentPk })
+        .update({ password_hash: await this.hasher.hash(body.password) });
 
     const ref: LoginAgentRef = { id: agentPk, agentId: agent.agent_id, role: agent.role, isPrimary: agent.is_primary };
     const filtered = await this.hooks.runFilter(
@@ -93,10 +107,21 @@ export class LoginService {
   }
 
   private async recordLockedOut(publicId: string, typed: string, body: LoginBody, req: LoginRequestInfo) {
-    const company = await this.db('companies').where({ public_id: Number(publicId) }).first('id');
+    const company = await this.db('companies')
+      .where({ public_id: Number(publicId) })
+      .first('id');
     if (!company) return;
     const agent = await this.db('agents').where({ company_id: company.id, agent_id_lower: typed.toLowerCase() }).whereNull('deleted_at').first('id');
-    await this.loginLog.record({ companyId: Number(company.id), agentId: agent ? Number(agent.id) : null, typedAgentId: typed, result: 'failure', reason: 'locked_out', method: body.method, ip: req.ip, userAgent: req.userAgent });
+    await this.loginLog.record({
+      companyId: Number(company.id),
+      agentId: agent ? Number(agent.id) : null,
+      typedAgentId: typed,
+      result: 'failure',
+      reason: 'locked_out',
+      method: body.method,
+      ip: req.ip,
+      userAgent: req.userAgent,
+    });
   }
 
   /** Second step: the plugin owning the challenge's step verifies the code. */
@@ -109,7 +134,15 @@ export class LoginService {
     const expiredCode = `${ch.step}_challenge_expired`;
     if (!agent || agent.disabled_at || new Date(ch.expires_at) < this.clock.now()) {
       await this.db('login_challenges').where({ id: challengeId }).delete();
-      await this.loginLog.record({ companyId: companyPk, agentId: Number(ch.agent_id), typedAgentId: body.agentId, result: 'failure', reason: expiredCode, ip: req.ip, userAgent: req.userAgent });
+      await this.loginLog.record({
+        companyId: companyPk,
+        agentId: Number(ch.agent_id),
+        typedAgentId: body.agentId,
+        result: 'failure',
+        reason: expiredCode,
+        ip: req.ip,
+        userAgent: req.userAgent,
+      });
       throw unauthorized(expiredCode, 'The sign-in step expired; start again with your password');
     }
     await this.limits.check(body.companyId, body.agentId, req.ip);
@@ -120,12 +153,26 @@ export class LoginService {
       { companyId: companyPk, actor: { kind: 'agent', id: ref.id } },
     );
     if (r.halted || !r.value.verified) {
-      const err = r.halted && r.halt.error ? new AppError(r.halt.error.status, r.halt.error.code, r.halt.error.message, r.halt.error.extra) : unauthorized(`${ch.step}_invalid`, 'Wrong code');
+      const err =
+        r.halted && r.halt.error
+          ? new AppError(r.halt.error.status, r.halt.error.code, r.halt.error.message, r.halt.error.extra)
+          : unauthorized(`${ch.step}_invalid`, 'Wrong code');
       await this.limits.fail(body.companyId, body.agentId, req.ip);
-      await this.loginLog.record({ companyId: companyPk, agentId: ref.id, typedAgentId: body.agentId, result: 'failure', reason: err.code, ip: req.ip, userAgent: req.userAgent });
+      await this.loginLog.record({
+        companyId: companyPk,
+        agentId: ref.id,
+        typedAgentId: body.agentId,
+        result: 'failure',
+        reason: err.code,
+        ip: req.ip,
+        userAgent: req.userAgent,
+      });
       const attempts = (await this.db('login_challenges').where({ id: challengeId }).increment('attempts', 1).returning('attempts'))[0]?.attempts;
       // Spent: expire it rather than delete it, so the next try answers <step>_challenge_expired and is logged.
-      if (Number(attempts) >= CHALLENGE_ATTEMPTS) await this.db('login_challenges').where({ id: challengeId }).update({ expires_at: new Date(0) });
+      if (Number(attempts) >= CHALLENGE_ATTEMPTS)
+        await this.db('login_challenges')
+          .where({ id: challengeId })
+          .update({ expires_at: new Date(0) });
       throw err;
     }
     await this.db('login_challenges').where({ id: challengeId }).delete();
@@ -147,14 +194,47 @@ export class LoginService {
     return id;
   }
 
-  private async open(companyPk: number, agentPk: number, typed: string, body: LoginBody, req: LoginRequestInfo, factor: string, restriction: string | undefined): Promise<LoginSuccess> {
+  private async open(
+    companyPk: number,
+    agentPk: number,
+    typed: string,
+    body: LoginBody,
+    req: LoginRequestInfo,
+    factor: string,
+    restriction: string | undefined,
+  ): Promise<LoginSuccess> {
     const s = await this.db.transaction(async (trx) => {
-      const loginLogId = await this.loginLog.record({ companyId: companyPk, agentId: agentPk, typedAgentId: typed, result: 'success', method: body.client === 'api' ? 'api' : body.method, factor, ip: req.ip, userAgent: req.userAgent }, trx);
+      const loginLogId = await this.loginLog.record(
+        {
+          companyId: companyPk,
+          agentId: agentPk,
+          typedAgentId: typed,
+          result: 'success',
+          method: body.client === 'api' ? 'api' : body.method,
+          factor,
+          ip: req.ip,
+          userAgent: req.userAgent,
+        },
+        trx,
+      );
       await trx('agents').where({ id: agentPk }).update({ last_login_at: trx.fn.now() });
-      return this.sessions.create(trx, { companyId: companyPk, agentId: agentPk, kind: body.client, remember: body.remember, ip: req.ip, userAgent: req.userAgent, loginLogId, restriction });
+      return this.sessions.create(trx, {
+        companyId: companyPk,
+        agentId: agentPk,
+        kind: body.client,
+        remember: body.remember,
+        ip: req.ip,
+        userAgent: req.userAgent,
+        loginLogId,
+        restriction,
+      });
     });
     await this.limits.succeed(body.companyId, typed, req.ip);
-    await this.hooks.emit('agent.login', { agentId: agentPk, sessionId: s.id, factor, ip: req.ip }, { companyId: companyPk, actor: { kind: 'agent', id: agentPk } });
+    await this.hooks.emit(
+      'agent.login',
+      { agentId: agentPk, sessionId: s.id, factor, ip: req.ip },
+      { companyId: companyPk, actor: { kind: 'agent', id: agentPk } },
+    );
     return { sessionId: s.id, token: s.token, expiresAt: s.expiresAt, kind: body.client, remember: body.remember, companyId: companyPk, agentPk };
   }
 }

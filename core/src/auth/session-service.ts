@@ -39,7 +39,16 @@ export class SessionService {
 
   async create(
     trx: Knex.Transaction,
-    s: { companyId: number; agentId: number; kind: 'console' | 'api'; remember: boolean; ip: string; userAgent?: string; loginLogId: number; restriction?: string | null },
+    s: {
+      companyId: number;
+      agentId: number;
+      kind: 'console' | 'api';
+      remember: boolean;
+      ip: string;
+      userAgent?: string;
+      loginLogId: number;
+      restriction?: string | null;
+    },
   ): Promise<{ id: number; token: string; expiresAt: Date }> {
     const token = randomToken(32);
     const now = this.clock.now().getTime();
@@ -79,7 +88,9 @@ export class SessionService {
 
   async liftRestriction(sessionId: number): Promise<void> {
     const now = this.clock.now().getTime();
-    await this.db('sessions').where({ id: sessionId }).update({ restriction: null, expires_at: new Date(now + IDLE_MS) });
+    await this.db('sessions')
+      .where({ id: sessionId })
+      .update({ restriction: null, expires_at: new Date(now + IDLE_MS) });
   }
 
   /** Ends sessions (by id, or every session of an agent) and closes their sockets on every node. */
@@ -97,8 +108,16 @@ export class SessionService {
     return ended.length;
   }
 
-  async listForAgent(t: Tenant, agentId: number): Promise<{ id: number; kind: string; ip: string | null; userAgent: string | null; createdAt: string; lastActiveAt: string }[]> {
-    const rows = await t.q('sessions').where({ agent_id: agentId }).whereNull('ended_at').where('expires_at', '>', this.clock.now()).orderBy('created_at', 'desc');
+  async listForAgent(
+    t: Tenant,
+    agentId: number,
+  ): Promise<{ id: number; kind: string; ip: string | null; userAgent: string | null; createdAt: string; lastActiveAt: string }[]> {
+    const rows = await t
+      .q('sessions')
+      .where({ agent_id: agentId })
+      .whereNull('ended_at')
+      .where('expires_at', '>', this.clock.now())
+      .orderBy('created_at', 'desc');
     return rows.map((r: any) => ({
       id: Number(r.id),
       kind: r.kind,

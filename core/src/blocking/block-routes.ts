@@ -8,7 +8,17 @@ import { ipInList, parseCidrList } from '../http/client-ip.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { BlockService, blockBody } from './block-service.ts';
 
-const blockView = z.object({ id: z.number(), kind: z.enum(['visitor', 'chat']), cidr: z.string().nullable(), visitorId: z.number().nullable(), note: z.string().nullable(), endsAt: z.string().nullable(), createdBy: z.number().nullable(), createdAt: z.string(), hits: z.number() });
+const blockView = z.object({
+  id: z.number(),
+  kind: z.enum(['visitor', 'chat']),
+  cidr: z.string().nullable(),
+  visitorId: z.number().nullable(),
+  note: z.string().nullable(),
+  endsAt: z.string().nullable(),
+  createdBy: z.number().nullable(),
+  createdAt: z.string(),
+  hits: z.number(),
+});
 
 export function registerBlockRoutes(api: ApiRouter, c: DependencyContainer) {
   const blocks = c.resolve(BlockService);
@@ -18,7 +28,11 @@ export function registerBlockRoutes(api: ApiRouter, c: DependencyContainer) {
 
   /** A conversation in progress when a block starts ends with reason `blocked` (VISITOR-BLOCK-13). */
   const endCovered = async (t: Tenant, cover: { visitorId?: number; cidr?: string | null }) => {
-    const open = await t.q('conversations as c').join('visitors as v', 'v.id', 'c.visitor_id').whereNot('c.status', 'ended').select('c.id', 'v.id as visitor_id', 'v.last_ip');
+    const open = await t
+      .q('conversations as c')
+      .join('visitors as v', 'v.id', 'c.visitor_id')
+      .whereNot('c.status', 'ended')
+      .select('c.id', 'v.id as visitor_id', 'v.last_ip');
     const range = cover.cidr ? parseCidrList(cover.cidr) : null;
     for (const o of open)
       if (Number(o.visitor_id) === cover.visitorId || (range && o.last_ip && ipInList(o.last_ip, range)))
@@ -26,13 +40,25 @@ export function registerBlockRoutes(api: ApiRouter, c: DependencyContainer) {
   };
 
   api.route({
-    method: 'get', path: '/api/blocks', summary: 'Live blocks (DISPLAY-BLOCKLIST-10)', tags, auth: 'agent', permission,
+    method: 'get',
+    path: '/api/blocks',
+    summary: 'Live blocks (DISPLAY-BLOCKLIST-10)',
+    tags,
+    auth: 'agent',
+    permission,
     response: z.object({ items: z.array(blockView) }),
     handler: async ({ auth }) => ({ items: await blocks.list(auth.tenant) }),
   });
   api.route({
-    method: 'post', path: '/api/blocks', summary: 'Block an address, a range or a visitor (DISPLAY-BLOCKADD-11)', tags, auth: 'agent', permission, status: 201,
-    body: blockBody, response: z.object({ items: z.array(blockView) }),
+    method: 'post',
+    path: '/api/blocks',
+    summary: 'Block an address, a range or a visitor (DISPLAY-BLOCKADD-11)',
+    tags,
+    auth: 'agent',
+    permission,
+    status: 201,
+    body: blockBody,
+    response: z.object({ items: z.array(blockView) }),
     handler: async ({ body, auth, ctx }) => {
       await blocks.add(auth, body, ctx.state.ip);
       await endCovered(auth.tenant, { visitorId: body.visitorId, cidr: body.cidr });
@@ -40,8 +66,15 @@ export function registerBlockRoutes(api: ApiRouter, c: DependencyContainer) {
     },
   });
   api.route({
-    method: 'post', path: '/api/visitors/:id/block', summary: 'Block the visitor of a row: its visitor ID and current address (VISITOR-BLOCK-13)', tags, auth: 'agent', permission, status: 201,
-    params: idParams, body: blockBody.pick({ kind: true, endsAt: true, note: true }),
+    method: 'post',
+    path: '/api/visitors/:id/block',
+    summary: 'Block the visitor of a row: its visitor ID and current address (VISITOR-BLOCK-13)',
+    tags,
+    auth: 'agent',
+    permission,
+    status: 201,
+    params: idParams,
+    body: blockBody.pick({ kind: true, endsAt: true, note: true }),
     response: z.object({ items: z.array(blockView) }),
     handler: async ({ params, body, auth, ctx }) => {
       const v = await auth.tenant.q('visitors').where({ id: params.id }).first('id', 'last_ip');
@@ -53,7 +86,12 @@ export function registerBlockRoutes(api: ApiRouter, c: DependencyContainer) {
     },
   });
   api.route({
-    method: 'delete', path: '/api/blocks/:id', summary: 'Remove a block: the visitor is unblocked at once (DISPLAY-BLOCKEND-15)', tags, auth: 'agent', permission,
+    method: 'delete',
+    path: '/api/blocks/:id',
+    summary: 'Remove a block: the visitor is unblocked at once (DISPLAY-BLOCKEND-15)',
+    tags,
+    auth: 'agent',
+    permission,
     params: idParams,
     handler: async ({ params, auth }) => blocks.remove(auth.tenant, params.id),
   });

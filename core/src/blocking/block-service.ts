@@ -49,12 +49,20 @@ export class BlockService {
       .select('id', 'kind', 'cidr', 'visitor_id');
     const hits = rows.filter((r: any) => (visitorId && Number(r.visitor_id) === visitorId) || (ip && r.cidr && ipInList(ip, parseCidrList(r.cidr))));
     if (!hits.length) return null;
-    await this.db('blocks').whereIn('id', hits.map((h: any) => h.id)).increment('hits', 1);
+    await this.db('blocks')
+      .whereIn(
+        'id',
+        hits.map((h: any) => h.id),
+      )
+      .increment('hits', 1);
     return hits.some((h: any) => h.kind === 'visitor') ? 'visitor' : 'chat';
   }
 
   async list(t: Tenant) {
-    const rows = await t.q('blocks').where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', this.clock.now())).orderBy('id', 'desc');
+    const rows = await t
+      .q('blocks')
+      .where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', this.clock.now()))
+      .orderBy('id', 'desc');
     return rows.map((r: any) => ({
       id: Number(r.id),
       kind: r.kind,
@@ -77,9 +85,21 @@ export class BlockService {
     if (cidr && ipInList(callerIp, parseCidrList(cidr)) && !input.confirmSelf) throw conflict('would_block_self', `This covers your own address ${callerIp}`);
     const [{ n }] = await t.q('blocks').count<{ n: string }[]>('* as n');
     if (Number(n) >= MAX_BLOCKS) throw conflict('block_limit', `At most ${MAX_BLOCKS} blocks`);
-    const dup = await t.q('blocks').where({ kind: input.kind, cidr, visitor_id: input.visitorId ?? null }).first('id');
+    const dup = await t
+      .q('blocks')
+      .where({ kind: input.kind, cidr, visitor_id: input.visitorId ?? null })
+      .first('id');
     if (dup) throw conflict('duplicate_entry', 'This block exists');
-    const [row] = await t.insert('blocks', { kind: input.kind, cidr, visitor_id: input.visitorId ?? null, note: input.note ?? null, ends_at: input.endsAt ?? null, created_by: auth.agent.id }).returning('id');
+    const [row] = await t
+      .insert('blocks', {
+        kind: input.kind,
+        cidr,
+        visitor_id: input.visitorId ?? null,
+        note: input.note ?? null,
+        ends_at: input.endsAt ?? null,
+        created_by: auth.agent.id,
+      })
+      .returning('id');
     return Number(row.id);
   }
 

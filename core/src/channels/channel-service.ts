@@ -45,25 +45,57 @@ export class ChannelService {
     return this.hooks.addAction('message.created', async (m, ctx) => {
       if (m.channel === 'web' || m.senderKind === 'visitor') return;
       const t = new Tenant(this.db, ctx.companyId);
-      const row = await t.q('messages as m').join('conversations as c', 'c.id', 'm.conversation_id').join('visitors as v', 'v.id', 'c.visitor_id').where('m.id', m.messageId).first('v.external_id', 'm.kind', 'm.text', 'm.payload');
+      const row = await t
+        .q('messages as m')
+        .join('conversations as c', 'c.id', 'm.conversation_id')
+        .join('visitors as v', 'v.id', 'c.visitor_id')
+        .where('m.id', m.messageId)
+        .first('v.external_id', 'm.kind', 'm.text', 'm.payload');
       if (!row?.external_id || m.kind === 'whisper') return;
       await t.q('messages').where({ id: m.messageId }).update({ delivery_status: 'pending' });
-      await this.hooks.emit('channel.deliver', { channel: m.channel, conversationId: m.conversationId, visitorExternalId: row.external_id, messageId: m.messageId, kind: row.kind, text: row.text, payload: row.payload }, ctx);
+      await this.hooks.emit(
+        'channel.deliver',
+        {
+          channel: m.channel,
+          conversationId: m.conversationId,
+          visitorExternalId: row.external_id,
+          messageId: m.messageId,
+          kind: row.kind,
+          text: row.text,
+          payload: row.payload,
+        },
+        ctx,
+      );
     });
   }
 
   async inbound(companyId: number, m: InboundMessage): Promise<{ conversationId: number; message: MessageView }> {
     const visitor = await this.visitors.byExternalId(companyId, m.channel, m.externalId, m.profile);
     const { conversation } = await this.conversations.request(companyId, { id: visitor.id, channel: m.channel });
-    const message = await this.conversations.send(companyId, conversation.id, { kind: 'visitor', visitorId: visitor.id }, { clientId: `${m.channel}:${m.clientId}`.slice(0, 64), kind: m.kind ?? 'text', text: m.text, payload: m.payload ?? null });
+    const message = await this.conversations.send(
+      companyId,
+      conversation.id,
+      { kind: 'visitor', visitorId: visitor.id },
+      { clientId: `${m.channel}:${m.clientId}`.slice(0, 64), kind: m.kind ?? 'text', text: m.text, payload: m.payload ?? null },
+    );
     return { conversationId: conversation.id, message };
   }
 
   async reportDelivery(companyId: number, messageId: number, status: DeliveryStatus, error?: string): Promise<void> {
     const t = new Tenant(this.db, companyId);
-    const [row] = await t.q('messages').where({ id: messageId }).whereNotNull('delivery_status').update({ delivery_status: status, delivery_error: error ?? null }).returning(['conversation_id']);
+    const [row] = await t
+      .q('messages')
+      .where({ id: messageId })
+      .whereNotNull('delivery_status')
+      .update({ delivery_status: status, delivery_error: error ?? null })
+      .returning(['conversation_id']);
     if (!row) throw notFound('Message not found');
     if (status === 'failed') this.log.warn({ messageId, error }, 'channel delivery failed');
-    this.notifier.toAgents(rooms.conversation(Number(row.conversation_id)), 'message.delivery', { conversationId: Number(row.conversation_id), messageId, status, error: error ?? null });
+    this.notifier.toAgents(rooms.conversation(Number(row.conversation_id)), 'message.delivery', {
+      conversationId: Number(row.conversation_id),
+      messageId,
+      status,
+      error: error ?? null,
+    });
   }
 }

@@ -56,7 +56,9 @@ export function registerAgentEvents(c: DependencyContainer) {
   });
   d.on('core', 'message.send', {
     schema: E['message.send'].payload,
-    handler: async (p, caller) => ({ message: await conversations.send(caller.companyId, p.conversationId, await senderOf(caller), { clientId: p.clientId, kind: p.kind, text: p.text }) }),
+    handler: async (p, caller) => ({
+      message: await conversations.send(caller.companyId, p.conversationId, await senderOf(caller), { clientId: p.clientId, kind: p.kind, text: p.text }),
+    }),
   });
   d.on('core', 'conversation.end', {
     schema: E['conversation.end'].payload,

@@ -37,7 +37,10 @@ export class AssignmentService {
       // A plain row lock (not SKIP LOCKED): the loser waits for the winner's commit and can name it.
       const row = await tt.q('conversations').where({ id: conversationId }).forUpdate().first();
       if (!row) throw notFound('Conversation not found');
-      if (row.status !== 'queued') throw conflict(row.status === 'ended' ? 'conversation_ended' : 'already_accepted', 'Another agent accepted this conversation first', { agentId: row.agent_id ? Number(row.agent_id) : null });
+      if (row.status !== 'queued')
+        throw conflict(row.status === 'ended' ? 'conversation_ended' : 'already_accepted', 'Another agent accepted this conversation first', {
+          agentId: row.agent_id ? Number(row.agent_id) : null,
+        });
       await this.assertBelowHardLimit(tt, agentId);
       await tt.q('conversations').where({ id: conversationId }).update({ status: 'active', agent_id: agentId, accepted_at: this.clock.now() });
       await tt.q('agent_presence').where({ agent_id: agentId }).update({ last_assigned_at: this.clock.now() });
@@ -51,10 +54,19 @@ export class AssignmentService {
     const settings = await this.routing.settings(companyId);
     if (!settings.autoAssign) return 0;
     const t = new Tenant(this.db, companyId);
-    const waiting = await t.q('conversations').where({ status: 'queued' }).orderBy([{ column: 'queue_class' }, { column: 'created_at' }, { column: 'id' }]).limit(200).select('id', 'visitor_id', 'channel', 'group_id');
+    const waiting = await t
+      .q('conversations')
+      .where({ status: 'queued' })
+      .orderBy([{ column: 'queue_class' }, { column: 'created_at' }, { column: 'id' }])
+      .limit(200)
+      .select('id', 'visitor_id', 'channel', 'group_id');
     let assigned = 0;
     for (const conv of waiting) {
-      const candidates = await this.routing.choose(companyId, { ...conv, id: Number(conv.id), visitor_id: Number(conv.visitor_id), group_id: conv.group_id ? Number(conv.group_id) : null }, settings);
+      const candidates = await this.routing.choose(
+        companyId,
+        { ...conv, id: Number(conv.id), visitor_id: Number(conv.visitor_id), group_id: conv.group_id ? Number(conv.group_id) : null },
+        settings,
+      );
       if (!candidates?.length) continue;
       const won = await t.transaction(async (tt) => {
         const row = await tt.q('conversations').where({ id: conv.id, status: 'queued' }).forUpdate().skipLocked().first();

@@ -50,7 +50,12 @@ export class ConversationQueries {
   }
 
   async waiting(t: Tenant): Promise<ConversationView[]> {
-    return (await this.base(t).where('c.status', 'queued').orderBy([{ column: 'c.queue_class' }, { column: 'c.created_at' }, { column: 'c.id' }]).limit(500)).map(toConversationView);
+    return (
+      await this.base(t)
+        .where('c.status', 'queued')
+        .orderBy([{ column: 'c.queue_class' }, { column: 'c.created_at' }, { column: 'c.id' }])
+        .limit(500)
+    ).map(toConversationView);
   }
 
   async activeOf(t: Tenant, agentId: number): Promise<ConversationView[]> {

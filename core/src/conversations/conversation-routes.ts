@@ -7,7 +7,13 @@ import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
 import { EvaluationService, evaluationBody } from './evaluation-service.ts';
 
-const evaluationView = z.object({ topic: z.string().nullable(), valid: z.boolean().nullable(), note: z.string().nullable(), evaluatedAt: z.string().nullable(), evaluatedBy: z.number().nullable() });
+const evaluationView = z.object({
+  topic: z.string().nullable(),
+  valid: z.boolean().nullable(),
+  note: z.string().nullable(),
+  evaluatedAt: z.string().nullable(),
+  evaluatedBy: z.number().nullable(),
+});
 
 /** REST views of conversations for the console (lists, transcript, evaluation); live traffic goes over sockets. */
 export function registerConversationRoutes(api: ApiRouter, c: DependencyContainer) {
@@ -17,26 +23,54 @@ export function registerConversationRoutes(api: ApiRouter, c: DependencyContaine
   const tags = ['conversations'];
 
   api.route({
-    method: 'get', path: '/api/conversations/mine', summary: 'My conversations, newest first (CONV-LISTS-1)', tags, auth: 'agent',
-    query: z.strictObject({ status: z.enum(['active', 'ended']).optional(), before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+    method: 'get',
+    path: '/api/conversations/mine',
+    summary: 'My conversations, newest first (CONV-LISTS-1)',
+    tags,
+    auth: 'agent',
+    query: z.strictObject({
+      status: z.enum(['active', 'ended']).optional(),
+      before: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+    }),
     response: z.object({ items: z.array(conversationView) }),
     handler: async ({ query, auth }) => ({ items: await queries.ofAgent(auth.tenant, auth.agent.id, query) }),
   });
   api.route({
-    method: 'get', path: '/api/conversations/awaiting-evaluation', summary: 'My ended conversations not yet evaluated (TOOLBAR-EVALPENDING-4)', tags, auth: 'agent',
+    method: 'get',
+    path: '/api/conversations/awaiting-evaluation',
+    summary: 'My ended conversations not yet evaluated (TOOLBAR-EVALPENDING-4)',
+    tags,
+    auth: 'agent',
     response: z.object({ items: z.array(conversationView) }),
     handler: async ({ auth }) => ({ items: await evaluations.awaiting(auth) }),
   });
   api.route({
-    method: 'get', path: '/api/conversations/:id/messages', summary: 'Transcript of a conversation I serve (or any, with history.viewAll)', tags, auth: 'agent',
-    params: idParams, query: z.strictObject({ afterSeq: z.coerce.number().int().min(0).default(0) }),
+    method: 'get',
+    path: '/api/conversations/:id/messages',
+    summary: 'Transcript of a conversation I serve (or any, with history.viewAll)',
+    tags,
+    auth: 'agent',
+    params: idParams,
+    query: z.strictObject({ afterSeq: z.coerce.number().int().min(0).default(0) }),
     response: z.object({ conversation: conversationView, messages: z.array(messageView) }),
     handler: ({ params, query, auth }) =>
-      conversations.sync(auth.companyId, params.id, { kind: 'agent', agentId: auth.agent.id, nickname: auth.agent.nickname, isAdmin: auth.agent.role === 'admin' || auth.can('history.viewAll') }, query.afterSeq),
+      conversations.sync(
+        auth.companyId,
+        params.id,
+        { kind: 'agent', agentId: auth.agent.id, nickname: auth.agent.nickname, isAdmin: auth.agent.role === 'admin' || auth.can('history.viewAll') },
+        query.afterSeq,
+      ),
   });
   api.route({
-    method: 'put', path: '/api/conversations/:id/evaluation', summary: 'Evaluate a conversation: topic, valid/invalid, note (EVAL-FORM-1)', tags, auth: 'agent',
-    params: idParams, body: evaluationBody, response: z.object({ conversation: conversationView, evaluation: evaluationView }),
+    method: 'put',
+    path: '/api/conversations/:id/evaluation',
+    summary: 'Evaluate a conversation: topic, valid/invalid, note (EVAL-FORM-1)',
+    tags,
+    auth: 'agent',
+    params: idParams,
+    body: evaluationBody,
+    response: z.object({ conversation: conversationView, evaluation: evaluationView }),
     handler: ({ params, body, auth }) => evaluations.evaluate(auth, params.id, body),
   });
 }

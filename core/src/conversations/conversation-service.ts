@@ -12,7 +12,11 @@ import { ConversationQueries } from './conversation-queries.ts';
 import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { MessageStore, type NewMessage } from './message-store.ts';
 
-export type Sender = { kind: 'visitor'; visitorId: number } | { kind: 'agent'; agentId: number; nickname: string; isAdmin: boolean } | { kind: 'plugin'; pluginId: string; name: string } | { kind: 'system' };
+export type Sender =
+  | { kind: 'visitor'; visitorId: number }
+  | { kind: 'agent'; agentId: number; nickname: string; isAdmin: boolean }
+  | { kind: 'plugin'; pluginId: string; name: string }
+  | { kind: 'system' };
 
 /** Conversation lifecycle (queued → active → ended) and messages (SPEC §2.3). */
 @injectable()
@@ -30,13 +34,26 @@ export class ConversationService {
   ) {}
 
   /** CONV-REQUEST-4: a repeated request returns the open conversation (unique index, not check-then-act). */
-  async request(companyId: number, visitor: { id: number; channel: string }, opts: { groupId?: number | null; initiator?: string } = {}): Promise<{ conversation: ConversationView; created: boolean }> {
+  async request(
+    companyId: number,
+    visitor: { id: number; channel: string },
+    opts: { groupId?: number | null; initiator?: string } = {},
+  ): Promise<{ conversation: ConversationView; created: boolean }> {
     const t = new Tenant(this.db, companyId);
     const open = await this.queries.openOfVisitor(t, visitor.id);
     if (open) return { conversation: open, created: false };
     let id: number;
     try {
-      const [row] = await t.insert('conversations', { visitor_id: visitor.id, channel: visitor.channel, status: 'queued', initiator: opts.initiator ?? 'visitor', group_id: opts.groupId ?? null, created_at: this.clock.now() }).returning('id');
+      const [row] = await t
+        .insert('conversations', {
+          visitor_id: visitor.id,
+          channel: visitor.channel,
+          status: 'queued',
+          initiator: opts.initiator ?? 'visitor',
+          group_id: opts.groupId ?? null,
+          created_at: this.clock.now(),
+        })
+        .returning('id');
       id = Number(row.id);
     } catch (err: any) {
       if (err?.code !== '23505') throw err;
@@ -45,7 +62,11 @@ export class ConversationService {
       return { conversation: again, created: false };
     }
     this.notifier.joinConversation(id, { visitorId: visitor.id });
-    await this.hooks.emit('conversation.created', { conversationId: id, visitorId: visitor.id, channel: visitor.channel }, { companyId, actor: { kind: 'visitor', id: visitor.id } });
+    await this.hooks.emit(
+      'conversation.created',
+      { conversationId: id, visitorId: visitor.id, channel: visitor.channel },
+      { companyId, actor: { kind: 'visitor', id: visitor.id } },
+    );
     await this.queue.changed(companyId);
     await this.assignment.assignWaiting(companyId);
     return { conversation: await this.queries.one(t, id), created: true };
@@ -56,24 +77,50 @@ export class ConversationService {
     const t = new Tenant(this.db, companyId);
     const conv = await this.assertParticipant(t, conversationId, sender);
     const senderKind = sender.kind;
-    const senderId = sender.kind === 'visitor' ? String(sender.visitorId) : sender.kind === 'agent' ? String(sender.agentId) : sender.kind === 'plugin' ? sender.pluginId : null;
+    const senderId =
+      sender.kind === 'visitor'
+        ? String(sender.visitorId)
+        : sender.kind === 'agent'
+          ? String(sender.agentId)
+          : sender.kind === 'plugin'
+            ? sender.pluginId
+            : null;
     const senderName = sender.kind === 'agent' ? sender.nickname : sender.kind === 'plugin' ? sender.name : null;
     const existing = await t.q('messages').where({ conversation_id: conversationId, client_id: m.clientId }).first('id');
     let text = m.text;
     let payload = m.payload ?? null;
     if (!existing) {
-      const actor = sender.kind === 'visitor' ? { kind: 'visitor' as const, id: sender.visitorId } : sender.kind === 'agent' ? { kind: 'agent' as const, id: sender.agentId } : sender.kind === 'plugin' ? { kind: 'plugin' as const, id: sender.pluginId } : { kind: 'system' as const };
-      const f = await this.hooks.runFilter('message.beforeSend', { conversationId, visitorId: Number(conv.visitor_id), channel: conv.channel, senderKind, senderId, kind: m.kind, text, payload }, { companyId, actor });
-      if (f.halted) throw f.halt.error ? new AppError(f.halt.error.status, f.halt.error.code, f.halt.error.message, f.halt.error.extra) : conflict('message_blocked', f.halt.reason);
+      const actor =
+        sender.kind === 'visitor'
+          ? { kind: 'visitor' as const, id: sender.visitorId }
+          : sender.kind === 'agent'
+            ? { kind: 'agent' as const, id: sender.agentId }
+            : sender.kind === 'plugin'
+              ? { kind: 'plugin' as const, id: sender.pluginId }
+              : { kind: 'system' as const };
+      const f = await this.hooks.runFilter(
+        'message.beforeSend',
+        { conversationId, visitorId: Number(conv.visitor_id), channel: conv.channel, senderKind, senderId, kind: m.kind, text, payload },
+        { companyId, actor },
+      );
+      if (f.halted)
+        throw f.halt.error
+          ? new AppError(f.halt.error.status, f.halt.error.code, f.halt.error.message, f.halt.error.extra)
+          : conflict('message_blocked', f.halt.reason);
       text = f.value.text;
       payload = f.value.payload;
     }
     const { message, duplicate } = await this.store.append(t, conversationId, { ...m, text, payload, senderKind, senderId, senderName });
     if (duplicate) return message;
-    if (sender.kind === 'agent' && !conv.first_reply_at) await t.q('conversations').where({ id: conversationId }).whereNull('first_reply_at').update({ first_reply_at: this.clock.now() });
+    if (sender.kind === 'agent' && !conv.first_reply_at)
+      await t.q('conversations').where({ id: conversationId }).whereNull('first_reply_at').update({ first_reply_at: this.clock.now() });
     this.fanOut(Number(conv.visitor_id), message);
     // Not awaited: plugins (robot, channel delivery) must not delay the sender's ack; emit isolates failures.
-    void this.hooks.emit('message.created', { conversationId, messageId: message.id, seq: message.seq, channel: conv.channel, senderKind, kind: message.kind, text: message.text }, { companyId, actor: { kind: 'system' } });
+    void this.hooks.emit(
+      'message.created',
+      { conversationId, messageId: message.id, seq: message.seq, channel: conv.channel, senderKind, kind: message.kind, text: message.text },
+      { companyId, actor: { kind: 'system' } },
+    );
     return message;
   }
 
@@ -82,7 +129,12 @@ export class ConversationService {
     const t = new Tenant(this.db, companyId);
     await this.assertParticipant(t, conversationId, by);
     const endedBy = by.kind === 'agent' ? `agent:${by.agentId}` : by.kind === 'visitor' ? 'visitor' : by.kind === 'plugin' ? `plugin:${by.pluginId}` : 'system';
-    const rows = await t.q('conversations').where({ id: conversationId }).whereNot('status', 'ended').update({ status: 'ended', ended_at: this.clock.now(), ended_by: endedBy, end_reason: reason }).returning(['id', 'agent_id']);
+    const rows = await t
+      .q('conversations')
+      .where({ id: conversationId })
+      .whereNot('status', 'ended')
+      .update({ status: 'ended', ended_at: this.clock.now(), ended_by: endedBy, end_reason: reason })
+      .returning(['id', 'agent_id']);
     if (!rows.length) throw conflict('conversation_ended', 'This conversation has ended');
     const conversation = await this.queries.one(t, conversationId);
     this.notifier.toVisitors(rooms.conversation(conversationId), 'conversation.updated', { conversation });
@@ -97,7 +149,10 @@ export class ConversationService {
   async sync(companyId: number, conversationId: number, who: Sender, afterSeq: number) {
     const t = new Tenant(this.db, companyId);
     await this.assertParticipant(t, conversationId, who, { allowEnded: true });
-    return { conversation: await this.queries.one(t, conversationId), messages: await this.store.after(t, conversationId, afterSeq, { forVisitor: who.kind === 'visitor' }) };
+    return {
+      conversation: await this.queries.one(t, conversationId),
+      messages: await this.store.after(t, conversationId, afterSeq, { forVisitor: who.kind === 'visitor' }),
+    };
   }
 
   async markRead(companyId: number, agentId: number, conversationId: number, seq: number) {

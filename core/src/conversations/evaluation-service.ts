@@ -31,18 +31,37 @@ export class EvaluationService {
       if (!auth.can('history.viewAll')) throw notFound('Conversation not found');
       throw forbidden('history.evaluate');
     }
-    await t.q('conversations').where({ id: conversationId }).update({ topic: input.topic, eval_valid: input.valid, eval_note: input.note, evaluated_at: this.clock.now(), evaluated_by: auth.agent.id });
+    await t
+      .q('conversations')
+      .where({ id: conversationId })
+      .update({ topic: input.topic, eval_valid: input.valid, eval_note: input.note, evaluated_at: this.clock.now(), evaluated_by: auth.agent.id });
     return this.view(auth, conversationId);
   }
 
   async view(auth: AuthInfo, conversationId: number) {
     const row = await auth.tenant.q('conversations').where({ id: conversationId }).first('topic', 'eval_valid', 'eval_note', 'evaluated_at', 'evaluated_by');
     if (!row) throw notFound('Conversation not found');
-    return { conversation: await this.queries.one(auth.tenant, conversationId), evaluation: { topic: row.topic, valid: row.eval_valid, note: row.eval_note, evaluatedAt: row.evaluated_at ? new Date(row.evaluated_at).toISOString() : null, evaluatedBy: row.evaluated_by ? Number(row.evaluated_by) : null } };
+    return {
+      conversation: await this.queries.one(auth.tenant, conversationId),
+      evaluation: {
+        topic: row.topic,
+        valid: row.eval_valid,
+        note: row.eval_note,
+        evaluatedAt: row.evaluated_at ? new Date(row.evaluated_at).toISOString() : null,
+        evaluatedBy: row.evaluated_by ? Number(row.evaluated_by) : null,
+      },
+    };
   }
 
   /** TOOLBAR-EVALPENDING-4: the agent's ended conversations not yet evaluated, newest first. */
   async awaiting(auth: AuthInfo, limit = 100) {
-    return (await this.queries.base(auth.tenant).where({ 'c.agent_id': auth.agent.id, 'c.status': 'ended' }).whereNull('c.evaluated_at').orderBy('c.ended_at', 'desc').limit(limit)).map((r: any) => this.queries.map(r));
+    return (
+      await this.queries
+        .base(auth.tenant)
+        .where({ 'c.agent_id': auth.agent.id, 'c.status': 'ended' })
+        .whereNull('c.evaluated_at')
+        .orderBy('c.ended_at', 'desc')
+        .limit(limit)
+    ).map((r: any) => this.queries.map(r));
   }
 }

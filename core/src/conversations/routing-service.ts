@@ -71,8 +71,14 @@ export class RoutingService {
   }
 
   /** Orders eligible candidates by mode (ASSIGN-MODE-5) after the routing filter. */
-  async choose(companyId: number, conv: { id: number; visitor_id: number; channel: string; group_id: number | null }, settings: ChatSettings): Promise<RoutingCandidate[] | null> {
-    const eligible = (await this.candidates(companyId, conv.group_id, settings)).filter((c) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap);
+  async choose(
+    companyId: number,
+    conv: { id: number; visitor_id: number; channel: string; group_id: number | null },
+    settings: ChatSettings,
+  ): Promise<RoutingCandidate[] | null> {
+    const eligible = (await this.candidates(companyId, conv.group_id, settings)).filter(
+      (c) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap,
+    );
     const byLoad = (a: RoutingCandidate, b: RoutingCandidate) => a.load / a.cap - b.load / b.cap;
     const byToday = (a: RoutingCandidate, b: RoutingCandidate) => a.todayCount - b.todayCount;
     const byLast = (a: RoutingCandidate, b: RoutingCandidate) => (a.lastAssignedAt ?? '').localeCompare(b.lastAssignedAt ?? '');
@@ -81,7 +87,12 @@ export class RoutingService {
     const visitor = await this.db('visitors').where({ id: conv.visitor_id }).first('language', 'region');
     const r = await this.hooks.runFilter(
       'visitor.routing',
-      { conversationId: conv.id, visitor: { id: conv.visitor_id, language: visitor?.language ?? null, channel: conv.channel, region: visitor?.region ?? null }, mode: settings.mode, candidates: eligible },
+      {
+        conversationId: conv.id,
+        visitor: { id: conv.visitor_id, language: visitor?.language ?? null, channel: conv.channel, region: visitor?.region ?? null },
+        mode: settings.mode,
+        candidates: eligible,
+      },
       { companyId, actor: { kind: 'system' } },
     );
     if (r.halted) return null;

@@ -47,9 +47,15 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
       const { conversation } = await conversations.request(visitor.companyId, visitor, { groupId: p.groupId ?? null });
       return { conversation, position: await queries.position(new Tenant(db, visitor.companyId), conversation) };
     },
-    'message.send': async (p, { visitor }) => ({ message: await conversations.send(visitor.companyId, p.conversationId, sender(visitor), { clientId: p.clientId, kind: p.kind, text: p.text }) }),
+    'message.send': async (p, { visitor }) => ({
+      message: await conversations.send(visitor.companyId, p.conversationId, sender(visitor), { clientId: p.clientId, kind: p.kind, text: p.text }),
+    }),
     typing: async (p, { visitor }) => {
-      const conv = await new Tenant(db, visitor.companyId).q('conversations').where({ id: p.conversationId, visitor_id: visitor.id }).whereNot('status', 'ended').first('id');
+      const conv = await new Tenant(db, visitor.companyId)
+        .q('conversations')
+        .where({ id: p.conversationId, visitor_id: visitor.id })
+        .whereNot('status', 'ended')
+        .first('id');
       if (conv) notifier.toAgents(rooms.conversation(p.conversationId), 'visitor.typing', { conversationId: p.conversationId, text: p.text });
       return {};
     },

@@ -1,16 +1,7 @@
 import type { Logger } from '../infra/logger.ts';
-import {
-  type ActionHooks,
-  type FilterHooks,
-  type Halt,
-  type HookContext,
-  isHalt,
-} from './hook-types.ts';
+import { type ActionHooks, type FilterHooks, type Halt, type HookContext, isHalt } from './hook-types.ts';
 
-export type FilterHandler<V> = (
-  value: V,
-  ctx: HookContext,
-) => V | undefined | void | Halt | Promise<V | undefined | void | Halt>;
+export type FilterHandler<V> = (value: V, ctx: HookContext) => V | undefined | void | Halt | Promise<V | undefined | void | Halt>;
 export type ActionHandler<P> = (payload: P, ctx: HookContext) => unknown;
 
 export interface HookOptions {
@@ -58,19 +49,11 @@ export class HookRegistry {
     private readonly prepare: (companyId: number) => Promise<unknown> = async () => undefined,
   ) {}
 
-  addFilter<K extends keyof FilterHooks>(
-    name: K,
-    fn: FilterHandler<FilterHooks[K]>,
-    opts: HookOptions = {},
-  ): () => void {
+  addFilter<K extends keyof FilterHooks>(name: K, fn: FilterHandler<FilterHooks[K]>, opts: HookOptions = {}): () => void {
     return this.add(this.filters, name, fn as Entry['fn'], opts, 2000);
   }
 
-  addAction<K extends keyof ActionHooks>(
-    name: K,
-    fn: ActionHandler<ActionHooks[K]>,
-    opts: HookOptions = {},
-  ): () => void {
+  addAction<K extends keyof ActionHooks>(name: K, fn: ActionHandler<ActionHooks[K]>, opts: HookOptions = {}): () => void {
     return this.add(this.actions, name, fn as Entry['fn'], opts, 10_000);
   }
 
@@ -88,17 +71,12 @@ export class HookRegistry {
 
   count(owner?: string): number {
     let n = 0;
-    for (const map of [this.filters, this.actions])
-      for (const list of map.values()) n += list.filter((e) => !owner || e.owner === owner).length;
+    for (const map of [this.filters, this.actions]) for (const list of map.values()) n += list.filter((e) => !owner || e.owner === owner).length;
     return n;
   }
 
   /** Runs filters in series; a handler may replace the value, keep it (undefined) or halt. */
-  async runFilter<K extends keyof FilterHooks>(
-    name: K,
-    value: FilterHooks[K],
-    ctx: HookContext,
-  ): Promise<FilterResult<FilterHooks[K]>> {
+  async runFilter<K extends keyof FilterHooks>(name: K, value: FilterHooks[K], ctx: HookContext): Promise<FilterResult<FilterHooks[K]>> {
     let current: unknown = value;
     await this.prepare(ctx.companyId);
     for (const e of this.active(this.filters, name, ctx)) {
@@ -131,8 +109,7 @@ export class HookRegistry {
       ),
     );
     results.forEach((r, i) => {
-      if (r.status === 'rejected')
-        this.log.error({ err: r.reason, hook: name, owner: list[i].owner }, 'action handler failed');
+      if (r.status === 'rejected') this.log.error({ err: r.reason, hook: name, owner: list[i].owner }, 'action handler failed');
     });
   }
 

@@ -3,11 +3,7 @@
  *   declare module '@kefu/core/plugin' { interface FilterHooks { 'sms.send': {...} } }
  * so a typo in a hook name does not compile.
  */
-export type Actor =
-  | { kind: 'visitor'; id?: number }
-  | { kind: 'agent'; id: number }
-  | { kind: 'plugin'; id: string }
-  | { kind: 'system' };
+export type Actor = { kind: 'visitor'; id?: number } | { kind: 'agent'; id: number } | { kind: 'plugin'; id: string } | { kind: 'system' };
 
 export interface HookContext {
   companyId: number;
@@ -97,7 +93,15 @@ export interface ActionHooks {
   'message.created': { conversationId: number; messageId: number; seq: number; channel: string; senderKind: string; kind: string; text: string | null };
   'agent.statusChanged': { agentId: number; status: string };
   /** Channel plugins deliver agent messages to their platform and report back with `channels.reportDelivery`. */
-  'channel.deliver': { channel: string; conversationId: number; visitorExternalId: string; messageId: number; kind: string; text: string | null; payload: Record<string, unknown> | null };
+  'channel.deliver': {
+    channel: string;
+    conversationId: number;
+    visitorExternalId: string;
+    messageId: number;
+    kind: string;
+    text: string | null;
+    payload: Record<string, unknown> | null;
+  };
   'plugin.disabled': { pluginId: string };
 }
 
@@ -108,5 +112,4 @@ export interface Halt {
   error?: { status: number; code: string; message?: string; extra?: Record<string, unknown> };
 }
 
-export const isHalt = (v: unknown): v is Halt =>
-  typeof v === 'object' && v !== null && (v as Halt).stop === true;
+export const isHalt = (v: unknown): v is Halt => typeof v === 'object' && v !== null && (v as Halt).stop === true;

@@ -25,13 +25,7 @@ export interface RouteSpec<B extends ZodType | undefined, Q extends ZodType | un
   params?: P;
   response?: ZodType<R>;
   status?: number;
-  handler: (input: {
-    body: Infer<B>;
-    query: Infer<Q>;
-    params: Infer<P>;
-    ctx: Context;
-    auth: R extends never ? never : AuthInfo;
-  }) => Promise<R> | R;
+  handler: (input: { body: Infer<B>; query: Infer<Q>; params: Infer<P>; ctx: Context; auth: R extends never ? never : AuthInfo }) => Promise<R> | R;
 }
 
 export interface ApiRouterDeps {

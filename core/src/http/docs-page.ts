@@ -5,10 +5,19 @@ export function renderDocsPage(doc: any): string {
   for (const [path, ops] of Object.entries<Record<string, any>>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(ops)) {
       const tag = op.tags?.[0] ?? 'other';
-      const params = (op.parameters ?? []).map((p: any) => `<li><code>${esc(p.name)}</code> <small>${esc(p.in)}${p.required ? ', required' : ''}</small> <code>${esc(JSON.stringify(p.schema))}</code></li>`).join('');
-      const body = op.requestBody ? `<details><summary>Request body</summary><pre>${esc(JSON.stringify(op.requestBody.content['application/json'].schema, null, 2))}</pre></details>` : '';
+      const params = (op.parameters ?? [])
+        .map(
+          (p: any) =>
+            `<li><code>${esc(p.name)}</code> <small>${esc(p.in)}${p.required ? ', required' : ''}</small> <code>${esc(JSON.stringify(p.schema))}</code></li>`,
+        )
+        .join('');
+      const body = op.requestBody
+        ? `<details><summary>Request body</summary><pre>${esc(JSON.stringify(op.requestBody.content['application/json'].schema, null, 2))}</pre></details>`
+        : '';
       const ok = Object.entries<any>(op.responses).find(([k]) => k.startsWith('2'));
-      const res = ok?.[1]?.content ? `<details><summary>Response ${esc(ok[0])}</summary><pre>${esc(JSON.stringify(ok[1].content['application/json'].schema, null, 2))}</pre></details>` : '';
+      const res = ok?.[1]?.content
+        ? `<details><summary>Response ${esc(ok[0])}</summary><pre>${esc(JSON.stringify(ok[1].content['application/json'].schema, null, 2))}</pre></details>`
+        : '';
       const auth = op.security?.length ? (op['x-permission'] ? `permission <code>${esc(op['x-permission'])}</code>` : 'signed in') : 'public';
       const html = `<section id="${esc(method + path)}"><h3><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3><p>${esc(op.summary)} <small>(${auth})</small></p>${params ? `<ul>${params}</ul>` : ''}${body}${res}</section>`;
       byTag.set(tag, [...(byTag.get(tag) ?? []), html]);

@@ -56,4 +56,5 @@ export function errorMiddleware(log: Logger) {
 }
 
 const isDatabaseDown = (err: any) =>
-  ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', 'ETIMEDOUT'].includes(err?.code) || /Knex: Timeout acquiring a connection|Connection terminated/.test(String(err?.message));
+  ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', 'ETIMEDOUT'].includes(err?.code) ||
+  /Knex: Timeout acquiring a connection|Connection terminated/.test(String(err?.message));

@@ -24,34 +24,27 @@ export class AppError extends Error {
   }
 }
 
-export const validationFailed = (fields: FieldProblem[]) =>
-  new AppError(400, 'validation_failed', 'Invalid input', { fields });
+export const validationFailed = (fields: FieldProblem[]) => new AppError(400, 'validation_failed', 'Invalid input', { fields });
 
 /** One field wrong, with its own code (e.g. `password_weak`). */
-export const fieldError = (path: string, code: string, message: string) =>
-  validationFailed([{ path, code, message }]);
+export const fieldError = (path: string, code: string, message: string) => validationFailed([{ path, code, message }]);
 
-export const unauthorized = (code = 'unauthenticated', message?: string, extra = {}) =>
-  new AppError(401, code, message, extra);
+export const unauthorized = (code = 'unauthenticated', message?: string, extra = {}) => new AppError(401, code, message, extra);
 
 export const forbidden = (permission: string, message?: string) =>
   new AppError(403, 'forbidden', message ?? `Missing permission: ${permission}`, { permission });
 
-export const forbiddenCode = (code: string, message?: string, extra = {}) =>
-  new AppError(403, code, message, extra);
+export const forbiddenCode = (code: string, message?: string, extra = {}) => new AppError(403, code, message, extra);
 
 export const notFound = (message = 'Not found') => new AppError(404, 'not_found', message);
 
-export const conflict = (code: string, message?: string, extra = {}) =>
-  new AppError(409, code, message, extra);
+export const conflict = (code: string, message?: string, extra = {}) => new AppError(409, code, message, extra);
 
-export const rateLimited = (retryAfter: number) =>
-  new AppError(429, 'rate_limited', `Too many attempts; retry in ${retryAfter} s`, { retryAfter });
+export const rateLimited = (retryAfter: number) => new AppError(429, 'rate_limited', `Too many attempts; retry in ${retryAfter} s`, { retryAfter });
 
 export const pluginDisabled = (pluginId: string) =>
   new AppError(404, 'plugin_disabled', `Plugin ${pluginId} is not enabled for this company`, {
     plugin: pluginId,
   });
 
-export const serviceUnavailable = (code = 'unavailable', message = 'Service unavailable') =>
-  new AppError(503, code, message);
+export const serviceUnavailable = (code = 'unavailable', message = 'Service unavailable') => new AppError(503, code, message);

@@ -19,7 +19,8 @@ export function zodFields(error: z.ZodError, prefix = ''): FieldProblem[] {
 
 /** PostgreSQL text cannot hold U+0000, so such a string is bad input here rather than a database error (a 500) later. */
 function nulFields(value: unknown, path: string[]): FieldProblem[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [{ path: path.join('.') || '(body)', code: 'invalid_character', message: 'Contains a NUL character' }] : [];
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? [{ path: path.join('.') || '(body)', code: 'invalid_character', message: 'Contains a NUL character' }] : [];
   if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nulFields(v, [...path, k]));
   return [];
 }

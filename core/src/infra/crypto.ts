@@ -25,8 +25,14 @@ export function generatePassword(length = 16): string {
  */
 export class SecretBox {
   private readonly key: Buffer;
-  constructor(secret: string, private readonly keyId = 'k1') {
-    this.key = crypto.createHash('sha256').update('kefu-secretbox:' + secret).digest();
+  constructor(
+    secret: string,
+    private readonly keyId = 'k1',
+  ) {
+    this.key = crypto
+      .createHash('sha256')
+      .update('kefu-secretbox:' + secret)
+      .digest();
   }
   seal(plain: string): string {
     const iv = crypto.randomBytes(12);

@@ -10,10 +10,7 @@ export type Db = Knex;
  * otherwise the embedded PGlite under KEFU_DATA_DIR/pglite (or in memory for
  * `memory://`, used by tests).
  */
-export async function createDb(
-  config: Pick<KefuConfig, 'DATABASE_URL' | 'KEFU_DATA_DIR'>,
-  opts: { pgliteDataDir?: string } = {},
-): Promise<Db> {
+export async function createDb(config: Pick<KefuConfig, 'DATABASE_URL' | 'KEFU_DATA_DIR'>, opts: { pgliteDataDir?: string } = {}): Promise<Db> {
   if (config.DATABASE_URL) {
     return knexFactory({
       client: 'pg',

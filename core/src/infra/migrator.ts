@@ -24,8 +24,7 @@ class FolderSource implements Knex.MigrationSource<string> {
 
 export const coreMigrationsDir = path.resolve(import.meta.dirname, '../../migrations');
 
-export const migrationTable = (owner: string) =>
-  owner === 'core' ? 'knex_migrations' : `knex_migrations_${owner.replace(/[^a-z0-9_]/gi, '_')}`;
+export const migrationTable = (owner: string) => (owner === 'core' ? 'knex_migrations' : `knex_migrations_${owner.replace(/[^a-z0-9_]/gi, '_')}`);
 
 /** Runs one owner's migrations (core, or a plugin with its own knex table). */
 export async function migrateLatest(db: Db, owner: string, dir: string): Promise<string[]> {

@@ -17,33 +17,68 @@ export function registerNoticeRoutes(api: ApiRouter, c: DependencyContainer) {
   const permission = 'notice.publish';
 
   api.route({
-    method: 'post', path: '/api/notices', summary: 'Publish a notice (NOTICE-COMPOSE-1, NOTICE-RECIPIENTS-2)', tags, auth: 'agent', permission, status: 201,
-    body: noticeBody, response: managedNoticeView,
+    method: 'post',
+    path: '/api/notices',
+    summary: 'Publish a notice (NOTICE-COMPOSE-1, NOTICE-RECIPIENTS-2)',
+    tags,
+    auth: 'agent',
+    permission,
+    status: 201,
+    body: noticeBody,
+    response: managedNoticeView,
     handler: ({ body, auth }) => notices.publish(auth, body),
   });
   api.route({
-    method: 'post', path: '/api/notices/recipients/count', summary: 'How many agents these recipients resolve to now (NOTICE-COMPOSE-1)', tags, auth: 'agent', permission,
-    body: noticeRecipients, response: z.object({ count: z.number() }),
+    method: 'post',
+    path: '/api/notices/recipients/count',
+    summary: 'How many agents these recipients resolve to now (NOTICE-COMPOSE-1)',
+    tags,
+    auth: 'agent',
+    permission,
+    body: noticeRecipients,
+    response: z.object({ count: z.number() }),
     handler: async ({ body, auth }) => ({ count: await notices.countRecipients(auth.tenant, body) }),
   });
   api.route({
-    method: 'get', path: '/api/notices', summary: 'My notices with read state (NOTICE-DELIVER-3, NOTICE-LIST-6)', tags, auth: 'agent',
-    query: listNoticesQuery, response: z.object({ items: z.array(myNoticeView), unread: z.number() }),
+    method: 'get',
+    path: '/api/notices',
+    summary: 'My notices with read state (NOTICE-DELIVER-3, NOTICE-LIST-6)',
+    tags,
+    auth: 'agent',
+    query: listNoticesQuery,
+    response: z.object({ items: z.array(myNoticeView), unread: z.number() }),
     handler: ({ query, auth }) => notices.mine(auth, query.scope),
   });
   api.route({
-    method: 'post', path: '/api/notices/:id/read', summary: 'Mark a notice read (NOTICE-READ-5)', tags, auth: 'agent',
-    params: idParams, response: z.object({ readAt: z.string() }),
+    method: 'post',
+    path: '/api/notices/:id/read',
+    summary: 'Mark a notice read (NOTICE-READ-5)',
+    tags,
+    auth: 'agent',
+    params: idParams,
+    response: z.object({ readAt: z.string() }),
     handler: ({ params, auth }) => notices.markRead(auth, params.id),
   });
   api.route({
-    method: 'get', path: '/api/notices/:id/receipts', summary: 'Read receipts, for the publisher and admins (NOTICE-READ-5)', tags, auth: 'agent',
-    params: idParams, query: receiptsQuery, response: receiptsView,
+    method: 'get',
+    path: '/api/notices/:id/receipts',
+    summary: 'Read receipts, for the publisher and admins (NOTICE-READ-5)',
+    tags,
+    auth: 'agent',
+    params: idParams,
+    query: receiptsQuery,
+    response: receiptsView,
     handler: ({ params, query, auth }) => notices.receipts(auth, params.id, query.state),
   });
   api.route({
-    method: 'post', path: '/api/notices/:id/withdraw', summary: 'Withdraw a notice (NOTICE-MANAGE-7)', tags, auth: 'agent', permission,
-    params: idParams, response: managedNoticeView,
+    method: 'post',
+    path: '/api/notices/:id/withdraw',
+    summary: 'Withdraw a notice (NOTICE-MANAGE-7)',
+    tags,
+    auth: 'agent',
+    permission,
+    params: idParams,
+    response: managedNoticeView,
     handler: ({ params, auth }) => notices.withdraw(auth, params.id),
   });
 }

@@ -62,7 +62,14 @@ export class PluginEnablement {
           const m = new Map<string, Licence>(
             rows.map((r) => [
               r.plugin_id,
-              { pluginId: r.plugin_id, enabled: r.enabled, startsOn: day(r.starts_on), expiresOn: day(r.expires_on), quantity: r.quantity, installedAt: r.installed_at },
+              {
+                pluginId: r.plugin_id,
+                enabled: r.enabled,
+                startsOn: day(r.starts_on),
+                expiresOn: day(r.expires_on),
+                quantity: r.quantity,
+                installedAt: r.installed_at,
+              },
             ]),
           );
           this.cache.set(companyId, m);
@@ -87,7 +94,10 @@ export class PluginEnablement {
 
   async enabledIds(companyId: number): Promise<string[]> {
     const m = await this.load(companyId);
-    return [...m.values()].filter((l) => this.runnable.has(l.pluginId) && this.isActive(l)).map((l) => l.pluginId).sort();
+    return [...m.values()]
+      .filter((l) => this.runnable.has(l.pluginId) && this.isActive(l))
+      .map((l) => l.pluginId)
+      .sort();
   }
 
   isActive(l: Licence): boolean {
@@ -98,16 +108,31 @@ export class PluginEnablement {
     return !l.expiresOn || today <= l.expiresOn;
   }
 
-  async set(companyId: number, pluginId: string, patch: { enabled: boolean; startsOn?: string | null; expiresOn?: string | null; quantity?: number | null }, actor: string) {
+  async set(
+    companyId: number,
+    pluginId: string,
+    patch: { enabled: boolean; startsOn?: string | null; expiresOn?: string | null; quantity?: number | null },
+    actor: string,
+  ) {
     const old = (await this.load(companyId)).get(pluginId) ?? null;
     const firstEnable = patch.enabled && !old?.installedAt;
     await this.db.transaction(async (trx) => {
       const row: Record<string, unknown> = { company_id: companyId, plugin_id: pluginId, enabled: patch.enabled, updated_at: trx.fn.now() };
-      for (const [k, col] of [['startsOn', 'starts_on'], ['expiresOn', 'expires_on'], ['quantity', 'quantity']] as const)
+      for (const [k, col] of [
+        ['startsOn', 'starts_on'],
+        ['expiresOn', 'expires_on'],
+        ['quantity', 'quantity'],
+      ] as const)
         if (patch[k] !== undefined) row[col] = patch[k];
       if (firstEnable) row.installed_at = trx.fn.now();
       await trx('company_plugins').insert(row).onConflict(['company_id', 'plugin_id']).merge();
-      await trx('licence_history').insert({ company_id: companyId, product: pluginId, actor, old_value: JSON.stringify(old), new_value: JSON.stringify(patch) });
+      await trx('licence_history').insert({
+        company_id: companyId,
+        product: pluginId,
+        actor,
+        old_value: JSON.stringify(old),
+        new_value: JSON.stringify(patch),
+      });
     });
     this.cache.delete(companyId);
     await this.bus.publish(PLUGINS_CHANGED, { companyId });

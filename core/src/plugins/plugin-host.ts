@@ -76,7 +76,11 @@ export class PluginHost {
         const def: PluginDefinition = mod.default;
         if (def?.manifest?.id !== meta.id) throw new Error(`server/index.ts must export definePlugin({manifest: {id: '${meta.id}'}})`);
         entry.def = def;
-        entry.ctx = this.context(meta.id, parent, makeApi(router, `/api/p/${meta.id}`, { id: meta.id, isEnabled: (c) => this.enablement.isEnabled(c, meta.id) }));
+        entry.ctx = this.context(
+          meta.id,
+          parent,
+          makeApi(router, `/api/p/${meta.id}`, { id: meta.id, isEnabled: (c) => this.enablement.isEnabled(c, meta.id) }),
+        );
         def.register?.(entry.ctx);
         await def.start(entry.ctx);
         if (def.manifest.permissions) this.permissions.registerPlugin(meta.id, def.manifest.permissions);

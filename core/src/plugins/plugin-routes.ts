@@ -25,7 +25,11 @@ const pluginView = z.object({
 const dateStr = z.iso.date().nullable().optional();
 const licenceBody = z
   .strictObject({ startsOn: dateStr, expiresOn: dateStr, quantity: z.number().int().min(0).nullable().optional() })
-  .refine((b) => !b.startsOn || !b.expiresOn || b.expiresOn >= b.startsOn, { path: ['expiresOn'], message: 'Expiry is before the start', params: { code: 'expiry_before_start' } });
+  .refine((b) => !b.startsOn || !b.expiresOn || b.expiresOn >= b.startsOn, {
+    path: ['expiresOn'],
+    message: 'Expiry is before the start',
+    params: { code: 'expiry_before_start' },
+  });
 const pluginParams = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9-]*$/) });
 
 export function registerPluginRoutes(api: ApiRouter, c: DependencyContainer) {
@@ -38,7 +42,13 @@ export function registerPluginRoutes(api: ApiRouter, c: DependencyContainer) {
     const lic = await enablement.load(companyId);
     return host.list().map((p) => {
       const l = lic.get(p.id);
-      return { ...p, enabled: !!l && p.status === 'ok' && enablement.isActive(l), startsOn: l?.startsOn ?? null, expiresOn: l?.expiresOn ?? null, quantity: l?.quantity ?? null };
+      return {
+        ...p,
+        enabled: !!l && p.status === 'ok' && enablement.isActive(l),
+        startsOn: l?.startsOn ?? null,
+        expiresOn: l?.expiresOn ?? null,
+        quantity: l?.quantity ?? null,
+      };
     });
   };
   const assertOpen = () => {
@@ -46,13 +56,24 @@ export function registerPluginRoutes(api: ApiRouter, c: DependencyContainer) {
   };
 
   api.route({
-    method: 'get', path: '/api/plugins', summary: 'Installed plugins and this company’s licences', tags: ['plugins'], auth: 'agent', permission: 'admin',
+    method: 'get',
+    path: '/api/plugins',
+    summary: 'Installed plugins and this company’s licences',
+    tags: ['plugins'],
+    auth: 'agent',
+    permission: 'admin',
     response: z.object({ items: z.array(pluginView), mode: z.enum(['open', 'managed']) }),
     handler: async ({ auth }) => ({ items: await describe(auth.companyId), mode: config.KEFU_LICENCE_MODE }),
   });
   api.route({
-    method: 'post', path: '/api/plugins/:id/enable', summary: 'Enable a plugin for this company (takes effect at once, on every node)', tags: ['plugins'], auth: 'agent', permission: 'admin',
-    params: pluginParams, body: licenceBody,
+    method: 'post',
+    path: '/api/plugins/:id/enable',
+    summary: 'Enable a plugin for this company (takes effect at once, on every node)',
+    tags: ['plugins'],
+    auth: 'agent',
+    permission: 'admin',
+    params: pluginParams,
+    body: licenceBody,
     handler: async ({ params, body, auth }) => {
       assertOpen();
       await host.enable(auth.companyId, params.id, body, `agent:${auth.agent.id}`);
@@ -60,7 +81,12 @@ export function registerPluginRoutes(api: ApiRouter, c: DependencyContainer) {
     },
   });
   api.route({
-    method: 'post', path: '/api/plugins/:id/disable', summary: 'Disable a plugin for this company (its data is kept)', tags: ['plugins'], auth: 'agent', permission: 'admin',
+    method: 'post',
+    path: '/api/plugins/:id/disable',
+    summary: 'Disable a plugin for this company (its data is kept)',
+    tags: ['plugins'],
+    auth: 'agent',
+    permission: 'admin',
     params: pluginParams,
     handler: async ({ params, auth }) => {
       assertOpen();
@@ -71,8 +97,13 @@ export function registerPluginRoutes(api: ApiRouter, c: DependencyContainer) {
 
   const operatorParams = z.strictObject({ companyId: z.coerce.number().int().min(10000).max(999999999), id: pluginParams.shape.id });
   api.route({
-    method: 'put', path: '/api/operator/companies/:companyId/plugins/:id', summary: 'Operator: set a company’s licence for a plugin (BILLING-OPERATOR-9)', tags: ['operator'], auth: 'operator',
-    params: operatorParams, body: z.strictObject({ enabled: z.boolean() }).and(licenceBody),
+    method: 'put',
+    path: '/api/operator/companies/:companyId/plugins/:id',
+    summary: 'Operator: set a company’s licence for a plugin (BILLING-OPERATOR-9)',
+    tags: ['operator'],
+    auth: 'operator',
+    params: operatorParams,
+    body: z.strictObject({ enabled: z.boolean() }).and(licenceBody),
     handler: async ({ params, body }) => {
       const company = await companies.byPublicId(params.companyId);
       const { enabled, ...licence } = body;
@@ -82,7 +113,11 @@ export function registerPluginRoutes(api: ApiRouter, c: DependencyContainer) {
     },
   });
   api.route({
-    method: 'post', path: '/api/operator/plugins/:id/uninstall', summary: 'Operator: uninstall a plugin (rolls back its migrations)', tags: ['operator'], auth: 'operator',
+    method: 'post',
+    path: '/api/operator/plugins/:id/uninstall',
+    summary: 'Operator: uninstall a plugin (rolls back its migrations)',
+    tags: ['operator'],
+    auth: 'operator',
     params: pluginParams,
     handler: async ({ params }) => {
       await host.uninstall(params.id);

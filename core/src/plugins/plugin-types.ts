@@ -66,7 +66,10 @@ export interface PluginContext {
   enabledCompanies(): Promise<number[]>;
   /** Channel API: IM/SMS plugins bring visitors in and deliver agent messages (subscribe to `channel.deliver`). */
   readonly channels: {
-    inbound(companyId: number, m: import('../channels/channel-service.ts').InboundMessage): Promise<{ conversationId: number; message: import('../protocol/message-schemas.ts').MessageView }>;
+    inbound(
+      companyId: number,
+      m: import('../channels/channel-service.ts').InboundMessage,
+    ): Promise<{ conversationId: number; message: import('../protocol/message-schemas.ts').MessageView }>;
     reportDelivery(companyId: number, messageId: number, status: import('../channels/channel-service.ts').DeliveryStatus, error?: string): Promise<void>;
   };
   /** Core account services a plugin may need. */

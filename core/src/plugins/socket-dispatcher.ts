@@ -28,11 +28,19 @@ export class SocketDispatcher {
   }
 
   async dispatch(event: string, payload: unknown, caller: SocketCaller, ack?: Ack): Promise<void> {
-    await runHandler(this.handlers.get(event), event, payload, caller, ack, async (entry) => {
-      if (entry.owner !== 'core' && !(await this.isEnabled(caller.companyId, entry.owner))) throw pluginDisabled(entry.owner);
-      if (entry.spec.permission && !caller.can(entry.spec.permission))
-        throw new AppError(403, 'forbidden', `Missing permission: ${entry.spec.permission}`, { permission: entry.spec.permission });
-    }, this.log);
+    await runHandler(
+      this.handlers.get(event),
+      event,
+      payload,
+      caller,
+      ack,
+      async (entry) => {
+        if (entry.owner !== 'core' && !(await this.isEnabled(caller.companyId, entry.owner))) throw pluginDisabled(entry.owner);
+        if (entry.spec.permission && !caller.can(entry.spec.permission))
+          throw new AppError(403, 'forbidden', `Missing permission: ${entry.spec.permission}`, { permission: entry.spec.permission });
+      },
+      this.log,
+    );
   }
 }
 
@@ -68,4 +76,5 @@ export async function runHandler<C>(
 
 // Same test as the HTTP error middleware's isDatabaseDown.
 const isDbDown = (err: any) =>
-  ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', 'ETIMEDOUT'].includes(err?.code) || /Knex: Timeout acquiring a connection|Connection terminated/.test(String(err?.message));
+  ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', 'ETIMEDOUT'].includes(err?.code) ||
+  /Knex: Timeout acquiring a connection|Connection terminated/.test(String(err?.message));

@@ -61,7 +61,11 @@ export class PresenceService {
     // Colleagues see invisible admins as offline (TOOLBAR-INVISIBLE-12).
     this.notifier.toAgents(rooms.company(auth.companyId), 'presence.changed', { agentId: auth.agent.id, status: status === 'invisible' ? 'offline' : status });
     this.notifier.toAgents(rooms.agent(auth.agent.id), 'presence.self', { status: row.status, autoAccept: row.auto_accept });
-    await this.hooks.emit('agent.statusChanged', { agentId: auth.agent.id, status }, { companyId: auth.companyId, actor: { kind: 'agent', id: auth.agent.id } });
+    await this.hooks.emit(
+      'agent.statusChanged',
+      { agentId: auth.agent.id, status },
+      { companyId: auth.companyId, actor: { kind: 'agent', id: auth.agent.id } },
+    );
     return { status: row.status, autoAccept: row.auto_accept };
   }
 

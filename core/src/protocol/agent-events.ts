@@ -79,7 +79,10 @@ export const agentServerEvents = {
   message: { summary: 'A new message in a conversation the agent serves', payload: z.object({ message: messageView }) },
   'visitor.typing': { summary: 'The visitor’s draft (live view)', payload: z.object({ conversationId: z.number(), text: z.string() }) },
   'visitor.updated': { summary: 'A live visitor row changed', payload: z.object({ visitor: liveVisitorView }) },
-  'presence.changed': { summary: 'An agent’s status changed', payload: z.object({ agentId: z.number(), status: z.enum(['online', 'busy', 'away', 'invisible', 'offline']) }) },
+  'presence.changed': {
+    summary: 'An agent’s status changed',
+    payload: z.object({ agentId: z.number(), status: z.enum(['online', 'busy', 'away', 'invisible', 'offline']) }),
+  },
   'session.ended': { summary: 'This session ended; the socket closes next', payload: z.object({ reason: z.string() }) },
   'plugins.changed': { summary: 'The company’s enabled plugins changed', payload: z.object({ plugins: z.array(z.string()) }) },
 } as const;

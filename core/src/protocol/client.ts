@@ -16,7 +16,11 @@ export type PayloadOf<E extends EventMap, K extends keyof E> = z.input<E[K]['pay
 export type PushOf<E extends EventMap, K extends keyof E> = z.output<E[K]['payload']>;
 
 export class RealtimeError extends Error {
-  constructor(readonly code: string, message: string, readonly details: ErrorAck['error']) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: ErrorAck['error'],
+  ) {
     super(message);
   }
 }
@@ -71,7 +75,11 @@ export class Outbox<M> {
 
   constructor(
     private readonly send: (p: PendingSend) => Promise<M>,
-    private readonly hooks: { onSent?: (p: PendingSend, m: M) => void; onFailed?: (p: PendingSend, err: unknown) => void; persist?: (q: PendingSend[]) => void } = {},
+    private readonly hooks: {
+      onSent?: (p: PendingSend, m: M) => void;
+      onFailed?: (p: PendingSend, err: unknown) => void;
+      persist?: (q: PendingSend[]) => void;
+    } = {},
     restored: PendingSend[] = [],
   ) {
     this.queue = [...restored];
@@ -89,30 +97,30 @@ export class Outbox<M> {
 
   /** Sends what is queued, in order; stops at the first transport failure and keeps the rest. */
   flush(): Promise<void> {
-    this.flushing ??= (async () => {
+    // Cleared in a .finally attached after assignment: an empty run must not leave a settled promise behind.
+    return (this.flushing ??= this.run().finally(() => {
+      this.flushing = null;
+    }));
+  }
+
+  private async run(): Promise<void> {
+    while (this.queue.length) {
+      const head = this.queue[0];
       try {
-        while (this.queue.length) {
-          const head = this.queue[0];
-          try {
-            const m = await this.send(head);
-            this.queue.shift();
-            this.hooks.persist?.(this.queue);
-            this.hooks.onSent?.(head, m);
-          } catch (err) {
-            if (err instanceof RealtimeError && err.code !== 'timeout' && err.code !== 'internal_error' && err.code !== 'database_unavailable') {
-              // Refused for good (validation, ended conversation): drop it and say so.
-              this.queue.shift();
-              this.hooks.persist?.(this.queue);
-              this.hooks.onFailed?.(head, err);
-              continue;
-            }
-            return;
-          }
+        const m = await this.send(head);
+        this.queue.shift();
+        this.hooks.persist?.(this.queue);
+        this.hooks.onSent?.(head, m);
+      } catch (err) {
+        if (err instanceof RealtimeError && err.code !== 'timeout' && err.code !== 'internal_error' && err.code !== 'database_unavailable') {
+          // Refused for good (validation, ended conversation): drop it and say so.
+          this.queue.shift();
+          this.hooks.persist?.(this.queue);
+          this.hooks.onFailed?.(head, err);
+          continue;
         }
-      } finally {
-        this.flushing = null;
+        return;
       }
-    })();
-    return this.flushing;
+    }
   }
 }

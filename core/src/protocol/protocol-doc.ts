@@ -45,13 +45,28 @@ export function renderProtocolDoc(): string {
     '',
     section('Visitor → server (`/visitor`)', 'the visitor (widget)', { ...visitorClientEvents, ...collabVisitorEvents } as Record<string, Spec>, 'in'),
     '',
-    section('Server → visitor (`/visitor`)', 'the visitor’s open windows', { ...visitorServerEvents, ...collabVisitorServerEvents } as Record<string, Spec>, 'out'),
+    section(
+      'Server → visitor (`/visitor`)',
+      'the visitor’s open windows',
+      { ...visitorServerEvents, ...collabVisitorServerEvents } as Record<string, Spec>,
+      'out',
+    ),
     '',
     section('Agent → server (`/agent`)', 'a signed-in agent', { ...agentClientEvents, ...collabAgentEvents } as Record<string, Spec>, 'in'),
     '',
-    section('Agent-to-agent chat (`/agent`)', 'a signed-in agent; pushes `internal.message`, `internal.unread`, `internal.receipt`', internalClientEvents as Record<string, Spec>, 'in'),
+    section(
+      'Agent-to-agent chat (`/agent`)',
+      'a signed-in agent; pushes `internal.message`, `internal.unread`, `internal.receipt`',
+      internalClientEvents as Record<string, Spec>,
+      'in',
+    ),
     '',
-    section('Server → agent (`/agent`)', 'the consoles concerned (rooms `company:<id>`, `agent:<id>`, `conversation:<id>`)', { ...agentServerEvents, ...collabAgentServerEvents } as Record<string, Spec>, 'out'),
+    section(
+      'Server → agent (`/agent`)',
+      'the consoles concerned (rooms `company:<id>`, `agent:<id>`, `conversation:<id>`)',
+      { ...agentServerEvents, ...collabAgentServerEvents } as Record<string, Spec>,
+      'out',
+    ),
     '',
   ].join('\n');
 }

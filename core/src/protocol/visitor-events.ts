@@ -46,7 +46,10 @@ export const visitorClientEvents = {
 
 /** Server → visitor pushes. */
 export const visitorServerEvents = {
-  session: { summary: 'After connecting: the token to store and the open conversation, if any', payload: z.object({ token: z.string(), visitorNumber: z.number(), conversation: conversationView.nullable() }) },
+  session: {
+    summary: 'After connecting: the token to store and the open conversation, if any',
+    payload: z.object({ token: z.string(), visitorNumber: z.number(), conversation: conversationView.nullable() }),
+  },
   message: { summary: 'A new message in the visitor’s conversation', payload: z.object({ message: messageView }) },
   'conversation.updated': { summary: 'State changed (accepted, ended…)', payload: z.object({ conversation: conversationView }) },
   'queue.position': { summary: 'Position in the queue (ASSIGN-POSITION-9)', payload: z.object({ conversationId: z.number(), position: z.number() }) },

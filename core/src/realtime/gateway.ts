@@ -57,7 +57,12 @@ export class RealtimeGateway {
     server: http.Server,
     private readonly deps: GatewayDeps,
   ) {
-    this.io = new Server(server, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: true, credentials: false }, connectionStateRecovery: undefined });
+    this.io = new Server(server, {
+      serveClient: false,
+      maxHttpBufferSize: 1e6,
+      cors: { origin: true, credentials: false },
+      connectionStateRecovery: undefined,
+    });
     deps.notifier.attach(this.io);
     this.agents = this.io.of('/agent');
     this.visitorsNs = this.io.of('/visitor');
@@ -111,7 +116,11 @@ export class RealtimeGateway {
     // A cookie rides along on cross-site requests too: the console's socket must come from the console's origin.
     if (found.via === 'cookie') {
       const origin = socket.handshake.headers.origin;
-      const own = [`http://${socket.handshake.headers.host}`, `https://${socket.handshake.headers.host}`, this.deps.config.PUBLIC_URL ? new URL(this.deps.config.PUBLIC_URL).origin : ''];
+      const own = [
+        `http://${socket.handshake.headers.host}`,
+        `https://${socket.handshake.headers.host}`,
+        this.deps.config.PUBLIC_URL ? new URL(this.deps.config.PUBLIC_URL).origin : '',
+      ];
       if (origin && !own.includes(origin)) return null;
     }
     return this.deps.auth.fromToken(found.token);
@@ -133,17 +142,30 @@ export class RealtimeGateway {
         if (!fresh) socket.disconnect(true);
         return;
       }
-      await this.deps.dispatcher.dispatch(event, payload, { companyId: fresh.companyId, agentId: fresh.agent.id, sessionId: fresh.sessionId, can: fresh.can, auth: fresh }, ack);
+      await this.deps.dispatcher.dispatch(
+        event,
+        payload,
+        { companyId: fresh.companyId, agentId: fresh.agent.id, sessionId: fresh.sessionId, can: fresh.can, auth: fresh },
+        ack,
+      );
     });
   }
 
   private async setupAgent(socket: Socket, auth: AuthInfo) {
     try {
       const mine = await this.deps.queries.activeOf(new Tenant(this.deps.db, auth.companyId), auth.agent.id);
-      await socket.join([rooms.company(auth.companyId), rooms.agent(auth.agent.id), rooms.session(auth.sessionId), ...mine.map((c) => rooms.conversation(c.id))]);
+      await socket.join([
+        rooms.company(auth.companyId),
+        rooms.agent(auth.agent.id),
+        rooms.session(auth.sessionId),
+        ...mine.map((c) => rooms.conversation(c.id)),
+      ]);
       if (!auth.restriction) {
         const p = await this.deps.presence.connected(auth.companyId, auth.agent.id);
-        this.deps.notifier.toAgents(rooms.company(auth.companyId), 'presence.changed', { agentId: auth.agent.id, status: p.status === 'invisible' ? 'offline' : p.status });
+        this.deps.notifier.toAgents(rooms.company(auth.companyId), 'presence.changed', {
+          agentId: auth.agent.id,
+          status: p.status === 'invisible' ? 'offline' : p.status,
+        });
         if (p.status === 'online') await this.deps.assignWaiting(auth.companyId);
       }
     } catch (err) {
@@ -175,7 +197,10 @@ export class RealtimeGateway {
     // A visitor whose last page has been gone for 30 s has left (VISITOR-ARRIVE-2); navigation fits inside that.
     socket.on('disconnect', () => {
       const timer = setTimeout(async () => {
-        const still = await this.visitorsNs.in(rooms.visitor(caller.visitor.id)).fetchSockets().catch(() => []);
+        const still = await this.visitorsNs
+          .in(rooms.visitor(caller.visitor.id))
+          .fetchSockets()
+          .catch(() => []);
         if (!still.length) await this.pushVisitor(caller).catch(() => undefined);
       }, VISITOR_LEFT_MS + 1000);
       timer.unref();
@@ -195,7 +220,9 @@ export class RealtimeGateway {
   /** One write per node per beat for all agents and visitors connected here. */
   private async heartbeat() {
     try {
-      const agentIds = [...new Set([...this.agents.sockets.values()].filter((s) => !(s.data.auth as AuthInfo).restriction).map((s) => (s.data.auth as AuthInfo).agent.id))];
+      const agentIds = [
+        ...new Set([...this.agents.sockets.values()].filter((s) => !(s.data.auth as AuthInfo).restriction).map((s) => (s.data.auth as AuthInfo).agent.id)),
+      ];
       await this.deps.presence.beat(agentIds);
       const visitorIds = [...new Set([...this.visitorsNs.sockets.values()].map((s) => (s.data.caller as VisitorCaller).visitor.id))];
       if (visitorIds.length) await this.deps.db('visitors').whereIn('id', visitorIds).update({ last_seen_at: new Date() });

@@ -27,20 +27,32 @@ export class LiveVisitors {
         this.on('c.visitor_id', 'v.id').andOnVal('c.status', '<>', 'ended');
       })
       .where('v.company_id', companyId)
-      .modify((q) => (onlyVisitorId ? q.where('v.id', onlyVisitorId) : q.where((w) => w.where('v.last_seen_at', '>', new Date(now - LEFT_LISTED_MS)).orWhereNotNull('c.id'))))
+      .modify((q) =>
+        onlyVisitorId ? q.where('v.id', onlyVisitorId) : q.where((w) => w.where('v.last_seen_at', '>', new Date(now - LEFT_LISTED_MS)).orWhereNotNull('c.id')),
+      )
       .select(
         'v.*',
         'c.id as conversation_id',
         'c.status as conversation_status',
-        this.db.raw('(select row_to_json(x) from (select url, title from page_views p where p.visitor_id = v.id order by p.created_at desc limit 1) x) as last_page'),
-        this.db.raw('(select row_to_json(y) from (select referrer, search_engine, search_keyword from visits s where s.visitor_id = v.id order by s.started_at desc limit 1) y) as last_visit'),
+        this.db.raw(
+          '(select row_to_json(x) from (select url, title from page_views p where p.visitor_id = v.id order by p.created_at desc limit 1) x) as last_page',
+        ),
+        this.db.raw(
+          '(select row_to_json(y) from (select referrer, search_engine, search_keyword from visits s where s.visitor_id = v.id order by s.started_at desc limit 1) y) as last_visit',
+        ),
       )
       .orderBy('v.last_seen_at', 'desc')
       .limit(limit);
     // Fully blocked visitors disappear from every list (DISPLAY-BLOCKVISITOR-12).
-    const blocked = await this.db('blocks').where({ company_id: companyId, kind: 'visitor' }).where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', new Date(now))).select('visitor_id', 'cidr');
+    const blocked = await this.db('blocks')
+      .where({ company_id: companyId, kind: 'visitor' })
+      .where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', new Date(now)))
+      .select('visitor_id', 'cidr');
     const blockedIds = new Set(blocked.filter((b) => b.visitor_id).map((b) => Number(b.visitor_id)));
-    const ranges = blocked.filter((b) => b.cidr).map((b) => b.cidr).join(',');
+    const ranges = blocked
+      .filter((b) => b.cidr)
+      .map((b) => b.cidr)
+      .join(',');
     const ranged = ranges ? parseCidrList(ranges) : null;
     const visible = rows.filter((r: any) => !blockedIds.has(Number(r.id)) && !(ranged && r.last_ip && ipInList(r.last_ip, ranged)));
     return visible.map((r: any) => {

@@ -35,7 +35,9 @@ export class VisitorService {
 
   async identify(companyId: number, token: string | undefined, client: ClientInfo): Promise<{ visitor: VisitorRef; token: string }> {
     if (token && token.length <= 100) {
-      const row = await this.db('visitors').where({ token_hash: sha256(token), company_id: companyId }).first();
+      const row = await this.db('visitors')
+        .where({ token_hash: sha256(token), company_id: companyId })
+        .first();
       if (row) {
         await this.db('visitors').where({ id: row.id }).update({ last_seen_at: this.clock.now(), last_ip: client.ip });
         return { visitor: this.ref(row), token };
@@ -59,7 +61,11 @@ export class VisitorService {
   }
 
   /** Records a page view; starts a new visit after 30 minutes of silence. */
-  async pageView(v: VisitorRef, page: { url: string; title?: string; referrer?: string }, visitInfo: Omit<import('./describe-visit.ts').VisitDescription, 'bot'>): Promise<{ visitId: number; newVisit: boolean }> {
+  async pageView(
+    v: VisitorRef,
+    page: { url: string; title?: string; referrer?: string },
+    visitInfo: Omit<import('./describe-visit.ts').VisitDescription, 'bot'>,
+  ): Promise<{ visitId: number; newVisit: boolean }> {
     const t = new Tenant(this.db, v.companyId);
     const now = this.clock.now();
     const { visitId, newVisit } = await t.transaction(async (tt) => {

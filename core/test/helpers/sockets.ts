@@ -13,9 +13,19 @@ export function agentSocket(url: string, client: TestClient): Promise<Socket> {
 export const DESKTOP_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 /** A widget socket; resolves with the server-issued token from the `session` event. */
-export function visitorSocket(url: string, companyId: number, token?: string): Promise<{ socket: Socket; token: string; visitorNumber: number; conversation: any }> {
+export function visitorSocket(
+  url: string,
+  companyId: number,
+  token?: string,
+): Promise<{ socket: Socket; token: string; visitorNumber: number; conversation: any }> {
   return new Promise((resolve, reject) => {
-    const s = io(url + '/visitor', { auth: { companyId, token }, extraHeaders: { 'user-agent': DESKTOP_CHROME }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const s = io(url + '/visitor', {
+      auth: { companyId, token },
+      extraHeaders: { 'user-agent': DESKTOP_CHROME },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     s.once('session', (m) => resolve({ socket: s, token: m.token, visitorNumber: m.visitorNumber, conversation: m.conversation }));
     s.once('connect_error', reject);
   });

@@ -287,10 +287,7 @@ test.serial('node 2 SIGKILLed mid-conversation: the visitor resumes on node 1, n
   );
   // Each client id carries its own text. (Pipelined sends of one socket are handled concurrently, so the
   // six in flight may be stored in any order among themselves; the four acknowledged ones come first.)
-  t.deepEqual(
-    mine.map((r) => [r.client_id, r.text]).sort(),
-    ids.map((id, i) => [id, text(i)]).sort(),
-  );
+  t.deepEqual(mine.map((r) => [r.client_id, r.text]).sort(), ids.map((id, i) => [id, text(i)]).sort());
   t.deepEqual(
     mine.slice(0, 4).map((r) => r.client_id),
     ids.slice(0, 4),
