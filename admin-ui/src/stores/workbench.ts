@@ -132,8 +132,17 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     if (c?.status !== 'ended') void client.call('conversation.read', { conversationId: id, seq }).catch(() => undefined);
   }
 
+  /** Rows are not re-pushed when a chat starts or ends, so the list follows the conversations it knows. */
+  function patchVisitor(c: ConversationView) {
+    const v = visitors.value[c.visitorId];
+    if (!v || v.state === 'left' || (v.conversationId !== null && v.conversationId !== c.id)) return;
+    const state = c.status === 'queued' ? 'waiting' : c.status === 'active' ? 'chatting' : 'browsing';
+    visitors.value[c.visitorId] = { ...v, state, conversationId: c.status === 'ended' ? null : c.id };
+  }
+
   function upsertConversation(c: ConversationView) {
     const before = known.value[c.id];
+    patchVisitor(c);
     known.value[c.id] = c;
     const meId = session.me?.id;
     const isMine = c.status === 'active' && c.agentId === meId;
@@ -156,6 +165,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
         const seen = new Set(waiting.value.map((w) => w.id));
         waiting.value = list;
         remember(list);
+        list.forEach(patchVisitor);
         const fresh = list.find((w) => !seen.has(w.id));
         if (fresh) alerts?.newChat(fresh);
       }),
