@@ -61,8 +61,6 @@ test.serial('MAIN-LAYOUT-1 the agent sees a visitor, chats with them safely and 
   await page.locator('[data-test="network-state"]').first().waitFor({ state: 'attached' });
   await page.waitForFunction(() => !document.querySelector('.wb-body > .el-loading-mask'), undefined, { timeout: 10_000 });
   await page.screenshot({ path: screenshotPath('workbench-empty') });
-  console.log(await page.evaluate(() => [...document.querySelector('.workbench')!.children].map((n) => `${n.tagName}.${n.className} ${n.getBoundingClientRect().top} ${n.getBoundingClientRect().height}`).join(' | ')));
-')));
 
   const v = await visitorSocket(k.url, k.company.publicId);
   const view = await call(v.socket, 'page.view', { url: 'https://shop.example.com/pricing', title: 'Pricing — Example Shop', referrer: 'https://www.baidu.com/s?wd=live+chat' });
@@ -73,6 +71,8 @@ test.serial('MAIN-LAYOUT-1 the agent sees a visitor, chats with them safely and 
   await row.waitFor({ timeout: 10_000 });
   t.regex((await row.textContent()) ?? '', /Pricing/);
 
+  await row.click();
+  await page.screenshot({ path: screenshotPath('workbench-visitors') });
   const requested = await call(v.socket, 'chat.request', {});
   t.true(requested.ok, JSON.stringify(requested));
   const conversationId = requested.conversation.id as number;

@@ -43,6 +43,8 @@ import { MonitorService } from './conversations/monitor-service.ts';
 import { TransferService } from './conversations/transfer-service.ts';
 import { InternalChatService } from './internal/internal-chat-service.ts';
 import { NoticeService } from './notices/notice-service.ts';
+import { settingsServices } from './settings/index.ts';
+import { leaveMessageServices } from './leavemsg/index.ts';
 
 /**
  * One child container per server instance (tests run several in one process):
@@ -93,6 +95,8 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     HandoverService,
     TransferService,
     InvitationService,
+    ...settingsServices,
+    ...leaveMessageServices,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);

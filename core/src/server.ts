@@ -48,7 +48,11 @@ import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { VisitorService } from './visitors/visitor-service.ts';
 import { ChannelService } from './channels/channel-service.ts';
 import { AssignmentService } from './conversations/assignment-service.ts';
+import { registerVisitorRowUpdates } from './visitors/visitor-row-updates.ts';
 import { LiveVisitors } from './visitors/live-visitors.ts';
+import { registerSettingsRoutes } from './settings/settings-routes.ts';
+import { prechatVisitorHandlers } from './settings/prechat-handlers.ts';
+import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJobs } from './leavemsg/leave-message-routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -102,6 +106,8 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerFileRoutes,
     registerConversationRoutes,
     registerBlockRoutes,
+    registerSettingsRoutes,
+    registerLeaveMessageRoutes,
   ])
     register(api, container);
 
@@ -156,7 +162,9 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerCollabEvents(container);
   registerInternalEvents(container);
   registerNoticeJobs(container);
+  registerMailJobs(container);
   container.resolve(ChannelService).start();
+  registerVisitorRowUpdates(container);
   // Safety net of ASSIGN-TRIGGER-12: every 5 s, one node places whatever waits and can be placed.
   container.resolve(CronSupervisor).schedule('core', 'assign-sweep', '*/5 * * * * *', async () => {
     const companies = await db('conversations').where({ status: 'queued' }).distinct('company_id');
@@ -179,7 +187,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     queries: container.resolve(ConversationQueries),
     assignWaiting: (companyId) => container.resolve(AssignmentService).assignWaiting(companyId),
     live: container.resolve(LiveVisitors),
-    visitorHandlers: new Map([...visitorEventHandlers(container), ...collabVisitorHandlers(container)]),
+    visitorHandlers: new Map([...visitorEventHandlers(container), ...collabVisitorHandlers(container), ...prechatVisitorHandlers(container), ...leaveMessageVisitorHandlers(container)]),
   });
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));

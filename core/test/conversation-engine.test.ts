@@ -41,8 +41,10 @@ test.serial('CONV-REQUEST-4 CONV-MESSAGE-8 a visitor chats with an agent end to 
     visitCount: 1,
   });
   const assigned = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active');
+  const chatting = next(agent, 'visitor.updated', (m) => m.visitor.state === 'chatting');
   const req = await call(v.socket, 'chat.request', {});
   t.true(req.ok);
+  t.is((await chatting).visitor.conversationId, req.conversation.id, 'the visitor row turns to chatting');
   const { conversation } = await assigned;
   t.is(conversation.id, req.conversation.id);
   t.truthy(conversation.agentId);

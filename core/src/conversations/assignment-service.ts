@@ -42,7 +42,7 @@ export class AssignmentService {
           agentId: row.agent_id ? Number(row.agent_id) : null,
         });
       await this.assertBelowHardLimit(tt, agentId);
-      await tt.q('conversations').where({ id: conversationId }).update({ status: 'active', agent_id: agentId, accepted_at: this.clock.now() });
+      await tt.q('conversations').where({ id: conversationId }).update({ status: 'active', agent_id: agentId, accepted_at: this.clock.now(), served_by_plugin: null });
       await tt.q('agent_presence').where({ agent_id: agentId }).update({ last_assigned_at: this.clock.now() });
       return row;
     });
@@ -57,6 +57,7 @@ export class AssignmentService {
     const waiting = await t
       .q('conversations')
       .where({ status: 'queued' })
+      .whereNull('served_by_plugin') // a plugin (robot) is serving it (ROBOT-MODE-12)
       .orderBy([{ column: 'queue_class' }, { column: 'created_at' }, { column: 'id' }])
       .limit(200)
       .select('id', 'visitor_id', 'channel', 'group_id');
@@ -69,7 +70,7 @@ export class AssignmentService {
       );
       if (!candidates?.length) continue;
       const won = await t.transaction(async (tt) => {
-        const row = await tt.q('conversations').where({ id: conv.id, status: 'queued' }).forUpdate().skipLocked().first();
+        const row = await tt.q('conversations').where({ id: conv.id, status: 'queued' }).whereNull('served_by_plugin').forUpdate().skipLocked().first();
         if (!row) return null;
         for (const c of candidates) {
           // Lock the agent's presence row so two decisions cannot both fill the last slot.

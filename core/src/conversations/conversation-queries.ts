@@ -53,6 +53,7 @@ export class ConversationQueries {
     return (
       await this.base(t)
         .where('c.status', 'queued')
+        .whereNull('c.served_by_plugin')
         .orderBy([{ column: 'c.queue_class' }, { column: 'c.created_at' }, { column: 'c.id' }])
         .limit(500)
     ).map(toConversationView);
@@ -72,7 +73,7 @@ export class ConversationQueries {
     if (conv.status !== 'queued') return null;
     const { rows } = await t.unscoped.raw(
       `select count(*)::int as n from conversations q, (select queue_class, created_at, id from conversations where id = ? and company_id = ?) me
-        where q.company_id = ? and q.status = 'queued' and (q.queue_class, q.created_at, q.id) <= (me.queue_class, me.created_at, me.id)`,
+        where q.company_id = ? and q.status = 'queued' and q.served_by_plugin is null and (q.queue_class, q.created_at, q.id) <= (me.queue_class, me.created_at, me.id)`,
       [conv.id, t.companyId, t.companyId],
     );
     return rows[0]?.n ?? null;

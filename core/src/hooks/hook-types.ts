@@ -103,6 +103,16 @@ export interface ActionHooks {
     payload: Record<string, unknown> | null;
   };
   'plugin.disabled': { pluginId: string };
+  /** PRECHAT-STORE-8: a pre-chat (or pushed) form was stored on the visitor; the CRM plugin links it to the customer. */
+  'visitor.formSubmitted': {
+    visitorId: number;
+    conversationId: number | null;
+    source: 'prechat' | 'pushed';
+    fields: Record<string, string>;
+    questionType: string | null;
+  };
+  /** LEAVESET-STORE-9: a leave-message was stored (forwarding by SMS, CRM linking, analytics). */
+  'leaveMessage.created': { leaveMessageId: number; visitorId: number | null; channel: string; groupId: number | null };
 }
 
 /** A filter stops the flow with a halt; `error` (if any) is what the caller gets. */

@@ -23,6 +23,10 @@ import { PluginEnablement } from './plugin-enablement.ts';
 import type { PluginContext, PluginDefinition } from './plugin-types.ts';
 import { SocketDispatcher } from './socket-dispatcher.ts';
 import { ChannelService } from '../channels/channel-service.ts';
+import { ConversationService } from '../conversations/conversation-service.ts';
+import { AssignmentService } from '../conversations/assignment-service.ts';
+import { RoutingService } from '../conversations/routing-service.ts';
+import { QueueBroadcaster } from '../conversations/queue-broadcaster.ts';
 
 export type MakeApi = (router: Router, prefix: string, plugin: { id: string; isEnabled: (companyId: number) => boolean | Promise<boolean> }) => ApiRouter;
 
@@ -39,6 +43,7 @@ interface Loaded {
 @injectable()
 export class PluginHost {
   private loaded = new Map<string, Loaded>();
+  private parent?: DependencyContainer;
 
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
@@ -54,6 +59,7 @@ export class PluginHost {
 
   /** Boot: a plugin whose migration or start fails is reported and stays off; the server keeps serving. */
   async boot(dirs: string[], makeApi: MakeApi, parent: DependencyContainer): Promise<void> {
+    this.parent = parent;
     const { plugins, problems } = discoverPlugins(dirs);
     for (const p of problems) {
       this.log.error({ plugin: p.plugin.id, error: p.error }, 'plugin not loaded');
@@ -136,6 +142,8 @@ export class PluginHost {
       if (other.meta.requires.includes(id) && (await this.enablement.isEnabled(companyId, other.meta.id)))
         throw conflict('plugin_required_by', `Disable ${other.meta.id} first`, { requiredBy: other.meta.id });
     await this.enablement.set(companyId, id, { enabled: false }, actor);
+    // Its hooks no longer run for this company: conversations it was serving go to the normal queue at once (ROBOT-ENABLE-1).
+    await this.releaseServed(companyId, id);
     await this.hooks.emit('plugin.disabled', { pluginId: id }, { companyId, actor: { kind: 'system' } });
   }
 
@@ -188,6 +196,18 @@ export class PluginHost {
     }
   }
 
+  /** Clears `served_by_plugin` (all of the plugin's conversations, or one) and runs assignment; returns how many. */
+  private async releaseServed(companyId: number, id: string, conversationId?: number): Promise<number> {
+    const q = new Tenant(this.db, companyId).q('conversations').where({ served_by_plugin: id });
+    if (conversationId) q.where({ id: conversationId });
+    const n = await q.update({ served_by_plugin: null });
+    if (n && this.parent) {
+      await this.parent.resolve(QueueBroadcaster).changed(companyId);
+      await this.parent.resolve(AssignmentService).assignWaiting(companyId);
+    }
+    return n;
+  }
+
   private async saveState(meta: DiscoveredPlugin, status: string, error: string | null) {
     await this.db('plugin_state').insert({ plugin_id: meta.id, version: meta.version, status, error, updated_at: new Date() }).onConflict('plugin_id').merge();
   }
@@ -225,6 +245,26 @@ export class PluginHost {
       channels: {
         inbound: (companyId, m) => c.resolve(ChannelService).inbound(companyId, m),
         reportDelivery: (companyId, messageId, status, error) => c.resolve(ChannelService).reportDelivery(companyId, messageId, status, error),
+      },
+      conversations: {
+        send: (companyId, conversationId, m) =>
+          c.resolve(ConversationService).send(
+            companyId,
+            conversationId,
+            { kind: 'plugin', pluginId: id, name: m.name ?? this.loaded.get(id)?.def?.manifest.name['zh-CN'] ?? id },
+            { clientId: m.clientId, kind: m.kind, text: m.text, payload: m.payload ?? null },
+          ),
+        claim: async (companyId, conversationId) => {
+          const n = await new Tenant(this.db, companyId)
+            .q('conversations')
+            .where({ id: conversationId, status: 'queued' })
+            .whereNull('served_by_plugin')
+            .update({ served_by_plugin: id });
+          if (n) await c.resolve(QueueBroadcaster).changed(companyId);
+          return n > 0;
+        },
+        handOver: async (companyId, conversationId) => (await this.releaseServed(companyId, id, conversationId)) > 0,
+        anyoneServing: (companyId, groupId) => c.resolve(RoutingService).anyoneServing(companyId, groupId ?? null),
       },
       accounts: {
         verifyPassword: async (companyId, agentPk, password) => {

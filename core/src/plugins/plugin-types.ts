@@ -72,6 +72,23 @@ export interface PluginContext {
     ): Promise<{ conversationId: number; message: import('../protocol/message-schemas.ts').MessageView }>;
     reportDelivery(companyId: number, messageId: number, status: import('../channels/channel-service.ts').DeliveryStatus, error?: string): Promise<void>;
   };
+  /**
+   * Conversations a plugin takes part in (the robot): it speaks as `{kind:'plugin', pluginId, name}`,
+   * may claim a queued conversation (kept from agents and assignment while claimed) and hands it over.
+   */
+  readonly conversations: {
+    send(
+      companyId: number,
+      conversationId: number,
+      m: { clientId: string; kind: 'text' | 'card'; text: string | null; payload?: Record<string, unknown> | null; name?: string },
+    ): Promise<import('../protocol/message-schemas.ts').MessageView>;
+    /** Sets `served_by_plugin` to this plugin while the conversation is queued and unclaimed; true when claimed. */
+    claim(companyId: number, conversationId: number): Promise<boolean>;
+    /** Ends this plugin's service (clears `served_by_plugin`) and runs assignment; true when it was serving. */
+    handOver(companyId: number, conversationId: number): Promise<boolean>;
+    /** Is any agent able to chat (online or busy) in the company (or group)? */
+    anyoneServing(companyId: number, groupId?: number | null): Promise<boolean>;
+  };
   /** Core account services a plugin may need. */
   readonly accounts: {
     verifyPassword(companyId: number, agentPk: number, password: string): Promise<boolean>;

@@ -24,7 +24,7 @@ const en = {
     sortBy: { lastSeen: 'Latest activity', number: 'Visitor ID', visits: 'Visits', state: 'State', region: 'Region' },
     state: { browsing: 'Browsing', waiting: 'Waiting', chatting: 'Chatting', left: 'Left' },
     visits: 'Visits',
-    visitCount: '{n} visits',
+    visitCount: '{n} visit | {n} visits',
     unknownRegion: 'Unknown region',
     search: 'Search',
     menu: 'Actions for this visitor',

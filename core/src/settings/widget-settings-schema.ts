@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { LANGS, type Lang, LEAVE_TEXTS, PRECHAT_WELCOME, WINDOW_TEXTS } from './widget-defaults.ts';
+
+/**
+ * Chat window settings of a company (SPEC WINDOW §7.1.2, PRECHAT §7.3, LEAVESET §7.2):
+ * one JSON document in `widget_settings.settings`; missing keys take the defaults,
+ * so an empty object is a valid document.
+ */
+const text = (max: number, min = 0) => z.string().trim().min(min).max(max);
+const custom = (code: string, message: string) => ({ message, params: { code } });
+
+/** A value per visitor language; other language keys answer `unknown_language`, missing ones keep the defaults. */
+function perLang<S extends z.ZodType>(item: S, defaults: Record<Lang, z.output<S>>) {
+  return z
+    .record(z.string(), item)
+    .superRefine((v, ctx) => {
+      for (const key of Object.keys(v))
+        if (!(LANGS as readonly string[]).includes(key))
+          ctx.addIssue({ code: 'custom', path: [key], message: `Unknown language ${key}; one of ${LANGS.join(', ')}`, params: { code: 'unknown_language' } });
+    })
+    .prefault({})
+    .transform(
+      (v) =>
+        Object.fromEntries(
+          LANGS.map((l) => [l, typeof defaults[l] === 'object' ? { ...(defaults[l] as object), ...((v[l] as object) ?? {}) } : (v[l] ?? defaults[l])]),
+        ) as Record<Lang, z.output<S>>,
+    );
+}
+
+export const isHttpUrl = (s: string) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
+  } catch {
+    return false;
+  }
+};
+export const httpUrl = z.string().trim().max(2048).refine(isHttpUrl, custom('invalid_url', 'Not an http(s) URL'));
+
+const field = (shown: boolean, required = false) =>
+  z.strictObject({ shown: z.boolean().default(shown), required: z.boolean().default(required) }).prefault({});
+
+export const PRECHAT_FIELDS = [
+  'name',
+  'questionType',
+  'email',
+  'phone',
+  'mobile',
+  'company',
+  'title',
+  'website',
+  'qq',
+  'wechat',
+  'gender',
+  'idNumber',
+  'orderNumber',
+] as const;
+export type PrechatField = (typeof PRECHAT_FIELDS)[number];
+const PRECHAT_SHOWN: PrechatField[] = ['name', 'questionType', 'email', 'phone', 'mobile', 'company', 'title'];
+
+export const LEAVE_FIELDS = ['name', 'mobile', 'phone', 'email', 'qq', 'company', 'address', 'subject'] as const;
+export type LeaveField = (typeof LEAVE_FIELDS)[number];
+export const CONTACT_FIELDS: LeaveField[] = ['mobile', 'phone', 'email', 'qq'];
+
+const windowTexts = z
+  .strictObject({ title: text(30, 1), welcome: text(500), closing: text(500), busy: text(500), waiting: text(500), warning: text(500), offline: text(500) })
+  .partial();
+
+const questionType = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'Letters, digits, _ and - (1–32)'),
+  /** Label per language; languages left out show the first label given. */
+  label: z
+    .record(z.string(), text(20, 1))
+    .superRefine((v, ctx) => {
+      if (!Object.keys(v).length) ctx.addIssue({ code: 'custom', path: [], ...custom('required', 'At least one label') });
+      for (const key of Object.keys(v))
+        if (!(LANGS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', path: [key], ...custom('unknown_language', `Unknown language ${key}`) });
+    }),
+  groupId: z.number().int().positive().nullable().default(null),
+  order: z.number().int().min(0).max(1000).default(0),
+});
+
+const prechat = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    welcome: perLang(text(300), PRECHAT_WELCOME),
+    fields: z
+      .strictObject(Object.fromEntries(PRECHAT_FIELDS.map((f) => [f, field(PRECHAT_SHOWN.includes(f), f === 'name' || f === 'mobile')])) as Record<
+        PrechatField,
+        ReturnType<typeof field>
+      >)
+      .prefault({}),
+    questionTypes: z.array(questionType).max(20).default([]),
+  })
+  .prefault({})
+  .superRefine((p, ctx) => {
+    for (const f of PRECHAT_FIELDS)
+      if (p.fields[f].required && !p.fields[f].shown)
+        ctx.addIssue({ code: 'custom', path: ['fields', f, 'required'], ...custom('required_field_hidden', 'A required item must be shown') });
+    if (!PRECHAT_FIELDS.some((f) => p.fields[f].shown))
+      ctx.addIssue({ code: 'custom', path: ['fields'], ...custom('fields_required', 'Show at least one item') });
+    if (p.enabled && p.fields.questionType.shown && p.questionTypes.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['questionTypes'], ...custom('question_types_required', 'Define question types or hide the item') });
+    const seen = new Set<string>();
+    p.questionTypes.forEach((q, i) => {
+      if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questionTypes', i, 'id'], ...custom('duplicate', `Duplicate id ${q.id}`) });
+      seen.add(q.id);
+    });
+  });
+
+const leaveMessage = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    externalUrl: httpUrl.nullable().default(null),
+    texts: perLang(z.strictObject({ title: text(30, 1), intro: text(500), thanks: text(200) }).partial(), LEAVE_TEXTS),
+    fields: z
+      .strictObject(Object.fromEntries(LEAVE_FIELDS.map((f) => [f, field(['name', 'mobile', 'email'].includes(f))])) as Record<
+        LeaveField,
+        ReturnType<typeof field>
+      >)
+      .prefault({}),
+    requireContact: z.boolean().default(true),
+    types: z.array(text(20, 1)).min(1).max(20).default(['咨询', '售后', '投诉', '建议', '其他']),
+  })
+  .prefault({})
+  .superRefine((m, ctx) => {
+    for (const f of LEAVE_FIELDS)
+      if (m.fields[f].required && !m.fields[f].shown)
+        ctx.addIssue({ code: 'custom', path: ['fields', f, 'required'], ...custom('required_field_hidden', 'A required item must be shown') });
+    if (m.requireContact && !CONTACT_FIELDS.some((f) => m.fields[f].shown))
+      ctx.addIssue({ code: 'custom', path: ['fields'], ...custom('contact_field_required', 'Show at least one of mobile, phone, email, QQ') });
+  });
+
+export const widgetSettingsSchema = z.strictObject({
+  texts: perLang(windowTexts, WINDOW_TEXTS),
+  style: z
+    .strictObject({
+      themeColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1677ff').default('#1677ff'),
+      position: z.enum(['bottom-right', 'bottom-left', 'middle-right', 'middle-left']).default('bottom-right'),
+      marginX: z.number().int().min(0).max(500).default(20),
+      marginY: z.number().int().min(0).max(500).default(20),
+      width: z.number().int().min(300).max(1000).default(380),
+      height: z.number().int().min(400).max(1000).default(560),
+    })
+    .prefault({}),
+  toolbar: z
+    .strictObject({
+      emoji: z.boolean().default(true),
+      image: z.boolean().default(true),
+      file: z.boolean().default(true),
+      screenshot: z.boolean().default(true),
+      rating: z.boolean().default(true),
+      sound: z.boolean().default(true),
+      saveTranscript: z.boolean().default(true),
+      emailTranscript: z.boolean().default(false),
+      fontSize: z.boolean().default(false),
+    })
+    .prefault({}),
+  invite: z
+    .strictObject({
+      auto: z.boolean().default(false),
+      delaySeconds: z.number().int().min(0).max(3600).default(15),
+    })
+    .prefault({}),
+  prechat,
+  leaveMessage,
+});
+
+export type WidgetSettings = z.output<typeof widgetSettingsSchema>;
+export const defaultWidgetSettings = (): WidgetSettings => widgetSettingsSchema.parse({});
+
+/** Stored documents are re-read with the current schema; one that no longer parses falls back key by key to the defaults. */
+export function readWidgetSettings(raw: unknown): WidgetSettings {
+  const obj = (typeof raw === 'object' && raw ? raw : {}) as Record<string, unknown>;
+  const r = widgetSettingsSchema.safeParse(obj);
+  if (r.success) return r.data;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (widgetSettingsSchema.safeParse({ ...out, [k]: v }).success) out[k] = v;
+  return widgetSettingsSchema.parse(out);
+}

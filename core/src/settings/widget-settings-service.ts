@@ -1,0 +1,130 @@
+import { inject, injectable } from '../infra/di.ts';
+import type { Db } from '../infra/db.ts';
+import { TOKENS } from '../tokens.ts';
+import type { AuthInfo } from '../auth/auth-info.ts';
+import { AuditService } from '../accounts/audit-service.ts';
+import { RoutingService } from '../conversations/routing-service.ts';
+import { conflict, notFound, validationFailed } from '../http/errors.ts';
+import { Tenant } from '../tenancy/tenant.ts';
+import { LEAVE_FIELDS, PRECHAT_FIELDS, readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
+
+export interface StoredWidgetSettings {
+  version: number;
+  settings: WidgetSettings;
+  updatedAt: string | null;
+  updatedBy: number | null;
+}
+
+/** How long a node serves the public config from memory: a save is visible everywhere within this time. */
+export const WIDGET_CONFIG_TTL_MS = 5000;
+
+/**
+ * Chat window settings per company (WINDOW, PRECHAT, LEAVESET): versioned
+ * (`409 settings_changed`), audited, and served to the widget from a short cache.
+ */
+@injectable()
+export class WidgetSettingsService {
+  private cache = new Map<number, { at: number; value: Promise<Record<string, unknown>> }>();
+
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(AuditService) private readonly audit: AuditService,
+    @inject(RoutingService) private readonly routing: RoutingService,
+  ) {}
+
+  async get(t: Tenant): Promise<StoredWidgetSettings> {
+    const row = await t.q('widget_settings').first();
+    return {
+      version: row?.version ?? 0,
+      settings: readWidgetSettings(row?.settings),
+      updatedAt: row ? new Date(row.updated_at).toISOString() : null,
+      updatedBy: row?.updated_by == null ? null : Number(row.updated_by),
+    };
+  }
+
+  /** The settings a feature reads (defaults when the company never saved). */
+  async read(companyId: number): Promise<WidgetSettings> {
+    return (await this.get(new Tenant(this.db, companyId))).settings;
+  }
+
+  /** Replaces the document; `version` is the one the caller read (0 before the first save). */
+  async put(auth: AuthInfo, input: { version: number; settings: WidgetSettings }): Promise<StoredWidgetSettings> {
+    await this.checkGroups(auth.tenant, input.settings);
+    const saved = await auth.tenant.transaction(async (t) => {
+      const before = await t.q('widget_settings').forUpdate().first();
+      const current = before?.version ?? 0;
+      if (current !== input.version)
+        throw conflict('settings_changed', 'Someone else changed these settings; reload and try again', { version: current });
+      const row = { settings: JSON.stringify(input.settings), version: current + 1, updated_at: new Date(), updated_by: auth.agent.id };
+      if (before) await t.q('widget_settings').update(row);
+      else {
+        const inserted = await t.insert('widget_settings', row).onConflict('company_id').ignore().returning('company_id');
+        if (!inserted.length) throw conflict('settings_changed', 'Someone else changed these settings; reload and try again');
+      }
+      await this.audit.write(t, {
+        actor: auth.agent.id,
+        action: 'settings.widget.update',
+        target: 'widget_settings',
+        old: before ? before.settings : undefined,
+        new: input.settings,
+      });
+      return this.get(t);
+    });
+    this.cache.delete(auth.companyId);
+    return saved;
+  }
+
+  /** Question types may only route to groups of this company. */
+  private async checkGroups(t: Tenant, s: WidgetSettings) {
+    const ids = [...new Set(s.prechat.questionTypes.map((q) => q.groupId).filter((g): g is number => g != null))];
+    if (!ids.length) return;
+    const known = new Set((await t.q('groups').whereIn('id', ids).select('id')).map((r: { id: string | number }) => Number(r.id)));
+    const bad = s.prechat.questionTypes.flatMap((q, i) =>
+      q.groupId != null && !known.has(q.groupId)
+        ? [{ path: `settings.prechat.questionTypes.${i}.groupId`, code: 'unknown_group', message: `No group ${q.groupId}` }]
+        : [],
+    );
+    if (bad.length) throw validationFailed(bad);
+  }
+
+  /** GET /api/widget/config: what a visitor may see, by the company's public ID; cached ≤ 5 s per node. */
+  async publicConfig(publicId: number): Promise<Record<string, unknown>> {
+    const company = await this.db('companies').where({ public_id: publicId, status: 'active' }).first('id');
+    if (!company) throw notFound('Unknown company');
+    const companyId = Number(company.id);
+    const hit = this.cache.get(companyId);
+    if (hit && Date.now() - hit.at < WIDGET_CONFIG_TTL_MS) return hit.value;
+    const value = this.buildPublic(companyId, publicId);
+    this.cache.set(companyId, { at: Date.now(), value });
+    value.catch(() => this.cache.delete(companyId));
+    return value;
+  }
+
+  private async buildPublic(companyId: number, publicId: number): Promise<Record<string, unknown>> {
+    const s = await this.read(companyId);
+    const online = await this.routing.anyoneServing(companyId, null);
+    const shown = <F extends string>(keys: readonly F[], fields: Record<F, { shown: boolean; required: boolean }>) =>
+      keys.filter((f) => fields[f].shown).map((f) => ({ key: f, required: fields[f].required }));
+    return {
+      companyId: publicId,
+      online,
+      texts: s.texts,
+      style: s.style,
+      toolbar: s.toolbar,
+      invite: s.invite,
+      prechat: {
+        enabled: s.prechat.enabled,
+        welcome: s.prechat.welcome,
+        fields: shown(PRECHAT_FIELDS, s.prechat.fields),
+        questionTypes: [...s.prechat.questionTypes].sort((a, b) => a.order - b.order).map((q) => ({ id: q.id, label: q.label })),
+      },
+      leaveMessage: {
+        enabled: s.leaveMessage.enabled,
+        externalUrl: s.leaveMessage.externalUrl,
+        texts: s.leaveMessage.texts,
+        fields: [...shown(LEAVE_FIELDS, s.leaveMessage.fields), { key: 'content', required: true }],
+        requireContact: s.leaveMessage.requireContact,
+      },
+    };
+  }
+}

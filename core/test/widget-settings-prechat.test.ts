@@ -1,0 +1,203 @@
+import test from 'ava';
+import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { HookRegistry } from '../src/hooks/hook-registry.ts';
+import { addAgent, signIn } from './helpers/accounts.ts';
+import { agentSocket, call, visitorSocket } from './helpers/sockets.ts';
+
+let k: TestKefu;
+let admin: TestClient;
+const formEvents: any[] = [];
+
+test.before(async () => {
+  k = await startTestServer();
+  admin = await k.login();
+  k.server.container.resolve(HookRegistry).addAction('visitor.formSubmitted', (p) => void formEvents.push(p), { owner: 'core' });
+});
+test.after.always(() => k?.close());
+
+const put = async (c: TestClient, settings: unknown) => c.put('/api/settings/widget', { version: (await c.get('/api/settings/widget')).body.version, settings });
+const until = async <T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number) => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+test.serial('WINDOW-TEXT-1 STYLE-STORE-2 settings have defaults, round-trip and are versioned (409 settings_changed)', async (t) => {
+  const first = await admin.get('/api/settings/widget');
+  t.is(first.status, 200, first.text);
+  t.is(first.body.version, 0);
+  t.is(first.body.settings.texts.en.welcome, 'Hello and welcome! How can we help you today?');
+  t.is(first.body.settings.texts['zh-CN'].offline, '当前没有客服在线,请稍后再来。');
+  t.like(first.body.settings.prechat, { enabled: false });
+  t.like(first.body.settings.leaveMessage, { enabled: true, externalUrl: null, requireContact: true });
+
+  const saved = await admin.put('/api/settings/widget', {
+    version: 0,
+    settings: { texts: { en: { welcome: 'Hi there' } }, style: { themeColor: '#ff6600', position: 'bottom-left' }, invite: { auto: true, delaySeconds: 30 } },
+  });
+  t.is(saved.status, 200, saved.text);
+  t.is(saved.body.version, 1);
+  const again = (await admin.get('/api/settings/widget')).body;
+  t.is(again.settings.texts.en.welcome, 'Hi there');
+  t.is(again.settings.texts.en.closing, 'Thank you for chatting with us. Have a nice day!', 'other texts keep their defaults');
+  t.like(again.settings.style, { themeColor: '#ff6600', position: 'bottom-left' });
+  t.like(again.settings.invite, { auto: true, delaySeconds: 30 });
+
+  const stale = await admin.put('/api/settings/widget', { version: 0, settings: {} });
+  t.is(stale.status, 409);
+  t.is(stale.body.error.code, 'settings_changed');
+  t.is((await admin.get('/api/settings/widget')).body.settings.texts.en.welcome, 'Hi there', 'the stale save changed nothing');
+  const audit = await k.server.db('audit_log').where({ company_id: k.company.id, action: 'settings.widget.update' });
+  t.is(audit.length, 1);
+});
+
+test.serial('STYLE-STORE-2 invalid values get field-level errors with their paths', async (t) => {
+  const r = await put(admin, {
+    texts: { fr: { welcome: 'Bonjour' } },
+    invite: { delaySeconds: -5 },
+    style: { themeColor: 'red' },
+    leaveMessage: { externalUrl: 'javascript:alert(1)', fields: { qq: { shown: false, required: true } } },
+    prechat: { enabled: true, questionTypes: [] },
+  });
+  t.is(r.status, 400, r.text);
+  t.is(r.body.error.code, 'validation_failed');
+  const fields = Object.fromEntries(r.body.error.fields.map((f: any) => [f.path, f.code]));
+  t.like(fields, {
+    'settings.texts.fr': 'unknown_language',
+    'settings.invite.delaySeconds': 'too_small',
+    'settings.style.themeColor': 'invalid_format',
+    'settings.leaveMessage.externalUrl': 'invalid_url',
+    'settings.leaveMessage.fields.qq.required': 'required_field_hidden',
+    'settings.prechat.questionTypes': 'question_types_required',
+  });
+  const badGroup = await put(admin, { prechat: { questionTypes: [{ id: 'x', label: { en: 'X' }, groupId: 999999 }] } });
+  t.is(badGroup.status, 400);
+  t.deepEqual(
+    badGroup.body.error.fields.map((f: any) => [f.path, f.code]),
+    [['settings.prechat.questionTypes.0.groupId', 'unknown_group']],
+  );
+});
+
+test.serial('WINDOW-TEXT-1 the widget config is public, shows only what a visitor may see, and is fresh within 5 s', async (t) => {
+  const anon = k.client();
+  const r = await anon.request('GET', `/api/widget/config?c=${k.company.publicId}`, undefined, { origin: 'https://shop.example' });
+  t.is(r.status, 200, r.text);
+  t.regex(r.headers.get('cache-control') ?? '', /max-age=5\b/);
+  t.is(r.headers.get('access-control-allow-origin'), 'https://shop.example', 'callable from the customer’s site');
+  t.is(r.body.companyId, k.company.publicId);
+  t.is(r.body.online, false, 'nobody is signed in');
+  t.is(r.body.texts.en.welcome, 'Hi there');
+  t.is(r.body.leaveMessage.types, undefined, 'leave-message types are for agents');
+  t.deepEqual(
+    r.body.leaveMessage.fields.map((f: any) => f.key),
+    ['name', 'mobile', 'email', 'content'],
+  );
+  t.is((await anon.get('/api/widget/config?c=99999999')).status, 404);
+  t.is((await anon.get('/api/widget/config')).status, 400);
+
+  // A save on this node applies at once; one made elsewhere (written straight to the table) within 5 s.
+  await put(admin, { texts: { en: { welcome: 'Saved here' } } });
+  t.is((await anon.get(`/api/widget/config?c=${k.company.publicId}`)).body.texts.en.welcome, 'Saved here');
+  const start = Date.now();
+  await k.server
+    .db('widget_settings')
+    .where({ company_id: k.company.id })
+    .update({ settings: JSON.stringify({ texts: { en: { welcome: 'From another node' } } }) });
+  const fresh = await until(
+    () => anon.get(`/api/widget/config?c=${k.company.publicId}`),
+    (x) => x.body.texts.en.welcome === 'From another node',
+    6000,
+  );
+  t.is(fresh.body.texts.en.welcome, 'From another node');
+  t.true(Date.now() - start <= 5500, `fresh after ${Date.now() - start} ms`);
+
+  // An agent signing in turns `online` on within the cache time.
+  const ann = await addAgent(admin, 'ann');
+  const sock = await agentSocket(k.url, await signIn(k, ann.agentId));
+  const online = await until(
+    () => anon.get(`/api/widget/config?c=${k.company.publicId}`),
+    (x) => x.body.online === true,
+    6000,
+  );
+  t.true(online.body.online);
+  sock.close();
+});
+
+test.serial('PRECHAT-STORE-8 PRECHAT-QTYPE-2 pre-chat answers are validated, stored on the visitor and route to the bound group', async (t) => {
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const off = await call(v.socket, 'prechat.submit', { fields: { name: 'Li' } });
+  t.is(off.error.code, 'prechat_disabled');
+
+  const group = (await admin.post('/api/groups', { name: 'After-sales' })).body;
+  const saved = await put(admin, {
+    prechat: {
+      enabled: true,
+      fields: { email: { shown: true, required: true }, orderNumber: { shown: true } },
+      questionTypes: [
+        { id: 'refund', label: { 'zh-CN': '退款', en: 'Refund' }, groupId: group.id, order: 1 },
+        { id: 'presales', label: { en: 'Before buying' }, order: 0 },
+      ],
+    },
+  });
+  t.is(saved.status, 200, saved.text);
+  const config = (await k.client().get(`/api/widget/config?c=${k.company.publicId}`)).body;
+  t.true(config.prechat.enabled);
+  t.deepEqual(
+    config.prechat.questionTypes.map((q: any) => q.id),
+    ['presales', 'refund'],
+    'ordered, without group bindings',
+  );
+  t.is(config.prechat.questionTypes[1].groupId, undefined);
+
+  const bad = await call(v.socket, 'prechat.submit', { fields: { email: 'not-an-email', mobile: '12', questionType: 'nope', website: 'x' } });
+  t.is(bad.error.code, 'validation_failed');
+  t.deepEqual(Object.fromEntries(bad.error.fields.map((f: any) => [f.path, f.code])), {
+    'fields.name': 'required',
+    'fields.email': 'invalid_email',
+    'fields.mobile': 'invalid_phone',
+    'fields.questionType': 'unknown_question_type',
+  });
+  t.is(formEvents.length, 0);
+
+  const ok = await call(v.socket, 'prechat.submit', {
+    fields: { name: ' 李雷 ', email: 'li@example.com', mobile: '13800138000', questionType: 'refund', orderNumber: 'A-1001', website: 'ignored' },
+  });
+  t.true(ok.ok, JSON.stringify(ok));
+  t.is(ok.groupId, group.id);
+  t.is(ok.questionType, 'refund');
+  const row = await k.server.db('visitors').where({ company_id: k.company.id, number: v.visitorNumber }).first();
+  t.like(row, { name: '李雷', email: 'li@example.com', phone: '13800138000' });
+  t.like(row.attributes.prechat, { questionType: 'refund', orderNumber: 'A-1001' });
+  t.is(row.attributes.prechat.website, undefined, 'hidden items are dropped');
+  t.is(formEvents.length, 1);
+  t.like(formEvents[0], { visitorId: Number(row.id), source: 'prechat', questionType: 'refund' });
+
+  const req = await call(v.socket, 'chat.request', { groupId: ok.groupId });
+  t.true(req.ok, JSON.stringify(req));
+  const conv = await k.server.db('conversations').where({ id: req.conversation.id }).first();
+  t.is(Number(conv.group_id), group.id, 'the conversation is scoped to the question type’s group');
+  v.socket.close();
+});
+
+test.serial('STYLE-STORE-2 tenant isolation: another company has its own settings and config', async (t) => {
+  const other = await k.createCompany('Other');
+  const otherAdmin = await k.login('admin', other.adminPassword, other.publicId);
+  const mine = (await otherAdmin.get('/api/settings/widget')).body;
+  t.is(mine.version, 0);
+  t.is(mine.settings.texts.en.welcome, 'Hello and welcome! How can we help you today?');
+  t.is(mine.settings.prechat.questionTypes.length, 0);
+  const cfg = (await k.client().get(`/api/widget/config?c=${other.publicId}`)).body;
+  t.false(cfg.prechat.enabled);
+  t.is((await put(otherAdmin, { texts: { en: { welcome: 'Other' } } })).status, 200);
+  const ours = (await admin.get('/api/settings/widget')).body.settings;
+  t.true(ours.prechat.enabled, 'our settings are untouched');
+  t.is(ours.texts.en.welcome, 'Hello and welcome! How can we help you today?');
+  const plain = await addAgent(admin, 'plain');
+  const s = await signIn(k, plain.agentId);
+  const denied = await s.get('/api/settings/widget');
+  t.is(denied.status, 403);
+  t.is(denied.body.error.permission, 'settings.manage');
+});
