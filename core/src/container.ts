@@ -37,6 +37,7 @@ import { ChannelService } from './channels/channel-service.ts';
 import { EvaluationService } from './conversations/evaluation-service.ts';
 import { QueueBroadcaster } from './conversations/queue-broadcaster.ts';
 import { BlockService } from './blocking/block-service.ts';
+import { PageViewRecorder } from './visitors/page-view-recorder.ts';
 import { HandoverService } from './conversations/handover-service.ts';
 import { InvitationService } from './conversations/invitation-service.ts';
 import { MonitorService } from './conversations/monitor-service.ts';
@@ -89,6 +90,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     EvaluationService,
     QueueBroadcaster,
     BlockService,
+    PageViewRecorder,
     InternalChatService,
     NoticeService,
     MonitorService,

@@ -39,6 +39,7 @@ import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
 import { collabVisitorHandlers, registerCollabEvents } from './conversations/collab-event-handlers.ts';
 import { registerConversationRoutes } from './conversations/conversation-routes.ts';
 import { registerBlockRoutes } from './blocking/block-routes.ts';
+import { registerBeaconRoutes } from './visitors/beacon-routes.ts';
 import { registerInternalEvents } from './internal/internal-event-handlers.ts';
 import { registerNoticeJobs, registerNoticeRoutes } from './notices/notice-routes.ts';
 import { visitorEventHandlers } from './conversations/visitor-event-handlers.ts';
@@ -106,6 +107,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerFileRoutes,
     registerConversationRoutes,
     registerBlockRoutes,
+    registerBeaconRoutes,
     registerSettingsRoutes,
     registerLeaveMessageRoutes,
   ])
@@ -187,7 +189,12 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     queries: container.resolve(ConversationQueries),
     assignWaiting: (companyId) => container.resolve(AssignmentService).assignWaiting(companyId),
     live: container.resolve(LiveVisitors),
-    visitorHandlers: new Map([...visitorEventHandlers(container), ...collabVisitorHandlers(container), ...prechatVisitorHandlers(container), ...leaveMessageVisitorHandlers(container)]),
+    visitorHandlers: new Map([
+      ...visitorEventHandlers(container),
+      ...collabVisitorHandlers(container),
+      ...prechatVisitorHandlers(container),
+      ...leaveMessageVisitorHandlers(container),
+    ]),
   });
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));

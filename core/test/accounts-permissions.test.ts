@@ -81,6 +81,23 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
         return c.post(`/api/visitors/${row.id}/block`, { kind: 'chat' });
       },
     },
+    'get /api/settings/widget': { ok: 200, call: (c) => c.get('/api/settings/widget') },
+    'put /api/settings/widget': { ok: 200, call: async (c) => c.put('/api/settings/widget', { version: await version('/api/settings/widget'), settings: {} }) },
+    'get /api/settings/mail': { ok: 200, call: (c) => c.get('/api/settings/mail') },
+    'put /api/settings/mail': {
+      ok: 200,
+      call: async (c) => c.put('/api/settings/mail', { version: await version('/api/settings/mail'), forwardEnabled: false }),
+    },
+    'patch /api/leave-messages/{id}': {
+      ok: 200,
+      call: async (c) => {
+        const [row] = await k.server
+          .db('leave_messages')
+          .insert({ company_id: k.company.id, content: `m${next()}` })
+          .returning('id');
+        return c.patch(`/api/leave-messages/${row.id}`, { note: 'seen' });
+      },
+    },
     'get /api/plugins': { ok: 200, call: (c) => c.get('/api/plugins') },
     'post /api/plugins/{id}/enable': { ok: 200, call: (c) => c.post('/api/plugins/otp/enable', {}) },
     'post /api/plugins/{id}/disable': { ok: 200, call: (c) => c.post('/api/plugins/otp/disable') },

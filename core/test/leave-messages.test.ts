@@ -118,7 +118,10 @@ test.serial('LEAVESET-STORE-9 LEAVESET-EMAIL-2 a visitor’s leave-message is li
     fields: { name: 'Ann Lee', email: 'ann@example.com', mobile: '13800138000', content: 'Please call me about order 42.', qq: '12345' },
   });
   t.true(ok.ok, JSON.stringify(ok));
-  const again = await call(v.socket, 'leavemsg.submit', { clientId, fields: { name: 'Ann Lee', email: 'ann@example.com', content: 'Please call me about order 42.' } });
+  const again = await call(v.socket, 'leavemsg.submit', {
+    clientId,
+    fields: { name: 'Ann Lee', email: 'ann@example.com', content: 'Please call me about order 42.' },
+  });
   t.is(again.leaveMessage.id, ok.leaveMessage.id, 'a retried submit is stored once');
 
   const list = await admin.get('/api/leave-messages?status=unreplied');
@@ -128,7 +131,10 @@ test.serial('LEAVESET-STORE-9 LEAVESET-EMAIL-2 a visitor’s leave-message is li
   t.is(list.body.items[0].fields.qq, undefined, 'hidden items are dropped');
   t.like(created.at(-1), { leaveMessageId: ok.leaveMessage.id, channel: 'web' });
 
-  await until(() => good.received.length, (n) => n >= 2);
+  await until(
+    () => good.received.length,
+    (n) => n >= 2,
+  );
   t.is(good.received.length, 2, 'one mail per recipient');
   t.deepEqual(good.received.flatMap((m) => m.to).sort(), ['boss@acme.test', 'desk@acme.test']);
   const mail = good.received[0];
@@ -165,7 +171,10 @@ test.serial('LEAVESET-EMAIL-2 a refusing or unreachable mail server is retried w
 
   // Server down altogether: the next attempt fails too, and waits about twice as long.
   await refusing.close();
-  await k.server.db('mail_outbox').where({ id: first[0].id }).update({ next_attempt_at: new Date(Date.now() - 1000) });
+  await k.server
+    .db('mail_outbox')
+    .where({ id: first[0].id })
+    .update({ next_attempt_at: new Date(Date.now() - 1000) });
   t.is(await outbox.drain(), 0);
   const [second] = await outboxRows(id);
   t.is(second.attempts, 2);
@@ -176,7 +185,10 @@ test.serial('LEAVESET-EMAIL-2 a refusing or unreachable mail server is retried w
 
   // Back to a working server: the retry delivers.
   await mailSettings(admin, good.port);
-  await k.server.db('mail_outbox').where({ id: second.id }).update({ next_attempt_at: new Date(Date.now() - 1000) });
+  await k.server
+    .db('mail_outbox')
+    .where({ id: second.id })
+    .update({ next_attempt_at: new Date(Date.now() - 1000) });
   const before = good.received.length;
   t.is(await outbox.drain(), 1);
   t.is(good.received.length, before + 1);
@@ -188,10 +200,7 @@ test.serial('LEAVESET-EMAIL-2 a refusing or unreachable mail server is retried w
 
 test.serial('LEAVEMSG-STATUS-5 LEAVEMSG-TYPE-6 LEAVEMSG-VISIBILITY-3 handling needs leavemsg.handle; agents see theirs and unassigned', async (t) => {
   const group = (await admin.post('/api/groups', { name: 'VIP' })).body;
-  const [own] = await k.server
-    .db('leave_messages')
-    .insert({ company_id: k.company.id, content: 'VIP only', group_id: group.id })
-    .returning('id');
+  const [own] = await k.server.db('leave_messages').insert({ company_id: k.company.id, content: 'VIP only', group_id: group.id }).returning('id');
   const reader = await addAgent(admin, 'reader', { permissions: ['conversation.accept'] });
   const handler = await addAgent(admin, 'handler', { permissions: ['leavemsg.handle'] });
   const [r, h] = [await signIn(k, reader.agentId), await signIn(k, handler.agentId)];

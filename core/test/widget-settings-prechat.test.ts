@@ -15,7 +15,8 @@ test.before(async () => {
 });
 test.after.always(() => k?.close());
 
-const put = async (c: TestClient, settings: unknown) => c.put('/api/settings/widget', { version: (await c.get('/api/settings/widget')).body.version, settings });
+const put = async (c: TestClient, settings: unknown) =>
+  c.put('/api/settings/widget', { version: (await c.get('/api/settings/widget')).body.version, settings });
 const until = async <T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number) => {
   const end = Date.now() + ms;
   for (;;) {

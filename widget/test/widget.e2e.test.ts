@@ -152,3 +152,19 @@ test.serial('WIDGET-SDK calls queued before the loader are replayed; hostile pag
   t.deepEqual(events, ['close', 'open']);
   await context.close();
 });
+
+test.serial('VISITOR-ARRIVE-2 a visitor who never opens the chat is listed live, and opening it continues as the same visitor', async (t) => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const listed = next(agent, 'visitor.updated', (m) => (m.visitor.currentUrl ?? '').includes('/demo?from=beacon'), 15_000);
+  await page.goto(`${k.url}/demo?from=beacon`);
+  const { visitor } = await listed;
+  t.is(visitor.state, 'browsing');
+  const assigned = next(agent, 'conversation.updated', (m) => m.conversation.visitorId === visitor.id && m.conversation.status === 'active', 15_000);
+  await page.locator('kefu-widget button').click();
+  await page.frameLocator('kefu-widget iframe').locator('#start-chat').click();
+  const { conversation } = await assigned;
+  t.is(conversation.visitorNumber, visitor.number, 'the chat window is the visitor the beacon recorded');
+  await call(agent, 'conversation.end', { conversationId: conversation.id });
+  await context.close();
+});

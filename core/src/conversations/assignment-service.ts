@@ -42,7 +42,10 @@ export class AssignmentService {
           agentId: row.agent_id ? Number(row.agent_id) : null,
         });
       await this.assertBelowHardLimit(tt, agentId);
-      await tt.q('conversations').where({ id: conversationId }).update({ status: 'active', agent_id: agentId, accepted_at: this.clock.now(), served_by_plugin: null });
+      await tt
+        .q('conversations')
+        .where({ id: conversationId })
+        .update({ status: 'active', agent_id: agentId, accepted_at: this.clock.now(), served_by_plugin: null });
       await tt.q('agent_presence').where({ agent_id: agentId }).update({ last_assigned_at: this.clock.now() });
       return row;
     });

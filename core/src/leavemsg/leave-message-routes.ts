@@ -111,7 +111,12 @@ export function registerLeaveMessageRoutes(api: ApiRouter, c: DependencyContaine
       const ip = String(ctx.state.ip ?? ctx.ip);
       await consumeOr429(service.perIp, `${companyId}:${ip}`);
       const token = ctx.get('x-kefu-visitor');
-      const visitor = token && token.length <= 100 ? await db('visitors').where({ company_id: companyId, token_hash: sha256(token) }).first('id') : null;
+      const visitor =
+        token && token.length <= 100
+          ? await db('visitors')
+              .where({ company_id: companyId, token_hash: sha256(token) })
+              .first('id')
+          : null;
       const { companyId: _p, ...input } = body;
       const m = await service.submit(companyId, input, { visitorId: visitor ? Number(visitor.id) : null, ip });
       return { leaveMessage: { id: m.id, createdAt: m.createdAt } };

@@ -123,11 +123,13 @@ export class LeaveMessageService {
     const msg = toLeaveMessage(row);
     // Stored: whatever happens next (hooks, mail) cannot lose it.
     await this.forward(companyId, msg).catch((err) => this.log.error({ err, companyId, leaveMessageId: msg.id }, 'queueing leave-message mail failed'));
-    void this.hooks.emit(
-      'leaveMessage.created',
-      { leaveMessageId: msg.id, visitorId: msg.visitorId, channel: msg.channel, groupId: msg.groupId },
-      { companyId, actor: { kind: 'visitor', id: msg.visitorId ?? undefined } },
-    );
+    void this.hooks
+      .emit(
+        'leaveMessage.created',
+        { leaveMessageId: msg.id, visitorId: msg.visitorId, channel: msg.channel, groupId: msg.groupId },
+        { companyId, actor: { kind: 'visitor', id: msg.visitorId ?? undefined } },
+      )
+      .catch((err) => this.log.error({ err, leaveMessageId: msg.id }, 'leaveMessage.created failed'));
     return msg;
   }
 
@@ -138,9 +140,7 @@ export class LeaveMessageService {
     const en = m.language?.startsWith('en') ?? false;
     const topic = m.fields.subject || m.content.slice(0, 30);
     const subject = en ? `New message: ${topic}` : `新留言:${topic}`;
-    const lines = [...LEAVE_FIELDS, 'content' as const]
-      .filter((f) => m.fields[f])
-      .map((f) => `${LABELS[f][en ? 1 : 0]}: ${m.fields[f]}`);
+    const lines = [...LEAVE_FIELDS, 'content' as const].filter((f) => m.fields[f]).map((f) => `${LABELS[f][en ? 1 : 0]}: ${m.fields[f]}`);
     const meta = [
       `${en ? 'Time' : '时间'}: ${m.createdAt}`,
       m.ip ? `IP: ${m.ip}` : '',
@@ -158,13 +158,15 @@ export class LeaveMessageService {
     if (auth.can('leavemsg.viewAll')) return q;
     const me = auth.agent.id;
     return q.where((w) =>
-      w.where('l.handler_id', me).orWhere((u) =>
-        u
-          .whereNull('l.handler_id')
-          .andWhere((g) =>
-            g.whereNull('l.group_id').orWhereIn('l.group_id', auth.tenant.unscoped('group_members').where({ agent_id: me }).select('group_id')),
-          ),
-      ),
+      w
+        .where('l.handler_id', me)
+        .orWhere((u) =>
+          u
+            .whereNull('l.handler_id')
+            .andWhere((g) =>
+              g.whereNull('l.group_id').orWhereIn('l.group_id', auth.tenant.unscoped('group_members').where({ agent_id: me }).select('group_id')),
+            ),
+        ),
     );
   }
 

@@ -248,12 +248,14 @@ export class PluginHost {
       },
       conversations: {
         send: (companyId, conversationId, m) =>
-          c.resolve(ConversationService).send(
-            companyId,
-            conversationId,
-            { kind: 'plugin', pluginId: id, name: m.name ?? this.loaded.get(id)?.def?.manifest.name['zh-CN'] ?? id },
-            { clientId: m.clientId, kind: m.kind, text: m.text, payload: m.payload ?? null },
-          ),
+          c
+            .resolve(ConversationService)
+            .send(
+              companyId,
+              conversationId,
+              { kind: 'plugin', pluginId: id, name: m.name ?? this.loaded.get(id)?.def?.manifest.name['zh-CN'] ?? id },
+              { clientId: m.clientId, kind: m.kind, text: m.text, payload: m.payload ?? null },
+            ),
         claim: async (companyId, conversationId) => {
           const n = await new Tenant(this.db, companyId)
             .q('conversations')

@@ -37,8 +37,7 @@ export const isHttpUrl = (s: string) => {
 };
 export const httpUrl = z.string().trim().max(2048).refine(isHttpUrl, custom('invalid_url', 'Not an http(s) URL'));
 
-const field = (shown: boolean, required = false) =>
-  z.strictObject({ shown: z.boolean().default(shown), required: z.boolean().default(required) }).prefault({});
+const field = (shown: boolean, required = false) => z.strictObject({ shown: z.boolean().default(shown), required: z.boolean().default(required) }).prefault({});
 
 export const PRECHAT_FIELDS = [
   'name',
@@ -69,13 +68,11 @@ const windowTexts = z
 const questionType = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'Letters, digits, _ and - (1–32)'),
   /** Label per language; languages left out show the first label given. */
-  label: z
-    .record(z.string(), text(20, 1))
-    .superRefine((v, ctx) => {
-      if (!Object.keys(v).length) ctx.addIssue({ code: 'custom', path: [], ...custom('required', 'At least one label') });
-      for (const key of Object.keys(v))
-        if (!(LANGS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', path: [key], ...custom('unknown_language', `Unknown language ${key}`) });
-    }),
+  label: z.record(z.string(), text(20, 1)).superRefine((v, ctx) => {
+    if (!Object.keys(v).length) ctx.addIssue({ code: 'custom', path: [], ...custom('required', 'At least one label') });
+    for (const key of Object.keys(v))
+      if (!(LANGS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', path: [key], ...custom('unknown_language', `Unknown language ${key}`) });
+  }),
   groupId: z.number().int().positive().nullable().default(null),
   order: z.number().int().min(0).max(1000).default(0),
 });
@@ -85,10 +82,12 @@ const prechat = z
     enabled: z.boolean().default(false),
     welcome: perLang(text(300), PRECHAT_WELCOME),
     fields: z
-      .strictObject(Object.fromEntries(PRECHAT_FIELDS.map((f) => [f, field(PRECHAT_SHOWN.includes(f), f === 'name' || f === 'mobile')])) as Record<
-        PrechatField,
-        ReturnType<typeof field>
-      >)
+      .strictObject(
+        Object.fromEntries(PRECHAT_FIELDS.map((f) => [f, field(PRECHAT_SHOWN.includes(f), f === 'name' || f === 'mobile')])) as Record<
+          PrechatField,
+          ReturnType<typeof field>
+        >,
+      )
       .prefault({}),
     questionTypes: z.array(questionType).max(20).default([]),
   })
@@ -114,10 +113,9 @@ const leaveMessage = z
     externalUrl: httpUrl.nullable().default(null),
     texts: perLang(z.strictObject({ title: text(30, 1), intro: text(500), thanks: text(200) }).partial(), LEAVE_TEXTS),
     fields: z
-      .strictObject(Object.fromEntries(LEAVE_FIELDS.map((f) => [f, field(['name', 'mobile', 'email'].includes(f))])) as Record<
-        LeaveField,
-        ReturnType<typeof field>
-      >)
+      .strictObject(
+        Object.fromEntries(LEAVE_FIELDS.map((f) => [f, field(['name', 'mobile', 'email'].includes(f))])) as Record<LeaveField, ReturnType<typeof field>>,
+      )
       .prefault({}),
     requireContact: z.boolean().default(true),
     types: z.array(text(20, 1)).min(1).max(20).default(['咨询', '售后', '投诉', '建议', '其他']),
@@ -135,7 +133,10 @@ export const widgetSettingsSchema = z.strictObject({
   texts: perLang(windowTexts, WINDOW_TEXTS),
   style: z
     .strictObject({
-      themeColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1677ff').default('#1677ff'),
+      themeColor: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1677ff')
+        .default('#1677ff'),
       position: z.enum(['bottom-right', 'bottom-left', 'middle-right', 'middle-left']).default('bottom-right'),
       marginX: z.number().int().min(0).max(500).default(20),
       marginY: z.number().int().min(0).max(500).default(20),

@@ -53,8 +53,7 @@ export class WidgetSettingsService {
     const saved = await auth.tenant.transaction(async (t) => {
       const before = await t.q('widget_settings').forUpdate().first();
       const current = before?.version ?? 0;
-      if (current !== input.version)
-        throw conflict('settings_changed', 'Someone else changed these settings; reload and try again', { version: current });
+      if (current !== input.version) throw conflict('settings_changed', 'Someone else changed these settings; reload and try again', { version: current });
       const row = { settings: JSON.stringify(input.settings), version: current + 1, updated_at: new Date(), updated_by: auth.agent.id };
       if (before) await t.q('widget_settings').update(row);
       else {

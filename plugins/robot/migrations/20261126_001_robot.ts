@@ -76,5 +76,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const name of ['robot_daily', 'robot_unmatched', 'robot_settings', 'robot_synonyms', 'robot_entries', 'robot_categories']) await knex.schema.dropTableIfExists(name);
+  for (const name of ['robot_daily', 'robot_unmatched', 'robot_settings', 'robot_synonyms', 'robot_entries', 'robot_categories'])
+    await knex.schema.dropTableIfExists(name);
 }

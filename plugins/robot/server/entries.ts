@@ -101,7 +101,12 @@ export class Entries {
   async update(companyId: number, id: number, input: Partial<EntryInput>, opts: { defer?: boolean } = {}): Promise<EntryRow> {
     const old = await this.get(companyId, id);
     const row = await this.prepare(companyId, { ...old, ...input }, id);
-    const [r] = await this.store.t(companyId).q('robot_entries').where({ id }).update({ ...row, updated_at: new Date() }).returning('*');
+    const [r] = await this.store
+      .t(companyId)
+      .q('robot_entries')
+      .where({ id })
+      .update({ ...row, updated_at: new Date() })
+      .returning('*');
     if (!opts.defer) await this.kb.changed(companyId);
     return toEntry(r);
   }
@@ -121,7 +126,8 @@ export class Entries {
     const out = [];
     for (const [id, confidence] of [...best].sort((a, b) => b[1] - a[1]).slice(0, 5)) {
       const e = await this.kb.entry(companyId, id);
-      if (e) out.push({ id, question: e.question, categoryId: e.categoryId, answerPreview: sanitizeHtml(e.answer, { allowedTags: [] }).slice(0, 120), confidence });
+      if (e)
+        out.push({ id, question: e.question, categoryId: e.categoryId, answerPreview: sanitizeHtml(e.answer, { allowedTags: [] }).slice(0, 120), confidence });
     }
     return out;
   }

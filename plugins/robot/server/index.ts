@@ -27,7 +27,10 @@ export default definePlugin({
     if (await t.q('robot_categories').where({ kind: 'smalltalk' }).first('id')) return;
     const [small] = await t.insert('robot_categories', { name: '寒暄库', kind: 'smalltalk', sort: 0 }).returning('id');
     await t.insert('robot_categories', { name: '默认分类', kind: 'default', sort: 1 });
-    await t.insert('robot_entries', SMALL_TALK.map((e) => ({ ...e, category_id: small.id })));
+    await t.insert(
+      'robot_entries',
+      SMALL_TALK.map((e) => ({ ...e, category_id: small.id })),
+    );
     await store.bump(companyId);
   },
   start(ctx) {

@@ -22,20 +22,31 @@ export function parseCsv(text: string): string[][] {
   let cell = '';
   let quoted = false;
   const s = text.replace(/^\ufeff/, '');
+  const endCell = () => {
+    row.push(cell);
+    cell = '';
+  };
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
     if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && s[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === ',') endCell();
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && s[i + 1] === '\n') i++;
-      row.push(cell), rows.push(row), (row = []), (cell = '');
+      endCell();
+      rows.push(row);
+      row = [];
     } else cell += ch;
   }
-  if (cell || row.length) row.push(cell), rows.push(row);
+  if (cell || row.length) {
+    endCell();
+    rows.push(row);
+  }
   return rows.filter((r) => r.some((c) => c.trim()));
 }
 
@@ -116,8 +127,13 @@ export class KbIo {
           skipped++;
           continue;
         }
-        if (id) await this.entries.update(companyId, id, input, { defer: true }), updated++;
-        else existing.set(normalize(question), (await this.entries.create(companyId, input, { defer: true })).id), created++;
+        if (id) {
+          await this.entries.update(companyId, id, input, { defer: true });
+          updated++;
+        } else {
+          existing.set(normalize(question), (await this.entries.create(companyId, input, { defer: true })).id);
+          created++;
+        }
       } catch (err: any) {
         rejected.push({ row: i + 1, reason: err?.code ?? err?.message ?? 'invalid_row' });
       }
@@ -128,7 +144,11 @@ export class KbIo {
 
   private async ensureCategory(companyId: number, path: string): Promise<number> {
     let parent: number | null = null;
-    for (const name of path.split('/').map((s) => s.trim()).filter(Boolean).slice(0, 3)) {
+    for (const name of path
+      .split('/')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .slice(0, 3)) {
       const q = this.store.t(companyId).q('robot_categories').where({ name });
       if (parent == null) q.whereNull('parent_id');
       else q.where({ parent_id: parent });

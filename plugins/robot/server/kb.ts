@@ -62,7 +62,15 @@ export class KnowledgeBase {
     const [rows, synonyms] = await Promise.all([this.store.allEntries(companyId, { enabledOnly: true }), this.store.synonyms(companyId)]);
     addWords([...synonyms.flatMap((s) => s.words), ...rows.flatMap((r) => r.keywords)]);
     const index = new KbIndex(
-      rows.map((r) => ({ id: r.id, question: r.question, phrasings: r.phrasings, keywords: r.keywords, answer: r.answer, language: r.language, categoryId: r.categoryId })),
+      rows.map((r) => ({
+        id: r.id,
+        question: r.question,
+        phrasings: r.phrasings,
+        keywords: r.keywords,
+        answer: r.answer,
+        language: r.language,
+        categoryId: r.categoryId,
+      })),
       synonyms.map((s) => s.words),
     );
     const c: Cached = { version, checkedAt: Date.now(), index, entries: new Map(rows.map((r) => [r.id, r])) };

@@ -111,7 +111,16 @@ export class Reception {
     return this.say(companyId, conversationId, key, s, lang, pick(s.texts.fallback, lang), [this.handoverButton(s.texts, lang)]);
   }
 
-  private async answer(companyId: number, conversationId: number, key: string, s: Settings, lang: string | null, entryId: number, answer: string, related: { entryId: number; question: string }[]) {
+  private async answer(
+    companyId: number,
+    conversationId: number,
+    key: string,
+    s: Settings,
+    lang: string | null,
+    entryId: number,
+    answer: string,
+    related: { entryId: number; question: string }[],
+  ) {
     await this.store.count(companyId, entryId, 'hit_count');
     await this.store.daily(companyId, 'answered');
     await this.say(companyId, conversationId, key, s, lang, answer);

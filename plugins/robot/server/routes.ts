@@ -15,32 +15,109 @@ export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: Knowle
   const http = ctx.http;
   const agent = { auth: 'agent' } as const;
 
-  http.route({ method: 'get', path: '/entries', summary: 'Knowledge entries, newest first', ...agent, permission: EDIT, query: S.listQuery,
+  http.route({
+    method: 'get',
+    path: '/entries',
+    summary: 'Knowledge entries, newest first',
+    ...agent,
+    permission: EDIT,
+    query: S.listQuery,
     response: z.object({ total: z.number(), entries: z.array(S.entryView) }),
-    handler: ({ auth, query }) => entries.list(auth.companyId, query) });
-  http.route({ method: 'get', path: '/entries/similar', summary: 'Similar existing entries (ROBOT-SIMILAR-6)', ...agent, permission: EDIT, query: S.similarQuery,
+    handler: ({ auth, query }) => entries.list(auth.companyId, query),
+  });
+  http.route({
+    method: 'get',
+    path: '/entries/similar',
+    summary: 'Similar existing entries (ROBOT-SIMILAR-6)',
+    ...agent,
+    permission: EDIT,
+    query: S.similarQuery,
     response: S.similarView,
-    handler: async ({ auth, query }) => ({ similar: await entries.similar(auth.companyId, [query.q], query.excludeId) }) });
-  http.route({ method: 'post', path: '/entries/similar', summary: 'Similar entries for a question and its phrasings', ...agent, permission: EDIT, body: S.similarBody,
+    handler: async ({ auth, query }) => ({ similar: await entries.similar(auth.companyId, [query.q], query.excludeId) }),
+  });
+  http.route({
+    method: 'post',
+    path: '/entries/similar',
+    summary: 'Similar entries for a question and its phrasings',
+    ...agent,
+    permission: EDIT,
+    body: S.similarBody,
     response: S.similarView,
-    handler: async ({ auth, body }) => ({ similar: await entries.similar(auth.companyId, body.texts, body.excludeId) }) });
-  http.route({ method: 'get', path: '/entries/:id', summary: 'One entry', ...agent, permission: EDIT, params: S.idParams, response: S.entryView,
-    handler: ({ auth, params }) => entries.get(auth.companyId, params.id) });
-  http.route({ method: 'post', path: '/entries', summary: 'Add an entry (ROBOT-ENTRY-4)', ...agent, permission: EDIT, body: S.entryBody, response: S.entryView, status: 201,
-    handler: ({ auth, body }) => entries.create(auth.companyId, body) });
-  http.route({ method: 'put', path: '/entries/:id', summary: 'Edit an entry', ...agent, permission: EDIT, params: S.idParams, body: S.entryPatch, response: S.entryView,
-    handler: ({ auth, params, body }) => entries.update(auth.companyId, params.id, body) });
-  http.route({ method: 'delete', path: '/entries/:id', summary: 'Delete an entry', ...agent, permission: EDIT, params: S.idParams,
-    handler: ({ auth, params }) => entries.remove(auth.companyId, params.id) });
+    handler: async ({ auth, body }) => ({ similar: await entries.similar(auth.companyId, body.texts, body.excludeId) }),
+  });
+  http.route({
+    method: 'get',
+    path: '/entries/:id',
+    summary: 'One entry',
+    ...agent,
+    permission: EDIT,
+    params: S.idParams,
+    response: S.entryView,
+    handler: ({ auth, params }) => entries.get(auth.companyId, params.id),
+  });
+  http.route({
+    method: 'post',
+    path: '/entries',
+    summary: 'Add an entry (ROBOT-ENTRY-4)',
+    ...agent,
+    permission: EDIT,
+    body: S.entryBody,
+    response: S.entryView,
+    status: 201,
+    handler: ({ auth, body }) => entries.create(auth.companyId, body),
+  });
+  http.route({
+    method: 'put',
+    path: '/entries/:id',
+    summary: 'Edit an entry',
+    ...agent,
+    permission: EDIT,
+    params: S.idParams,
+    body: S.entryPatch,
+    response: S.entryView,
+    handler: ({ auth, params, body }) => entries.update(auth.companyId, params.id, body),
+  });
+  http.route({
+    method: 'delete',
+    path: '/entries/:id',
+    summary: 'Delete an entry',
+    ...agent,
+    permission: EDIT,
+    params: S.idParams,
+    handler: ({ auth, params }) => entries.remove(auth.companyId, params.id),
+  });
 
-  http.route({ method: 'get', path: '/categories', summary: 'Category tree (flat, with parentId)', ...agent,
-    handler: async ({ auth }) => ({ categories: await store.categories(auth.companyId) }) });
-  http.route({ method: 'post', path: '/categories', summary: 'Add a category', ...agent, permission: EDIT, body: S.categoryBody, status: 201,
+  http.route({
+    method: 'get',
+    path: '/categories',
+    summary: 'Category tree (flat, with parentId)',
+    ...agent,
+    handler: async ({ auth }) => ({ categories: await store.categories(auth.companyId) }),
+  });
+  http.route({
+    method: 'post',
+    path: '/categories',
+    summary: 'Add a category',
+    ...agent,
+    permission: EDIT,
+    body: S.categoryBody,
+    status: 201,
     handler: async ({ auth, body }) => {
-      const [r] = await store.t(auth.companyId).insert('robot_categories', { name: body.name, parent_id: body.parentId ?? null, sort: body.sort ?? 0 }).returning('id');
+      const [r] = await store
+        .t(auth.companyId)
+        .insert('robot_categories', { name: body.name, parent_id: body.parentId ?? null, sort: body.sort ?? 0 })
+        .returning('id');
       return { id: Number(r.id) };
-    } });
-  http.route({ method: 'put', path: '/categories/:id', summary: 'Rename or move a category', ...agent, permission: EDIT, params: S.idParams, body: S.categoryBody.partial(),
+    },
+  });
+  http.route({
+    method: 'put',
+    path: '/categories/:id',
+    summary: 'Rename or move a category',
+    ...agent,
+    permission: EDIT,
+    params: S.idParams,
+    body: S.categoryBody.partial(),
     handler: async ({ auth, params, body }) => {
       const row: Record<string, unknown> = {};
       if (body.name) row.name = body.name;
@@ -48,8 +125,15 @@ export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: Knowle
       if (body.sort !== undefined) row.sort = body.sort;
       if (!(await store.t(auth.companyId).q('robot_categories').where({ id: params.id }).update(row))) throw notFound('Category not found');
       return { ok: true };
-    } });
-  http.route({ method: 'delete', path: '/categories/:id', summary: 'Delete an empty category (寒暄库 cannot be deleted)', ...agent, permission: EDIT, params: S.idParams,
+    },
+  });
+  http.route({
+    method: 'delete',
+    path: '/categories/:id',
+    summary: 'Delete an empty category (寒暄库 cannot be deleted)',
+    ...agent,
+    permission: EDIT,
+    params: S.idParams,
     handler: async ({ auth, params }) => {
       const t = store.t(auth.companyId);
       const c = await t.q('robot_categories').where({ id: params.id }).first();
@@ -57,37 +141,76 @@ export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: Knowle
       if (c.kind === 'smalltalk') throw conflict('category_protected', '寒暄库 cannot be deleted');
       if (await t.q('robot_entries').where({ category_id: params.id }).first('id')) throw conflict('category_not_empty', 'Move its entries first');
       await t.q('robot_categories').where({ id: params.id }).delete();
-    } });
+    },
+  });
 
-  http.route({ method: 'get', path: '/synonyms', summary: 'Synonym groups (ROBOT-SYNONYM-15)', ...agent, permission: SETTINGS,
-    handler: async ({ auth }) => ({ groups: (await store.synonyms(auth.companyId)).map((s) => s.words) }) });
-  http.route({ method: 'put', path: '/synonyms', summary: 'Replace the synonym groups', ...agent, permission: SETTINGS, body: S.synonymsBody,
+  http.route({
+    method: 'get',
+    path: '/synonyms',
+    summary: 'Synonym groups (ROBOT-SYNONYM-15)',
+    ...agent,
+    permission: SETTINGS,
+    handler: async ({ auth }) => ({ groups: (await store.synonyms(auth.companyId)).map((s) => s.words) }),
+  });
+  http.route({
+    method: 'put',
+    path: '/synonyms',
+    summary: 'Replace the synonym groups',
+    ...agent,
+    permission: SETTINGS,
+    body: S.synonymsBody,
     handler: async ({ auth, body }) => {
       const seen = new Map<string, number>();
-      body.groups.forEach((g, i) => g.forEach((w) => {
-        const k = w.toLowerCase();
-        if (seen.has(k) && seen.get(k) !== i) throw conflict('synonym_conflict', `"${w}" is in two groups`, { word: w });
-        seen.set(k, i);
-      }));
+      body.groups.forEach((g, i) =>
+        g.forEach((w) => {
+          const k = w.toLowerCase();
+          if (seen.has(k) && seen.get(k) !== i) throw conflict('synonym_conflict', `"${w}" is in two groups`, { word: w });
+          seen.set(k, i);
+        }),
+      );
       await store.t(auth.companyId).transaction(async (t) => {
         await t.q('robot_synonyms').delete();
-        if (body.groups.length) await t.insert('robot_synonyms', body.groups.map((words) => ({ words })));
+        if (body.groups.length)
+          await t.insert(
+            'robot_synonyms',
+            body.groups.map((words) => ({ words })),
+          );
       });
       await kb.changed(auth.companyId);
       return { groups: body.groups };
-    } });
+    },
+  });
 
-  http.route({ method: 'get', path: '/settings', summary: 'Reception mode, thresholds, texts (ROBOT-MODE-12)', ...agent, permission: SETTINGS,
-    handler: ({ auth }) => store.settings(auth.companyId) });
-  http.route({ method: 'put', path: '/settings', summary: 'Change robot settings', ...agent, permission: SETTINGS, body: S.settingsBody,
+  http.route({
+    method: 'get',
+    path: '/settings',
+    summary: 'Reception mode, thresholds, texts (ROBOT-MODE-12)',
+    ...agent,
+    permission: SETTINGS,
+    handler: ({ auth }) => store.settings(auth.companyId),
+  });
+  http.route({
+    method: 'put',
+    path: '/settings',
+    summary: 'Change robot settings',
+    ...agent,
+    permission: SETTINGS,
+    body: S.settingsBody,
     handler: async ({ auth, body }) => {
       const cur = await store.settings(auth.companyId);
       if ((body.listThreshold ?? cur.listThreshold) > (body.directThreshold ?? cur.directThreshold))
         throw conflict('threshold_order', 'The listing threshold must not exceed the direct-answer threshold');
       return store.updateSettings(auth.companyId, body as never);
-    } });
+    },
+  });
 
-  http.route({ method: 'post', path: '/ask', summary: 'Try it (ROBOT-TRY-23): what a visitor would get; no statistics', ...agent, permission: EDIT, body: S.askBody,
+  http.route({
+    method: 'post',
+    path: '/ask',
+    summary: 'Try it (ROBOT-TRY-23): what a visitor would get; no statistics',
+    ...agent,
+    permission: EDIT,
+    body: S.askBody,
     handler: async ({ auth, body }) => {
       const s = await store.settings(auth.companyId);
       const d = await kb.decide(auth.companyId, body.text, s, body.language ?? null);
@@ -97,32 +220,64 @@ export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: Knowle
         entry: d.type === 'answer' ? { id: d.entry.id, question: d.entry.question, answer: d.entry.answer, confidence: d.confidence } : null,
         candidates: next,
       };
-    } });
-  http.route({ method: 'get', path: '/search', summary: 'Knowledge search for the workbench side panel (ROBOT-PANEL-17); any agent', ...agent, query: S.searchQuery,
+    },
+  });
+  http.route({
+    method: 'get',
+    path: '/search',
+    summary: 'Knowledge search for the workbench side panel (ROBOT-PANEL-17); any agent',
+    ...agent,
+    query: S.searchQuery,
     handler: async ({ auth, query }) => {
       const found = await kb.search(auth.companyId, query.q, { limit: 20, minConfidence: 0.1 });
       const out = [];
       for (const m of found) {
         const e = await kb.entry(auth.companyId, m.entryId);
-        if (e && (!query.categoryId || e.categoryId === query.categoryId)) out.push({ id: e.id, question: e.question, answer: e.answer, categoryId: e.categoryId });
+        if (e && (!query.categoryId || e.categoryId === query.categoryId))
+          out.push({ id: e.id, question: e.question, answer: e.answer, categoryId: e.categoryId });
       }
       return { results: out };
-    } });
+    },
+  });
 
-  http.route({ method: 'get', path: '/export', summary: 'Export entries as XLSX or CSV (ROBOT-IO-20)', ...agent, permission: EDIT, query: S.exportQuery,
+  http.route({
+    method: 'get',
+    path: '/export',
+    summary: 'Export entries as XLSX or CSV (ROBOT-IO-20)',
+    ...agent,
+    permission: EDIT,
+    query: S.exportQuery,
     handler: async ({ auth, query, ctx: koa }) => {
       const buf = await io.export(auth.companyId, query.format);
       koa.set('Content-Disposition', `attachment; filename="knowledge.${query.format}"`);
       koa.type = query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
       return buf;
-    } });
-  http.route({ method: 'post', path: '/import', summary: 'Import entries; rejected rows reported per row, good rows kept', ...agent, permission: EDIT, body: S.importBody,
-    handler: ({ auth, body }) => io.import(auth.companyId, body.format, Buffer.from(body.data, 'base64'), body.mode) });
+    },
+  });
+  http.route({
+    method: 'post',
+    path: '/import',
+    summary: 'Import entries; rejected rows reported per row, good rows kept',
+    ...agent,
+    permission: EDIT,
+    body: S.importBody,
+    handler: ({ auth, body }) => io.import(auth.companyId, body.format, Buffer.from(body.data, 'base64'), body.mode),
+  });
 
-  http.route({ method: 'get', path: '/stats', summary: 'Hits and clicks per entry, daily counters, hand-over rate (ROBOT-STATS-22)', ...agent, permission: STATS,
+  http.route({
+    method: 'get',
+    path: '/stats',
+    summary: 'Hits and clicks per entry, daily counters, hand-over rate (ROBOT-STATS-22)',
+    ...agent,
+    permission: STATS,
     handler: async ({ auth }) => {
       const t = store.t(auth.companyId);
-      const top = await t.q('robot_entries').where('hit_count', '>', 0).orWhere('click_count', '>', 0).orderBy('hit_count', 'desc').limit(20)
+      const top = await t
+        .q('robot_entries')
+        .where('hit_count', '>', 0)
+        .orWhere('click_count', '>', 0)
+        .orderBy('hit_count', 'desc')
+        .limit(20)
         .select('id', 'question', 'hit_count', 'click_count');
       const days = await t.q('robot_daily').orderBy('day', 'desc').limit(31);
       const sum = (k: string) => days.reduce((s: number, d: any) => s + Number(d[k]), 0);
@@ -130,14 +285,32 @@ export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: Knowle
       return {
         entries: top.map((r: any) => ({ id: Number(r.id), question: r.question, hits: r.hit_count, clicks: r.click_count })),
         daily: days.map((d: any) => ({ ...d, company_id: undefined, day: new Date(d.day).toISOString().slice(0, 10) })),
-        totals: { conversations, handovers: sum('handovers'), answered: sum('answered'), related: sum('related'), fallback: sum('fallback'), clicks: sum('clicks') },
+        totals: {
+          conversations,
+          handovers: sum('handovers'),
+          answered: sum('answered'),
+          related: sum('related'),
+          fallback: sum('fallback'),
+          clicks: sum('clicks'),
+        },
         handoverRate: conversations ? sum('handovers') / conversations : 0,
       };
-    } });
-  http.route({ method: 'get', path: '/unmatched', summary: 'Questions with no direct answer (ROBOT-UNMATCHED-21)', ...agent, permission: STATS,
+    },
+  });
+  http.route({
+    method: 'get',
+    path: '/unmatched',
+    summary: 'Questions with no direct answer (ROBOT-UNMATCHED-21)',
+    ...agent,
+    permission: STATS,
     handler: async ({ auth }) => ({
       unmatched: (await store.t(auth.companyId).q('robot_unmatched').orderBy('count', 'desc').limit(200)).map((r: any) => ({
-        id: Number(r.id), question: r.question, count: r.count, lastAt: new Date(r.last_at).toISOString(), conversationId: r.sample_conversation_id ? Number(r.sample_conversation_id) : null,
+        id: Number(r.id),
+        question: r.question,
+        count: r.count,
+        lastAt: new Date(r.last_at).toISOString(),
+        conversationId: r.sample_conversation_id ? Number(r.sample_conversation_id) : null,
       })),
-    }) });
+    }),
+  });
 }

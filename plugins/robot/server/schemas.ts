@@ -42,7 +42,11 @@ export const similarView = z.object({
   similar: z.array(z.object({ id: z.number(), question: z.string(), categoryId: z.number().nullable(), answerPreview: z.string(), confidence: z.number() })),
 });
 
-export const categoryBody = z.strictObject({ name: z.string().trim().min(1).max(30), parentId: z.number().int().positive().nullable().optional(), sort: z.number().int().optional() });
+export const categoryBody = z.strictObject({
+  name: z.string().trim().min(1).max(30),
+  parentId: z.number().int().positive().nullable().optional(),
+  sort: z.number().int().optional(),
+});
 export const synonymsBody = z.strictObject({ groups: z.array(z.array(z.string().trim().min(1).max(20)).min(2).max(20)).max(1000) });
 
 const perLang = z.record(z.string(), z.string().trim().min(1).max(300));

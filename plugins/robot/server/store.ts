@@ -115,7 +115,7 @@ export class RobotStore {
     return (await this.t(companyId).q('robot_synonyms').orderBy('id')).map((r: any) => ({ id: Number(r.id), words: r.words }));
   }
 
-  async categories(companyId: number) {
+  async categories(companyId: number): Promise<{ id: number; parentId: number | null; name: string; kind: string; sort: number }[]> {
     return (await this.t(companyId).q('robot_categories').orderBy(['parent_id', 'sort', 'id'])).map((r: any) => ({
       id: Number(r.id),
       parentId: r.parent_id == null ? null : Number(r.parent_id),

@@ -23,10 +23,9 @@ let conv: ConversationView | null = null;
 let lastSeq = 0;
 let position: number | null = null;
 let connected = false;
-type PageView = { url: string; title?: string; referrer?: string; language?: string };
-const pageViews: PageView[] = [];
-
-const socket = io('/visitor', { auth: (cb) => cb({ companyId: Number(company), token: store.token() }) });
+// Embedded, the frame connects only once the loader has handed over the visitor token it keeps in the
+// host page's first-party storage (its page-view beacon made it), so both are one visitor.
+const socket = io('/visitor', { autoConnect: !embedded, auth: (cb) => cb({ companyId: Number(company), token: store.token() }) });
 const client = visitorClient(socket);
 const toParent = (m: Record<string, unknown>) => embedded && window.parent.postMessage(m, '*');
 
@@ -92,7 +91,6 @@ socket.on('session', async (s) => {
       conv = { ...conv, status: 'ended' }; // ended while we were away
       render();
     } else render();
-    for (const v of pageViews.splice(0)) await client.call('page.view', v).catch(() => undefined);
     // Only when something waits: Outbox.flush() on an empty queue leaves a stale promise behind (see report).
     if (outbox.pending.length) await outbox.flush();
   } catch (err) {
@@ -196,15 +194,21 @@ el.form.addEventListener('submit', (e) => {
 // Messages from the loader on the host page.
 window.addEventListener('message', (e) => {
   if (!embedded || e.source !== window.parent) return;
-  const m = e.data as { type?: string; url?: string; title?: string; referrer?: string; lang?: string };
-  if (m?.type === 'kefu:pageview' && typeof m.url === 'string') {
-    const v: PageView = { url: m.url.slice(0, 2048), title: String(m.title || '').slice(0, 500), language: navigator.language.slice(0, 20) };
-    if (m.referrer) v.referrer = String(m.referrer).slice(0, 2048);
-    if (connected) client.call('page.view', v).catch(() => undefined);
-    else pageViews.push(v);
+  const m = e.data as { type?: string; token?: string; lang?: string };
+  if (m?.type === 'kefu:init') {
+    if (typeof m.token === 'string' && m.token) store.setToken(m.token);
+    if (!socket.connected) socket.connect();
   } else if (m?.type === 'kefu:lang' && m.lang) {
     setLanguage(m.lang);
     applyTexts(language());
     render();
   }
 });
+
+if (embedded) {
+  toParent({ type: 'kefu:hello' });
+  // A loader that never answers (old copy, blocked messages) must not leave the window dead.
+  setTimeout(() => {
+    if (!socket.connected && !socket.active) socket.connect();
+  }, 1500);
+}

@@ -34,21 +34,24 @@ function start() {
   let lang = pickLanguage(script.dataset.lang || navigator.language);
   let ui: WidgetUi | null = null;
   let iframe: HTMLIFrameElement | null = null;
-  let frameReady = false;
   let isOpen = false;
   let unread = 0;
   let ready = false;
   const handlers: Partial<Record<Event, Handler[]>> = {};
-  const pageViews: Record<string, string>[] = [];
+  const tokenKey = `kefu:${company}:token`;
+  const stored = (): string | undefined => { try { return localStorage.getItem(tokenKey) || undefined; } catch { return undefined; } };
 
   const emit = (e: Event, data?: unknown) => (handlers[e] || []).slice().forEach((fn) => { try { fn(data); } catch (err) { console.error(err); } });
   const post = (m: Record<string, unknown>) => iframe?.contentWindow?.postMessage(m, origin);
   const remember = (v: boolean) => { try { v ? sessionStorage.setItem(openKey, '1') : sessionStorage.removeItem(openKey); } catch { /* storage blocked */ } };
 
+  // The live trail fills with the chat closed: a small beacon, no realtime client (VISITOR-ARRIVE-2).
   const pageView = () => {
-    const view = { type: 'kefu:pageview', url: location.href, title: document.title, referrer: document.referrer };
-    if (frameReady) post(view);
-    else pageViews.push(view);
+    const body = { companyId: Number(company), token: stored(), url: location.href, title: document.title, referrer: document.referrer || undefined, language: navigator.language };
+    fetch(origin + '/api/widget/pageview', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), keepalive: true })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((d) => { if (d && d.token) try { localStorage.setItem(tokenKey, d.token); } catch { /* storage blocked */ } })
+      .catch(() => undefined);
   };
 
   const api = {
@@ -99,11 +102,8 @@ function start() {
   window.addEventListener('message', (e) => {
     if (!iframe || e.source !== iframe.contentWindow || e.origin !== origin) return;
     const m = e.data as { type?: string };
-    if (m?.type === 'kefu:ready') {
-      frameReady = true;
-      post({ type: 'kefu:visible', open: isOpen });
-      pageViews.splice(0).forEach(post);
-    } else if (m?.type === 'kefu:close') api.close();
+    if (m?.type === 'kefu:hello') post({ type: 'kefu:init', token: stored() });
+    else if (m?.type === 'kefu:ready') post({ type: 'kefu:visible', open: isOpen }); else if (m?.type === 'kefu:close') api.close();
     else if (m?.type === 'kefu:message' && !isOpen) {
       unread++;
       ui?.setUnread(unread);
