@@ -73,3 +73,35 @@ test.serial('ASSIGN-CAP-6 ASSIGN-ATOMIC-13 automatic assignment never exceeds ca
   for (const v of visitors) v.socket.close();
   for (const s of sockets) s.close();
 });
+
+test.serial('ASSIGN-STICKY-7 a returning visitor gets the agent who served them last, whatever the mode', async (t) => {
+  const sockets = await Promise.all(['ann', 'bob', 'cat'].map(async (n) => agentSocket(k.url, await k.login(n, 'Pass-word-123'))));
+  await shape({});
+  await k.server.db('agents').whereIn('id', Object.values(ids)).update({ max_chats: 5 });
+  await settings({ autoAssign: false });
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const first = await call(v.socket, 'chat.request', {});
+  t.true((await call(sockets[2], 'conversation.accept', { conversationId: first.conversation.id })).ok, 'cat served them');
+  await call(v.socket, 'chat.end', { conversationId: first.conversation.id });
+  // cat is now the busiest today: service and sales would both pick someone else.
+  await shape({ cat: { load: 3, today: 9 } });
+  await settings({ autoAssign: true, mode: 'sales', sticky: { enabled: true, lookBackDays: 30 } });
+  const again = await call(v.socket, 'chat.request', {});
+  const row = await k.server.db('conversations').where({ id: again.conversation.id }).first();
+  t.is(Number(row.agent_id), ids.cat);
+  v.socket.close();
+  for (const s of sockets) s.close();
+});
+
+test.serial('ASSIGN-POSITION-9 the estimated wait is the median of recent waits, hidden with fewer than 5', async (t) => {
+  const { QueueBroadcaster } = await import('../src/conversations/queue-broadcaster.ts');
+  const q = k.server.container.resolve(QueueBroadcaster);
+  await k.server.db('conversations').where({ company_id: k.company.id }).update({ accepted_at: null });
+  t.is(await q.estimatedWaitMinutes(k.company.id), null);
+  const now = Date.now();
+  for (const waitS of [30, 90, 150, 200, 610]) {
+    const [v] = await k.server.db('visitors').insert({ company_id: k.company.id, number: 5000000 + waitS, channel: 'web' }).returning('id');
+    await k.server.db('conversations').insert({ company_id: k.company.id, visitor_id: v.id, status: 'ended', created_at: new Date(now - waitS * 1000), accepted_at: new Date(now) });
+  }
+  t.is(await q.estimatedWaitMinutes(k.company.id), 3, 'median 150 s rounds up to 3 minutes');
+});

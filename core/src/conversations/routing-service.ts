@@ -70,6 +70,17 @@ export class RoutingService {
     return (await this.candidates(companyId, groupId, settings)).some((c) => c.canAccept && (c.status === 'online' || c.status === 'busy'));
   }
 
+  private async previousAgent(companyId: number, visitorId: number, lookBackDays: number): Promise<number | null> {
+    const since = new Date(this.clock.now().getTime() - lookBackDays * 86400_000);
+    const row = await this.db('conversations')
+      .where({ company_id: companyId, visitor_id: visitorId, status: 'ended' })
+      .whereNotNull('agent_id')
+      .where('ended_at', '>=', since)
+      .orderBy('ended_at', 'desc')
+      .first('agent_id');
+    return row ? Number(row.agent_id) : null;
+  }
+
   /** Orders eligible candidates by mode (ASSIGN-MODE-5) after the routing filter. */
   async choose(
     companyId: number,
@@ -84,6 +95,10 @@ export class RoutingService {
     const byLast = (a: RoutingCandidate, b: RoutingCandidate) => (a.lastAssignedAt ?? '').localeCompare(b.lastAssignedAt ?? '');
     const order = settings.mode === 'sales' ? [byToday, byLoad, byLast] : [byLoad, byToday, byLast];
     eligible.sort((a, b) => order.reduce((d, f) => d || f(a, b), 0) || a.agentId - b.agentId);
+    const previous = settings.sticky.enabled ? await this.previousAgent(companyId, conv.visitor_id, settings.sticky.lookBackDays) : null;
+    const stickyAt = eligible.findIndex((c) => c.agentId === previous);
+    // The previous agent goes first whatever the mode (waiting for a busy previous agent is not implemented).
+    if (stickyAt > 0) eligible.unshift(...eligible.splice(stickyAt, 1));
     const visitor = await this.db('visitors').where({ id: conv.visitor_id }).first('language', 'region');
     const r = await this.hooks.runFilter(
       'visitor.routing',

@@ -52,5 +52,8 @@ export const visitorServerEvents = {
   },
   message: { summary: 'A new message in the visitor’s conversation', payload: z.object({ message: messageView }) },
   'conversation.updated': { summary: 'State changed (accepted, ended…)', payload: z.object({ conversation: conversationView }) },
-  'queue.position': { summary: 'Position in the queue (ASSIGN-POSITION-9)', payload: z.object({ conversationId: z.number(), position: z.number() }) },
+  'queue.position': {
+    summary: 'Position in the queue, and an estimated wait when the company shows it (ASSIGN-POSITION-9)',
+    payload: z.object({ conversationId: z.number(), position: z.number(), estimatedWaitMinutes: z.number().nullable() }),
+  },
 } as const;

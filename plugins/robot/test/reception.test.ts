@@ -29,8 +29,6 @@ test.serial('ROBOT-MODE-12 when_no_agent: nobody online → the robot greets, an
   t.deepEqual(w.payload.buttons.at(-1), { label: '转人工', action: 'robot.handover' });
 
   // Not in the agents' waiting list while the robot serves it.
-  const ann = await k.login(...['admin', undefined].filter(Boolean) as []);
-  void ann;
   const row = await k.server.db('conversations').where({ id: conv.id }).first();
   t.is(row.served_by_plugin, 'robot');
 
@@ -53,7 +51,10 @@ test.serial('ROBOT-MODE-12 when_no_agent: nobody online → the robot greets, an
   // Only one robot message per visitor message: count plugin messages vs visitor messages.
   await new Promise((r) => setTimeout(r, 300));
   const msgs = await k.server.db('messages').where({ conversation_id: conv.id }).orderBy('seq');
-  t.is(msgs.filter((m: any) => m.sender_kind === 'plugin').length, 3, 'welcome + answer + fallback, no loops');
+  const robot = msgs.filter((m: any) => m.sender_kind === 'plugin');
+  t.is(robot.length, 4, 'welcome + answer + its related-questions card + fallback, no loops');
+  const visitorIds = new Set(msgs.filter((m: any) => m.sender_kind === 'visitor').map((m: any) => String(m.id)));
+  for (const m of robot.slice(1)) t.true(visitorIds.has(m.client_id.split(':')[1]), 'every robot answer is keyed by a visitor message');
   v.socket.close();
 });
 
