@@ -52,8 +52,38 @@ export class AssignmentService {
     return this.connected(companyId, agentId, claimed, 'manual');
   }
 
-  /** Assigns waiting requests to eligible agents until no request in queue order can be placed (ASSIGN-TRIGGER-12). */
-  async assignWaiting(companyId: number): Promise<number> {
+  private running = new Map<number, { again: boolean; done: Promise<number> }>();
+
+  /**
+   * Assigns waiting requests to eligible agents until no request in queue order
+   * can be placed (ASSIGN-TRIGGER-12). One run per company at a time on a node:
+   * a trigger during a run asks for one more pass instead of racing it, so a
+   * request locked by a parallel run is never overtaken by a later one.
+   */
+  assignWaiting(companyId: number): Promise<number> {
+    const current = this.running.get(companyId);
+    if (current) {
+      current.again = true;
+      return current.done;
+    }
+    const state = { again: false, done: Promise.resolve(0) };
+    state.done = (async () => {
+      let total = 0;
+      try {
+        do {
+          state.again = false;
+          total += await this.assignPass(companyId);
+        } while (state.again);
+      } finally {
+        this.running.delete(companyId);
+      }
+      return total;
+    })();
+    this.running.set(companyId, state);
+    return state.done;
+  }
+
+  private async assignPass(companyId: number): Promise<number> {
     const settings = await this.routing.settings(companyId);
     if (!settings.autoAssign) return 0;
     const t = new Tenant(this.db, companyId);

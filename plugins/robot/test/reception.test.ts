@@ -44,7 +44,10 @@ test.serial('ROBOT-MODE-12 when_no_agent: nobody online → the robot greets, an
   t.is(fb.payload.buttons[0].action, 'robot.handover');
 
   const stats = await admin.get('/api/p/robot/stats');
-  t.true(stats.body.entries.some((e: any) => e.id === ids.get(14) && e.hits >= 1), 'hit counted');
+  t.true(
+    stats.body.entries.some((e: any) => e.id === ids.get(14) && e.hits >= 1),
+    'hit counted',
+  );
   const unmatched = await admin.get('/api/p/robot/unmatched');
   t.true(unmatched.body.unmatched.some((u: any) => u.question === 'zxqv wobble frimp'));
 
