@@ -6,8 +6,9 @@ import { dbKinds, num, runLoadGen, sleep, startBare, startKefu, writeResult, typ
  * number; Kefu versus the bare socket.io relay (target ≤ 2×). Each sample is
  * taken after BENCH_IDLE_SETTLE (8) seconds and a full GC inside the server
  * (bench/mem-probe.mjs), so garbage from the connection work is not counted.
- * The figure is resident memory (RSS); the JS heap (heapUsed + external) is
- * recorded beside it.
+ * Two figures: resident memory (RSS, what the machine pays, noisy because V8
+ * and PGlite keep or return pages as they like) and the live JS heap
+ * (heapUsed + external after the GC, steady); both must be within the target.
  */
 export async function idleMemory(): Promise<string> {
   const visitors = num('BENCH_IDLE_VISITORS', 2000);
@@ -59,17 +60,21 @@ export async function idleMemory(): Promise<string> {
       rssRatio: ratio(k.rssBytesPerVisitor, bare.rssBytesPerVisitor),
       heapRatio: ratio(k.heapBytesPerVisitor, bare.heapBytesPerVisitor),
     };
-    return { ...r, meetsTarget: r.rssRatio <= 2 };
+    // Both figures must be within the target: RSS is what an operator pays, the heap is the steadier measure.
+    return { ...r, meetsTarget: r.rssRatio <= 2 && r.heapRatio <= 2 };
   });
   const file = writeResult('idle-memory', {
     visitors,
     settleSeconds: settle,
-    target: 'Kefu ≤ 2× bare socket.io per idle visitor (RSS after GC)',
+    target: 'Kefu ≤ 2× bare socket.io per idle visitor (RSS and live heap after GC)',
     runs,
     summary,
   });
-  const parts = summary.map((s) => `Kefu/${s.db} ${kib(s.rssBytesPerVisitor)} KiB → ${s.rssRatio}× (heap ${s.heapRatio}×) ${s.meetsTarget ? 'OK' : 'MISSES'}`);
-  return `idle-memory (${visitors} idle visitors, RSS growth per visitor after GC): bare ${kib(bare.rssBytesPerVisitor)} KiB; ${parts.join('; ')} (target ≤ 2×) [${file}]`;
+  const parts = summary.map(
+    (s) =>
+      `Kefu/${s.db} ${kib(s.rssBytesPerVisitor)} KiB RSS → ${s.rssRatio}×${s.rssBytesPerVisitor <= 0 ? ' (RSS fell: not meaningful)' : ''}, heap ${s.heapRatio}× ${s.meetsTarget ? 'OK' : 'MISSES'}`,
+  );
+  return `idle-memory (${visitors} idle visitors, growth per visitor after GC): bare ${kib(bare.rssBytesPerVisitor)} KiB RSS, ${kib(bare.heapBytesPerVisitor)} KiB heap; ${parts.join('; ')} (target ≤ 2×) [${file}]`;
 }
 
 const mib = (m: NodeJS.MemoryUsage) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k + 'MiB', Math.round((v / 2 ** 20) * 10) / 10]));

@@ -47,7 +47,9 @@ const track = (c: ChildProcess) => {
 function spawnServer(script: string, env: Record<string, string>, ready: RegExp, ms = 120_000) {
   // Every server gets the memory probe (bench/mem-probe.mjs): a full GC and a memoryUsage() dump on SIGUSR2.
   const memFile = path.join(os.tmpdir(), `kefu-bench-mem-${crypto.randomBytes(4).toString('hex')}.json`);
-  const args = ['--expose-gc', '--import', 'tsx', '--import', path.join(root, 'bench/mem-probe.mjs'), path.join(root, script)];
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the servers under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...extra, '--expose-gc', '--import', 'tsx', '--import', path.join(root, 'bench/mem-probe.mjs'), path.join(root, script)];
   const child = track(
     spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env, BENCH_MEM_FILE: memFile }, stdio: ['ignore', 'pipe', 'pipe'] }),
   );

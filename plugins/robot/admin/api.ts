@@ -1,0 +1,92 @@
+import { useConsole } from '@kefu/admin-ui/plugin';
+
+/** The plugin's HTTP calls (/api/p/robot/…), same-origin with the session cookie. */
+export class RobotApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface Entry {
+  id: number;
+  categoryId: number | null;
+  question: string;
+  phrasings: string[];
+  answer: string;
+  keywords: string[];
+  language: string;
+  enabled: boolean;
+  hitCount: number;
+  clickCount: number;
+}
+export type EntryInput = Pick<Entry, 'question' | 'phrasings' | 'answer' | 'keywords' | 'categoryId' | 'language' | 'enabled'>;
+export interface Similar {
+  id: number;
+  question: string;
+  categoryId: number | null;
+  answerPreview: string;
+  confidence: number;
+}
+export interface Category {
+  id: number;
+  parentId: number | null;
+  name: string;
+  kind: string;
+}
+export interface Settings {
+  mode: 'off' | 'when_no_agent' | 'first';
+  directThreshold: number;
+  listThreshold: number;
+  handoverKeywords: string[];
+  texts: Record<string, Record<string, string>>;
+}
+export interface AskResult {
+  type: 'answer' | 'related' | 'fallback';
+  entry: { id: number; question: string; answer: string; confidence: number } | null;
+  candidates: { entryId: number; question: string; confidence: number }[];
+}
+
+const BASE = '/api/p/robot';
+
+function language(): string {
+  try {
+    return useConsole().locale();
+  } catch {
+    return 'zh-CN';
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language() };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new RobotApiError(0, 'network_error', 'Network error');
+  }
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as Record<string, any>) : undefined;
+  if (!res.ok) {
+    const { code = `http_${res.status}`, message = res.statusText, ...extra } = json?.error ?? {};
+    throw new RobotApiError(res.status, code, message, extra);
+  }
+  return json as T;
+}
+
+export const robotApi = {
+  entries: (q: string, offset = 0) => call<{ total: number; entries: Entry[] }>('GET', `/entries?limit=50&offset=${offset}${q ? `&q=${encodeURIComponent(q)}` : ''}`),
+  create: (e: EntryInput) => call<Entry>('POST', '/entries', e),
+  update: (id: number, e: Partial<EntryInput>) => call<Entry>('PUT', `/entries/${id}`, e),
+  remove: (id: number) => call<void>('DELETE', `/entries/${id}`),
+  similar: (texts: string[], excludeId?: number) => call<{ similar: Similar[] }>('POST', '/entries/similar', { texts, excludeId }),
+  categories: () => call<{ categories: Category[] }>('GET', '/categories'),
+  settings: () => call<Settings>('GET', '/settings'),
+  saveSettings: (s: Partial<Settings>) => call<Settings>('PUT', '/settings', s),
+  ask: (text: string, language?: string) => call<AskResult>('POST', '/ask', { text, language: language || null }),
+};
