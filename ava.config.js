@@ -4,7 +4,7 @@ export default {
   files: ['core/test/**/*.test.ts', 'plugins/*/test/**/*.test.ts', 'config/test/**/*.test.ts', '!core/test/multinode/**'],
   extensions: { ts: 'module' },
   nodeArguments: ['--import=tsx'],
-  timeout: '60s',
+  timeout: '120s',
   concurrency: 2,
   workerThreads: false,
 };

@@ -3,6 +3,14 @@ import { agentClientEvents, agentServerEvents } from './agent-events.ts';
 import { visitorClientEvents, visitorServerEvents } from './visitor-events.ts';
 import { collabAgentEvents, collabAgentServerEvents, collabVisitorEvents, collabVisitorServerEvents } from './collab-events.ts';
 import { internalClientEvents } from '../internal/internal-event-handlers.ts';
+import { prechatSubmitPayload } from '../settings/prechat-handlers.ts';
+import { leaveMessageSubmit } from '../leavemsg/leave-message-routes.ts';
+
+/** Visitor events owned by the settings and leave-message features (their handlers live there). */
+const formVisitorEvents = {
+  'prechat.submit': { summary: 'Submit the pre-chat form; answers the group bound to the chosen question type (PRECHAT)', payload: prechatSubmitPayload },
+  'leavemsg.submit': { summary: 'Leave a message when nobody can chat (LEAVESET)', payload: leaveMessageSubmit },
+};
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -43,7 +51,7 @@ export function renderProtocolDoc(): string {
     '',
     '**Messages** carry a client-chosen `clientId` (UUID) and get a per-conversation `seq`; they are stored before the ack, a retried send with the same `clientId` returns the stored message, and a client that reconnects sends `sync {conversationId, afterSeq}` with the last `seq` it has to receive what it missed. The typed client (`@kefu/core/protocol/client`) wraps this: `visitorClient(socket)`, `agentClient(socket)` and an `Outbox` that keeps unsent messages in order across disconnects.',
     '',
-    section('Visitor → server (`/visitor`)', 'the visitor (widget)', { ...visitorClientEvents, ...collabVisitorEvents } as Record<string, Spec>, 'in'),
+    section('Visitor → server (`/visitor`)', 'the visitor (widget)', { ...visitorClientEvents, ...collabVisitorEvents, ...formVisitorEvents } as Record<string, Spec>, 'in'),
     '',
     section(
       'Server → visitor (`/visitor`)',
