@@ -6,7 +6,11 @@ import { agentSocket, call, visitorSocket } from './helpers/sockets.ts';
 
 let k: TestKefu;
 const ids: Record<string, number> = {};
-const settings = (s: object) => k.server.db('companies').where({ id: k.company.id }).update({ chat_settings: JSON.stringify(s) });
+const settings = (s: object) =>
+  k.server
+    .db('companies')
+    .where({ id: k.company.id })
+    .update({ chat_settings: JSON.stringify(s) });
 
 test.before(async () => {
   k = await startTestServer();
@@ -16,7 +20,11 @@ test.before(async () => {
     ids[name] = r.body.id;
   }
   // The admin stays away so only the three agents are eligible.
-  await k.server.db('agent_presence').insert({ agent_id: (await admin.get('/api/auth/me')).body.agent.id, company_id: k.company.id, status: 'away' }).onConflict('agent_id').merge();
+  await k.server
+    .db('agent_presence')
+    .insert({ agent_id: (await admin.get('/api/auth/me')).body.agent.id, company_id: k.company.id, status: 'away' })
+    .onConflict('agent_id')
+    .merge();
 });
 test.after.always(() => k?.close());
 
@@ -25,8 +33,13 @@ async function shape(loads: Record<string, { load: number; today: number }>) {
   await k.server.db('conversations').where({ company_id: k.company.id }).update({ status: 'ended', ended_at: new Date() });
   for (const [name, { load, today }] of Object.entries(loads)) {
     for (let i = 0; i < today; i++) {
-      const [v] = await k.server.db('visitors').insert({ company_id: k.company.id, number: 1000 + Math.floor(Math.random() * 1e6), channel: 'web' }).returning('id');
-      await k.server.db('conversations').insert({ company_id: k.company.id, visitor_id: v.id, status: i < load ? 'active' : 'ended', agent_id: ids[name], accepted_at: new Date() });
+      const [v] = await k.server
+        .db('visitors')
+        .insert({ company_id: k.company.id, number: 1000 + Math.floor(Math.random() * 1e6), channel: 'web' })
+        .returning('id');
+      await k.server
+        .db('conversations')
+        .insert({ company_id: k.company.id, visitor_id: v.id, status: i < load ? 'active' : 'ended', agent_id: ids[name], accepted_at: new Date() });
     }
   }
 }
@@ -63,7 +76,10 @@ test.serial('ASSIGN-CAP-6 ASSIGN-ATOMIC-13 automatic assignment never exceeds ca
   for (const id of Object.values(ids)) t.is(active.filter((r) => Number(r.agent_id) === id).length, 2);
   t.is(rows.filter((r) => r.status === 'queued').length, 3);
   // Ending one frees a slot: the first waiting request (in queue order) takes it.
-  const firstWaiting = rows.filter((r) => r.status === 'queued').map((r) => Number(r.id)).sort((a, b) => a - b)[0];
+  const firstWaiting = rows
+    .filter((r) => r.status === 'queued')
+    .map((r) => Number(r.id))
+    .sort((a, b) => a - b)[0];
   const freed = active[0];
   const owner = sockets[Object.values(ids).indexOf(Number(freed.agent_id))];
   t.true((await call(owner, 'conversation.end', { conversationId: Number(freed.id) })).ok);
@@ -100,8 +116,13 @@ test.serial('ASSIGN-POSITION-9 the estimated wait is the median of recent waits,
   t.is(await q.estimatedWaitMinutes(k.company.id), null);
   const now = Date.now();
   for (const waitS of [30, 90, 150, 200, 610]) {
-    const [v] = await k.server.db('visitors').insert({ company_id: k.company.id, number: 5000000 + waitS, channel: 'web' }).returning('id');
-    await k.server.db('conversations').insert({ company_id: k.company.id, visitor_id: v.id, status: 'ended', created_at: new Date(now - waitS * 1000), accepted_at: new Date(now) });
+    const [v] = await k.server
+      .db('visitors')
+      .insert({ company_id: k.company.id, number: 5000000 + waitS, channel: 'web' })
+      .returning('id');
+    await k.server
+      .db('conversations')
+      .insert({ company_id: k.company.id, visitor_id: v.id, status: 'ended', created_at: new Date(now - waitS * 1000), accepted_at: new Date(now) });
   }
   t.is(await q.estimatedWaitMinutes(k.company.id), 3, 'median 150 s rounds up to 3 minutes');
 });

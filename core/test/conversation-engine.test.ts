@@ -250,14 +250,26 @@ test.serial('EVAL-FORM-1 TOOLBAR-EVALPENDING-4 an ended conversation awaits eval
 
 test.serial('VISITOR-ARRIVE-2 the loader beacon records page views with the chat closed; the token comes back in the body', async (t) => {
   const agent = await agentSocket(k.url, admin);
-  const ua = { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15', origin: 'https://shop.example' };
+  const ua = {
+    'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+    origin: 'https://shop.example',
+  };
   const seen = next(agent, 'visitor.updated', (m) => m.visitor.currentTitle === 'Landing');
-  const first = await k.client().request('POST', '/api/widget/pageview', { companyId: k.company.publicId, url: 'https://shop.example/', title: 'Landing', referrer: 'https://www.baidu.com/s?wd=%E9%80%80%E6%AC%BE' }, ua);
+  const first = await k
+    .client()
+    .request(
+      'POST',
+      '/api/widget/pageview',
+      { companyId: k.company.publicId, url: 'https://shop.example/', title: 'Landing', referrer: 'https://www.baidu.com/s?wd=%E9%80%80%E6%AC%BE' },
+      ua,
+    );
   t.is(first.status, 200);
   t.is(first.headers.get('access-control-allow-origin'), 'https://shop.example', 'callable from the customer site');
   const { visitor } = await seen;
   t.like(visitor, { searchEngine: 'baidu', keyword: '退款', state: 'browsing' });
-  const second = await k.client().request('POST', '/api/widget/pageview', { companyId: k.company.publicId, token: first.body.token, url: 'https://shop.example/cart', title: 'Cart' }, ua);
+  const second = await k
+    .client()
+    .request('POST', '/api/widget/pageview', { companyId: k.company.publicId, token: first.body.token, url: 'https://shop.example/cart', title: 'Cart' }, ua);
   t.is(second.body.token, first.body.token, 'the same visitor');
   const v = await visitorSocket(k.url, k.company.publicId, first.body.token);
   t.is(v.visitorNumber, visitor.number, 'the chat window continues as that visitor');

@@ -8,7 +8,9 @@ export const chatSettingsSchema = z.object({
   defaultCap: z.number().int().min(1).max(50).default(5),
   maxQueue: z.number().int().min(0).max(500).default(50),
   /** ASSIGN-STICKY-7: give a returning visitor their previous agent when that agent is eligible. */
-  sticky: z.object({ enabled: z.boolean().default(false), lookBackDays: z.number().int().min(1).max(365).default(30) }).default({ enabled: false, lookBackDays: 30 }),
+  sticky: z
+    .object({ enabled: z.boolean().default(false), lookBackDays: z.number().int().min(1).max(365).default(30) })
+    .default({ enabled: false, lookBackDays: 30 }),
   /** ASSIGN-POSITION-9: also tell waiting visitors an estimated wait. */
   showEstimatedWait: z.boolean().default(false),
 });

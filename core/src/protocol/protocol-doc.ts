@@ -51,7 +51,12 @@ export function renderProtocolDoc(): string {
     '',
     '**Messages** carry a client-chosen `clientId` (UUID) and get a per-conversation `seq`; they are stored before the ack, a retried send with the same `clientId` returns the stored message, and a client that reconnects sends `sync {conversationId, afterSeq}` with the last `seq` it has to receive what it missed. The typed client (`@kefu/core/protocol/client`) wraps this: `visitorClient(socket)`, `agentClient(socket)` and an `Outbox` that keeps unsent messages in order across disconnects.',
     '',
-    section('Visitor → server (`/visitor`)', 'the visitor (widget)', { ...visitorClientEvents, ...collabVisitorEvents, ...formVisitorEvents } as Record<string, Spec>, 'in'),
+    section(
+      'Visitor → server (`/visitor`)',
+      'the visitor (widget)',
+      { ...visitorClientEvents, ...collabVisitorEvents, ...formVisitorEvents } as Record<string, Spec>,
+      'in',
+    ),
     '',
     section(
       'Server → visitor (`/visitor`)',

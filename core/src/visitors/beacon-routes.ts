@@ -22,7 +22,11 @@ export function registerBeaconRoutes(api: ApiRouter, c: DependencyContainer) {
   const limiter = new RateLimiterMemory({ keyPrefix: 'beacon', points: 120, duration: 60 });
 
   api.route({
-    method: 'post', path: '/api/widget/pageview', summary: 'Page view from the widget loader (works with the chat closed)', tags: ['widget'], auth: 'public',
+    method: 'post',
+    path: '/api/widget/pageview',
+    summary: 'Page view from the widget loader (works with the chat closed)',
+    tags: ['widget'],
+    auth: 'public',
     body: z.strictObject({
       companyId: z.number().int().min(10000).max(999999999),
       token: z.string().max(100).optional(),
