@@ -26,6 +26,7 @@ import { LocalBus, RedisBus, type Bus } from './infra/bus.ts';
 import { createDb, type Db } from './infra/db.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { coreMigrationsDir, migrateLatest } from './infra/migrator.ts';
+import { withBootLock } from './infra/boot-lock.ts';
 import { CronSupervisor } from './plugins/cron-supervisor.ts';
 import { PluginEnablement } from './plugins/plugin-enablement.ts';
 import { PluginHost } from './plugins/plugin-host.ts';
@@ -81,7 +82,7 @@ export interface CreateOptions {
 export async function createServer(config: KefuConfig, opts: CreateOptions = {}): Promise<KefuServer> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const db = opts.db ?? (await createDb(config, { pgliteDataDir: opts.pgliteDataDir }));
-  await migrateLatest(db, 'core', coreMigrationsDir);
+  await withBootLock(db, () => migrateLatest(db, 'core', coreMigrationsDir));
   const bus: Bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL, log) : new LocalBus();
   const container = buildContainer({ config, log, db, bus, clock: opts.clock ?? systemClock });
 
@@ -115,7 +116,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
 
   const host = container.resolve(PluginHost);
   const pluginDirs = config.KEFU_PLUGINS_DIR.split(',').map((d) => path.resolve(d.trim()));
-  await host.boot(pluginDirs, (router, prefix, plugin) => new ApiRouter(router, { ...apiDeps, plugin }, prefix), container);
+  await withBootLock(db, () => host.boot(pluginDirs, (router, prefix, plugin) => new ApiRouter(router, { ...apiDeps, plugin }, prefix), container));
 
   let ready = true;
   coreRouter.get('/healthz', (ctx) => {

@@ -11,7 +11,7 @@ test.before(async () => {
 });
 test.after.always(() => k?.close());
 
-test('CONV-IDEMPOTENT-9 a forced disconnect mid-send loses nothing and stores nothing twice', async (t) => {
+test.serial('CONV-IDEMPOTENT-9 a forced disconnect mid-send loses nothing and stores nothing twice', async (t) => {
   const admin = await k.login();
   const agent = await agentSocket(k.url, admin);
   let token: string | undefined;
@@ -75,4 +75,20 @@ test('Outbox: an empty flush does not stall later sends', async (t) => {
   await outbox.push({ conversationId: 1, clientId: 'a-000000001', text: 'x' });
   t.deepEqual(sent, ['a-000000001']);
   t.is(outbox.pending.length, 0);
+});
+
+test.serial('CONV-IDEMPOTENT-9 sends pipelined on one socket without waiting for acks are stored in the order sent', async (t) => {
+  const admin = await k.login();
+  const agent = await agentSocket(k.url, admin);
+  const { visitorSocket } = await import('./helpers/sockets.ts');
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const assigned = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active');
+  const { conversation } = await call(v.socket, 'chat.request', {});
+  await assigned;
+  const sends = Array.from({ length: 20 }, (_, i) => ({ conversationId: conversation.id, clientId: crypto.randomUUID(), text: `p${i}` }));
+  await Promise.all(sends.map((s) => call(v.socket, 'message.send', s)));
+  const rows = await k.server.db('messages').where({ conversation_id: conversation.id, sender_kind: 'visitor' }).orderBy('seq').select('text');
+  t.deepEqual(rows.map((r) => r.text), sends.map((s) => s.text));
+  agent.close();
+  v.socket.close();
 });

@@ -22,6 +22,12 @@ import { rooms, type RealtimeNotifier } from './realtime-notifier.ts';
 
 export { rooms };
 
+/** One socket's events are handled one at a time, in arrival order: two sends are stored in the order typed. */
+function inOrder(socket: Socket, task: () => Promise<void>): void {
+  const previous: Promise<void> = socket.data.queue ?? Promise.resolve();
+  socket.data.queue = previous.then(task).catch(() => undefined);
+}
+
 export interface GatewayDeps {
   config: KefuConfig;
   log: Logger;
@@ -131,24 +137,26 @@ export class RealtimeGateway {
     // Listen before any await: a client may emit as soon as it sees `connect`; events wait for the rooms.
     const ready = this.setupAgent(socket, auth);
     socket.on('disconnect', () => void this.deps.presence.disconnected(auth.companyId, auth.agent.id).catch(() => undefined));
-    socket.onAny(async (event: string, payload: unknown, ack?: (r: unknown) => void) => {
-      if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload as (r: unknown) => void];
-      await ready;
-      // Re-read session and permissions for every event: revocations and removed permissions apply at once.
-      const found = this.bearerOf(socket);
-      const fresh = found ? await this.deps.auth.fromToken(found.token).catch(() => null) : null;
-      if (!fresh || fresh.restriction) {
-        if (typeof ack === 'function') ack({ error: { code: fresh?.restriction ?? 'unauthenticated', message: 'Session not usable' } });
-        if (!fresh) socket.disconnect(true);
-        return;
-      }
-      await this.deps.dispatcher.dispatch(
-        event,
-        payload,
-        { companyId: fresh.companyId, agentId: fresh.agent.id, sessionId: fresh.sessionId, can: fresh.can, auth: fresh },
-        ack,
-      );
-    });
+    socket.onAny((event: string, payload: unknown, ack?: (r: unknown) => void) =>
+      inOrder(socket, async () => {
+        if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload as (r: unknown) => void];
+        await ready;
+        // Re-read session and permissions for every event: revocations and removed permissions apply at once.
+        const found = this.bearerOf(socket);
+        const fresh = found ? await this.deps.auth.fromToken(found.token).catch(() => null) : null;
+        if (!fresh || fresh.restriction) {
+          if (typeof ack === 'function') ack({ error: { code: fresh?.restriction ?? 'unauthenticated', message: 'Session not usable' } });
+          if (!fresh) socket.disconnect(true);
+          return;
+        }
+        await this.deps.dispatcher.dispatch(
+          event,
+          payload,
+          { companyId: fresh.companyId, agentId: fresh.agent.id, sessionId: fresh.sessionId, can: fresh.can, auth: fresh },
+          ack,
+        );
+      }),
+    );
   }
 
   private async setupAgent(socket: Socket, auth: AuthInfo) {
@@ -205,11 +213,13 @@ export class RealtimeGateway {
       }, VISITOR_LEFT_MS + 1000);
       timer.unref();
     });
-    socket.onAny(async (event: string, payload: unknown, ack?: (r: unknown) => void) => {
-      if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload as (r: unknown) => void];
-      await ready;
-      await runHandler(this.deps.visitorHandlers.get(event), event, payload, caller, ack, async () => undefined, this.deps.log);
-    });
+    socket.onAny((event: string, payload: unknown, ack?: (r: unknown) => void) =>
+      inOrder(socket, async () => {
+        if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload as (r: unknown) => void];
+        await ready;
+        await runHandler(this.deps.visitorHandlers.get(event), event, payload, caller, ack, async () => undefined, this.deps.log);
+      }),
+    );
   }
 
   private async pushVisitor(caller: VisitorCaller) {
