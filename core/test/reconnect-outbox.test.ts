@@ -88,7 +88,10 @@ test.serial('CONV-IDEMPOTENT-9 sends pipelined on one socket without waiting for
   const sends = Array.from({ length: 20 }, (_, i) => ({ conversationId: conversation.id, clientId: crypto.randomUUID(), text: `p${i}` }));
   await Promise.all(sends.map((s) => call(v.socket, 'message.send', s)));
   const rows = await k.server.db('messages').where({ conversation_id: conversation.id, sender_kind: 'visitor' }).orderBy('seq').select('text');
-  t.deepEqual(rows.map((r) => r.text), sends.map((s) => s.text));
+  t.deepEqual(
+    rows.map((r) => r.text),
+    sends.map((s) => s.text),
+  );
   agent.close();
   v.socket.close();
 });

@@ -97,7 +97,7 @@ export class RoutingService {
     eligible.sort((a, b) => order.reduce((d, f) => d || f(a, b), 0) || a.agentId - b.agentId);
     const previous = settings.sticky.enabled ? await this.previousAgent(companyId, conv.visitor_id, settings.sticky.lookBackDays) : null;
     const stickyAt = eligible.findIndex((c) => c.agentId === previous);
-    // The previous agent goes first whatever the mode (waiting for a busy previous agent is not implemented).
+    // The previous agent goes first whatever the mode; waiting for a busy previous agent is a later step (ASSIGN-STICKY-7).
     if (stickyAt > 0) eligible.unshift(...eligible.splice(stickyAt, 1));
     const visitor = await this.db('visitors').where({ id: conv.visitor_id }).first('language', 'region');
     const r = await this.hooks.runFilter(
