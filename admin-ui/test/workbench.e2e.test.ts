@@ -1,10 +1,8 @@
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
-import { io, type Socket } from 'socket.io-client';
-import { ADMIN_PASSWORD, startTestServer, type TestKefu } from '@kefu/core/testing';
+import type { Socket } from 'socket.io-client';
+import { ADMIN_PASSWORD, call, next, startTestServer, visitorSocket as openVisitor, type TestKefu } from '@kefu/core/testing';
 import { launchBrowser, screenshotPath } from './browser.ts';
-
-const DESKTOP_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 let k: TestKefu;
 let browser: Browser;
@@ -18,27 +16,10 @@ test.after.always(async () => {
   await k?.close();
 });
 
-/** A widget socket, as core/test/helpers/sockets.ts opens it. */
-function visitorSocket(url: string, companyId: number): Promise<{ socket: Socket; visitorNumber: number }> {
-  return new Promise((resolve, reject) => {
-    const s = io(url + '/visitor', { auth: { companyId }, extraHeaders: { 'user-agent': DESKTOP_CHROME }, transports: ['websocket'], reconnection: false, forceNew: true });
-    sockets.push(s);
-    s.once('session', (m) => resolve({ socket: s, visitorNumber: m.visitorNumber }));
-    s.once('connect_error', reject);
-  });
-}
-const call = (s: Socket, event: string, payload: unknown = {}) => s.timeout(5000).emitWithAck(event, payload);
-function next<T = any>(s: Socket, event: string, where: (m: T) => boolean, ms = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    const on = (m: T) => {
-      if (!where(m)) return;
-      clearTimeout(timer);
-      s.off(event, on);
-      resolve(m);
-    };
-    s.on(event, on);
-  });
+async function visitorSocket(url: string, companyId: number) {
+  const v = await openVisitor(url, companyId);
+  sockets.push(v.socket);
+  return v;
 }
 
 async function signIn(page: Page) {
@@ -96,7 +77,7 @@ test.serial('MAIN-LAYOUT-1 the agent sees a visitor, chats with them safely and 
   await page.locator('[data-test="chat-typing"]', { hasText: 'I have a question' }).waitFor({ timeout: 10_000 });
 
   // The agent replies with Enter; Shift+Enter made a new line inside the same message.
-  const received = next<any>(v.socket, 'message', (m) => m.message.senderKind === 'agent');
+  const received = next<any>(v.socket, 'message', (m) => m.message.senderKind === 'agent', 10_000);
   const input = page.locator('textarea[data-test="composer-input"], [data-test="composer-input"] textarea').first();
   await input.click();
   await input.pressSequentially('Hello, how can I help?');
@@ -116,7 +97,7 @@ test.serial('MAIN-LAYOUT-1 the agent sees a visitor, chats with them safely and 
   await page.screenshot({ path: screenshotPath('workbench-chat') });
 
   // The agent ends the conversation after confirming.
-  const ended = next<any>(v.socket, 'conversation.updated', (m) => m.conversation.id === conversationId && m.conversation.status === 'ended');
+  const ended = next<any>(v.socket, 'conversation.updated', (m) => m.conversation.id === conversationId && m.conversation.status === 'ended', 10_000);
   await page.locator('[data-test="chat-end"]').click();
   await page.locator('.el-message-box__btns .el-button--primary').click();
   await ended;

@@ -6,7 +6,7 @@ import test from 'ava';
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { startTestServer, type TestKefu } from '@kefu/core/testing';
-import { agentSocket, call, DESKTOP_CHROME, next } from '../../core/test/helpers/sockets.ts';
+import { agentSocket, call, DESKTOP_CHROME, next } from '@kefu/core/testing';
 import { launchBrowser, screenshotPath, widgetDist } from './browser.ts';
 
 let k: TestKefu;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
-import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
+import type { Socket } from 'socket.io-client';
+import { next, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 
 export const AGENT_PASSWORD = 'Agent-pass-2026x';
 const fixtures = path.join(import.meta.dirname, 'fixtures');
@@ -71,47 +71,7 @@ export async function clearEntries(admin: TestClient) {
   }
 }
 
-export const DESKTOP_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
-
-export function agentSocket(url: string, client: TestClient): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = io(url + '/agent', { extraHeaders: { cookie: client.cookie }, transports: ['websocket'], reconnection: false, forceNew: true });
-    s.once('connect', () => resolve(s));
-    s.once('connect_error', reject);
-  });
-}
-
-export function visitorSocket(url: string, companyId: number): Promise<{ socket: Socket; token: string }> {
-  return new Promise((resolve, reject) => {
-    const s = io(url + '/visitor', {
-      auth: { companyId },
-      extraHeaders: { 'user-agent': DESKTOP_CHROME },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    s.once('session', (m) => resolve({ socket: s, token: m.token }));
-    s.once('connect_error', reject);
-  });
-}
-
-export const call = (s: Socket, event: string, payload: unknown = {}) => s.timeout(5000).emitWithAck(event, payload);
-
-export function next<T = any>(s: Socket, event: string, where: (m: T) => boolean = () => true, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      s.off(event, on);
-      reject(new Error(`no ${event} within ${ms} ms`));
-    }, ms);
-    const on = (m: T) => {
-      if (!where(m)) return;
-      clearTimeout(timer);
-      s.off(event, on);
-      resolve(m);
-    };
-    s.on(event, on);
-  });
-}
+export { agentSocket, visitorSocket, call, next, DESKTOP_CHROME } from '@kefu/core/testing';
 
 /** Resolves with the next robot message the visitor sees. */
 export const robotSays = (s: Socket, where: (m: any) => boolean = () => true) =>
