@@ -100,3 +100,43 @@ export function useConsole(): ConsoleBridge {
   if (!bridge) throw new Error('useConsole() is only available inside the Kefu console');
   return bridge;
 }
+
+/** A refused or failed call to a plugin's routes, with the server's stable code and extra fields. */
+export class PluginApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** JSON calls to `/api/p/<pluginId>/…`, same-origin with the session cookie, in the console language. */
+export function pluginRequest(pluginId: string) {
+  const language = () => {
+    try {
+      return useConsole().locale();
+    } catch {
+      return 'zh-CN';
+    }
+  };
+  return async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language() };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`/api/p/${pluginId}${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new PluginApiError(0, 'network_error', 'Network error');
+    }
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as Record<string, any>) : undefined;
+    if (!res.ok) {
+      const { code = `http_${res.status}`, message = res.statusText, ...extra } = json?.error ?? {};
+      throw new PluginApiError(res.status, code, message, extra);
+    }
+    return json as T;
+  };
+}

@@ -1,16 +1,7 @@
-import { useConsole } from '@kefu/admin-ui/plugin';
+import { PluginApiError, pluginRequest } from '@kefu/admin-ui/plugin';
 
-/** The plugin's HTTP calls (/api/p/otp/…), same-origin with the session cookie. */
-export class OtpApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+/** Errors of this plugin's calls; the calls go through the console's `pluginRequest` (same-origin, session cookie). */
+export { PluginApiError as OtpApiError };
 
 export type BindingState = 'none' | 'pending' | 'bound';
 export type Policy = 'none' | 'admins' | 'all';
@@ -61,31 +52,7 @@ export interface BindingsQuery {
 
 const BASE = '/api/p/otp';
 
-function language(): string {
-  try {
-    return useConsole().locale();
-  } catch {
-    return 'zh-CN';
-  }
-}
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language() };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(BASE + path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
-    throw new OtpApiError(0, 'network_error', 'Network error');
-  }
-  const text = await res.text();
-  const json = text ? (JSON.parse(text) as Record<string, any>) : undefined;
-  if (!res.ok) {
-    const { code = `http_${res.status}`, message = res.statusText, ...extra } = json?.error ?? {};
-    throw new OtpApiError(res.status, code, message, extra);
-  }
-  return json as T;
-}
+const call = pluginRequest('otp');
 
 const query = (q: Record<string, string | number | undefined>) => {
   const p = new URLSearchParams();
