@@ -2,6 +2,9 @@ import { inject, injectable } from '../infra/di.ts';
 import type { z } from 'zod';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { SessionService } from '../auth/session-service.ts';
+import { AGENT_AUTH_CHANGED } from '../auth/authenticator.ts';
+import type { Bus } from '../infra/bus.ts';
+import { TOKENS } from '../tokens.ts';
 import { LoginLogService } from '../auth/login-log-service.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
 import { conflict, forbidden, notFound } from '../http/errors.ts';
@@ -29,6 +32,7 @@ export class AgentService {
     @inject(LoginLogService) private readonly loginLog: LoginLogService,
     @inject(AuditService) private readonly audit: AuditService,
     @inject(HookRegistry) private readonly hooks: HookRegistry,
+    @inject(TOKENS.Bus) private readonly bus: Bus,
   ) {}
 
   async list(t: Tenant, f: z.output<typeof listAgentsQuery>) {
@@ -271,6 +275,7 @@ export class AgentService {
   }
 
   private async changed(actor: AuthInfo, agentId: number, kind: 'created' | 'updated' | 'permissionsChanged' | 'disabled' | 'enabled' | 'deleted') {
+    await this.bus.publish(AGENT_AUTH_CHANGED, { agentId });
     await this.hooks.emit('agent.changed', { agentId, kind, by: actor.agent.id }, { companyId: actor.companyId, actor: { kind: 'agent', id: actor.agent.id } });
   }
 }

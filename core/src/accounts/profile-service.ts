@@ -5,6 +5,9 @@ import { LoginLogService } from '../auth/login-log-service.ts';
 import { LoginRateLimit } from '../auth/login-rate-limit.ts';
 import { MeService } from '../auth/me-service.ts';
 import { SessionService } from '../auth/session-service.ts';
+import { AGENT_AUTH_CHANGED } from '../auth/authenticator.ts';
+import type { Bus } from '../infra/bus.ts';
+import { TOKENS } from '../tokens.ts';
 import { forbidden, unauthorized } from '../http/errors.ts';
 import { agentFields } from './agent-schemas.ts';
 import { PasswordHasher } from './password-hasher.ts';
@@ -29,6 +32,7 @@ export class ProfileService {
     @inject(SessionService) private readonly sessions: SessionService,
     @inject(LoginLogService) private readonly loginLog: LoginLogService,
     @inject(LoginRateLimit) private readonly limits: LoginRateLimit,
+    @inject(TOKENS.Bus) private readonly bus: Bus,
   ) {}
 
   async view(auth: AuthInfo) {
@@ -38,7 +42,10 @@ export class ProfileService {
   async update(auth: AuthInfo, input: z.output<typeof profileBody>) {
     const patch: Record<string, unknown> = {};
     for (const k of ['nickname', 'email', 'phone'] as const) if (input[k] !== undefined) patch[k] = input[k];
-    if (Object.keys(patch).length) await auth.tenant.q('agents').where({ id: auth.agent.id }).update(patch);
+    if (Object.keys(patch).length) {
+      await auth.tenant.q('agents').where({ id: auth.agent.id }).update(patch);
+      await this.bus.publish(AGENT_AUTH_CHANGED, { agentId: auth.agent.id });
+    }
     return this.view(auth);
   }
 

@@ -10,6 +10,12 @@ import { SessionService } from './session-service.ts';
 
 export const SESSION_COOKIE = 'kefu_session';
 
+/**
+ * Bus channel `{ agentId }`: an agent's rights, name or state changed. Nodes
+ * that keep an agent's auth for a live socket drop their copy at once.
+ */
+export const AGENT_AUTH_CHANGED = 'agent.auth.changed';
+
 /** Reads the session cookie or bearer token; used by HTTP routes and the /agent socket handshake. */
 export function tokenFrom(cookieHeader: string | undefined, authorization: string | undefined): { token: string; via: 'cookie' | 'bearer' } | null {
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];

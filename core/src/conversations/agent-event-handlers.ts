@@ -5,6 +5,7 @@ import { PresenceService } from '../presence/presence-service.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { TOKENS } from '../tokens.ts';
 import type { Db } from '../infra/db.ts';
+import type { AuthInfo } from '../auth/auth-info.ts';
 import { AssignmentService } from './assignment-service.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService, type Sender } from './conversation-service.ts';
@@ -21,10 +22,13 @@ export function registerAgentEvents(c: DependencyContainer) {
   const live = c.resolve(LiveVisitors);
   const E = agentClientEvents;
 
-  const senderOf = async (caller: { companyId: number; agentId: number; sessionId: number }): Promise<Sender> => {
-    const a = await db('agents').where({ id: caller.agentId, company_id: caller.companyId }).first('nickname', 'role');
-    return { kind: 'agent', agentId: caller.agentId, nickname: a.nickname, isAdmin: a.role === 'admin' };
-  };
+  // The caller's auth is the socket's current copy (see RealtimeGateway.currentAuth): no query per message.
+  const senderOf = ({ auth }: { auth: AuthInfo }): Sender => ({
+    kind: 'agent',
+    agentId: auth.agent.id,
+    nickname: auth.agent.nickname,
+    isAdmin: auth.agent.role === 'admin',
+  });
 
   d.on('core', 'presence.set', {
     schema: E['presence.set'].payload,
@@ -57,12 +61,12 @@ export function registerAgentEvents(c: DependencyContainer) {
   d.on('core', 'message.send', {
     schema: E['message.send'].payload,
     handler: async (p, caller) => ({
-      message: await conversations.send(caller.companyId, p.conversationId, await senderOf(caller), { clientId: p.clientId, kind: p.kind, text: p.text }),
+      message: await conversations.send(caller.companyId, p.conversationId, senderOf(caller), { clientId: p.clientId, kind: p.kind, text: p.text }),
     }),
   });
   d.on('core', 'conversation.end', {
     schema: E['conversation.end'].payload,
-    handler: async (p, caller) => ({ conversation: await conversations.end(caller.companyId, p.conversationId, await senderOf(caller), 'agent_ended') }),
+    handler: async (p, caller) => ({ conversation: await conversations.end(caller.companyId, p.conversationId, senderOf(caller), 'agent_ended') }),
   });
   d.on('core', 'conversation.read', {
     schema: E['conversation.read'].payload,
@@ -73,6 +77,6 @@ export function registerAgentEvents(c: DependencyContainer) {
   });
   d.on('core', 'sync', {
     schema: E.sync.payload,
-    handler: async (p, caller) => conversations.sync(caller.companyId, p.conversationId, await senderOf(caller), p.afterSeq),
+    handler: async (p, caller) => conversations.sync(caller.companyId, p.conversationId, senderOf(caller), p.afterSeq),
   });
 }

@@ -77,7 +77,7 @@ export function registerCollabEvents(c: DependencyContainer) {
     },
     { owner: 'core' },
   );
-  hooks.addAction('message.created', (p, ctx) => (p.senderKind === 'visitor' ? invitations.onVisitorMessage(ctx.companyId, p.conversationId) : undefined), {
+  hooks.addAction('message.created', (p, ctx) => (p.senderKind === 'visitor' && p.initiator === 'proactive' ? invitations.onVisitorMessage(ctx.companyId, p.conversationId) : undefined), {
     owner: 'core',
   });
 

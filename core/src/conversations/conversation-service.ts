@@ -4,13 +4,14 @@ import type { Logger } from '../infra/logger.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
+import type { Actor } from '../hooks/hook-types.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import type { ConversationView, MessageView } from '../protocol/message-schemas.ts';
 import { AssignmentService } from './assignment-service.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { QueueBroadcaster } from './queue-broadcaster.ts';
-import { MessageStore, type NewMessage } from './message-store.ts';
+import { MessageStore, type AppendGuard, type NewMessage } from './message-store.ts';
 
 export type Sender =
   | { kind: 'visitor'; visitorId: number }
@@ -72,53 +73,56 @@ export class ConversationService {
     return { conversation: await this.queries.one(t, id), created: true };
   }
 
-  /** Stores, then fans out; `message.beforeSend` may rewrite or stop it first. */
+  /**
+   * Stores, then fans out; `message.beforeSend` may rewrite or stop it first.
+   * Without filters the whole send is one statement (MessageStore.append checks
+   * the sender's right to write in it); a filter needs the conversation first.
+   */
   async send(companyId: number, conversationId: number, sender: Sender, m: Omit<NewMessage, 'senderKind' | 'senderId' | 'senderName'>): Promise<MessageView> {
     const t = new Tenant(this.db, companyId);
-    const conv = await this.assertParticipant(t, conversationId, sender);
-    const senderKind = sender.kind;
-    const senderId =
-      sender.kind === 'visitor'
-        ? String(sender.visitorId)
-        : sender.kind === 'agent'
-          ? String(sender.agentId)
-          : sender.kind === 'plugin'
-            ? sender.pluginId
-            : null;
-    const senderName = sender.kind === 'agent' ? sender.nickname : sender.kind === 'plugin' ? sender.name : null;
-    const existing = await t.q('messages').where({ conversation_id: conversationId, client_id: m.clientId }).first('id');
+    const who = describeSender(sender);
     let text = m.text;
     let payload = m.payload ?? null;
-    if (!existing) {
-      const actor =
-        sender.kind === 'visitor'
-          ? { kind: 'visitor' as const, id: sender.visitorId }
-          : sender.kind === 'agent'
-            ? { kind: 'agent' as const, id: sender.agentId }
-            : sender.kind === 'plugin'
-              ? { kind: 'plugin' as const, id: sender.pluginId }
-              : { kind: 'system' as const };
-      const f = await this.hooks.runFilter(
-        'message.beforeSend',
-        { conversationId, visitorId: Number(conv.visitor_id), channel: conv.channel, senderKind, senderId, kind: m.kind, text, payload },
-        { companyId, actor },
-      );
-      if (f.halted)
-        throw f.halt.error
-          ? new AppError(f.halt.error.status, f.halt.error.code, f.halt.error.message, f.halt.error.extra)
-          : conflict('message_blocked', f.halt.reason);
-      text = f.value.text;
-      payload = f.value.payload;
+    if (this.hooks.hasFilters('message.beforeSend')) {
+      const conv = await this.assertParticipant(t, conversationId, sender);
+      const existing = await t.q('messages').where({ conversation_id: conversationId, client_id: m.clientId }).first('id');
+      if (!existing) {
+        const f = await this.hooks.runFilter(
+          'message.beforeSend',
+          { conversationId, visitorId: Number(conv.visitor_id), channel: conv.channel, senderKind: who.kind, senderId: who.id, kind: m.kind, text, payload },
+          { companyId, actor: who.actor },
+        );
+        if (f.halted)
+          throw f.halt.error
+            ? new AppError(f.halt.error.status, f.halt.error.code, f.halt.error.message, f.halt.error.extra)
+            : conflict('message_blocked', f.halt.reason);
+        text = f.value.text;
+        payload = f.value.payload;
+      }
     }
-    const { message, duplicate } = await this.store.append(t, conversationId, { ...m, text, payload, senderKind, senderId, senderName });
-    if (duplicate) return message;
-    if (sender.kind === 'agent' && !conv.first_reply_at)
-      await t.q('conversations').where({ id: conversationId }).whereNull('first_reply_at').update({ first_reply_at: this.clock.now() });
-    this.fanOut(Number(conv.visitor_id), message);
+    const stored = await this.store.append(
+      t,
+      conversationId,
+      { ...m, text, payload, senderKind: who.kind, senderId: who.id, senderName: who.name },
+      // An agent's automatic message (CHATSET-AUTORULES-3) is not their first response.
+      { guard: who.guard, firstReplyAt: sender.kind === 'agent' && !payload?.automatic ? this.clock.now() : undefined },
+    );
+    if (stored.duplicate) return stored.message;
+    const { message, conversation } = stored;
+    this.fanOut(message);
     // Not awaited: plugins (robot, channel delivery) must not delay the sender's ack; emit isolates failures.
     void this.hooks.emit(
       'message.created',
-      { conversationId, messageId: message.id, seq: message.seq, channel: conv.channel, senderKind, kind: message.kind, text: message.text },
+      {
+        conversationId,
+        messageId: message.id,
+        seq: message.seq,
+        channel: conversation.channel,
+        initiator: conversation.initiator,
+        senderKind: who.kind,
+        kind: message.kind,
+        text: message.text,
+      },
       { companyId, actor: { kind: 'system' } },
     );
     return message;
@@ -167,11 +171,10 @@ export class ConversationService {
     );
   }
 
-  private fanOut(visitorId: number, message: MessageView) {
+  private fanOut(message: MessageView) {
     const room = rooms.conversation(message.conversationId);
     this.notifier.toAgents(room, 'message', { message });
     if (message.kind !== 'whisper') this.notifier.toVisitors(room, 'message', { message });
-    void visitorId;
   }
 
   /** Only the conversation's visitor, its agent (or an admin) may act on it; others get not_found. */
@@ -186,5 +189,25 @@ export class ConversationService {
     if (!allowed) throw notFound('Conversation not found');
     if (conv.status === 'ended' && !opts.allowEnded) throw conflict('conversation_ended', 'This conversation has ended');
     return conv;
+  }
+}
+
+/** The sender as stored on the message, as a hook actor, and as the store's write guard. */
+function describeSender(sender: Sender): { kind: Sender['kind']; id: string | null; name: string | null; actor: Actor; guard: AppendGuard } {
+  switch (sender.kind) {
+    case 'visitor':
+      return { kind: 'visitor', id: String(sender.visitorId), name: null, actor: { kind: 'visitor', id: sender.visitorId }, guard: { visitorId: sender.visitorId } };
+    case 'agent':
+      return {
+        kind: 'agent',
+        id: String(sender.agentId),
+        name: sender.nickname,
+        actor: { kind: 'agent', id: sender.agentId },
+        guard: sender.isAdmin ? 'any' : { agentId: sender.agentId },
+      };
+    case 'plugin':
+      return { kind: 'plugin', id: sender.pluginId, name: sender.name, actor: { kind: 'plugin', id: sender.pluginId }, guard: 'any' };
+    default:
+      return { kind: 'system', id: null, name: null, actor: { kind: 'system' }, guard: 'any' };
   }
 }

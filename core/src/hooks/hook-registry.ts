@@ -69,6 +69,11 @@ export class HookRegistry {
     }
   }
 
+  /** Whether any filter of this name is registered: lets hot paths skip the lookups a filter would need. */
+  hasFilters(name: keyof FilterHooks): boolean {
+    return (this.filters.get(name)?.length ?? 0) > 0;
+  }
+
   count(owner?: string): number {
     let n = 0;
     for (const map of [this.filters, this.actions]) for (const list of map.values()) n += list.filter((e) => !owner || e.owner === owner).length;

@@ -90,7 +90,17 @@ export interface ActionHooks {
   'conversation.assigned': { conversationId: number; agentId: number; by: 'auto' | 'manual' | 'transfer' | 'takeover' | 'dispatch'; waitMs: number };
   'conversation.accepted': { conversationId: number; agentId: number };
   'conversation.ended': { conversationId: number; endedBy: string; reason: string };
-  'message.created': { conversationId: number; messageId: number; seq: number; channel: string; senderKind: string; kind: string; text: string | null };
+  'message.created': {
+    conversationId: number;
+    messageId: number;
+    seq: number;
+    channel: string;
+    /** How the conversation began (visitor, proactive, …): lets subscribers skip work without a query. */
+    initiator: string;
+    senderKind: string;
+    kind: string;
+    text: string | null;
+  };
   'agent.statusChanged': { agentId: number; status: string };
   /** Channel plugins deliver agent messages to their platform and report back with `channels.reportDelivery`. */
   'channel.deliver': {

@@ -4,7 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import type { KefuConfig } from '@kefu/config';
 import type { AuthInfo } from '../auth/auth-info.ts';
-import { Authenticator, tokenFrom } from '../auth/authenticator.ts';
+import { AGENT_AUTH_CHANGED, Authenticator, tokenFrom } from '../auth/authenticator.ts';
 import { SESSION_ENDED } from '../auth/session-service.ts';
 import type { Bus } from '../infra/bus.ts';
 import type { Db } from '../infra/db.ts';
@@ -21,6 +21,9 @@ import { clientIp, parseCidrList } from '../http/client-ip.ts';
 import { rooms, type RealtimeNotifier } from './realtime-notifier.ts';
 
 export { rooms };
+
+/** How long an agent socket may act on its last read of the session without re-reading it. */
+const AUTH_RECHECK_MS = 60_000;
 
 /** One socket's events are handled one at a time, in arrival order: two sends are stored in the order typed. */
 function inOrder(socket: Socket, task: () => Promise<void>): void {
@@ -77,6 +80,7 @@ export class RealtimeGateway {
         .then((auth) => {
           if (!auth) return next(Object.assign(new Error('unauthenticated'), { data: { code: 'unauthenticated' } }));
           socket.data.auth = auth;
+          socket.data.fresh = { auth, at: Date.now() };
           next();
         })
         .catch(next);
@@ -96,6 +100,7 @@ export class RealtimeGateway {
           this.agents.local.in(rooms.session(id)).disconnectSockets(true);
         }
       }),
+      deps.bus.subscribe(AGENT_AUTH_CHANGED, (m: { agentId: number }) => this.forgetAuthOf(m.agentId)),
       deps.bus.subscribe(PLUGINS_CHANGED, (m: { companyId?: number }) => void this.pushPlugins(m.companyId)),
     );
     this.beat = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
@@ -141,9 +146,7 @@ export class RealtimeGateway {
       inOrder(socket, async () => {
         if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload as (r: unknown) => void];
         await ready;
-        // Re-read session and permissions for every event: revocations and removed permissions apply at once.
-        const found = this.bearerOf(socket);
-        const fresh = found ? await this.deps.auth.fromToken(found.token).catch(() => null) : null;
+        const fresh = await this.currentAuth(socket);
         if (!fresh || fresh.restriction) {
           if (typeof ack === 'function') ack({ error: { code: fresh?.restriction ?? 'unauthenticated', message: 'Session not usable' } });
           if (!fresh) socket.disconnect(true);
@@ -157,6 +160,26 @@ export class RealtimeGateway {
         );
       }),
     );
+  }
+
+  /**
+   * The session and rights behind an agent socket. Revocations apply at once
+   * without a database read per event: ended sessions close their sockets
+   * (SESSION_ENDED) and changed agents drop this copy (AGENT_AUTH_CHANGED), on
+   * every node. A restricted session is re-read every time (its step may be
+   * done), any other once a minute, which also slides its idle expiry.
+   */
+  private async currentAuth(socket: Socket): Promise<AuthInfo | null> {
+    const kept = socket.data.fresh as { auth: AuthInfo; at: number } | undefined;
+    if (kept && !kept.auth.restriction && Date.now() - kept.at < AUTH_RECHECK_MS) return kept.auth;
+    const found = this.bearerOf(socket);
+    const auth = found ? await this.deps.auth.fromToken(found.token).catch(() => null) : null;
+    socket.data.fresh = auth ? { auth, at: Date.now() } : undefined;
+    return auth;
+  }
+
+  private forgetAuthOf(agentId: number) {
+    for (const s of this.agents.sockets.values()) if ((s.data.auth as AuthInfo).agent.id === agentId) s.data.fresh = undefined;
   }
 
   private async setupAgent(socket: Socket, auth: AuthInfo) {
