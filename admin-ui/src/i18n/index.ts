@@ -7,6 +7,10 @@ import shell from './messages/shell-messages';
 import agents from '@/views/agents/agents-messages';
 import company from '@/views/company/company-messages';
 import groups from '@/views/groups/groups-messages';
+import leaveMessages from '@/views/leave-messages/leave-messages-messages';
+import notices from '@/views/notices/notices-messages';
+import settings from '@/views/settings/settings-messages';
+import shortcuts from '@/views/shortcuts/shortcuts-messages';
 import login from '@/views/login/login-messages';
 import loginIp from '@/views/login-ip/login-ip-messages';
 import loginLog from '@/views/login-log/login-log-messages';
@@ -16,7 +20,7 @@ import workbench from '@/views/workbench/workbench-messages';
 import { initialLocale, rememberLocale, type Locale } from './locales';
 
 /** Each feature ships its zh-CN and en catalogues beside its screens; zh-CN is typed as en's exact shape. */
-const modules = { common, errors, shell, login, workbench, agents, groups, loginLog, loginIp, company, profile, plugins };
+const modules = { common, errors, shell, login, workbench, agents, groups, loginLog, loginIp, company, profile, plugins, leaveMessages, notices, settings, shortcuts };
 
 type Complete = 'en' | 'zh-CN';
 const catalogue = (locale: Complete) => Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module[locale]]));

@@ -7,6 +7,7 @@
  *     routes: [{ path: '/plugins/otp/bind', component: () => import('./views/bind-page.vue'),
  *                meta: { title: { 'zh-CN': '绑定动态口令', en: 'Bind dynamic password' } } }],
  *     menus: [{ path: '/plugins/otp/overview', label: { 'zh-CN': '动态口令', en: 'Dynamic password' }, permission: 'otp.manage' }],
+ *     workbenchTabs: [{ id: 'kb', title: { 'zh-CN': '知识库', en: 'Knowledge' }, component: defineAsyncComponent(() => import('./views/kb-tab.vue')) }],
  *   });
  *
  * Routes are mounted inside the console frame while the plugin is enabled for the signed-in company and
@@ -37,12 +38,43 @@ export interface AdminPluginMenu {
   order?: number;
 }
 
+/** What a workbench tab is told about the agent's current selection (SPEC WORKBENCH-EXTEND-2). */
+export interface WorkbenchContext {
+  companyId: number;
+  /** The signed-in agent's numeric id. */
+  agentId: number;
+  /** The selected conversation, or null when only a visitor (or nothing) is selected. */
+  conversationId: number | null;
+  conversationStatus: 'queued' | 'active' | 'ended' | null;
+  visitorId: number | null;
+  channel: string | null;
+}
+
+/**
+ * A tab of the workbench's side panel (SPEC WORKBENCH-PANEL-1, WORKBENCH-EXTEND-2). Its component receives
+ * one prop, `context: WorkbenchContext`, and follows the selection; it should call only its plugin's routes
+ * (`pluginRequest`) and core's public API. An error inside it shows an error box in its place.
+ */
+export interface AdminPluginWorkbenchTab {
+  /** Unique inside the plugin; the console shows it as `<pluginId>:<id>`. */
+  id: string;
+  title: PluginText;
+  /** Wrap a lazy import in `defineAsyncComponent(() => import('./views/kb-tab.vue'))`. */
+  component: Component;
+  /** Shown only to agents holding it (admins hold all). */
+  permission?: string;
+  /** Sort key after the core tabs (ascending, default 50). */
+  order?: number;
+}
+
 export interface AdminPluginDefinition {
   id: string;
   routes: RouteRecordRaw[];
   menus: AdminPluginMenu[];
   /** Path of the plugin's settings screen, if it has one. */
   settingsPage?: string;
+  /** Tabs added to the workbench's side panel while the plugin is enabled. */
+  workbenchTabs?: AdminPluginWorkbenchTab[];
 }
 
 const PLUGIN_ID = /^[a-z][a-z0-9-]{0,39}$/;
@@ -53,6 +85,9 @@ export function defineAdminPlugin(definition: AdminPluginDefinition): AdminPlugi
     if (!menu.label?.['zh-CN'] || !menu.label.en) {
       throw new Error(`defineAdminPlugin(${definition.id}): menu ${menu.path} needs zh-CN and en labels`);
     }
+  }
+  for (const tab of definition.workbenchTabs ?? []) {
+    if (!tab.title?.['zh-CN'] || !tab.title.en) throw new Error(`defineAdminPlugin(${definition.id}): workbench tab ${tab.id} needs zh-CN and en titles`);
   }
   return definition;
 }

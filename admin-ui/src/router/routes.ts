@@ -2,6 +2,9 @@ import type { RouteRecordRaw } from 'vue-router';
 import agentsRoutes from '@/views/agents/agents-routes';
 import companyRoutes from '@/views/company/company-routes';
 import groupsRoutes from '@/views/groups/groups-routes';
+import leaveMessagesRoutes from '@/views/leave-messages/leave-messages-routes';
+import noticesRoutes from '@/views/notices/notices-routes';
+import settingsRoutes from '@/views/settings/settings-routes';
 import loginRoutes from '@/views/login/login-routes';
 import loginIpRoutes from '@/views/login-ip/login-ip-routes';
 import loginLogRoutes from '@/views/login-log/login-log-routes';
@@ -14,6 +17,9 @@ import { ROUTE } from './route-names';
 /** Screens inside the console frame, one module per feature folder. */
 export const featureRoutes: RouteRecordRaw[] = [
   ...workbenchRoutes,
+  ...leaveMessagesRoutes,
+  ...noticesRoutes,
+  ...settingsRoutes,
   ...agentsRoutes,
   ...groupsRoutes,
   ...loginLogRoutes,

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RouteRecordRaw, Router } from 'vue-router';
-import type { AdminPluginDefinition, AdminPluginMenu } from '@/plugins/define-admin-plugin';
+import type { AdminPluginDefinition, AdminPluginMenu, AdminPluginWorkbenchTab } from '@/plugins/define-admin-plugin';
 import { loadAdminPlugin } from '@/plugins/discovery';
 import { ROUTE } from '@/router/route-names';
 
@@ -14,6 +14,12 @@ export interface PluginMenuItem extends AdminPluginMenu {
   plugin: string;
 }
 
+export interface PluginWorkbenchTab extends AdminPluginWorkbenchTab {
+  plugin: string;
+  /** `<pluginId>:<id>`, unique across plugins. */
+  key: string;
+}
+
 /** The plugin screens mounted for the signed-in company; follows `me.plugins` and `plugins.changed`. */
 export const useAdminPluginsStore = defineStore('adminPlugins', () => {
   const mounted = shallowRef(new Map<string, MountedPlugin>());
@@ -24,6 +30,13 @@ export const useAdminPluginsStore = defineStore('adminPlugins', () => {
     [...mounted.value.values()]
       .flatMap(({ definition }) => definition.menus.map((menu) => ({ ...menu, plugin: definition.id })))
       .sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.path.localeCompare(b.path)),
+  );
+
+  /** Side-panel tabs of the mounted plugins (WORKBENCH-EXTEND-2); they vanish with their plugin. */
+  const workbenchTabs = computed<PluginWorkbenchTab[]>(() =>
+    [...mounted.value.values()]
+      .flatMap(({ definition }) => (definition.workbenchTabs ?? []).map((tab) => ({ ...tab, plugin: definition.id, key: `${definition.id}:${tab.id}` })))
+      .sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.key.localeCompare(b.key)),
   );
 
   const isMounted = (id: string) => mounted.value.has(id);
@@ -78,5 +91,5 @@ export const useAdminPluginsStore = defineStore('adminPlugins', () => {
     return run;
   }
 
-  return { menus, failed, isMounted, sync };
+  return { menus, workbenchTabs, failed, isMounted, sync };
 });

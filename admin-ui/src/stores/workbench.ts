@@ -5,7 +5,7 @@ import { conversationsApi } from '@/api/conversations';
 import { useRealtimeStore } from './realtime';
 import { useSessionStore } from './session';
 import { createSender } from './workbench-sender';
-import type { AgentClient, AgentStatus, ConversationView, LiveVisitor, LoadState, MessageView } from './workbench-types';
+import { collabOf, type AgentClient, type AgentStatus, type ConversationView, type LiveVisitor, type LoadState, type MessageView } from './workbench-types';
 
 export interface WorkbenchAlerts {
   newChat(conversation: ConversationView): void;
@@ -103,10 +103,13 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     }
   }
 
+  /** Another agent's live conversation (monitored, CONV-MONITOR-35) is read through `transcript.view`. */
+  const othersLive = (id: number) => known.value[id]?.status === 'active' && known.value[id]?.agentId !== session.me?.id;
+
   async function loadMessages(id: number) {
     messageState.value[id] = 'loading';
     try {
-      const r = await conversationsApi.messages(id);
+      const r = othersLive(id) && client ? await collabOf(client).call('transcript.view', { conversationId: id, afterSeq: 0 }) : await conversationsApi.messages(id);
       known.value[id] = r.conversation;
       addMessages(id, r.messages);
       messageState.value[id] = 'ready';
@@ -126,7 +129,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
 
   function markRead(id: number) {
     const seq = lastSeq(id);
-    if (!unread.value[id] || !client || document.visibilityState === 'hidden') return;
+    // Monitoring never marks anything read (CONV-MONITOR-35).
+    if (!unread.value[id] || !client || document.visibilityState === 'hidden' || othersLive(id)) return;
     unread.value[id] = 0;
     const c = known.value[id];
     if (c?.status !== 'ended') void client.call('conversation.read', { conversationId: id, seq }).catch(() => undefined);
@@ -173,7 +177,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       c.on('message', ({ message }) => {
         addMessages(message.conversationId, [message]);
         if (message.senderKind === 'visitor') delete typing.value[message.conversationId];
-        if (message.senderKind !== 'visitor') return;
+        if (message.senderKind !== 'visitor' || othersLive(message.conversationId)) return;
         unread.value[message.conversationId] = (unread.value[message.conversationId] ?? 0) + 1;
         if (selectedId.value === message.conversationId) markRead(message.conversationId);
         alerts?.newMessage(message);
@@ -259,7 +263,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   return {
     snapshotState, snapshotError, status, autoAccept, waiting, mine, visitors, unread, typing, messages, messageState,
     known, selectedId, selectedVisitorId, awaitingCount, now, selected, selectedVisitor, totalUnread, pending: sender.pending,
-    start, stop, loadSnapshot, loadMessages, select, setPresence, accept, end, markRead, remember, refreshAwaiting, call,
+    start, stop, loadSnapshot, loadMessages, select, upsert: upsertConversation, setPresence, accept, end, markRead, remember, refreshAwaiting, call,
     client: () => client, addMessages, send: sender.send, resend: sender.resend, discard: sender.discard,
   };
 });

@@ -9,6 +9,11 @@ const en = {
   },
   pages: {
     workbench: 'Workbench',
+    leaveMessages: 'Leave-messages',
+    notices: 'Notices',
+    chatSettings: 'Chat window',
+    prechatSettings: 'Visitor information form',
+    leaveSettings: 'Leave-message settings',
     agents: 'Agents',
     groups: 'Groups',
     loginLog: 'Login log',
@@ -73,6 +78,11 @@ const zhCN: typeof en = {
   },
   pages: {
     workbench: '工作台',
+    leaveMessages: '留言查询',
+    notices: '发布通知',
+    chatSettings: '对话窗口',
+    prechatSettings: '访客信息配置',
+    leaveSettings: '留言设置',
     agents: '客服管理',
     groups: '分组管理',
     loginLog: '登录日志',

@@ -1,13 +1,10 @@
 import { ElMessage, ElMessageBox } from 'element-plus';
 import { useI18n } from 'vue-i18n';
-import { agentClient, RealtimeError, type TypedClient } from '@kefu/core/protocol/client';
-import type { collabAgentEvents, collabAgentServerEvents } from '@kefu-protocol/collab-events';
+import { RealtimeError } from '@kefu/core/protocol/client';
 import { visitorsApi } from '@/api/conversations';
 import { useWorkbenchStore } from '@/stores/workbench';
-import type { LiveVisitor } from '@/stores/workbench-types';
+import { collabOf, type CollabClient, type LiveVisitor } from '@/stores/workbench-types';
 import { errorText } from '@/utils/error-text';
-
-export type CollabClient = TypedClient<typeof collabAgentEvents, typeof collabAgentServerEvents>;
 
 /** The workbench's actions with their confirmations and error messages, shared by toolbar, lists and pane. */
 export function useWorkbenchActions() {
@@ -38,7 +35,7 @@ export function useWorkbenchActions() {
   function collab(): CollabClient {
     const c = store.client();
     if (!c) throw new Error('offline');
-    return agentClient(c.socket) as unknown as CollabClient;
+    return collabOf(c);
   }
 
   const accept = (id: number) => attempt(() => store.accept(id));

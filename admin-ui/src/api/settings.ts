@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import type { widgetSettingsSchema } from '../../../core/src/settings/widget-settings-schema.ts';
+import { api } from './client';
+
+/** The chat window, pre-chat and leave-message settings document (WINDOW, PRECHAT, LEAVESET), typed by the server's schema. */
+export type WidgetSettings = z.output<typeof widgetSettingsSchema>;
+export type WidgetSettingsInput = z.input<typeof widgetSettingsSchema>;
+
+export interface StoredWidgetSettings {
+  /** 0 before the first save; a stale one answers 409 settings_changed (STYLE-STORE-2). */
+  version: number;
+  settings: WidgetSettings;
+  updatedAt: string | null;
+  updatedBy: number | null;
+}
+
+/** LEAVESET-SMTP-3, LEAVESET-EMAIL-2; the password reads back as •••• plus its last 4 characters. */
+export interface MailSettings {
+  version: number;
+  forwardEnabled: boolean;
+  recipients: string[];
+  smtp: {
+    host: string;
+    port: number;
+    security: 'none' | 'starttls' | 'tls';
+    user: string | null;
+    password: string | null;
+    fromAddress: string;
+    fromName: string | null;
+  } | null;
+}
+
+/** Omit `smtp.password` to keep the stored one. */
+export type MailSettingsInput = Omit<MailSettings, 'smtp'> & { smtp: (Omit<NonNullable<MailSettings['smtp']>, 'password'> & { password?: string | null }) | null };
+
+export const settingsApi = {
+  widget: () => api.get<StoredWidgetSettings>('/api/settings/widget'),
+  saveWidget: (version: number, settings: WidgetSettings) => api.put<StoredWidgetSettings>('/api/settings/widget', { version, settings }),
+  mail: () => api.get<MailSettings>('/api/settings/mail'),
+  saveMail: (body: MailSettingsInput) => api.put<MailSettings>('/api/settings/mail', body),
+};
