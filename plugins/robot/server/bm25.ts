@@ -37,8 +37,9 @@ export class Bm25Field {
   }
 
   /**
-   * Per owner, the best confidence of its documents: score ÷ mean of the document's and the
-   * query's self scores, so 1.0 means the same words and extra or missing words lower it.
+   * Per owner, the best similarity of its documents: score ÷ geometric mean of the document's
+   * and the query's self scores, so 1.0 means the same words and extra or missing words on
+   * either side lower it alike.
    */
   confidences(query: string[], allowed: (owner: number) => boolean): Map<number, number> {
     const qtf = new Map<string, number>();
@@ -51,8 +52,27 @@ export class Bm25Field {
     for (const [di, s] of scores) {
       const d = this.docs[di];
       if (!allowed(d.owner)) continue;
-      const conf = Math.min(1, s / ((d.self + qself) / 2 || 1));
+      const conf = Math.min(1, s / (Math.sqrt(d.self * qself) || 1));
       if (conf > (out.get(d.owner) ?? 0)) out.set(d.owner, conf);
+    }
+    return out;
+  }
+
+  /**
+   * Per owner, the share of the query's distinct terms (weighted by idf) that occur in any of its
+   * documents: how much of the question the owner's vocabulary explains, whatever else it holds.
+   * Meant for fields with one document per owner.
+   */
+  coverage(query: string[], allowed: (owner: number) => boolean): Map<number, number> {
+    const terms = [...new Set(query)];
+    const total = terms.reduce((s, t) => s + this.idf(t), 0) || 1;
+    const out = new Map<number, number>();
+    for (const t of terms) {
+      const w = this.idf(t) / total;
+      for (const p of this.postings.get(t) ?? []) {
+        const o = this.docs[p.doc].owner;
+        if (allowed(o)) out.set(o, (out.get(o) ?? 0) + w);
+      }
     }
     return out;
   }

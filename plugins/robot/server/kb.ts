@@ -92,8 +92,12 @@ export class KnowledgeBase {
     const top = found[0];
     if (top && top.confidence >= settings.directThreshold) {
       const entry = c.entries.get(top.entryId)!;
-      const related = found.slice(1).filter((m) => m.confidence >= settings.listThreshold || m.keywordHit);
-      return { type: 'answer', entry, confidence: top.confidence, candidates: related.slice(0, 5) };
+      // Entries sharing related words with the answer first, then the next-best matches.
+      const related = new Map<number, Match>();
+      for (const s of c.index.sharingKeywords(top.entryId, { language }))
+        related.set(s.entryId, found.find((m) => m.entryId === s.entryId) ?? { ...s, confidence: 0, keywordHit: false });
+      for (const m of found.slice(1)) if (m.confidence >= settings.listThreshold || m.keywordHit) related.set(m.entryId, m);
+      return { type: 'answer', entry, confidence: top.confidence, candidates: [...related.values()].slice(0, 5) };
     }
     const list = found.filter((m) => m.confidence >= settings.listThreshold || m.keywordHit);
     return list.length ? { type: 'related', candidates: list.slice(0, 3) } : { type: 'fallback', candidates: found.slice(0, 5) };

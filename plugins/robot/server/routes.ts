@@ -218,6 +218,8 @@ export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: Knowle
       return {
         type: d.type,
         entry: d.type === 'answer' ? { id: d.entry.id, question: d.entry.question, answer: d.entry.answer, confidence: d.confidence } : null,
+        // The buttons the visitor would get: 相关问题 after an answer, 您是不是想问 otherwise.
+        offered: d.type === 'fallback' ? [] : d.candidates.map((c) => ({ entryId: c.entryId, question: c.question })),
         candidates: next,
       };
     },

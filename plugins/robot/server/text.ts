@@ -15,7 +15,8 @@ const added = new Set<string>();
 const toSimplified: (s: string) => string = ((OpenCC as any).default ?? OpenCC).Converter({ from: 'tw', to: 'cn' });
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
-const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+|[\p{L}\p{N}]+/gu;
+// Chinese runs, and runs of other letters/digits; a digit next to Chinese text starts its own run ("分12期").
+const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+|(?:(?![\u3400-\u9fff\uf900-\ufaff])[\p{L}\p{N}])+/gu;
 
 export function normalize(s: string): string {
   return toSimplified(s.normalize('NFKC').toLowerCase())
@@ -37,12 +38,12 @@ export function addWords(words: Iterable<string>) {
 }
 
 const ZH_STOP = new Set(
-  '的 了 吗 呢 吧 啊 呀 哦 嗯 么 我 你 您 他 她 它 我们 你们 是 在 有 和 与 就 都 也 还 要 想 请问 请 一下 下 怎么 怎样 如何 怎么样 什么 可以 能 能不能 可不可以 会 吗 这个 那个 这 那 个 一个 给 把 被 让 得 地 着 过 呀 哈 嘛 呗 啦 该 需要 是不是 有没有 为什么 为啥 多少 几 哪 哪里 哪儿'.split(
+  '的 了 吗 呢 吧 啊 呀 哦 嗯 么 我 你 您 他 她 它 我们 你们 是 在 有 和 与 就 都 也 还 要 想 请问 请 一下 下 怎么 怎样 如何 怎么样 什么 可以 能 能不能 可不可以 会 吗 这个 那个 这 那 个 一个 给 把 被 让 得 地 着 过 呀 哈 嘛 呗 啦 该 需要 是不是 有没有 为什么 为啥 多少 几 哪 哪里 哪儿 怎么办 咋 咋办 啥 干嘛 但是 可是 不过 时 时候 说 再 只 刚 刚刚 已经 一直 这样 那样 一些 有点 我的 你的 你们的'.split(
     ' ',
   ),
 );
 const EN_STOP = new Set(
-  'a an the i me my we our you your is are was were be been am do does did can could would should will shall to of in on at for from by with and or it its this that these those there here how what please any some have has had get got just not no so if about as into up out want need like know tell take make also still too very much really thing something anything one im ive id dont cant doesnt isnt wont s t d ll ve re m'.split(
+  'a an the i me my we our you your is are was were be been am do does did can could would should will shall to of in on at for from by with and or it its this that these those there here how what please any some have has had get got just not no so if about as into up out want need like know tell take make also still too very much really thing something anything one im ive id dont cant doesnt isnt wont s t d ll ve re m when where why which who whom whose many until than then again already yet ever all more most other another such only they them their he she his her us let lets ok okay hasn haven didn wasn aren couldn shouldn wouldn'.split(
     ' ',
   ),
 );
@@ -58,37 +59,57 @@ function stem(w: string): string {
   return w;
 }
 
-/** Tokens of already-normalised text; stop words dropped unless nothing else is left. */
-export function tokenize(normalized: string): string[] {
-  const out: string[] = [];
+export interface Analyzed {
+  /** Words: jieba for Chinese, stemmed lower-case words otherwise; stop words out unless nothing else is left. */
+  words: string[];
+  /**
+   * Characters and character bigrams of the Chinese words, not across a stop word: a field that
+   * survives segmentation differences and partial words (修改 vs 改, 申请退款 vs 退款).
+   */
+  grams: string[];
+}
+
+const addGrams = (span: string, out: string[]) => {
+  const c = [...span];
+  out.push(...c);
+  for (let i = 0; i + 1 < c.length; i++) out.push(c[i] + c[i + 1]);
+};
+
+/** Words and character grams of already-normalised text. */
+export function analyze(normalized: string): Analyzed {
+  const words: string[] = [];
   const all: string[] = [];
+  const out: string[] = [];
+  const allGrams: string[] = [];
   for (const m of normalized.matchAll(CJK_RUN)) {
     const run = m[0];
     if (CJK.test(run[0])) {
-      for (const w of jieba.cutForSearch(run, true)) {
+      let span = '';
+      // Dictionary words only (no HMM guesses like 能用/买手): the grams cover unknown words.
+      for (const w of jieba.cut(run, false)) {
         const t = w.trim();
         if (!t) continue;
         all.push(t);
-        if (!ZH_STOP.has(t)) out.push(t);
+        if (ZH_STOP.has(t)) {
+          addGrams(span, out);
+          span = '';
+        } else {
+          words.push(t);
+          span += t;
+        }
       }
+      addGrams(span, out);
+      addGrams(run, allGrams);
     } else {
       const t = stem(run);
       all.push(t);
-      if (!EN_STOP.has(run) && run.length > 1) out.push(t);
+      if (!EN_STOP.has(run) && run.length > 1) words.push(t);
     }
   }
-  return out.length ? out : all;
+  return { words: words.length ? words : all, grams: out.length ? out : allGrams };
 }
 
-/** Character bigrams of the Chinese runs: a weak field that survives segmentation differences. */
-export function cjkBigrams(normalized: string): string[] {
-  const out: string[] = [];
-  for (const m of normalized.matchAll(/[\u3400-\u9fff\uf900-\ufaff]+/gu)) {
-    const r = [...m[0]].filter((c) => !ZH_STOP.has(c));
-    for (let i = 0; i + 1 < r.length; i++) out.push(r[i] + r[i + 1]);
-  }
-  return out;
-}
+export const tokenize = (normalized: string): string[] => analyze(normalized).words;
 
 export const hasCjk = (s: string) => CJK.test(s);
 
