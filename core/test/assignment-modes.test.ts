@@ -2,7 +2,7 @@ import test from 'ava';
 import { startTestServer, type TestKefu } from '@kefu/core/testing';
 import { RoutingService } from '../src/conversations/routing-service.ts';
 import { AssignmentService } from '../src/conversations/assignment-service.ts';
-import { agentSocket, call, visitorSocket } from './helpers/sockets.ts';
+import { agentSocket, call, next, visitorSocket } from './helpers/sockets.ts';
 
 let k: TestKefu;
 const ids: Record<string, number> = {};
@@ -53,9 +53,9 @@ test.serial('ASSIGN-MODE-5 service mode picks the lowest load ÷ cap, sales mode
   await settings({ autoAssign: false, mode: 'service' });
   const { conversation } = await call(v.socket, 'chat.request', {});
   const conv = { id: conversation.id, visitor_id: conversation.visitorId, channel: 'web', group_id: null };
-  t.is((await routing.choose(k.company.id, conv, await routing.settings(k.company.id)))![0].agentId, ids.ann);
+  t.is((await routing.choose(k.company.id, conv, await routing.settings(k.company.id)))!.candidates[0].agentId, ids.ann);
   await settings({ autoAssign: true, mode: 'sales' });
-  t.is((await routing.choose(k.company.id, conv, await routing.settings(k.company.id)))![0].agentId, ids.bob);
+  t.is((await routing.choose(k.company.id, conv, await routing.settings(k.company.id)))!.candidates[0].agentId, ids.bob);
   await k.server.container.resolve(AssignmentService).assignWaiting(k.company.id);
   t.is(Number((await k.server.db('conversations').where({ id: conversation.id }).first()).agent_id), ids.bob, 'assigned by the sales rule');
   v.socket.close();
@@ -105,6 +105,76 @@ test.serial('ASSIGN-STICKY-7 a returning visitor gets the agent who served them 
   const again = await call(v.socket, 'chat.request', {});
   const row = await k.server.db('conversations').where({ id: again.conversation.id }).first();
   t.is(Number(row.agent_id), ids.cat);
+  v.socket.close();
+  for (const s of sockets) s.close();
+});
+
+test.serial('ASSIGN-STICKY-7 the request waits for a full previous agent, then goes to anyone eligible', async (t) => {
+  const sockets = await Promise.all(['ann', 'bob', 'cat'].map(async (n) => agentSocket(k.url, await k.login(n, 'Pass-word-123'))));
+  await shape({});
+  await k.server.db('agents').whereIn('id', Object.values(ids)).update({ max_chats: 1 });
+  await settings({ autoAssign: false });
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const first = await call(v.socket, 'chat.request', {});
+  t.true((await call(sockets[2], 'conversation.accept', { conversationId: first.conversation.id })).ok);
+  await call(v.socket, 'chat.end', { conversationId: first.conversation.id });
+  // cat is full now (cap 1) but on duty.
+  await shape({ cat: { load: 1, today: 1 } });
+  await settings({ autoAssign: true, sticky: { enabled: true, lookBackDays: 30, waitSeconds: 300 } });
+  const again = await call(v.socket, 'chat.request', {});
+  const row = () => k.server.db('conversations').where({ id: again.conversation.id }).first();
+  t.is((await row()).status, 'queued', 'ann and bob are free, yet the request waits for cat');
+  const assigned = next(sockets[2], 'conversation.updated', (m) => m.conversation.id === again.conversation.id && m.conversation.status === 'active');
+  const other = await k.server.db('conversations').where({ agent_id: ids.cat, status: 'active' }).first('id');
+  await k.server.db('conversations').where({ id: other.id }).update({ status: 'ended', ended_at: new Date() });
+  await k.server.container.resolve(AssignmentService).assignWaiting(k.company.id);
+  await assigned;
+  t.is(Number((await row()).agent_id), ids.cat, 'cat takes it as soon as a slot frees');
+
+  // With no wait left, a full previous agent does not hold the request up.
+  await call(v.socket, 'chat.end', { conversationId: again.conversation.id });
+  await shape({ cat: { load: 1, today: 1 } });
+  await settings({ autoAssign: true, sticky: { enabled: true, lookBackDays: 30, waitSeconds: 0 } });
+  const third = await call(v.socket, 'chat.request', {});
+  const placed = await k.server.db('conversations').where({ id: third.conversation.id }).first();
+  t.is(placed.status, 'active');
+  t.not(Number(placed.agent_id), ids.cat);
+  v.socket.close();
+  for (const s of sockets) s.close();
+});
+
+test.serial('ASSIGN-CONNECT-15 with 需要客服确认 an assignment is an offer; a silent agent turns away and the next one gets it', async (t) => {
+  const sockets = await Promise.all(['ann', 'bob'].map(async (n) => agentSocket(k.url, await k.login(n, 'Pass-word-123'))));
+  await shape({});
+  await k.server.db('agents').whereIn('id', Object.values(ids)).update({ max_chats: 5 });
+  await settings({ autoAssign: true, mode: 'service', confirm: { enabled: true, seconds: 10 } });
+  const offers = sockets.map((s) => next(s, 'conversation.offered'));
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const req = await call(v.socket, 'chat.request', {});
+  const firstOffer = await Promise.race(offers);
+  t.is(firstOffer.conversation.id, req.conversation.id);
+  const row = () => k.server.db('conversations').where({ id: req.conversation.id }).first();
+  const offeredTo = Number((await row()).offered_agent_id);
+  t.is((await row()).status, 'queued', 'not connected until the agent confirms');
+  const silent = sockets[[ids.ann, ids.bob].indexOf(offeredTo)];
+  const other = sockets[1 - [ids.ann, ids.bob].indexOf(offeredTo)];
+
+  // Time runs out (the sweep runs every 5 s; here it is called directly after the deadline).
+  await k.server.db('conversations').where({ id: req.conversation.id }).update({ offer_expires_at: new Date(Date.now() - 1000) });
+  const away = next(silent, 'presence.self');
+  const expired = next(silent, 'conversation.offerExpired');
+  const reoffer = next(other, 'conversation.offered');
+  await k.server.container.resolve(AssignmentService).expireOffers();
+  t.is((await expired).conversationId, req.conversation.id);
+  t.like(await away, { status: 'away', reason: 'no_response' });
+  t.is((await reoffer).conversation.id, req.conversation.id, 'the next candidate is offered the same request');
+
+  const connected = next(v.socket, 'conversation.updated', (m) => m.conversation.status === 'active');
+  const ok = await call(other, 'conversation.accept', { conversationId: req.conversation.id });
+  t.true(ok.ok);
+  t.is((await connected).conversation.agentId, Number((await row()).agent_id));
+  t.is((await row()).offered_agent_id, null);
+  await settings({ autoAssign: true });
   v.socket.close();
   for (const s of sockets) s.close();
 });

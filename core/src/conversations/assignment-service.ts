@@ -10,6 +10,7 @@ import { HARD_LIMIT } from './chat-settings.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { RoutingService } from './routing-service.ts';
+import { PresenceService } from '../presence/presence-service.ts';
 
 /**
  * Gives queued conversations to agents: by hand (accept) or automatically.
@@ -28,6 +29,7 @@ export class AssignmentService {
     @inject(ConversationQueries) private readonly queries: ConversationQueries,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
     @inject(QueueBroadcaster) private readonly queue: QueueBroadcaster,
+    @inject(PresenceService) private readonly presence: PresenceService,
   ) {}
 
   /** CONV-ACCEPT-5: first accept wins; the others get 409 already_accepted naming the winner. */
@@ -45,11 +47,12 @@ export class AssignmentService {
       await tt
         .q('conversations')
         .where({ id: conversationId })
-        .update({ status: 'active', agent_id: agentId, accepted_at: this.clock.now(), served_by_plugin: null });
+        .update({ status: 'active', agent_id: agentId, accepted_at: this.clock.now(), served_by_plugin: null, offered_agent_id: null, offer_expires_at: null });
       await tt.q('agent_presence').where({ agent_id: agentId }).update({ last_assigned_at: this.clock.now() });
       return row;
     });
-    return this.connected(companyId, agentId, claimed, 'manual');
+    // Confirming one's own offer completes an automatic assignment (ASSIGN-CONNECT-15).
+    return this.connected(companyId, agentId, claimed, Number(claimed.offered_agent_id) === agentId ? 'auto' : 'manual');
   }
 
   private running = new Map<number, { again: boolean; done: Promise<number> }>();
@@ -91,40 +94,93 @@ export class AssignmentService {
       .q('conversations')
       .where({ status: 'queued' })
       .whereNull('served_by_plugin') // a plugin (robot) is serving it (ROBOT-MODE-12)
+      .whereNull('offered_agent_id') // reserved for an agent who has yet to confirm (ASSIGN-CONNECT-15)
       .orderBy([{ column: 'queue_class' }, { column: 'created_at' }, { column: 'id' }])
       .limit(200)
-      .select('id', 'visitor_id', 'channel', 'group_id');
+      .select('id', 'visitor_id', 'channel', 'group_id', 'created_at');
     let assigned = 0;
     for (const conv of waiting) {
-      const candidates = await this.routing.choose(
+      const choice = await this.routing.choose(
         companyId,
         { ...conv, id: Number(conv.id), visitor_id: Number(conv.visitor_id), group_id: conv.group_id ? Number(conv.group_id) : null },
         settings,
       );
-      if (!candidates?.length) continue;
+      if (!choice?.candidates.length) continue;
+      const now = this.clock.now();
+      const offerUntil = settings.confirm.enabled ? new Date(now.getTime() + settings.confirm.seconds * 1000) : null;
       const won = await t.transaction(async (tt) => {
-        const row = await tt.q('conversations').where({ id: conv.id, status: 'queued' }).whereNull('served_by_plugin').forUpdate().skipLocked().first();
+        const row = await tt
+          .q('conversations')
+          .where({ id: conv.id, status: 'queued' })
+          .whereNull('served_by_plugin')
+          .whereNull('offered_agent_id')
+          .forUpdate()
+          .skipLocked()
+          .first();
         if (!row) return null;
-        for (const c of candidates) {
+        for (const c of choice.candidates) {
           // Lock the agent's presence row so two decisions cannot both fill the last slot.
           await tt.q('agent_presence').where({ agent_id: c.agentId }).forUpdate().first('agent_id');
-          const [{ n }] = await tt.q('conversations').where({ agent_id: c.agentId, status: 'active' }).count<{ n: string }[]>('* as n');
-          if (Number(n) >= c.cap || Number(n) >= HARD_LIMIT) continue;
-          await tt.q('conversations').where({ id: conv.id }).update({ status: 'active', agent_id: c.agentId, accepted_at: this.clock.now() });
-          await tt.q('agent_presence').where({ agent_id: c.agentId }).update({ last_assigned_at: this.clock.now() });
+          if ((await this.loadOf(tt, c.agentId)) >= Math.min(c.cap, HARD_LIMIT)) continue;
+          await tt
+            .q('conversations')
+            .where({ id: conv.id })
+            .update(offerUntil ? { offered_agent_id: c.agentId, offer_expires_at: offerUntil } : { status: 'active', agent_id: c.agentId, accepted_at: now });
+          await tt.q('agent_presence').where({ agent_id: c.agentId }).update({ last_assigned_at: now });
           return { row, agentId: c.agentId };
         }
         return null;
       });
-      if (won) {
-        assigned++;
-        await this.connected(companyId, won.agentId, won.row, 'auto');
-      }
+      if (!won) continue;
+      assigned++;
+      if (offerUntil) await this.offered(companyId, won.agentId, Number(won.row.id), offerUntil);
+      else await this.connected(companyId, won.agentId, won.row, won.agentId === choice.stickyAgentId ? 'sticky' : 'auto');
     }
     return assigned;
   }
 
-  private async connected(companyId: number, agentId: number, row: any, by: 'manual' | 'auto') {
+  /** Open conversations an agent serves plus the offers they have yet to confirm. */
+  private async loadOf(t: Tenant, agentId: number): Promise<number> {
+    const [{ n }] = await t
+      .q('conversations')
+      .where((w) => w.where({ agent_id: agentId, status: 'active' }).orWhere({ offered_agent_id: agentId, status: 'queued' }))
+      .count<{ n: string }[]>('* as n');
+    return Number(n);
+  }
+
+  private async offered(companyId: number, agentId: number, conversationId: number, expiresAt: Date) {
+    const conversation = await this.queries.one(new Tenant(this.db, companyId), conversationId);
+    this.notifier.toAgents(rooms.agent(agentId), 'conversation.offered', { conversation, expiresAt: expiresAt.toISOString() });
+  }
+
+  /**
+   * ASSIGN-CONNECT-15: an offer nobody confirmed in time returns to its place in
+   * the queue (its created_at never changed) and the silent agent becomes away
+   * (`no_response`) so nothing more goes to an absent console. Run by the sweep.
+   */
+  async expireOffers(): Promise<void> {
+    const { rows } = await this.db.raw(
+      `with lapsed as (
+         select id, offered_agent_id from conversations
+         where status = 'queued' and offered_agent_id is not null and offer_expires_at <= ?
+         for update skip locked)
+       update conversations c set offered_agent_id = null, offer_expires_at = null
+       from lapsed where c.id = lapsed.id
+       returning c.id, c.company_id, lapsed.offered_agent_id as agent_id`,
+      [this.clock.now()],
+    );
+    const silent = new Map<string, { companyId: number; agentId: number }>();
+    for (const r of rows) {
+      const companyId = Number(r.company_id);
+      const agentId = Number(r.agent_id);
+      this.notifier.toAgents(rooms.agent(agentId), 'conversation.offerExpired', { conversationId: Number(r.id) });
+      silent.set(`${companyId}:${agentId}`, { companyId, agentId });
+    }
+    for (const { companyId, agentId } of silent.values()) await this.presence.setBySystem(companyId, agentId, 'away', 'no_response');
+    for (const companyId of new Set([...silent.values()].map((s) => s.companyId))) await this.assignWaiting(companyId);
+  }
+
+  private async connected(companyId: number, agentId: number, row: any, by: 'manual' | 'auto' | 'sticky') {
     const t = new Tenant(this.db, companyId);
     const conversation = await this.queries.one(t, Number(row.id));
     this.notifier.joinConversation(conversation.id, { agentId });
@@ -139,7 +195,6 @@ export class AssignmentService {
   }
 
   private async assertBelowHardLimit(t: Tenant, agentId: number) {
-    const [{ n }] = await t.q('conversations').where({ agent_id: agentId, status: 'active' }).count<{ n: string }[]>('* as n');
-    if (Number(n) >= HARD_LIMIT) throw conflict('too_many_conversations', `At most ${HARD_LIMIT} open conversations`);
+    if ((await this.loadOf(t, agentId)) >= HARD_LIMIT) throw conflict('too_many_conversations', `At most ${HARD_LIMIT} open conversations`);
   }
 }

@@ -7,10 +7,21 @@ export const chatSettingsSchema = z.object({
   mode: z.enum(['service', 'sales']).default('service'),
   defaultCap: z.number().int().min(1).max(50).default(5),
   maxQueue: z.number().int().min(0).max(500).default(50),
-  /** ASSIGN-STICKY-7: give a returning visitor their previous agent when that agent is eligible. */
+  /**
+   * ASSIGN-STICKY-7: give a returning visitor their previous agent when that agent is eligible,
+   * and wait up to `waitSeconds` for them when they are on duty but full.
+   */
   sticky: z
-    .object({ enabled: z.boolean().default(false), lookBackDays: z.number().int().min(1).max(365).default(30) })
-    .default({ enabled: false, lookBackDays: 30 }),
+    .object({
+      enabled: z.boolean().default(false),
+      lookBackDays: z.number().int().min(1).max(365).default(30),
+      waitSeconds: z.number().int().min(0).max(300).default(30),
+    })
+    .default({ enabled: false, lookBackDays: 30, waitSeconds: 30 }),
+  /** ASSIGN-CONNECT-15 需要客服确认: automatic assignments are offers the agent must accept within `seconds`. */
+  confirm: z
+    .object({ enabled: z.boolean().default(false), seconds: z.number().int().min(10).max(120).default(20) })
+    .default({ enabled: false, seconds: 20 }),
   /** ASSIGN-POSITION-9: also tell waiting visitors an estimated wait. */
   showEstimatedWait: z.boolean().default(false),
 });

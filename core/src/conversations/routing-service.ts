@@ -47,7 +47,10 @@ export class RoutingService {
         'p.status',
         'p.auto_accept',
         'p.last_assigned_at',
-        this.db.raw("(select count(*)::int from conversations c where c.agent_id = a.id and c.status = 'active') as load"),
+        // Offers awaiting confirmation hold a slot too (ASSIGN-CONNECT-15).
+        this.db.raw(
+          "((select count(*)::int from conversations c where c.agent_id = a.id and c.status = 'active') + (select count(*)::int from conversations c where c.offered_agent_id = a.id and c.status = 'queued')) as load",
+        ),
         this.db.raw('(select count(*)::int from conversations c where c.agent_id = a.id and c.accepted_at >= ?) as today', [dayStart]),
       );
     if (groupId) q.whereExists((w) => w.select(1).from('group_members as gm').whereRaw('gm.agent_id = a.id').where('gm.group_id', groupId));
@@ -81,24 +84,38 @@ export class RoutingService {
     return row ? Number(row.agent_id) : null;
   }
 
-  /** Orders eligible candidates by mode (ASSIGN-MODE-5) after the routing filter. */
+  /**
+   * Orders eligible candidates by mode (ASSIGN-MODE-5) after the routing filter.
+   * An empty list means "not now": nobody is free, or the request waits for its
+   * previous agent (ASSIGN-STICKY-7); null means a plugin stopped it.
+   */
   async choose(
     companyId: number,
-    conv: { id: number; visitor_id: number; channel: string; group_id: number | null },
+    conv: { id: number; visitor_id: number; channel: string; group_id: number | null; created_at?: Date | string },
     settings: ChatSettings,
-  ): Promise<RoutingCandidate[] | null> {
-    const eligible = (await this.candidates(companyId, conv.group_id, settings)).filter(
-      (c) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap,
-    );
+  ): Promise<{ candidates: RoutingCandidate[]; stickyAgentId: number | null } | null> {
+    const present = await this.candidates(companyId, conv.group_id, settings);
+    const eligible = present.filter((c) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap);
     const byLoad = (a: RoutingCandidate, b: RoutingCandidate) => a.load / a.cap - b.load / b.cap;
     const byToday = (a: RoutingCandidate, b: RoutingCandidate) => a.todayCount - b.todayCount;
     const byLast = (a: RoutingCandidate, b: RoutingCandidate) => (a.lastAssignedAt ?? '').localeCompare(b.lastAssignedAt ?? '');
     const order = settings.mode === 'sales' ? [byToday, byLoad, byLast] : [byLoad, byToday, byLast];
     eligible.sort((a, b) => order.reduce((d, f) => d || f(a, b), 0) || a.agentId - b.agentId);
+
+    let stickyAgentId: number | null = null;
     const previous = settings.sticky.enabled ? await this.previousAgent(companyId, conv.visitor_id, settings.sticky.lookBackDays) : null;
     const stickyAt = eligible.findIndex((c) => c.agentId === previous);
-    // The previous agent goes first whatever the mode; waiting for a busy previous agent is a later step (ASSIGN-STICKY-7).
-    if (stickyAt > 0) eligible.unshift(...eligible.splice(stickyAt, 1));
+    if (stickyAt >= 0) {
+      eligible.unshift(...eligible.splice(stickyAt, 1));
+      stickyAgentId = previous;
+    } else if (previous) {
+      // On duty in this scope but without a free slot: keep the request for them a while.
+      const onDuty = present.find((c) => c.agentId === previous && c.canAccept && (c.status === 'online' || c.status === 'busy'));
+      const waitedMs = conv.created_at ? this.clock.now().getTime() - new Date(conv.created_at).getTime() : 0;
+      if (onDuty && waitedMs < settings.sticky.waitSeconds * 1000) return { candidates: [], stickyAgentId: null };
+    }
+    if (!eligible.length) return { candidates: [], stickyAgentId: null };
+
     const visitor = await this.db('visitors').where({ id: conv.visitor_id }).first('language', 'region');
     const r = await this.hooks.runFilter(
       'visitor.routing',
@@ -113,6 +130,7 @@ export class RoutingService {
     if (r.halted) return null;
     // A handler may narrow or re-order, never add someone outside the eligible set.
     const allowed = new Set(eligible.map((c) => c.agentId));
-    return r.value.candidates.filter((c) => allowed.has(c.agentId));
+    const candidates = r.value.candidates.filter((c) => allowed.has(c.agentId));
+    return { candidates, stickyAgentId: candidates[0]?.agentId === stickyAgentId ? stickyAgentId : null };
   }
 }

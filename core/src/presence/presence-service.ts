@@ -53,20 +53,29 @@ export class PresenceService {
       throw conflict('status_not_allowed', 'Without the right to take chats you can only be away');
     const patch: Record<string, unknown> = { status, heartbeat_at: this.clock.now() };
     if (autoAccept !== undefined) patch.auto_accept = autoAccept;
+    return this.apply(auth.companyId, auth.agent.id, patch, 'manual');
+  }
+
+  /**
+   * The system changes an agent's status, e.g. to away when they let an
+   * assignment offer lapse (ASSIGN-CONNECT-15, reason `no_response`).
+   */
+  async setBySystem(companyId: number, agentId: number, status: AgentStatus, reason: string): Promise<void> {
+    await this.apply(companyId, agentId, { status }, reason);
+  }
+
+  private async apply(companyId: number, agentId: number, patch: Record<string, unknown>, reason: string) {
     const [row] = await this.db('agent_presence')
-      .insert({ agent_id: auth.agent.id, company_id: auth.companyId, ...patch })
+      .insert({ agent_id: agentId, company_id: companyId, ...patch })
       .onConflict('agent_id')
       .merge(patch)
       .returning(['status', 'auto_accept']);
+    const status: AgentStatus = row.status;
     // Colleagues see invisible admins as offline (TOOLBAR-INVISIBLE-12).
-    this.notifier.toAgents(rooms.company(auth.companyId), 'presence.changed', { agentId: auth.agent.id, status: status === 'invisible' ? 'offline' : status });
-    this.notifier.toAgents(rooms.agent(auth.agent.id), 'presence.self', { status: row.status, autoAccept: row.auto_accept });
-    await this.hooks.emit(
-      'agent.statusChanged',
-      { agentId: auth.agent.id, status },
-      { companyId: auth.companyId, actor: { kind: 'agent', id: auth.agent.id } },
-    );
-    return { status: row.status, autoAccept: row.auto_accept };
+    this.notifier.toAgents(rooms.company(companyId), 'presence.changed', { agentId, status: status === 'invisible' ? 'offline' : status });
+    this.notifier.toAgents(rooms.agent(agentId), 'presence.self', { status, autoAccept: row.auto_accept, reason });
+    await this.hooks.emit('agent.statusChanged', { agentId, status, reason }, { companyId, actor: reason === 'manual' ? { kind: 'agent', id: agentId } : { kind: 'system' } });
+    return { status, autoAccept: row.auto_accept as boolean };
   }
 
   async get(agentId: number): Promise<{ status: AgentStatus; autoAccept: boolean; present: boolean }> {
