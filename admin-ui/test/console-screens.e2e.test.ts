@@ -58,12 +58,15 @@ async function visitor() {
   return v;
 }
 
-let adminPage: Page;
-let bobPage: Page;
+// Signed in once and shared, in whichever test needs them first.
+let adminPage: Page | undefined;
+let bobPage: Page | undefined;
+const asAdmin = async () => (adminPage ??= await signIn('admin', ADMIN_PASSWORD));
+const asBob = async () => (bobPage ??= await signIn('bob', BOB_PASSWORD));
 
 test.serial('CONV-MONITOR-35 CONV-WHISPER-37 CONV-TAKEOVER-38 a supervisor watches, whispers to the agent (never the visitor) and takes over', async (t) => {
   // Bob alone is online when the visitor asks, so automatic assignment gives him the chat.
-  bobPage = await signIn('bob', BOB_PASSWORD);
+  const bobPage = await asBob();
   const v = await visitor();
   const seenByVisitor: any[] = [];
   v.socket.on('message', (m) => seenByVisitor.push(m.message));
@@ -71,11 +74,11 @@ test.serial('CONV-MONITOR-35 CONV-WHISPER-37 CONV-TAKEOVER-38 a supervisor watch
   const requested = await call(v.socket, 'chat.request', {});
   t.true(requested.ok, JSON.stringify(requested));
   const conversationId = requested.conversation.id as number;
-  await bobPage.locator('[data-test="conv-mine"]').first().waitFor({ timeout: 10_000 });
+  await bobPage.locator('[data-test="conv-mine"]').first().waitFor({ timeout: 20_000 });
   await bobPage.locator('[data-test="conv-mine"]').first().click();
   await call(v.socket, 'message.send', { conversationId, clientId: crypto.randomUUID(), text: 'Is shipping free?' });
 
-  adminPage = await signIn('admin', ADMIN_PASSWORD);
+  const adminPage = await asAdmin();
   await adminPage.locator('[data-test="wb-monitor"]').click();
   const bobRow = adminPage.locator('[data-test="monitor-agent"]', { hasText: 'Bob' });
   await bobRow.waitFor({ timeout: 10_000 });
@@ -128,6 +131,10 @@ test.serial('CONV-MONITOR-35 CONV-WHISPER-37 CONV-TAKEOVER-38 a supervisor watch
   await field(adminPage, 'composer-input').press('Enter');
   t.is((await adminReply).message.senderKind, 'agent');
   await adminPage.screenshot({ path: screenshotPath('monitor-takeover') });
+  // What was read while monitoring does not come back as unread after a reload.
+  await adminPage.reload();
+  await adminPage.waitForFunction(() => document.querySelector('[data-test="wb-toolbar"]') && !document.querySelector('.wb-body > .el-loading-mask'));
+  t.is((await adminPage.locator('[data-test="wb-unread"] b').textContent())?.trim(), '0');
 });
 
 test.serial('LEAVEMSG-LIST-1 LEAVEMSG-DETAIL-4 LEAVEMSG-STATUS-5 LEAVEMSG-TYPE-6 an agent reads a leave-message and marks it replied with a note', async (t) => {
@@ -139,6 +146,7 @@ test.serial('LEAVEMSG-LIST-1 LEAVEMSG-DETAIL-4 LEAVEMSG-STATUS-5 LEAVEMSG-TYPE-6
   t.truthy(left.leaveMessage?.id, JSON.stringify(left));
   const id = left.leaveMessage.id as number;
 
+  const adminPage = await asAdmin();
   await adminPage.goto(k.url + '/leave-messages');
   const row = adminPage.locator('[data-test="lm-table"] .el-table__row', { hasText: 'Wang Fang' });
   await row.waitFor({ timeout: 10_000 });
@@ -176,6 +184,7 @@ async function widgetConfig(where: (c: any) => boolean) {
 }
 
 test.serial('WINDOW-SCREEN-10 STYLE-STORE-2 STYLE-CONFIG-3 PRECHAT-SCREEN-9 saved settings reach /api/widget/config; bad input shows beside its field', async (t) => {
+  const adminPage = await asAdmin();
   await adminPage.goto(k.url + '/settings/chat-window');
   await adminPage.locator('[data-test="widget-preview"]').waitFor({ timeout: 10_000 });
   await adminPage.locator('.lang-tabs .el-tabs__item', { hasText: 'English' }).first().click();
@@ -217,6 +226,7 @@ test.serial('WINDOW-SCREEN-10 STYLE-STORE-2 STYLE-CONFIG-3 PRECHAT-SCREEN-9 save
 });
 
 test.serial('NOTICE-COMPOSE-1 NOTICE-DELIVER-3 NOTICE-READ-5 a notice published in the console pops up for another agent, who confirms it', async (t) => {
+  const [adminPage, bobPage] = [await asAdmin(), await asBob()];
   await adminPage.goto(k.url + '/notices');
   await adminPage.locator('.el-tabs__item', { hasText: /Publish|发布通知/ }).click();
   await field(adminPage, 'notice-title').fill('System upgrade tonight');
@@ -242,5 +252,42 @@ test.serial('NOTICE-COMPOSE-1 NOTICE-DELIVER-3 NOTICE-READ-5 a notice published 
   await adminPage.locator('.el-tabs__item', { hasText: /My notices|我的通知/ }).click();
   await adminPage.locator('[data-test="notice-item"]', { hasText: 'System upgrade tonight' }).waitFor();
   await adminPage.screenshot({ path: screenshotPath('notices-list') });
+  await adminPage.goto(k.url + '/workbench');
+  await adminPage.locator('[data-test="workbench"]').waitFor();
+});
+
+test.serial('INTERNAL-DIRECT-3 INTERNAL-UNREAD-6 agents chat with each other from the header; the unread count shows and clears', async (t) => {
+  const [adminPage, bobPage] = [await asAdmin(), await asBob()];
+  await bobPage.locator('[data-test="internal-open"]').click();
+  const drawer = bobPage.locator('[data-test="internal-drawer"]');
+  await drawer.locator('[data-test="internal-colleague"]', { hasText: 'admin' }).click();
+  await field(bobPage, 'internal-input').fill('Can you cover lunch?');
+  await field(bobPage, 'internal-input').press('Enter');
+  await drawer.locator('[data-test="internal-thread"]', { hasText: 'Can you cover lunch?' }).waitFor({ timeout: 10_000 });
+
+  const badge = adminPage.locator('.el-badge:has([data-test="internal-open"]) .el-badge__content');
+  await badge.filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+  await adminPage.locator('[data-test="internal-open"]').click();
+  await adminPage.locator('[data-test="internal-colleague"]', { hasText: 'Bob' }).click();
+  await adminPage.locator('[data-test="internal-thread"]', { hasText: 'Can you cover lunch?' }).waitFor({ timeout: 10_000 });
+  await adminPage.screenshot({ path: screenshotPath('internal-chat') });
+  await badge.waitFor({ state: 'hidden', timeout: 10_000 });
+  t.is(await adminPage.locator('[data-test="internal-thread"] .msg').count(), 1);
+});
+
+test.serial('OTHERSET-SHORTCUTS-7 “?” outside an input lists the shortcuts the agent can use', async (t) => {
+  const [adminPage, bobPage] = [await asAdmin(), await asBob()];
+  for (const page of [adminPage, bobPage]) {
+    await page.goto(k.url + '/workbench');
+    await page.locator('[data-test="wb-toolbar"]').waitFor();
+    await page.keyboard.press('Shift+Slash');
+  }
+  const adminHelp = adminPage.locator('[data-test="shortcuts-dialog"]');
+  await adminHelp.getByText('Alt', { exact: true }).first().waitFor({ timeout: 10_000 });
+  t.regex((await adminHelp.textContent()) ?? '', /Monitor agents|监控客服/);
+  await adminPage.screenshot({ path: screenshotPath('shortcuts') });
+  const bobHelp = bobPage.locator('[data-test="shortcuts-dialog"]');
+  await bobHelp.getByText('Alt', { exact: true }).first().waitFor({ timeout: 10_000 });
+  t.notRegex((await bobHelp.textContent()) ?? '', /Monitor agents|监控客服/, 'no monitor shortcut without conversation.monitor');
   t.deepEqual(pageErrors, []);
 });

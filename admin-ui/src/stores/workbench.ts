@@ -127,10 +127,11 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     }
   }
 
-  function markRead(id: number) {
+  /** `force`: tell the server even when nothing is counted here (a taken-over chat was read while monitoring). */
+  function markRead(id: number, force = false) {
     const seq = lastSeq(id);
     // Monitoring never marks anything read (CONV-MONITOR-35).
-    if (!unread.value[id] || !client || document.visibilityState === 'hidden' || othersLive(id)) return;
+    if ((!unread.value[id] && !force) || !client || document.visibilityState === 'hidden' || othersLive(id)) return;
     unread.value[id] = 0;
     const c = known.value[id];
     if (c?.status !== 'ended') void client.call('conversation.read', { conversationId: id, seq }).catch(() => undefined);

@@ -35,6 +35,13 @@ const en = {
     agent: 'Agent',
   },
   language: 'Language',
+  internal: {
+    title: 'Agent chat',
+    nobody: 'No colleague is online.',
+    pick: 'Pick a colleague to chat with.',
+    placeholder: 'Message to {name}',
+    send: 'Send',
+  },
   network: {
     connected: 'Connected',
     connecting: 'Connecting…',
@@ -104,6 +111,13 @@ const zhCN: typeof en = {
     agent: '客服',
   },
   language: '语言',
+  internal: {
+    title: '客服对话',
+    nobody: '当前没有在线的同事。',
+    pick: '选择一位同事开始对话。',
+    placeholder: '发给 {name} 的消息',
+    send: '发送',
+  },
   network: {
     connected: '已连接',
     connecting: '正在连接…',
