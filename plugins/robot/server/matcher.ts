@@ -1,5 +1,6 @@
 import { Bm25Field } from './bm25.ts';
-import { analyze, containsKeyword, normalize, tokenize } from './text.ts';
+import { KeywordIndex } from './keyword-index.ts';
+import { analyze, normalize, tokenize } from './text.ts';
 
 /** What the index needs of an entry. */
 export interface IndexEntry {
@@ -56,10 +57,11 @@ export class KbIndex {
   private entryGrams = new Bm25Field();
   private answers = new Bm25Field();
   private exact = new Map<string, number>();
-  private keywords: string[][] = [];
-  /** Entries by the words of their related words, for the related-questions card. */
-  private byKeywordWord = new Map<string, number[]>();
-  private keywordWords: string[][] = [];
+  private keywords = new KeywordIndex();
+  private language: string[];
+  /** Per-query scratch: score per entry and the entries scored. */
+  private score: Float64Array;
+  private scored: number[] = [];
   private byId = new Map<number, number>();
   private canon = new Map<string, string>();
   readonly size: number;
@@ -77,17 +79,17 @@ export class KbIndex {
         if (toks.length === 1) this.canon.set(toks[0], head);
       }
     }
+    this.language = entries.map((e) => e.language.toLowerCase());
+    this.score = new Float64Array(entries.length);
     entries.forEach((e, i) => {
       this.byId.set(e.id, i);
       const keywords = e.keywords.map((k) => normalize(k)).filter(Boolean);
-      this.keywords.push(keywords);
-      const kw = [...new Set(keywords.flatMap((k) => this.analyze(k).words))];
-      this.keywordWords.push(kw);
-      for (const w of kw) {
-        let list = this.byKeywordWord.get(w);
-        if (!list) this.byKeywordWord.set(w, (list = []));
-        list.push(i);
-      }
+      const analysed = keywords.map((k) => this.analyze(k));
+      this.keywords.add(
+        i,
+        keywords,
+        analysed.flatMap((a) => a.words),
+      );
       const words: string[] = [];
       const grams: string[] = [];
       for (const text of [e.question, ...e.phrasings]) {
@@ -100,8 +102,7 @@ export class KbIndex {
         words.push(...w);
         grams.push(...g);
       }
-      for (const k of keywords) {
-        const a = this.analyze(k);
+      for (const a of analysed) {
         words.push(...a.words);
         grams.push(...a.grams);
       }
@@ -118,20 +119,19 @@ export class KbIndex {
   sharingKeywords(entryId: number, opts: { language?: string | null; limit?: number } = {}): { entryId: number; question: string }[] {
     const me = this.byId.get(entryId);
     if (me === undefined) return [];
-    const allowed = this.allowed(opts.language);
-    const shared = new Map<number, number>();
-    for (const w of this.keywordWords[me]) for (const i of this.byKeywordWord.get(w) ?? []) if (i !== me && allowed(i)) shared.set(i, (shared.get(i) ?? 0) + 1);
-    return [...shared]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    return this.keywords
+      .sharing(me, this.allowed(opts.language))
       .slice(0, opts.limit ?? 5)
-      .map(([i]) => ({ entryId: this.entries[i].id, question: this.entries[i].question }));
+      .map((i) => ({ entryId: this.entries[i].id, question: this.entries[i].question }));
   }
 
-  private allowed(language?: string | null) {
-    const lang = language?.toLowerCase() ?? null;
-    return (i: number) => {
-      const l = this.entries[i].language.toLowerCase();
-      return l === 'all' || !lang || l === lang || lang.startsWith(l) || l.startsWith(lang.split('-')[0]);
+  private allowed(language?: string | null): (i: number) => boolean {
+    const lang = language?.toLowerCase();
+    if (!lang) return () => true;
+    const base = lang.split('-')[0];
+    return (i) => {
+      const l = this.language[i];
+      return l === 'all' || l === lang || lang.startsWith(l) || l.startsWith(base);
     };
   }
 
@@ -147,29 +147,31 @@ export class KbIndex {
     if (!n) return [];
     const allowed = this.allowed(opts.language);
     const { words, grams } = this.analyze(n);
-    const score = new Map<number, number>();
-    const add = (found: Map<number, number>, weight: number) => {
-      for (const [i, s] of found) score.set(i, (score.get(i) ?? 0) + (SCALE * weight * s) / FULL);
+    const score = this.score;
+    const scored = this.scored;
+    const add = (i: number, s: number) => {
+      if (score[i] === 0) scored.push(i);
+      score[i] += s;
     };
-    add(this.phrasings.confidences(words, allowed), PHRASING);
-    add(this.entryWords.coverage(words, allowed), ENTRY_WORDS);
-    add(this.answers.confidences(words, allowed), ANSWER);
+    const field = (weight: number) => (i: number, s: number) => add(i, (SCALE * weight * s) / FULL);
+    // Latin-only text has no character field: the word fields stand for the whole.
+    const wordScale = grams.length ? 1 : FULL / (PHRASING + ENTRY_WORDS);
+    this.phrasings.confidences(words, allowed, field(PHRASING * wordScale));
+    this.entryWords.coverage(words, allowed, field(ENTRY_WORDS * wordScale));
+    this.answers.confidences(words, allowed, field(ANSWER * wordScale));
     if (grams.length) {
-      add(this.phrasingGrams.confidences(grams, allowed), PHRASING_GRAMS);
-      add(this.entryGrams.coverage(grams, allowed), ENTRY_GRAMS);
-    } else {
-      // Latin-only text has no character field: the word fields stand for the whole.
-      for (const [i, s] of score) score.set(i, (s * FULL) / (PHRASING + ENTRY_WORDS));
+      this.phrasingGrams.confidences(grams, allowed, field(PHRASING_GRAMS));
+      this.entryGrams.coverage(grams, allowed, field(ENTRY_GRAMS));
     }
-    const hits = new Set<number>();
-    this.keywords.forEach((kws, i) => {
-      if (kws.length && allowed(i) && kws.some((k) => containsKeyword(n, k))) hits.add(i);
-    });
-    for (const i of hits) score.set(i, (score.get(i) ?? 0) + KEYWORD_BOOST);
+    const hits = this.keywords.find(n);
+    for (const i of hits) if (allowed(i)) add(i, KEYWORD_BOOST);
     const exact = this.exact.get(n);
-    if (exact !== undefined && allowed(exact)) score.set(exact, EXACT);
-    return [...score]
-      .filter(([, c]) => c >= (opts.minConfidence ?? 0))
+    if (exact !== undefined && allowed(exact)) add(exact, EXACT - score[exact]);
+    const min = opts.minConfidence ?? 0;
+    const found = scored.filter((i) => score[i] >= min).map((i) => [i, score[i]] as const);
+    for (const i of scored) score[i] = 0;
+    scored.length = 0;
+    return found
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, opts.limit ?? 5)
       .map(([i, c]) => ({

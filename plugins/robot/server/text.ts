@@ -112,10 +112,3 @@ export function analyze(normalized: string): Analyzed {
 export const tokenize = (normalized: string): string[] => analyze(normalized).words;
 
 export const hasCjk = (s: string) => CJK.test(s);
-
-/** ROBOT-KEYWORDS-7: whole word for Latin script, substring for CJK (both normalised). */
-export function containsKeyword(normalizedText: string, normalizedKeyword: string): boolean {
-  if (!normalizedKeyword) return false;
-  if (hasCjk(normalizedKeyword)) return normalizedText.includes(normalizedKeyword);
-  return ` ${normalizedText} `.includes(` ${normalizedKeyword} `);
-}
