@@ -1,3 +1,4 @@
+import { consoleFirstLoad } from './console-first-load.ts';
 import { idleMemory } from './idle-memory.ts';
 import { maxRate } from './max-rate.ts';
 import { robotMatch } from './robot-match.ts';
@@ -8,7 +9,13 @@ import { roundTrip } from './round-trip.ts';
  * Each writes JSON under bench/out/ and prints one line. Servers and load
  * generators are child processes on 127.0.0.1 and stop by themselves.
  */
-const benches: Record<string, () => Promise<string>> = { 'round-trip': roundTrip, 'max-rate': maxRate, 'idle-memory': idleMemory, 'robot-match': robotMatch };
+const benches: Record<string, () => Promise<string>> = {
+  'round-trip': roundTrip,
+  'max-rate': maxRate,
+  'idle-memory': idleMemory,
+  'robot-match': robotMatch,
+  'console-first-load': consoleFirstLoad,
+};
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of picked) if (!benches[name]) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
 const stop = setTimeout(() => {
