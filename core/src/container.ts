@@ -46,6 +46,7 @@ import { InternalChatService } from './internal/internal-chat-service.ts';
 import { NoticeService } from './notices/notice-service.ts';
 import { settingsServices } from './settings/index.ts';
 import { leaveMessageServices } from './leavemsg/index.ts';
+import { historyServices } from './history/index.ts';
 
 /**
  * One child container per server instance (tests run several in one process):
@@ -99,6 +100,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     InvitationService,
     ...settingsServices,
     ...leaveMessageServices,
+    ...historyServices,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);

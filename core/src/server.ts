@@ -55,6 +55,7 @@ import { LiveVisitors } from './visitors/live-visitors.ts';
 import { registerSettingsRoutes } from './settings/settings-routes.ts';
 import { prechatVisitorHandlers } from './settings/prechat-handlers.ts';
 import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJobs } from './leavemsg/leave-message-routes.ts';
+import { registerHistoryRoutes } from './history/history-routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -111,6 +112,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerBeaconRoutes,
     registerSettingsRoutes,
     registerLeaveMessageRoutes,
+    registerHistoryRoutes,
   ])
     register(api, container);
 

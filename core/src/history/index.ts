@@ -1,0 +1,5 @@
+import { HistoryExport } from './history-export.ts';
+import { HistoryService } from './history-service.ts';
+
+/** Singletons of this folder, registered in container.ts. */
+export const historyServices = [HistoryService, HistoryExport] as const;
