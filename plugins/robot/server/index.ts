@@ -1,4 +1,5 @@
 import { definePlugin } from '@kefu/core/plugin';
+import { Categories } from './categories.ts';
 import { Entries } from './entries.ts';
 import { KbIo } from './io.ts';
 import { KnowledgeBase } from './kb.ts';
@@ -39,6 +40,6 @@ export default definePlugin({
     const entries = new Entries(store, kb);
     const io = new KbIo(store, entries, kb);
     new Reception(ctx, store, kb).register();
-    registerRoutes(ctx, store, kb, entries, io);
+    registerRoutes(ctx, store, kb, entries, new Categories(store, kb), io);
   },
 });

@@ -1,5 +1,7 @@
 import type { PluginContext } from '@kefu/core/plugin';
+import type { Entries } from './entries.ts';
 import type { KbIo } from './io.ts';
+import { registerUnmatchedRoutes } from './routes-unmatched.ts';
 import * as S from './schemas.ts';
 import type { RobotStore } from './store.ts';
 
@@ -7,7 +9,7 @@ const EDIT = 'robot.kb.edit';
 const STATS = 'robot.stats.view';
 
 /** Import/export (ROBOT-IO-20), statistics (ROBOT-STATS-22) and unmatched questions (ROBOT-UNMATCHED-21). */
-export function registerReportRoutes(ctx: PluginContext, store: RobotStore, io: KbIo) {
+export function registerReportRoutes(ctx: PluginContext, store: RobotStore, entries: Entries, io: KbIo) {
   const http = ctx.http;
   const agent = { auth: 'agent' } as const;
   http.route({
@@ -67,20 +69,5 @@ export function registerReportRoutes(ctx: PluginContext, store: RobotStore, io: 
       };
     },
   });
-  http.route({
-    method: 'get',
-    path: '/unmatched',
-    summary: 'Questions with no direct answer (ROBOT-UNMATCHED-21)',
-    ...agent,
-    permission: STATS,
-    handler: async ({ auth }) => ({
-      unmatched: (await store.t(auth.companyId).q('robot_unmatched').orderBy('count', 'desc').limit(200)).map((r: any) => ({
-        id: Number(r.id),
-        question: r.question,
-        count: r.count,
-        lastAt: new Date(r.last_at).toISOString(),
-        conversationId: r.sample_conversation_id ? Number(r.sample_conversation_id) : null,
-      })),
-    }),
-  });
+  registerUnmatchedRoutes(ctx, store, entries);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { conflict, notFound, type PluginContext } from '@kefu/core/plugin';
+import { conflict, type PluginContext } from '@kefu/core/plugin';
+import type { Categories } from './categories.ts';
 import type { Entries } from './entries.ts';
 import type { KbIo } from './io.ts';
 import type { KnowledgeBase } from './kb.ts';
@@ -11,7 +12,7 @@ const EDIT = 'robot.kb.edit';
 const SETTINGS = 'robot.settings.manage';
 
 /** Routes under /api/p/robot (agent auth; plugin_disabled for companies without the plugin). */
-export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: KnowledgeBase, entries: Entries, io: KbIo) {
+export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: KnowledgeBase, entries: Entries, categories: Categories, io: KbIo) {
   const http = ctx.http;
   const agent = { auth: 'agent' } as const;
 
@@ -97,51 +98,32 @@ export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: Knowle
   http.route({
     method: 'post',
     path: '/categories',
-    summary: 'Add a category',
+    summary: 'Add a category (ROBOT-CATEGORY-3)',
     ...agent,
     permission: EDIT,
     body: S.categoryBody,
     status: 201,
-    handler: async ({ auth, body }) => {
-      const [r] = await store
-        .t(auth.companyId)
-        .insert('robot_categories', { name: body.name, parent_id: body.parentId ?? null, sort: body.sort ?? 0 })
-        .returning('id');
-      return { id: Number(r.id) };
-    },
+    handler: ({ auth, body }) => categories.create(auth.companyId, body),
   });
   http.route({
     method: 'put',
     path: '/categories/:id',
-    summary: 'Rename or move a category',
+    summary: 'Rename, move or reorder a category',
     ...agent,
     permission: EDIT,
     params: S.idParams,
     body: S.categoryBody.partial(),
-    handler: async ({ auth, params, body }) => {
-      const row: Record<string, unknown> = {};
-      if (body.name) row.name = body.name;
-      if (body.parentId !== undefined) row.parent_id = body.parentId;
-      if (body.sort !== undefined) row.sort = body.sort;
-      if (!(await store.t(auth.companyId).q('robot_categories').where({ id: params.id }).update(row))) throw notFound('Category not found');
-      return { ok: true };
-    },
+    handler: ({ auth, params, body }) => categories.update(auth.companyId, params.id, body),
   });
   http.route({
     method: 'delete',
     path: '/categories/:id',
-    summary: 'Delete an empty category (寒暄库 cannot be deleted)',
+    summary: 'Delete a category and its sub-categories; entries move to ?moveTo (required when it holds any; 寒暄库 cannot be deleted)',
     ...agent,
     permission: EDIT,
     params: S.idParams,
-    handler: async ({ auth, params }) => {
-      const t = store.t(auth.companyId);
-      const c = await t.q('robot_categories').where({ id: params.id }).first();
-      if (!c) throw notFound('Category not found');
-      if (c.kind === 'smalltalk') throw conflict('category_protected', '寒暄库 cannot be deleted');
-      if (await t.q('robot_entries').where({ category_id: params.id }).first('id')) throw conflict('category_not_empty', 'Move its entries first');
-      await t.q('robot_categories').where({ id: params.id }).delete();
-    },
+    query: S.categoryDeleteQuery,
+    handler: ({ auth, params, query }) => categories.remove(auth.companyId, params.id, query.moveTo),
   });
 
   http.route({
@@ -241,5 +223,5 @@ export function registerRoutes(ctx: PluginContext, store: RobotStore, kb: Knowle
       return { results: out };
     },
   });
-  registerReportRoutes(ctx, store, io);
+  registerReportRoutes(ctx, store, entries, io);
 }

@@ -47,6 +47,8 @@ export const categoryBody = z.strictObject({
   parentId: z.number().int().positive().nullable().optional(),
   sort: z.number().int().optional(),
 });
+export const categoryDeleteQuery = z.strictObject({ moveTo: z.coerce.number().int().positive().optional() });
+export const unmatchedPhrasingBody = z.strictObject({ entryId: z.number().int().positive() });
 export const synonymsBody = z.strictObject({ groups: z.array(z.array(z.string().trim().min(1).max(20)).min(2).max(20)).max(1000) });
 
 const perLang = z.record(z.string(), z.string().trim().min(1).max(300));
