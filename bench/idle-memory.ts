@@ -1,4 +1,4 @@
-import { dbKinds, num, runLoadGen, sleep, startBare, startKefu, writeResult, type Server } from './lib.ts';
+import { dbKinds, num, runLoadGen, sleep, onEachServer, writeResult } from './lib.ts';
 
 /**
  * Memory per connected idle visitor: the server's memory before and after
@@ -14,42 +14,31 @@ export async function idleMemory(): Promise<string> {
   const visitors = num('BENCH_IDLE_VISITORS', 2000);
   const settle = num('BENCH_IDLE_SETTLE', 8);
   const dbs = dbKinds();
-  const targets: [string, () => Promise<Server>][] = [
-    ['bare', startBare],
-    ...dbs.map((db): [string, () => Promise<Server>] => [`kefu-${db}`, () => startKefu(db)]),
-  ];
-  const runs: Record<string, any> = {};
-  for (const [name, start] of targets) {
-    const server = await start();
-    try {
-      await sleep(settle * 1000);
-      const before = await server.memory();
-      let after: NodeJS.MemoryUsage | null = null;
-      let sampled: Promise<void> = Promise.resolve();
-      const params = { mode: 'idle', target: name === 'bare' ? 'bare' : 'kefu', url: server.url, companyId: server.companyId, visitors, hold: settle + 6 };
-      const result = await runLoadGen(params, (settle + 300) * 1000, (phase) => {
-        if (phase === 'connected')
-          sampled = sleep(settle * 1000)
-            .then(() => server.memory())
-            .then((m) => void (after = m));
-      });
-      await sampled;
-      if (result.error) throw new Error(`${name}: ${result.error}`);
-      if (!after) throw new Error(`${name}: no sample while the visitors were connected`);
-      const a: NodeJS.MemoryUsage = after;
-      const heap = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
-      runs[name] = {
-        server: server.kind,
-        ...result,
-        before: mib(before),
-        after: mib(a),
-        rssBytesPerVisitor: Math.round((a.rss - before.rss) / visitors),
-        heapBytesPerVisitor: Math.round((heap(a) - heap(before)) / visitors),
-      };
-    } finally {
-      await server.stop();
-    }
-  }
+  const runs = await onEachServer(dbs, async (server, target, name) => {
+    await sleep(settle * 1000);
+    const before = await server.memory();
+    let after: NodeJS.MemoryUsage | null = null;
+    let sampled: Promise<void> = Promise.resolve();
+    const params = { mode: 'idle', target, url: server.url, companyId: server.companyId, visitors, hold: settle + 6 };
+    const result = await runLoadGen(params, (settle + 300) * 1000, (phase) => {
+      if (phase === 'connected')
+        sampled = sleep(settle * 1000)
+          .then(() => server.memory())
+          .then((m) => void (after = m));
+    });
+    await sampled;
+    if (result.error) throw new Error(`${name}: ${result.error}`);
+    if (!after) throw new Error(`${name}: no sample while the visitors were connected`);
+    const a: NodeJS.MemoryUsage = after;
+    const heap = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
+    return {
+      ...result,
+      before: mib(before),
+      after: mib(a),
+      rssBytesPerVisitor: Math.round((a.rss - before.rss) / visitors),
+      heapBytesPerVisitor: Math.round((heap(a) - heap(before)) / visitors),
+    };
+  });
   const bare = runs.bare;
   const ratio = (x: number, y: number) => Math.round((x / y) * 100) / 100;
   const summary = dbs.map((db) => {

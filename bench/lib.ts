@@ -30,8 +30,12 @@ export interface Server {
   url: string;
   pid: number;
   companyId?: number;
+  /** PostgreSQL database of a Kefu node (none for the embedded one and the bare relay). */
+  databaseUrl?: string;
   /** Full GC in the server process, then its process.memoryUsage(). */
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -44,7 +48,8 @@ const track = (c: ChildProcess) => {
   return c;
 };
 
-function spawnServer(script: string, env: Record<string, string>, ready: RegExp, ms = 120_000) {
+/** Ready once the output matches `ready`, or once GET `ready.healthz` answers 200 (a node joining an existing database prints nothing). */
+function spawnServer(script: string, env: Record<string, string>, ready: RegExp | { healthz: string }, ms = 120_000) {
   // Every server gets the memory probe (bench/mem-probe.mjs): a full GC and a memoryUsage() dump on SIGUSR2.
   const memFile = path.join(os.tmpdir(), `kefu-bench-mem-${crypto.randomBytes(4).toString('hex')}.json`);
   // BENCH_SERVER_NODE_ARGS: extra node flags for the servers under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
@@ -59,14 +64,16 @@ function spawnServer(script: string, env: Record<string, string>, ready: RegExp,
   const exited = new Promise((r) => child.once('exit', r));
   const waiting = new Promise<RegExpMatchArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} not ready in ${ms} ms:\n${out}`)), ms);
-    const check = () => {
-      const m = out.match(ready);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
+    const done = (m: RegExpMatchArray) => {
+      clearTimeout(timer);
+      resolve(m);
     };
-    child.stdout!.on('data', check);
+    if (ready instanceof RegExp)
+      child.stdout!.on('data', () => {
+        const m = out.match(ready);
+        if (m) done(m);
+      });
+    else void pollHealthz(ready.healthz, ms).then(() => done([ready.healthz] as RegExpMatchArray), reject);
     child.once('exit', () => reject(new Error(`${script} exited:\n${out}`)));
   });
   const stop = async () => {
@@ -88,11 +95,22 @@ function spawnServer(script: string, env: Record<string, string>, ready: RegExp,
   return { child, waiting, stop, memory, output: () => out };
 }
 
+async function pollHealthz(url: string, ms: number) {
+  for (const until = Date.now() + ms; Date.now() < until; await sleep(100))
+    if (
+      await fetch(url)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return;
+  throw new Error(`${url} not ready in ${ms} ms`);
+}
+
 /** The minimal socket.io relay (bench/bare-relay.ts). */
 export async function startBare(): Promise<Server> {
   const s = spawnServer('bench/bare-relay.ts', {}, /listening (\d+)/);
   const [, port] = await s.waiting;
-  return { kind: 'bare socket.io relay', url: `http://127.0.0.1:${port}`, pid: s.child.pid!, memory: s.memory, stop: s.stop };
+  return { kind: 'bare socket.io relay', url: `http://127.0.0.1:${port}`, pid: s.child.pid!, memory: s.memory, output: s.output, stop: s.stop };
 }
 
 /** A fresh PostgreSQL database on BENCH_PG (default: the local test server), dropped by `drop()`. */
@@ -116,18 +134,50 @@ export async function freshDatabase(opts: { asyncCommit?: boolean } = {}): Promi
   };
 }
 
+/** A redis-server of the benchmark's own on a free port, never the machine's shared one; nothing saved to disk. */
+export async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = track(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+  const exited = new Promise((r) => child.once('exit', r));
+  const up = () =>
+    new Promise<boolean>((resolve) =>
+      net
+        .connect(port, '127.0.0.1')
+        .once('connect', function (this: net.Socket) {
+          this.destroy();
+          resolve(true);
+        })
+        .once('error', () => resolve(false)),
+    );
+  for (let i = 0; !(await up()); i++) {
+    if (i > 100 || child.exitCode !== null) throw new Error(`redis-server on ${port} did not start`);
+    await sleep(100);
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 export type DbKind = 'pg' | 'pg-async' | 'embedded';
-export const dbKinds = (): DbKind[] => (process.env.BENCH_DB ?? 'pg,pg-async,embedded').split(',').filter(Boolean) as DbKind[];
+/** The Kefu variants to measure: BENCH_DB, else `dflt` (the heavier benchmarks measure PostgreSQL only). */
+export const dbKinds = (dflt = 'pg,pg-async,embedded'): DbKind[] => (process.env.BENCH_DB ?? dflt).split(',').filter(Boolean) as DbKind[];
 const dbLabel: Record<DbKind, string> = {
   pg: 'Kefu node, PostgreSQL 15',
   'pg-async': 'Kefu node, PostgreSQL 15 with synchronous_commit=off (not the default: see RESULTS.md)',
   embedded: 'Kefu node, embedded PGlite',
 };
 
-/** A real Kefu node (core/src/main.ts) on a fresh PostgreSQL database ('pg', 'pg-async') or the embedded one ('embedded'). */
-export async function startKefu(db: DbKind, extra: Record<string, string> = {}): Promise<Server> {
+/**
+ * A real Kefu node (core/src/main.ts) on a fresh PostgreSQL database ('pg', 'pg-async') or the embedded one
+ * ('embedded'); with `join`, another node on that node's database, which it does not drop.
+ */
+export async function startKefu(db: DbKind, extra: Record<string, string> = {}, join?: Server): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-'));
-  const pg = db === 'embedded' ? null : await freshDatabase({ asyncCommit: db === 'pg-async' });
+  const pg = join || db === 'embedded' ? null : await freshDatabase({ asyncCommit: db === 'pg-async' });
   const port = await freePort();
   const env: Record<string, string> = {
     PORT: String(port),
@@ -139,18 +189,22 @@ export async function startKefu(db: DbKind, extra: Record<string, string> = {}):
     KEFU_SECRET: 'bench-secret-0123456789abcdef0123456789',
     ...extra,
   };
-  if (pg) env.DATABASE_URL = pg.url;
-  const s = spawnServer('core/src/main.ts', env, /Company ID:\s+(\d+)/);
+  const databaseUrl = join?.databaseUrl ?? pg?.url;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  const url = `http://127.0.0.1:${port}`;
+  const s = spawnServer('core/src/main.ts', env, join ? { healthz: url + '/healthz' } : /Company ID:\s+(\d+)/);
   const [, companyId] = await s.waiting.catch(async (err) => {
     await pg?.drop();
     throw err;
   });
   return {
     kind: dbLabel[db],
-    url: `http://127.0.0.1:${port}`,
+    url,
     pid: s.child.pid!,
-    companyId: Number(companyId),
+    companyId: join ? join.companyId : Number(companyId),
+    databaseUrl,
     memory: s.memory,
+    output: s.output,
     async stop() {
       await s.stop();
       await pg?.drop();
@@ -159,30 +213,79 @@ export async function startKefu(db: DbKind, extra: Record<string, string> = {}):
   };
 }
 
+/**
+ * `measure` on the bare relay, then on a Kefu node for each database variant, one server at a time (each stopped
+ * after); the results by name: 'bare', 'kefu-pg', …, each with the server's description.
+ */
+export async function onEachServer(dbs: DbKind[], measure: (server: Server, target: 'bare' | 'kefu', name: string) => Promise<object>) {
+  const runs: Record<string, any> = {};
+  for (const name of ['bare', ...dbs.map((db) => `kefu-${db}`)]) {
+    const server = name === 'bare' ? await startBare() : await startKefu(name.slice(5) as DbKind);
+    try {
+      runs[name] = { server: server.kind, ...(await measure(server, name === 'bare' ? 'bare' : 'kefu', name)) };
+    } finally {
+      await server.stop();
+    }
+  }
+  return runs;
+}
+
 /** Runs a load generator (bench/load-gen.ts) in its own process; `PHASE x` lines call onPhase; resolves with its RESULT line. */
 export function runLoadGen(params: Record<string, unknown>, deadlineMs: number, onPhase: (phase: string) => void = () => undefined): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = track(
-      spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/load-gen.ts'), JSON.stringify(params)], {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      }),
-    );
-    let out = '';
-    let seen = 0;
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const lines = out.split('\n');
-      for (; seen < lines.length - 1; seen++) if (lines[seen].startsWith('PHASE ')) onPhase(lines[seen].slice(6));
-    });
+  return spawnGen('bench/load-gen.ts', params, deadlineMs, onPhase).result;
+}
+
+export interface Gen {
+  pid: number;
+  /** Its RESULT line, parsed. */
+  result: Promise<any>;
+  /** Resolves when it prints `PHASE <phase>`. */
+  reached(phase: string): Promise<void>;
+  /** A line on its stdin (bench/clients.ts `commands`). */
+  tell(line: string): void;
+  /** When the benchmark gives up on it. */
+  kill(): void;
+}
+
+/** A generator script in its own process, killed at `deadlineMs`. */
+export function spawnGen(script: string, params: Record<string, unknown>, deadlineMs: number, onPhase: (phase: string) => void = () => undefined): Gen {
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx', path.join(root, script), JSON.stringify(params)], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] }),
+  );
+  const phases = new Set<string>();
+  const waiters: [string, () => void][] = [];
+  let out = '';
+  let seen = 0;
+  child.stdout!.on('data', (d) => {
+    out += d;
+    const lines = out.split('\n');
+    for (; seen < lines.length - 1; seen++)
+      if (lines[seen].startsWith('PHASE ')) {
+        const phase = lines[seen].slice(6);
+        phases.add(phase);
+        onPhase(phase);
+        waiters.filter(([p]) => p === phase).forEach(([, w]) => w());
+      }
+  });
+  const result = new Promise<any>((resolve, reject) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
     child.once('exit', (code) => {
       clearTimeout(kill);
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
       if (line) resolve(JSON.parse(line.slice(7)));
-      else reject(new Error(`load generator exited ${code} without a result:\n${out}`));
+      else reject(new Error(`${script} exited ${code} without a result:\n${out}`));
     });
   });
+  // A generator that dies before a phase fails whoever waits for it, through `result`.
+  const reached = (phase: string) =>
+    phases.has(phase)
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((r) => waiters.push([phase, r])),
+          result.then((r) => Promise.reject(new Error(`${script} ended before ${phase}: ${r.error}`))),
+        ]);
+  child.stdin!.on('error', () => undefined);
+  return { pid: child.pid!, result, reached, tell: (line) => void child.stdin!.write(line + '\n'), kill: () => void child.kill('SIGKILL') };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux, 100 Hz ticks). */

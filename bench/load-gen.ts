@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { io, type Socket } from 'socket.io-client';
+import { call, connectAgents, connectVisitor, count, deadline, finish, inBatches, onlyLocal, sockets } from './clients.ts';
 import { percentiles, sleep } from './lib.ts';
 
 /**
@@ -9,12 +9,15 @@ import { percentiles, sleep } from './lib.ts';
  *    sending `rate` messages/s for `warmup` + `seconds`; the round trip is
  *    visitor emit → agent receives → agent replies → visitor receives.
  *  - mode 'idle': N visitors connect and stay idle for `hold` seconds.
- * Prints `PHASE <name>` lines and one `RESULT {json}` line.
+ * Visitors and agents connect to `url`, or spread over `visitorUrls` /
+ * `agentUrls` (several nodes). Prints `PHASE <name>` lines and one `RESULT {json}` line.
  */
 interface Params {
   mode: 'roundtrip' | 'idle';
   target: 'kefu' | 'bare';
   url: string;
+  visitorUrls?: string[];
+  agentUrls?: string[];
   companyId?: number;
   adminPassword?: string;
   visitors: number;
@@ -28,62 +31,15 @@ interface Params {
   p99BoundMs?: number;
 }
 const P: Params = { agents: 0, rate: 0, seconds: 0, warmup: 0, hold: 0, ...JSON.parse(process.argv[2]) };
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(P.url)) throw new Error('load generator targets 127.0.0.1 only');
-const deadline = setTimeout(() => fail('deadline passed'), (180 + (P.warmup + P.seconds + 10) * (P.steps?.length ?? 1) + P.hold) * 1000);
-deadline.unref();
-const sockets: Socket[] = [];
-
-function fail(msg: string): never {
-  console.log('RESULT ' + JSON.stringify({ error: msg }));
-  process.exit(1);
-}
-
-async function http(path: string, body: unknown, cookie = ''): Promise<{ status: number; body: any; cookie: string }> {
-  const res = await fetch(P.url + path, { method: 'POST', headers: { 'content-type': 'application/json', origin: P.url, cookie }, body: JSON.stringify(body) });
-  const set = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('kefu_session='));
-  return { status: res.status, body: await res.json().catch(() => null), cookie: set ?? cookie };
-}
-
-/** Connects with bounded concurrency; `ready` resolves when the socket can be used. */
-async function inBatches<T>(n: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const all: T[] = [];
-  for (let i = 0; i < n; i += size) all.push(...(await Promise.all(Array.from({ length: Math.min(size, n - i) }, (_, j) => make(i + j)))));
-  return all;
-}
-
-function connect(nsp: string, opts: Record<string, unknown>, readyEvent: 'connect' | 'session'): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = io(P.url + nsp, { transports: ['websocket'], reconnection: false, forceNew: true, ...opts });
-    sockets.push(s);
-    s.once(readyEvent, () => resolve(s));
-    s.once('connect_error', (err) => reject(new Error(`${nsp}: ${err.message}`)));
-  });
-}
-
-const count = (m: Record<string, number>, r: any) => (m[r?.error?.code ?? 'no_ack'] = (m[r?.error?.code ?? 'no_ack'] ?? 0) + 1);
-const call = (s: Socket, event: string, payload: unknown): Promise<any> => s.timeout(30_000).emitWithAck(event, payload);
-
-async function connectAgents(): Promise<Socket[]> {
-  if (P.target === 'bare') return inBatches(P.agents, 20, () => connect('/agent', {}, 'connect'));
-  const admin = await http('/api/auth/login', { companyId: String(P.companyId), agentId: 'admin', password: P.adminPassword });
-  if (admin.status !== 200) fail(`admin login: ${admin.status}`);
-  const maxChats = Math.min(50, Math.ceil((2 * P.visitors) / Math.max(P.agents, 1)));
-  return inBatches(P.agents, 10, async (i) => {
-    const agentId = `bench${i + 1}`;
-    const password = 'Bench-pass-2026';
-    const created = await http('/api/agents', { agentId, name: agentId, password, mustChangePassword: false, maxChats }, admin.cookie);
-    if (created.status !== 201 && created.status !== 409) fail(`create ${agentId}: ${created.status} ${JSON.stringify(created.body)}`);
-    const login = await http('/api/auth/login', { companyId: String(P.companyId), agentId, password });
-    if (login.status !== 200) fail(`login ${agentId}: ${login.status}`);
-    return connect('/agent', { extraHeaders: { cookie: login.cookie } }, 'connect');
-  });
-}
-
-const connectVisitor = () => connect('/visitor', { auth: { companyId: P.companyId ?? 0 } }, 'session');
+const visitorUrls = P.visitorUrls ?? [P.url];
+const agentUrls = P.agentUrls ?? [P.url];
+onlyLocal(...visitorUrls, ...agentUrls);
+deadline(180 + (P.warmup + P.seconds + 10) * (P.steps?.length ?? 1) + P.hold);
+const visitorAt = (i: number) => connectVisitor(visitorUrls[i % visitorUrls.length], P.companyId);
 
 async function idle() {
   const t0 = Date.now();
-  await inBatches(P.visitors, 100, connectVisitor);
+  await inBatches(P.visitors, 100, visitorAt);
   const connectMs = Date.now() - t0;
   console.log('PHASE connected');
   await sleep(P.hold * 1000);
@@ -91,7 +47,7 @@ async function idle() {
 }
 
 async function roundTrip() {
-  const agents = await connectAgents();
+  const agents = await connectAgents(P, agentUrls, P.agents, Math.min(50, Math.ceil((2 * P.visitors) / Math.max(P.agents, 1))));
   const agentErrors: Record<string, number> = {};
   for (const a of agents) {
     await call(a, 'workbench.snapshot', {});
@@ -105,7 +61,7 @@ async function roundTrip() {
     });
   }
   console.log('PHASE agents');
-  const visitors = await inBatches(P.visitors, 50, connectVisitor);
+  const visitors = await inBatches(P.visitors, 50, visitorAt);
   const active = new Set<number>();
   visitors.forEach((v) => v.on('conversation.updated', ({ conversation }) => conversation.status === 'active' && active.add(conversation.id)));
   const conversations = await inBatches(P.visitors, 20, async (i) => (await call(visitors[i], 'chat.request', {})).conversation);
@@ -189,7 +145,4 @@ async function roundTrip() {
   return { ...base, steps };
 }
 
-const result = P.mode === 'idle' ? await idle() : await roundTrip();
-console.log('RESULT ' + JSON.stringify(result));
-for (const s of sockets) s.close();
-process.exit(0);
+finish(P.mode === 'idle' ? await idle() : await roundTrip());

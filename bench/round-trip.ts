@@ -1,4 +1,4 @@
-import { dbKinds, ADMIN_PASSWORD, cpuSeconds, num, runLoadGen, startBare, startKefu, writeResult, type Server } from './lib.ts';
+import { dbKinds, ADMIN_PASSWORD, cpuSeconds, num, runLoadGen, onEachServer, writeResult } from './lib.ts';
 
 /**
  * Message round trip visitor → agent → visitor (the agent auto-replies from
@@ -17,37 +17,27 @@ export async function roundTrip(): Promise<string> {
     warmup: num('BENCH_WARMUP', 5),
   };
   const dbs = dbKinds();
-  const runs: Record<string, any> = {};
-  const targets: [string, () => Promise<Server>][] = [
-    ['bare', startBare],
-    ...dbs.map((db): [string, () => Promise<Server>] => [`kefu-${db}`, () => startKefu(db)]),
-  ];
-  for (const [name, start] of targets) {
-    const server = await start();
-    try {
-      let cpu0 = 0;
-      let cpu1 = 0;
-      const result = await runLoadGen(
-        {
-          ...params,
-          mode: 'roundtrip',
-          target: name === 'bare' ? 'bare' : 'kefu',
-          url: server.url,
-          companyId: server.companyId,
-          adminPassword: ADMIN_PASSWORD,
-        },
-        (params.warmup + params.seconds + 300) * 1000,
-        (phase) => {
-          if (phase === 'measure') cpu0 = cpuSeconds(server.pid);
-          if (phase === 'done') cpu1 = cpuSeconds(server.pid);
-        },
-      );
-      if (result.error) throw new Error(`${name}: ${result.error}`);
-      runs[name] = { server: server.kind, ...result, serverCpuPercent: Math.round(((cpu1 - cpu0) / params.seconds) * 100) };
-    } finally {
-      await server.stop();
-    }
-  }
+  const runs = await onEachServer(dbs, async (server, target, name) => {
+    let cpu0 = 0;
+    let cpu1 = 0;
+    const result = await runLoadGen(
+      {
+        ...params,
+        mode: 'roundtrip',
+        target,
+        url: server.url,
+        companyId: server.companyId,
+        adminPassword: ADMIN_PASSWORD,
+      },
+      (params.warmup + params.seconds + 300) * 1000,
+      (phase) => {
+        if (phase === 'measure') cpu0 = cpuSeconds(server.pid);
+        if (phase === 'done') cpu1 = cpuSeconds(server.pid);
+      },
+    );
+    if (result.error) throw new Error(`${name}: ${result.error}`);
+    return { ...result, serverCpuPercent: Math.round(((cpu1 - cpu0) / params.seconds) * 100) };
+  });
   const bare = runs.bare.latencyMs;
   const ratio = (x: number, y: number) => Math.round((x / y) * 100) / 100;
   const summary = dbs.map((db) => {

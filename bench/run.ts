@@ -1,8 +1,11 @@
+import { browsing } from './browsing.ts';
 import { consoleFirstLoad } from './console-first-load.ts';
 import { idleMemory } from './idle-memory.ts';
 import { maxRate } from './max-rate.ts';
 import { robotMatch } from './robot-match.ts';
 import { roundTrip } from './round-trip.ts';
+import { soak } from './soak.ts';
+import { twoNodes } from './two-nodes.ts';
 
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- round-trip` one of them.
@@ -14,14 +17,17 @@ const benches: Record<string, () => Promise<string>> = {
   'max-rate': maxRate,
   'idle-memory': idleMemory,
   'robot-match': robotMatch,
+  browsing,
+  'two-nodes': twoNodes,
+  soak,
   'console-first-load': consoleFirstLoad,
 };
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of picked) if (!benches[name]) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
 const stop = setTimeout(() => {
-  console.error('bench: overall time limit (45 min) reached');
+  console.error('bench: overall time limit (90 min) reached');
   process.exit(1);
-}, 45 * 60_000);
+}, 90 * 60_000);
 stop.unref();
 let failed = 0;
 for (const name of picked.length ? picked : Object.keys(benches)) {
