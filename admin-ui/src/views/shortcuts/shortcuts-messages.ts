@@ -1,6 +1,5 @@
 const en = {
   title: 'Keyboard shortcuts',
-  button: 'Keyboard shortcuts (?)',
   actions: {
     help: 'Show this list',
     nextUnread: 'Next conversation with unread messages',
@@ -14,7 +13,6 @@ const en = {
 
 const zhCN: typeof en = {
   title: '快捷键',
-  button: '快捷键(?)',
   actions: {
     help: '显示本列表',
     nextUnread: '切换到下一个有未读消息的对话',
