@@ -7,6 +7,9 @@ export const defaults = {
   KEFU_LICENCE_MODE: 'open',
   KEFU_BODY_LIMIT: '1mb',
   KEFU_PLUGINS_DIR: './plugins',
+  KEFU_OUTBOUND_ALLOW_PRIVATE: 'false',
+  KEFU_OUTBOUND_ALLOW_HTTP: 'false',
+  KEFU_VISITOR_FLOOD: '10/10/30',
   LOG_LEVEL: 'info',
   NODE_ENV: 'development',
 } as const;

@@ -32,6 +32,12 @@ export const configSchema = z
     KEFU_OPERATOR_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     KEFU_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 1mb or 512kb'),
     KEFU_PLUGINS_DIR: z.string().min(1),
+    /** Outbound requests (webhooks, push) may reach private, loopback and link-local addresses: for LAN installs and tests only. */
+    KEFU_OUTBOUND_ALLOW_PRIVATE: z.stringbool(),
+    /** Outbound requests may use plain http (push URLs need https otherwise). */
+    KEFU_OUTBOUND_ALLOW_HTTP: z.stringbool(),
+    /** Visitor message flood limit (POLICY-FLOOD-7): `messages/seconds/block seconds`. */
+    KEFU_VISITOR_FLOOD: z.string().regex(/^\d+\/\d+\/\d+$/, 'must look like 10/10/30 (messages/seconds/block seconds)'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     NODE_ENV: z.enum(['development', 'production', 'test']),
   })

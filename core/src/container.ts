@@ -46,6 +46,7 @@ import { InternalChatService } from './internal/internal-chat-service.ts';
 import { NoticeService } from './notices/notice-service.ts';
 import { settingsServices } from './settings/index.ts';
 import { leaveMessageServices } from './leavemsg/index.ts';
+import { policyServices } from './policies/index.ts';
 import { historyServices } from './history/index.ts';
 
 /**
@@ -100,6 +101,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     InvitationService,
     ...settingsServices,
     ...leaveMessageServices,
+    ...policyServices,
     ...historyServices,
   ] as const)
     c.registerSingleton(cls as never);

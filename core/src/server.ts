@@ -55,6 +55,8 @@ import { LiveVisitors } from './visitors/live-visitors.ts';
 import { registerSettingsRoutes } from './settings/settings-routes.ts';
 import { prechatVisitorHandlers } from './settings/prechat-handlers.ts';
 import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJobs } from './leavemsg/leave-message-routes.ts';
+import { registerPolicyRoutes } from './policies/policy-routes.ts';
+import { registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
 
 export const VERSION = '0.1.0';
@@ -112,6 +114,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerBeaconRoutes,
     registerSettingsRoutes,
     registerLeaveMessageRoutes,
+    registerPolicyRoutes,
     registerHistoryRoutes,
   ])
     register(api, container);
@@ -168,6 +171,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerInternalEvents(container);
   registerNoticeJobs(container);
   registerMailJobs(container);
+  registerPolicyJobs(container);
   container.resolve(ChannelService).start();
   registerVisitorRowUpdates(container);
   // Safety net of ASSIGN-TRIGGER-12: every 5 s, one node places whatever waits and can be placed.
@@ -199,6 +203,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
       ...leaveMessageVisitorHandlers(container),
     ]),
   });
+  watchVisitorConnections(container, gateway.visitorsNs);
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address() as { port: number };

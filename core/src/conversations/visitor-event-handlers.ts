@@ -10,6 +10,8 @@ import { BlockService } from '../blocking/block-service.ts';
 import { AppError } from '../http/errors.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
+import { AntiSpam } from '../policies/anti-spam.ts';
+import { FloodLimit } from '../policies/flood-limit.ts';
 
 export interface VisitorCaller {
   visitor: VisitorRef;
@@ -27,6 +29,8 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
   const notifier = c.resolve(RealtimeNotifier);
   const pageViews = c.resolve(PageViewRecorder);
   const blocks = c.resolve(BlockService);
+  const antiSpam = c.resolve(AntiSpam);
+  const flood = c.resolve(FloodLimit);
   const E = visitorClientEvents;
   const sender = (v: VisitorRef) => ({ kind: 'visitor' as const, visitorId: v.id });
 
@@ -34,12 +38,14 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
     'page.view': async (p, { visitor, ip, userAgent }) => ({ visitId: await pageViews.record(visitor, p, { ip, userAgent }) }),
     'chat.request': async (p, { visitor, ip }) => {
       if (await blocks.check(visitor.companyId, visitor.id, ip)) throw new AppError(403, 'visitor_blocked', 'Chat is not available');
+      await antiSpam.admitChatRequest(visitor.companyId, visitor, ip, p.verification);
       const { conversation } = await conversations.request(visitor.companyId, visitor, { groupId: p.groupId ?? null });
       return { conversation, position: await queries.position(new Tenant(db, visitor.companyId), conversation) };
     },
-    'message.send': async (p, { visitor }) => ({
-      message: await conversations.send(visitor.companyId, p.conversationId, sender(visitor), { clientId: p.clientId, kind: p.kind, text: p.text }),
-    }),
+    'message.send': async (p, { visitor }) => {
+      await flood.take(visitor.companyId, visitor.id);
+      return { message: await conversations.send(visitor.companyId, p.conversationId, sender(visitor), { clientId: p.clientId, kind: p.kind, text: p.text }) };
+    },
     typing: async (p, { visitor }) => {
       const conv = await new Tenant(db, visitor.companyId)
         .q('conversations')

@@ -68,11 +68,18 @@ export interface RoutingValue {
   candidates: RoutingCandidate[];
 }
 
+/** Who a visitor is in the company's app: a plugin (member-sso) sets `memberId` only for a verified member (P2-A34). */
+export interface VerifiedMemberValue {
+  visitorId: number;
+  memberId: string | null;
+}
+
 export interface FilterHooks {
   'auth.beforeLogin': BeforeLoginValue;
   'auth.verifyChallenge': VerifyChallengeValue;
   'message.beforeSend': BeforeSendValue;
   'visitor.routing': RoutingValue;
+  'visitor.verifiedMember': VerifiedMemberValue;
 }
 
 export interface ActionHooks {

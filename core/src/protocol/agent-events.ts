@@ -78,6 +78,11 @@ export const agentServerEvents = {
   'conversation.updated': { summary: 'A conversation the agent sees changed state', payload: z.object({ conversation: conversationView }) },
   message: { summary: 'A new message in a conversation the agent serves', payload: z.object({ message: messageView }) },
   'visitor.typing': { summary: 'The visitor’s draft (live view)', payload: z.object({ conversationId: z.number(), text: z.string() }) },
+  'conversation.held': {
+    summary: 'The visitor closed their last window: the chat is held (访客已离开(保持中)) until `holdUntil`, then ends (POLICY-HOLD-8)',
+    payload: z.object({ conversationId: z.number(), holdUntil: z.string() }),
+  },
+  'conversation.resumed': { summary: 'The visitor of a held chat is back (访客已返回)', payload: z.object({ conversationId: z.number() }) },
   'visitor.updated': { summary: 'A live visitor row changed', payload: z.object({ visitor: liveVisitorView }) },
   'presence.changed': {
     summary: 'An agent’s status changed',

@@ -19,7 +19,12 @@ export const visitorClientEvents = {
   },
   'chat.request': {
     summary: 'Ask for a chat; returns the open conversation if there is one (CONV-REQUEST-4)',
-    payload: z.strictObject({ groupId: z.number().int().positive().optional(), form: z.record(z.string(), z.string().max(500)).optional() }),
+    payload: z.strictObject({
+      groupId: z.number().int().positive().optional(),
+      form: z.record(z.string(), z.string().max(500)).optional(),
+      /** The answer to the image challenge of a `verification_required` refusal (POLICY-SPAM-4/5). */
+      verification: z.strictObject({ challengeId: z.uuid(), answer: z.string().trim().min(1).max(10) }).optional(),
+    }),
     ack: ack({ conversation: conversationView, position: z.number().nullable() }),
   },
   'message.send': {

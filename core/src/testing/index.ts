@@ -41,6 +41,8 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Cr
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.KEFU_TEST_LOG ?? 'silent',
     NODE_ENV: 'test',
+    // Tests drive visitors faster than a person types; the flood limit's own test sets the SPEC value (POLICY-FLOOD-7).
+    KEFU_VISITOR_FLOOD: '1000/10/30',
     KEFU_PLUGINS_DIR: path.join(repoRoot, 'plugins'),
     KEFU_DATA_DIR: path.join(repoRoot, 'data', 'test'),
     ...(db.url ? { DATABASE_URL: db.url } : {}),

@@ -1,0 +1,61 @@
+import type { Namespace } from 'socket.io';
+import type { DependencyContainer } from '../infra/di.ts';
+import type { Db } from '../infra/db.ts';
+import { TOKENS } from '../tokens.ts';
+import { HookRegistry } from '../hooks/hook-registry.ts';
+import { CronSupervisor } from '../plugins/cron-supervisor.ts';
+import { AntiSpam } from './anti-spam.ts';
+import { AutoReply } from './auto-reply.ts';
+import { ConversationHold } from './conversation-hold.ts';
+import { MessagePush } from './message-push.ts';
+import { PushOutbox } from './push-outbox.ts';
+import { VerificationChallenges } from './verification-challenges.ts';
+import { VisitorTimeout } from './visitor-timeout.ts';
+
+/** Hook subscriptions and DB-driven timers of the conversation policies; called once per node from server.ts. */
+export function registerPolicyJobs(c: DependencyContainer): void {
+  const db = c.resolve<Db>(TOKENS.Db);
+  const hooks = c.resolve(HookRegistry);
+  const cron = c.resolve(CronSupervisor);
+  const timeout = c.resolve(VisitorTimeout);
+  const autoReply = c.resolve(AutoReply);
+  const hold = c.resolve(ConversationHold);
+  const push = c.resolve(MessagePush);
+  const outbox = c.resolve(PushOutbox);
+
+  hooks.addAction('message.created', async (m, { companyId }) => {
+    if (m.kind === 'whisper' || m.senderKind === 'system') return;
+    if (m.senderKind === 'visitor') {
+      await Promise.all([timeout.onMessage(companyId, m.conversationId, 'visitor'), autoReply.onMessage(companyId, m.conversationId, 'visitor')]);
+      return;
+    }
+    if (m.senderKind === 'plugin') return timeout.onMessage(companyId, m.conversationId, 'answer');
+    // CHATSET-AUTORULES-3: automatic messages neither start the visitor timeout nor answer the visitor.
+    const row = await db('messages').where({ id: m.messageId }).first('payload');
+    if (!row?.payload?.automatic)
+      await Promise.all([timeout.onMessage(companyId, m.conversationId, 'answer'), autoReply.onMessage(companyId, m.conversationId, 'agent')]);
+    await push.onAgentMessage(companyId, m.conversationId, m.messageId);
+  });
+  hooks.addAction('conversation.assigned', async (a, { companyId }) => {
+    if (a.by === 'auto' || a.by === 'manual') await autoReply.onAssigned(companyId, a.conversationId, a.agentId);
+  });
+  hooks.addAction('conversation.ended', (e, { companyId }) => push.onEnded(companyId, e.conversationId, e.reason));
+
+  cron.schedule('core', 'policy-timers', '* * * * * *', async () => {
+    await timeout.fireDue();
+    await autoReply.fireDue();
+    await hold.expireDue();
+  });
+  cron.schedule('core', 'policy-hold-sweep', '*/10 * * * * *', () => hold.sweepStale());
+  cron.schedule('core', 'policy-push', '*/2 * * * * *', () => outbox.drain());
+  cron.schedule('core', 'policy-purge', '17 * * * *', async () => {
+    await c.resolve(VerificationChallenges).purge();
+    await c.resolve(AntiSpam).purge();
+    await outbox.purge();
+  });
+}
+
+/** Conversation hold follows the widget's connections (server.ts, once the gateway exists). */
+export function watchVisitorConnections(c: DependencyContainer, visitors: Namespace): void {
+  c.resolve(ConversationHold).watch(visitors);
+}
