@@ -48,6 +48,7 @@ import { settingsServices } from './settings/index.ts';
 import { leaveMessageServices } from './leavemsg/index.ts';
 import { policyServices } from './policies/index.ts';
 import { historyServices } from './history/index.ts';
+import { agentToolServices } from './agent-tools/index.ts';
 
 /**
  * One child container per server instance (tests run several in one process):
@@ -103,6 +104,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     ...leaveMessageServices,
     ...policyServices,
     ...historyServices,
+    ...agentToolServices,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);

@@ -58,6 +58,8 @@ import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJo
 import { registerPolicyRoutes } from './policies/policy-routes.ts';
 import { registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
+import { registerAgentToolRoutes } from './agent-tools/tool-routes.ts';
+import { registerTopicRoutes } from './agent-tools/topic-routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -116,6 +118,8 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerLeaveMessageRoutes,
     registerPolicyRoutes,
     registerHistoryRoutes,
+    registerAgentToolRoutes,
+    registerTopicRoutes,
   ])
     register(api, container);
 
