@@ -6,6 +6,7 @@ import { robotMatch } from './robot-match.ts';
 import { roundTrip } from './round-trip.ts';
 import { soak } from './soak.ts';
 import { twoNodes } from './two-nodes.ts';
+import { widgetTti } from './widget-tti.ts';
 
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- round-trip` one of them.
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<string>> = {
   'two-nodes': twoNodes,
   soak,
   'console-first-load': consoleFirstLoad,
+  'widget-tti': widgetTti,
 };
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of picked) if (!benches[name]) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);

@@ -55,6 +55,8 @@ import { LiveVisitors } from './visitors/live-visitors.ts';
 import { registerSettingsRoutes } from './settings/settings-routes.ts';
 import { prechatVisitorHandlers } from './settings/prechat-handlers.ts';
 import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJobs } from './leavemsg/leave-message-routes.ts';
+import { ratingVisitorHandlers, registerRatingEvents } from './ratings/rating-handlers.ts';
+import { profileVisitorHandlers } from './visitors/profile-handlers.ts';
 import { registerPolicyRoutes } from './policies/policy-routes.ts';
 import { registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
@@ -172,6 +174,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
 
   registerAgentEvents(container);
   registerCollabEvents(container);
+  registerRatingEvents(container);
   registerInternalEvents(container);
   registerNoticeJobs(container);
   registerMailJobs(container);
@@ -205,6 +208,8 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
       ...collabVisitorHandlers(container),
       ...prechatVisitorHandlers(container),
       ...leaveMessageVisitorHandlers(container),
+      ...ratingVisitorHandlers(container),
+      ...profileVisitorHandlers(container),
     ]),
   });
   watchVisitorConnections(container, gateway.visitorsNs);

@@ -5,11 +5,23 @@ import { collabAgentEvents, collabAgentServerEvents, collabVisitorEvents, collab
 import { internalClientEvents } from '../internal/internal-event-handlers.ts';
 import { prechatSubmitPayload } from '../settings/prechat-handlers.ts';
 import { leaveMessageSubmit } from '../leavemsg/leave-message-routes.ts';
+import { ratingPush, ratingSubmit } from '../ratings/rating-handlers.ts';
+import { profileSet } from '../visitors/profile-handlers.ts';
 
-/** Visitor events owned by the settings and leave-message features (their handlers live there). */
+/** Visitor events owned by the settings, leave-message, rating and visitor features (their handlers live there). */
 const formVisitorEvents = {
   'prechat.submit': { summary: 'Submit the pre-chat form; answers the group bound to the chosen question type (PRECHAT)', payload: prechatSubmitPayload },
   'leavemsg.submit': { summary: 'Leave a message when nobody can chat (LEAVESET)', payload: leaveMessageSubmit },
+  'rating.submit': { summary: 'Rate the chat 1–5 with an optional comment; again replaces it until 24 h after the end (EVAL-RATING-8)', payload: ratingSubmit },
+  'profile.set': {
+    summary: 'Name, e-mail, phone and attributes from the host page’s SDK; shown to agents, never an identity (widget setUser)',
+    payload: profileSet,
+  },
+};
+
+const ratingPushEvent = {
+  summary: 'Push the satisfaction survey into an active chat: 409 already_rated / conversation_not_active, 429 within 60 s or after 3 (EVAL-PUSH-9)',
+  payload: ratingPush,
 };
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => {
@@ -65,7 +77,12 @@ export function renderProtocolDoc(): string {
       'out',
     ),
     '',
-    section('Agent → server (`/agent`)', 'a signed-in agent', { ...agentClientEvents, ...collabAgentEvents } as Record<string, Spec>, 'in'),
+    section(
+      'Agent → server (`/agent`)',
+      'a signed-in agent',
+      { ...agentClientEvents, ...collabAgentEvents, 'rating.push': ratingPushEvent } as Record<string, Spec>,
+      'in',
+    ),
     '',
     section(
       'Agent-to-agent chat (`/agent`)',

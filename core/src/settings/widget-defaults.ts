@@ -90,3 +90,12 @@ export const LEAVE_TEXTS: Record<Lang, { title: string; intro: string; thanks: s
     thanks: '메시지가 전송되었습니다. 감사합니다.',
   },
 };
+
+/** INVITE-TEXT-5: the invitation's title, text and buttons. */
+export const INVITE_TEXTS: Record<Lang, { title: string; text: string; accept: string; decline: string }> = {
+  'zh-CN': { title: '在线咨询', text: '您好!有什么可以帮您的吗?点击「接受」即可与客服对话。', accept: '接受', decline: '以后再说' },
+  'zh-TW': { title: '線上諮詢', text: '您好!有什麼可以幫您的嗎?點擊「接受」即可與客服對話。', accept: '接受', decline: '以後再說' },
+  en: { title: 'Chat with us', text: 'Hi! Any questions? Click Accept to chat with one of our agents.', accept: 'Accept', decline: 'Later' },
+  ja: { title: 'チャットで相談', text: 'こんにちは!ご質問はありませんか?「承諾」を押すと担当者とチャットできます。', accept: '承諾', decline: 'あとで' },
+  ko: { title: '채팅 상담', text: '안녕하세요! 궁금한 점이 있으신가요? 수락을 누르면 상담원과 채팅할 수 있습니다.', accept: '수락', decline: '나중에' },
+};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LANGS, type Lang, LEAVE_TEXTS, PRECHAT_WELCOME, WINDOW_TEXTS } from './widget-defaults.ts';
+import { INVITE_TEXTS, LANGS, type Lang, LEAVE_TEXTS, PRECHAT_WELCOME, WINDOW_TEXTS } from './widget-defaults.ts';
 
 /**
  * Chat window settings of a company (SPEC WINDOW §7.1.2, PRECHAT §7.3, LEAVESET §7.2):
@@ -157,10 +157,17 @@ export const widgetSettingsSchema = z.strictObject({
       fontSize: z.boolean().default(false),
     })
     .prefault({}),
+  /** The loader's chat icon (ICON-TYPES-3, ICON-STATE-7); 文本 text icons use the widget's texts per language. */
+  icon: z.strictObject({ type: z.enum(['float', 'fixed', 'text']).default('float') }).prefault({}),
+  /** INVITE-POPUP-2: automatic invitations per visit, the pause between them, and how long each stays (0 = until answered). */
   invite: z
     .strictObject({
       auto: z.boolean().default(false),
       delaySeconds: z.number().int().min(0).max(3600).default(15),
+      maxPerVisit: z.number().int().min(1).max(10).default(3),
+      intervalSeconds: z.number().int().min(10).max(3600).default(60),
+      displaySeconds: z.number().int().min(0).max(300).default(20),
+      texts: perLang(z.strictObject({ title: text(30, 1), text: text(200, 1), accept: text(10, 1), decline: text(10, 1) }).partial(), INVITE_TEXTS),
     })
     .prefault({}),
   prechat,

@@ -110,6 +110,7 @@ export class WidgetSettingsService {
       texts: s.texts,
       style: s.style,
       toolbar: s.toolbar,
+      icon: s.icon,
       invite: s.invite,
       prechat: {
         enabled: s.prechat.enabled,

@@ -6,9 +6,14 @@
 import { io } from 'socket.io-client';
 import { Outbox, RealtimeError, visitorClient, type PendingSend } from '@kefu/core/protocol/client';
 import type { ConversationView, MessageView } from '@kefu/core/protocol';
+import { inLang, loadConfig, type WidgetConfig } from './config.ts';
+import { setupEmoji } from './emoji.ts';
 import { language, setLanguage, t } from './i18n.ts';
+import { fetchLinks, upload, useFileAuth } from './media.ts';
+import { drawRating } from './rating.ts';
+import { drawLeave, drawStart, externalLeaveUrl } from './screens.ts';
 import { companyStore, uuid } from './storage.ts';
-import { applyTexts, clearMessages, el, setAgent, setState, setStatus, upsert, type Shown } from './view.ts';
+import { applyTexts, clearMessages, el, onRatingCard, removeRow, setAgent, setState, setStatus, upsert, type Shown } from './view.ts';
 import './style.css';
 
 const params = new URLSearchParams(location.search);
@@ -19,15 +24,23 @@ setLanguage(params.get('lang') || navigator.language);
 applyTexts(language());
 if (!embedded) el.close.hidden = true;
 
+let config: WidgetConfig | null = null;
 let conv: ConversationView | null = null;
 let lastSeq = 0;
 let position: number | null = null;
 let connected = false;
+let leaving = false;
+/** The host page's address, from the loader (for leave-messages and the external leave page). */
+let page = embedded ? '' : location.href;
+const rated = new Set<number>();
 // Embedded, the frame connects only once the loader has handed over the visitor token it keeps in the
 // host page's first-party storage (its page-view beacon made it), so both are one visitor.
 const socket = io('/visitor', { autoConnect: !embedded, auth: (cb) => cb({ companyId: Number(company), token: store.token() }) });
 const client = visitorClient(socket);
+/** Visitor events owned by other core modules (pre-chat, leave-message, rating): same ack and error shape. */
+const call = client.call as (event: string, payload: unknown) => Promise<any>;
 const toParent = (m: Record<string, unknown>) => embedded && window.parent.postMessage(m, '*');
+useFileAuth({ companyId: company, token: () => store.token() });
 
 const shownPending = (p: PendingSend, state: Shown['state'] = 'sending'): Shown => ({ clientId: p.clientId, senderKind: 'visitor', text: p.text, state });
 const shownStored = (m: MessageView): Shown => ({ ...m, state: m.senderKind === 'visitor' ? 'sent' : undefined });
@@ -54,17 +67,55 @@ function showStatus() {
 }
 
 function render() {
-  if (!conv) setState('start');
-  else setState(conv.status);
+  // Nobody can chat: opening the window offers the leave-message form at once (LEAVESET-SWITCH-1).
+  if (!leaving && !conv && connected && config && !config.online && !config.leaveMessage.externalUrl) return showLeave();
+  setState(leaving ? 'leave' : conv ? conv.status : connected ? 'start' : 'loading');
   setAgent(conv?.status === 'active' ? conv.agentNickname : null);
+  const tools = config?.toolbar;
+  el.heart.hidden = !(tools?.rating ?? true) || !conv?.agentId || rated.has(conv.id);
+  el.queueLeave.hidden = conv?.status !== 'queued' || !config?.leaveMessage.enabled;
+  el.image.hidden = tools?.image === false;
+  el.file.hidden = tools?.file === false;
+  el.emoji.hidden = tools?.emoji === false;
+  drawEndRating();
   showStatus();
 }
+
+/** WINDOW-RATING-5: the survey under an ended chat an agent served, until it is rated. */
+function drawEndRating() {
+  const want = conv?.status === 'ended' && !!conv.agentId && !rated.has(conv.id) && config?.toolbar.rating !== false;
+  if (!want) return el.rateSlot.replaceChildren();
+  if (!el.rateSlot.firstChild) drawRating(el.rateSlot, { submit: rate });
+}
+
+async function rate(score: number, comment: string) {
+  if (!conv) return;
+  const r = await call('rating.submit', { conversationId: conv.id, clientId: uuid(), score, ...(comment ? { comment } : {}) });
+  received(r.message);
+}
+
+// A survey the agent pushed (EVAL-PUSH-9), or the one the heart opened: a card in the list.
+onRatingCard((box) => {
+  if (conv && rated.has(conv.id)) return;
+  drawRating(box, { submit: rate, dismiss: () => box.closest('li')?.remove() });
+});
 
 function received(m: MessageView) {
   if (!conv || m.conversationId !== conv.id) return;
   lastSeq = Math.max(lastSeq, m.seq);
+  if (m.kind === 'rating' && m.senderKind === 'visitor') {
+    rated.add(m.conversationId);
+    el.list.querySelectorAll('.rating').forEach((c) => c.closest('li')?.remove());
+    removeRow('local:rate');
+    render();
+  }
   upsert(shownStored(m));
+  const key = m.payload?.fileKey;
+  if (typeof key === 'string') void fetchLinks([key]).then(() => upsert(shownStored(m)));
 }
+
+/** A line the window adds itself (waiting text, WINDOW-SEQUENCE-2): placed after what is shown, never stored. */
+const localLine = (id: string, text: string) => text && upsert({ clientId: `local:${id}`, senderKind: 'system', text, seq: lastSeq + 0.5 });
 
 /** Shows this conversation; a different one than shown starts from an empty list. */
 async function useConversation(c: ConversationView) {
@@ -73,9 +124,9 @@ async function useConversation(c: ConversationView) {
     lastSeq = 0;
   }
   conv = c;
+  leaving = false;
   for (const p of outbox.pending) if (p.conversationId === c.id) upsert(shownPending(p));
   render();
-  if (c.status === 'ended') return;
   const r = await client.call('sync', { conversationId: c.id, afterSeq: lastSeq });
   conv = r.conversation;
   r.messages.forEach(received);
@@ -110,13 +161,14 @@ socket.on('disconnect', () => {
 client.on('message', ({ message }) => {
   const isNew = !el.list.querySelector(`[data-seq="${message.seq}"]`);
   received(message);
-  if (isNew && message.senderKind === 'agent') toParent({ type: 'kefu:message' });
+  if (isNew && message.senderKind !== 'visitor')
+    toParent({ type: 'kefu:message', message: { text: message.text, kind: message.kind, senderKind: message.senderKind, senderName: message.senderName } });
 });
 client.on('conversation.updated', ({ conversation }) => {
   if (conv && conversation.id === conv.id) {
     conv = conversation;
     render();
-  }
+  } else if (!conv || conv.status === 'ended') void useConversation(conversation); // an accepted invitation, a proactive chat
 });
 client.on('queue.position', (p) => {
   if (conv && p.conversationId === conv.id) {
@@ -135,21 +187,74 @@ window.addEventListener('online', () => {
   showStatus();
 });
 
-async function requestChat() {
+async function requestChat(groupId?: number | null) {
   el.start.disabled = el.restart.disabled = true;
   try {
-    const r = await client.call('chat.request', {});
+    const r = await client.call('chat.request', groupId ? { groupId } : {});
     position = r.position;
     await useConversation(r.conversation);
+    if (r.conversation.status === 'queued') localLine('waiting', inLang(config?.texts)?.waiting ?? '');
     el.input.focus();
   } catch (err) {
     setStatus(err instanceof RealtimeError && err.code !== 'timeout' ? err.message : t('unavailable'));
+    throw err;
   } finally {
     el.start.disabled = el.restart.disabled = false;
   }
 }
-el.start.addEventListener('click', requestChat);
-el.restart.addEventListener('click', requestChat);
+
+/** Icon click, restart, or an accepted automatic invitation: the leave form if nobody serves, else the pre-chat form or the chat. */
+function begin() {
+  if (config && !config.online) return showLeave();
+  if (config?.prechat.enabled) {
+    conv = null;
+    drawScreens();
+    return render();
+  }
+  void requestChat().catch(() => undefined);
+}
+
+function drawScreens() {
+  drawStart(config, {
+    prefill: store.prechat(),
+    async submitPrechat(values) {
+      store.setPrechat(values);
+      const r = await call('prechat.submit', { fields: values });
+      await requestChat(r.groupId);
+    },
+  });
+}
+
+function showLeave() {
+  const external = config?.leaveMessage.enabled && config.leaveMessage.externalUrl;
+  if (external) {
+    window.open(externalLeaveUrl(external, { company, visitor: store.token() ?? '', page }), '_blank', 'noopener');
+    return;
+  }
+  // What was typed while waiting goes into the message (LEAVESET-RENDER-8).
+  const typed = [...el.list.querySelectorAll('.msg.visitor .text')].map((n) => n.textContent).join('\n');
+  drawLeave(config, {
+    prefill: { ...store.prechat(), ...(typed ? { content: typed } : {}) },
+    page,
+    canChat: !!config?.online,
+    back: () => {
+      leaving = false;
+      render();
+    },
+    submit: (p) => call('leavemsg.submit', p),
+  });
+  leaving = true;
+  render();
+  (el.leave.querySelector('input, textarea') as HTMLElement | null)?.focus();
+}
+
+el.start.addEventListener('click', () => void requestChat().catch(() => undefined));
+el.restart.addEventListener('click', begin);
+el.leaveLink.addEventListener('click', showLeave);
+el.queueLeave.addEventListener('click', async () => {
+  if (conv?.status === 'queued') await client.call('chat.end', { conversationId: conv.id }).catch(() => null);
+  showLeave();
+});
 el.end.addEventListener('click', async () => {
   if (!conv) return;
   const r = await client.call('chat.end', { conversationId: conv.id }).catch(() => null);
@@ -159,6 +264,50 @@ el.end.addEventListener('click', async () => {
   }
 });
 el.close.addEventListener('click', () => toParent({ type: 'kefu:close' }));
+el.heart.addEventListener('click', () => upsert({ clientId: 'local:rate', senderKind: 'system', kind: 'rating', text: null, payload: { request: true }, seq: lastSeq + 0.5 }));
+
+// Files: the picker (image or any file), and images pasted from the clipboard (screenshots).
+function sendFile(file: File) {
+  if (!conv || conv.status === 'ended') return;
+  const clientId = uuid();
+  const isImage = file.type.startsWith('image/');
+  const row: Shown = {
+    clientId,
+    senderKind: 'visitor',
+    kind: isImage ? 'image' : 'file',
+    text: null,
+    payload: { name: file.name, size: file.size },
+    preview: isImage ? URL.createObjectURL(file) : undefined,
+    state: 'sending',
+    progress: 0,
+  };
+  upsert(row);
+  upload(file, conv.id, clientId, (progress) => upsert({ ...row, progress }))
+    .then((r) => {
+      upsert({ ...row, progress: undefined });
+      received(r.message as MessageView);
+    })
+    .catch((err: Error) => upsert({ ...row, progress: undefined, state: 'failed', error: err.message }));
+}
+const pick = (accept: string) => {
+  el.picker.accept = accept;
+  el.picker.click();
+};
+el.image.addEventListener('click', () => pick('image/*'));
+el.file.addEventListener('click', () => pick(''));
+el.picker.addEventListener('change', () => {
+  [...(el.picker.files ?? [])].forEach(sendFile);
+  el.picker.value = '';
+});
+el.input.addEventListener('paste', (e) => {
+  if (config?.toolbar.screenshot === false) return;
+  const files = [...(e.clipboardData?.files ?? [])].filter((f) => f.type.startsWith('image/'));
+  if (files.length) {
+    e.preventDefault();
+    files.forEach(sendFile);
+  }
+});
+setupEmoji(el.emoji, el.emojiPanel, el.input);
 
 // Composer: Enter sends, Shift+Enter is a new line; the draft goes to the agent as a throttled preview.
 let typingAt = 0;
@@ -191,18 +340,33 @@ el.form.addEventListener('submit', (e) => {
   sendTyping();
 });
 
+/** Texts of the company's settings over the catalogue: title, warning notice, theme colour. */
+function applyConfig() {
+  const texts = inLang(config?.texts);
+  if (texts?.title) el.title.textContent = texts.title.replace('{company}', '');
+  el.notice.textContent = texts?.warning ?? '';
+  if (config?.style.themeColor) document.documentElement.style.setProperty('--theme', config.style.themeColor);
+  drawScreens();
+  render();
+}
+const configLoaded = loadConfig(company).then((c) => {
+  config = c;
+  applyConfig();
+});
+
 // Messages from the loader on the host page.
 window.addEventListener('message', (e) => {
   if (!embedded || e.source !== window.parent) return;
-  const m = e.data as { type?: string; token?: string; lang?: string };
+  const m = e.data as { type?: string; token?: string; lang?: string; page?: string };
   if (m?.type === 'kefu:init') {
     if (typeof m.token === 'string' && m.token) store.setToken(m.token);
+    if (typeof m.page === 'string') page = m.page;
     if (!socket.connected) socket.connect();
   } else if (m?.type === 'kefu:lang' && m.lang) {
     setLanguage(m.lang);
     applyTexts(language());
-    render();
-  }
+    applyConfig();
+  } else if (m?.type === 'kefu:start') void configLoaded.then(() => (!conv || conv.status === 'ended') && begin());
 });
 
 if (embedded) {

@@ -30,6 +30,15 @@ export function companyStore(companyId: string) {
       }
     },
     saveOutbox: (q: readonly PendingSend[]) => set('outbox', q.length ? JSON.stringify(q) : null),
+    /** What the visitor typed into the pre-chat form last time (PRECHAT-PREFILL-5). */
+    prechat(): Record<string, string> {
+      try {
+        return JSON.parse(get('prechat') || '{}');
+      } catch {
+        return {};
+      }
+    },
+    setPrechat: (v: Record<string, string>) => set('prechat', JSON.stringify(v)),
   };
 }
 

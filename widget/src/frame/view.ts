@@ -1,8 +1,9 @@
 /** DOM of the chat window. Message text is only ever set with textContent. */
 import type { MessageView } from '@kefu/core/protocol';
 import { t, type Key } from './i18n.ts';
+import { drawFile, type FilePayload } from './media.ts';
 
-export type State = 'loading' | 'start' | 'queued' | 'active' | 'ended';
+export type State = 'loading' | 'start' | 'leave' | 'queued' | 'active' | 'ended';
 export type SendState = 'sending' | 'sent' | 'failed';
 /** What the list shows: a stored message, or one still in the outbox. */
 export interface Shown {
@@ -10,9 +11,15 @@ export interface Shown {
   seq?: number;
   senderKind: MessageView['senderKind'] | 'visitor';
   senderName?: string | null;
+  kind?: MessageView['kind'];
   text: string | null;
+  payload?: Record<string, unknown> | null;
   createdAt?: string;
   state?: SendState;
+  /** An upload: percent sent, the local preview, or why it failed. */
+  progress?: number;
+  preview?: string;
+  error?: string;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -20,10 +27,25 @@ export const el = {
   app: $('app'),
   status: $('status'),
   agent: $('agent'),
+  title: $('title'),
   list: $<HTMLOListElement>('messages'),
   form: $<HTMLFormElement>('composer'),
   input: $<HTMLTextAreaElement>('input'),
   start: $<HTMLButtonElement>('start-chat'),
+  startBody: $('start-body'),
+  leave: $('leave'),
+  leaveLink: $<HTMLButtonElement>('leave-link'),
+  queueLeave: $<HTMLButtonElement>('queue-leave'),
+  rateSlot: $('rate-slot'),
+  notice: $('notice'),
+  avatar: $('avatar'),
+  tools: $('tools'),
+  emoji: $<HTMLButtonElement>('emoji'),
+  emojiPanel: $('emoji-panel'),
+  image: $<HTMLButtonElement>('image'),
+  file: $<HTMLButtonElement>('file'),
+  heart: $<HTMLButtonElement>('heart'),
+  picker: $<HTMLInputElement>('picker'),
   restart: $<HTMLButtonElement>('restart'),
   end: $<HTMLButtonElement>('end'),
   close: $<HTMLButtonElement>('close'),
@@ -40,7 +62,16 @@ export function applyTexts(lang: string) {
 
 export const setState = (s: State) => (el.app.dataset.state = s);
 export const setStatus = (text: string) => (el.status.textContent = text);
-export const setAgent = (name: string | null) => (el.agent.textContent = name ? t('serving', { name }) : '');
+/** The serving agent's name in the header, with an initial on the theme colour as the avatar (AVATAR-RENDER-3). */
+export function setAgent(name: string | null) {
+  el.agent.textContent = name ? t('serving', { name }) : '';
+  el.avatar.textContent = name ? [...name][0].toUpperCase() : '';
+  el.avatar.hidden = !name;
+}
+
+/** The survey card of a pushed rating request (EVAL-PUSH-9), drawn by main.ts. */
+let drawRatingCard: (box: HTMLElement) => void = () => undefined;
+export const onRatingCard = (fn: typeof drawRatingCard) => (drawRatingCard = fn);
 
 const rows = new Map<string, HTMLLIElement>();
 
@@ -51,15 +82,18 @@ function paintMeta(li: HTMLElement) {
   if (!meta) return;
   const state = li.dataset.state as SendState | undefined;
   const time = li.dataset.time ? new Date(li.dataset.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
-  meta.textContent = li.classList.contains('visitor') && state ? [time, t(state)].filter(Boolean).join(' · ') : time;
+  const progress = li.dataset.progress ? t('uploading', { n: li.dataset.progress }) : '';
+  const shown = li.dataset.error || progress || (state ? t(state) : '');
+  meta.textContent = li.classList.contains('visitor') && shown ? [time, shown].filter(Boolean).join(' · ') : time;
 }
 
 /** Adds or updates one message, kept in seq order; messages still sending stay at the end. */
 export function upsert(m: Shown) {
   let li = rows.get(m.clientId);
+  const rated = m.kind === 'rating' && m.senderKind === 'visitor';
   if (!li) {
     li = document.createElement('li');
-    li.className = `msg ${m.senderKind}`;
+    li.className = `msg ${rated ? 'system' : m.senderKind}`;
     const name = document.createElement('span');
     name.className = 'name';
     name.textContent = m.senderKind === 'agent' ? m.senderName || t('agent') : '';
@@ -67,14 +101,25 @@ export function upsert(m: Shown) {
     text.className = 'text';
     const meta = document.createElement('span');
     meta.className = 'meta';
-    if (m.senderKind !== 'system') li.append(name);
+    if (m.senderKind !== 'system' && !rated) li.append(name);
     li.append(text, meta);
     rows.set(m.clientId, li);
   }
-  (li.querySelector('.text') as HTMLElement).textContent = m.text ?? '';
+  const box = li.querySelector('.text') as HTMLElement;
+  if (m.kind === 'image' || m.kind === 'file') {
+    li.classList.add('media');
+    drawFile(box, m.kind, (m.payload ?? {}) as FilePayload, m.preview);
+  } else if (m.kind === 'rating' && m.payload?.request) {
+    if (!box.firstChild) drawRatingCard(box);
+  } else if (rated) box.textContent = t('rated', { label: t(`rate${m.payload?.score}` as Key) });
+  else box.textContent = m.text ?? '';
   if (m.createdAt) li.dataset.time = m.createdAt;
   if (m.state) li.dataset.state = m.state;
   if (m.seq !== undefined) li.dataset.seq = String(m.seq);
+  if (m.progress !== undefined) li.dataset.progress = String(m.progress);
+  else delete li.dataset.progress;
+  if (m.error) li.dataset.error = m.error;
+  else delete li.dataset.error;
   paintMeta(li);
   place(li, m.seq);
   el.list.scrollTop = el.list.scrollHeight;
@@ -96,4 +141,9 @@ function place(li: HTMLLIElement, seq: number | undefined) {
 export function clearMessages() {
   rows.clear();
   el.list.textContent = '';
+}
+
+export function removeRow(clientId: string) {
+  rows.get(clientId)?.remove();
+  rows.delete(clientId);
 }

@@ -1,65 +1,110 @@
-/** The floating button and the chat panel, drawn in a shadow root so the host page's CSS cannot reach them. */
+/** The chat icon, the chat panel and the invitation, drawn in a shadow root so the host page's CSS cannot reach them. */
 
 const CSS = `
 :host{all:initial}
 *{box-sizing:border-box}
-.btn{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;
- background:#1677ff;color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;z-index:2147483000}
-.btn:focus-visible{outline:3px solid #91caff;outline-offset:2px}
+.btn{position:fixed;right:var(--mx);bottom:var(--my);width:56px;height:56px;border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;
+ background:var(--c);color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;gap:6px;z-index:2147483000;
+ font:600 14px/1 system-ui,sans-serif}
+.left .btn{right:auto;left:var(--mx)}
+.text .btn{width:auto;height:44px;border-radius:22px;padding:0 18px}
+.fixed .btn{position:static;display:inline-flex;width:auto;height:40px;border-radius:20px;padding:0 16px}
+.btn[data-state=offline]{background:#8c959f}
+.btn:focus-visible,.inv button:focus-visible{outline:3px solid #91caff;outline-offset:2px}
 .btn svg{width:28px;height:28px;fill:currentColor}
+.text .btn svg,.fixed .btn svg{width:20px;height:20px}
+.btn span:empty{display:none}
 .badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#f5222d;color:#fff;
  font:600 12px/20px system-ui,sans-serif;text-align:center}
 .badge[hidden]{display:none}
-.panel{position:fixed;right:20px;bottom:88px;width:370px;height:min(580px,calc(100vh - 110px));border-radius:12px;overflow:hidden;
+.panel{position:fixed;right:var(--mx);bottom:calc(var(--my) + 68px);width:var(--w);height:min(var(--h),calc(100vh - var(--my) - 90px));min-height:360px;border-radius:12px;overflow:hidden;
  background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25);z-index:2147483001;display:none}
+.left .panel{right:auto;left:var(--mx)}
 .panel.open{display:block}
 .panel iframe{width:100%;height:100%;border:0;display:block}
-@media (max-width:600px){.panel{right:0;bottom:0;width:100vw;height:100vh;height:100dvh;border-radius:0}}
+.inv{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(360px,calc(100vw - 32px));background:#fff;border-radius:12px;overflow:hidden;
+ box-shadow:0 12px 40px rgba(0,0,0,.3);z-index:2147483002;font:14px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#1f2328;animation:in .25s ease-out}
+.inv h2{margin:0;padding:10px 40px 10px 14px;font-size:15px;background:var(--c);color:#fff}
+.inv p{margin:0;padding:14px}
+.inv .row{display:flex;gap:8px;justify-content:flex-end;padding:0 14px 14px}
+.inv button{font:inherit;border-radius:6px;padding:6px 14px;cursor:pointer;border:1px solid #d0d7de;background:#fff;color:#1f2328}
+.inv .ok{background:var(--c);border-color:var(--c);color:#fff}
+.inv .x{position:absolute;top:6px;right:6px;border:0;background:none;color:#fff;font-size:18px;padding:2px 8px}
+@keyframes in{from{opacity:0}}
+@media (prefers-reduced-motion:reduce){.inv{animation:none}}
+@media (max-width:600px){.panel{right:0;left:0;bottom:0;width:100vw;height:100vh;height:100dvh;border-radius:0}}
 `;
 
-const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
+const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span></span>';
+
+export interface Look {
+  type: 'float' | 'fixed' | 'text';
+  color: string;
+  left: boolean;
+  marginX: number;
+  marginY: number;
+  width: number;
+  height: number;
+}
+export interface Invitation {
+  title: string;
+  text: string;
+  accept: string;
+  decline: string;
+}
 
 export interface WidgetUi {
   button: HTMLButtonElement;
-  panel: HTMLDivElement;
-  setLabel(text: string): void;
+  setLabel(text: string, shown: string): void;
   setUnread(n: number): void;
   setOpen(open: boolean): void;
+  setOnline(online: boolean): void;
+  setLook(look: Look): void;
   /** Creates the iframe on first use. */
   frame(src: string, title: string): HTMLIFrameElement;
+  dropFrame(): void;
+  /** Shows the invitation; the answer is true (accept), false (decline, ×, Esc) or null (timed out). */
+  invite(inv: Invitation, ms: number, answer: (accepted: boolean | null) => void): () => void;
 }
+
+const make = <K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = '') => {
+  const n = document.createElement(tag);
+  n.className = cls;
+  n.textContent = text;
+  return n;
+};
 
 export function drawUi(onClick: () => void): WidgetUi {
   const host = document.createElement('kefu-widget');
   // Inline !important beats any page rule aimed at the host element itself.
   host.setAttribute('style', 'all:initial!important;position:fixed!important;display:block!important;width:0!important;height:0!important;right:0!important;bottom:0!important;z-index:2147483000!important');
   const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
+  const wrap = make('div');
+  const style = make('style');
   style.textContent = CSS;
-  const button = document.createElement('button');
-  button.className = 'btn';
+  const button = make('button', 'btn');
   button.type = 'button';
   button.setAttribute('part', 'button');
   button.setAttribute('aria-haspopup', 'dialog');
   button.setAttribute('aria-expanded', 'false');
   button.innerHTML = ICON; // static markup, no data
-  const badge = document.createElement('span');
-  badge.className = 'badge';
+  const badge = make('span', 'badge');
   badge.hidden = true;
   button.appendChild(badge);
   button.addEventListener('click', onClick);
-  const panel = document.createElement('div');
-  panel.className = 'panel';
+  const panel = make('div', 'panel');
   panel.setAttribute('role', 'dialog');
-  root.append(style, panel, button);
+  wrap.append(panel, button);
+  root.append(style, wrap);
   document.body.appendChild(host);
   let iframe: HTMLIFrameElement | null = null;
+  let inline: HTMLElement | null = null;
   return {
     button,
-    panel,
-    setLabel(text) {
+    setLabel(text, shown) {
       button.setAttribute('aria-label', text);
       button.title = text;
+      (button.querySelector('span') as HTMLElement).textContent = shown;
       panel.setAttribute('aria-label', text);
     },
     setUnread(n) {
@@ -70,6 +115,28 @@ export function drawUi(onClick: () => void): WidgetUi {
       panel.classList.toggle('open', open);
       button.setAttribute('aria-expanded', String(open));
     },
+    setOnline(online) {
+      button.dataset.state = online ? 'online' : 'offline';
+    },
+    setLook(l) {
+      wrap.className = l.type + (l.left ? ' left' : '');
+      for (const [k, v] of [['--c', l.color], ['--mx', l.marginX + 'px'], ['--my', l.marginY + 'px'], ['--w', l.width + 'px'], ['--h', l.height + 'px']])
+        wrap.style.setProperty(k, v);
+      // 固定 fixed icons sit where the page put [data-kefu-icon] (ICON-TYPES-3), in their own shadow root.
+      const spot = l.type === 'fixed' && document.querySelector('[data-kefu-icon]');
+      if (spot && !inline) {
+        inline = document.createElement('kefu-icon');
+        const r = inline.attachShadow({ mode: 'open' });
+        const s2 = make('style');
+        s2.textContent = CSS;
+        const w2 = make('div', wrap.className);
+        w2.style.cssText = wrap.style.cssText;
+        w2.append(button);
+        r.append(s2, w2);
+        spot.appendChild(inline);
+        wrap.classList.remove('fixed');
+      }
+    },
     frame(src, title) {
       if (!iframe) {
         iframe = document.createElement('iframe');
@@ -79,6 +146,39 @@ export function drawUi(onClick: () => void): WidgetUi {
         panel.appendChild(iframe);
       }
       return iframe;
+    },
+    dropFrame() {
+      iframe?.remove();
+      iframe = null;
+    },
+    invite(inv, ms, answer) {
+      const box = make('div', 'inv');
+      box.setAttribute('role', 'dialog');
+      box.setAttribute('aria-label', inv.title);
+      const ok = make('button', 'ok', inv.accept);
+      const no = make('button', '', inv.decline);
+      const x = make('button', 'x', '×');
+      x.setAttribute('aria-label', inv.decline);
+      const row = make('div', 'row');
+      row.append(no, ok);
+      box.append(make('h2', '', inv.title), make('p', '', inv.text), row, x);
+      wrap.append(box);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (a: boolean | null) => {
+        clearTimeout(timer);
+        if (!box.isConnected) return;
+        box.remove();
+        answer(a);
+      };
+      ok.onclick = () => done(true);
+      no.onclick = x.onclick = () => done(false);
+      box.onkeydown = (e) => e.key === 'Escape' && done(false);
+      if (ms > 0) timer = setTimeout(() => done(null), ms);
+      ok.focus();
+      return () => {
+        clearTimeout(timer);
+        box.remove();
+      };
     },
   };
 }
