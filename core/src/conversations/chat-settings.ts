@@ -19,9 +19,7 @@ export const chatSettingsSchema = z.object({
     })
     .default({ enabled: false, lookBackDays: 30, waitSeconds: 30 }),
   /** ASSIGN-CONNECT-15 需要客服确认: automatic assignments are offers the agent must accept within `seconds`. */
-  confirm: z
-    .object({ enabled: z.boolean().default(false), seconds: z.number().int().min(10).max(120).default(20) })
-    .default({ enabled: false, seconds: 20 }),
+  confirm: z.object({ enabled: z.boolean().default(false), seconds: z.number().int().min(10).max(120).default(20) }).default({ enabled: false, seconds: 20 }),
   /** ASSIGN-POSITION-9: also tell waiting visitors an estimated wait. */
   showEstimatedWait: z.boolean().default(false),
 });

@@ -77,9 +77,13 @@ export function registerCollabEvents(c: DependencyContainer) {
     },
     { owner: 'core' },
   );
-  hooks.addAction('message.created', (p, ctx) => (p.senderKind === 'visitor' && p.initiator === 'proactive' ? invitations.onVisitorMessage(ctx.companyId, p.conversationId) : undefined), {
-    owner: 'core',
-  });
+  hooks.addAction(
+    'message.created',
+    (p, ctx) => (p.senderKind === 'visitor' && p.initiator === 'proactive' ? invitations.onVisitorMessage(ctx.companyId, p.conversationId) : undefined),
+    {
+      owner: 'core',
+    },
+  );
 
   // Unanswered transfers (60 s) and invitations expire; one node runs each tick.
   c.resolve(CronSupervisor).schedule('core', 'collab.expire', '*/5 * * * * *', async () => {

@@ -119,9 +119,11 @@ export class ConversationService {
         seq: message.seq,
         channel: conversation.channel,
         initiator: conversation.initiator,
+        agentId: conversation.agentId,
         senderKind: who.kind,
         kind: message.kind,
         text: message.text,
+        payload: message.payload,
       },
       { companyId, actor: { kind: 'system' } },
     );
@@ -196,7 +198,13 @@ export class ConversationService {
 function describeSender(sender: Sender): { kind: Sender['kind']; id: string | null; name: string | null; actor: Actor; guard: AppendGuard } {
   switch (sender.kind) {
     case 'visitor':
-      return { kind: 'visitor', id: String(sender.visitorId), name: null, actor: { kind: 'visitor', id: sender.visitorId }, guard: { visitorId: sender.visitorId } };
+      return {
+        kind: 'visitor',
+        id: String(sender.visitorId),
+        name: null,
+        actor: { kind: 'visitor', id: sender.visitorId },
+        guard: { visitorId: sender.visitorId },
+      };
     case 'agent':
       return {
         kind: 'agent',

@@ -31,6 +31,7 @@ export interface AppendedTo {
   visitorId: number;
   channel: string;
   initiator: string;
+  agentId: number | null;
 }
 
 export type AppendResult = { message: MessageView; duplicate: false; conversation: AppendedTo } | { message: MessageView; duplicate: true };
@@ -58,7 +59,7 @@ export class MessageStore {
     if (guard !== 'any' && 'agentId' in guard) bump.where('agent_id', guard.agentId);
     const patch: Record<string, unknown> = { last_seq: k.raw('last_seq + 1') };
     if (opts.firstReplyAt) patch.first_reply_at = k.raw('coalesce(first_reply_at, ?)', [opts.firstReplyAt]);
-    bump.update(patch).returning(['last_seq', 'visitor_id', 'channel', 'initiator']);
+    bump.update(patch).returning(['last_seq', 'visitor_id', 'channel', 'initiator', 'agent_id']);
 
     const row: Record<string, Knex.Value | Knex.Raw> = {
       company_id: t.companyId,
@@ -79,7 +80,7 @@ export class MessageStore {
          select ${cols.map(() => '?').join(', ')}, c.last_seq from c
          on conflict (conversation_id, client_id) do nothing
          returning *)
-       select m.*, c.visitor_id as conv_visitor_id, c.channel as conv_channel, c.initiator as conv_initiator from m, c`,
+       select m.*, c.visitor_id as conv_visitor_id, c.channel as conv_channel, c.initiator as conv_initiator, c.agent_id as conv_agent_id from m, c`,
       [bump, ...cols, ...Object.values(row)],
     );
     if (rows.length) {
@@ -87,7 +88,12 @@ export class MessageStore {
       return {
         message: toMessageView(r),
         duplicate: false,
-        conversation: { visitorId: Number(r.conv_visitor_id), channel: r.conv_channel, initiator: r.conv_initiator },
+        conversation: {
+          visitorId: Number(r.conv_visitor_id),
+          channel: r.conv_channel,
+          initiator: r.conv_initiator,
+          agentId: r.conv_agent_id == null ? null : Number(r.conv_agent_id),
+        },
       };
     }
     return { message: await this.explainNoWrite(t, conversationId, m.clientId, guard, opts), duplicate: true };

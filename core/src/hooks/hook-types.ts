@@ -94,7 +94,7 @@ export interface ActionHooks {
   'visitor.arrived': { visitorId: number; visitId: number; channel: string };
   'visitor.pageview': { visitorId: number; visitId: number; url: string; title: string | null };
   'conversation.created': { conversationId: number; visitorId: number; channel: string };
-  'conversation.assigned': { conversationId: number; agentId: number; by: 'auto' | 'manual' | 'transfer' | 'takeover' | 'dispatch'; waitMs: number };
+  'conversation.assigned': { conversationId: number; agentId: number; by: 'auto' | 'manual' | 'transfer' | 'takeover' | 'dispatch' | 'sticky'; waitMs: number };
   'conversation.accepted': { conversationId: number; agentId: number };
   'conversation.ended': { conversationId: number; endedBy: string; reason: string };
   'message.created': {
@@ -104,11 +104,15 @@ export interface ActionHooks {
     channel: string;
     /** How the conversation began (visitor, proactive, …): lets subscribers skip work without a query. */
     initiator: string;
+    /** The serving agent when the message was stored (null while queued). */
+    agentId: number | null;
     senderKind: string;
     kind: string;
     text: string | null;
+    payload: Record<string, unknown> | null;
   };
-  'agent.statusChanged': { agentId: number; status: string };
+  /** `reason`: manual, or why the system changed it (no_response, …; TOOLBAR-STATUSLOG-15). */
+  'agent.statusChanged': { agentId: number; status: string; reason: string };
   /** Channel plugins deliver agent messages to their platform and report back with `channels.reportDelivery`. */
   'channel.deliver': {
     channel: string;

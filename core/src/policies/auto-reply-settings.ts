@@ -4,6 +4,7 @@ import type { Db } from '../infra/db.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { PLACEHOLDERS } from './policy-messages.ts';
+import { TtlCache } from '../infra/ttl-cache.ts';
 
 /** Texts of 1–500 characters whose only placeholders are {visitor}, {agent} and {company} (CHATSET-WELCOME-1). */
 const template = z
@@ -44,14 +45,20 @@ export class AutoReplySettingsService {
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 
+  private readonly cache = new TtlCache<string, AutoReplySettings>(5000, (key) => {
+    const [companyId, agentId] = key.split(':').map(Number);
+    return this.get(new Tenant(this.db, companyId), agentId);
+  });
+
   async get(t: Tenant, agentId: number): Promise<AutoReplySettings> {
     const row = await t.q('agent_auto_reply').where({ agent_id: agentId }).first('settings');
     const r = autoReplySchema.safeParse(row?.settings ?? {});
     return r.success ? r.data : autoReplySchema.parse({});
   }
 
+  /** Run-time reads (every visitor message), cached ≤ 5 s per node. */
   read(companyId: number, agentId: number): Promise<AutoReplySettings> {
-    return this.get(new Tenant(this.db, companyId), agentId);
+    return this.cache.get(`${companyId}:${agentId}`);
   }
 
   async put(t: Tenant, agentId: number, s: AutoReplySettings): Promise<AutoReplySettings> {
@@ -59,6 +66,7 @@ export class AutoReplySettingsService {
       .insert('agent_auto_reply', { agent_id: agentId, settings: JSON.stringify(s), updated_at: this.clock.now() })
       .onConflict('agent_id')
       .merge(['settings', 'updated_at']);
+    this.cache.delete(`${t.companyId}:${agentId}`);
     return this.get(t, agentId);
   }
 }

@@ -38,14 +38,13 @@ export class AutoReply {
   }
 
   /** A visitor message starts the wait (unless one already runs or fired); a real agent reply ends the stretch. */
-  async onMessage(companyId: number, conversationId: number, from: 'visitor' | 'agent'): Promise<void> {
+  async onMessage(companyId: number, conversationId: number, from: 'visitor' | 'agent', agentId: number | null): Promise<void> {
     if (from === 'agent') {
-      await this.state.update(companyId, conversationId, {}, { autoreply_due_at: null, autoreply_fired: false });
+      await this.state.clear(companyId, conversationId, 'autoreply_due_at is not null or autoreply_fired', { autoreply_due_at: null, autoreply_fired: false });
       return;
     }
-    const conv = await new Tenant(this.db, companyId).q('conversations').where({ id: conversationId, status: 'active' }).first('agent_id');
-    if (!conv?.agent_id) return;
-    const s = (await this.settings.read(companyId, Number(conv.agent_id))).noReply;
+    if (!agentId) return;
+    const s = (await this.settings.read(companyId, agentId)).noReply;
     if (!s.enabled) return;
     const current = await this.state.get(companyId, conversationId);
     if (current?.autoreply_due_at || current?.autoreply_fired || (current?.autoreply_count ?? 0) >= MAX_PER_CONVERSATION) return;

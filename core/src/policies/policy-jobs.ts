@@ -1,7 +1,5 @@
 import type { Namespace } from 'socket.io';
 import type { DependencyContainer } from '../infra/di.ts';
-import type { Db } from '../infra/db.ts';
-import { TOKENS } from '../tokens.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
 import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import { AntiSpam } from './anti-spam.ts';
@@ -14,7 +12,6 @@ import { VisitorTimeout } from './visitor-timeout.ts';
 
 /** Hook subscriptions and DB-driven timers of the conversation policies; called once per node from server.ts. */
 export function registerPolicyJobs(c: DependencyContainer): void {
-  const db = c.resolve<Db>(TOKENS.Db);
   const hooks = c.resolve(HookRegistry);
   const cron = c.resolve(CronSupervisor);
   const timeout = c.resolve(VisitorTimeout);
@@ -26,14 +23,13 @@ export function registerPolicyJobs(c: DependencyContainer): void {
   hooks.addAction('message.created', async (m, { companyId }) => {
     if (m.kind === 'whisper' || m.senderKind === 'system') return;
     if (m.senderKind === 'visitor') {
-      await Promise.all([timeout.onMessage(companyId, m.conversationId, 'visitor'), autoReply.onMessage(companyId, m.conversationId, 'visitor')]);
+      await Promise.all([timeout.onMessage(companyId, m.conversationId, 'visitor'), autoReply.onMessage(companyId, m.conversationId, 'visitor', m.agentId)]);
       return;
     }
     if (m.senderKind === 'plugin') return timeout.onMessage(companyId, m.conversationId, 'answer');
     // CHATSET-AUTORULES-3: automatic messages neither start the visitor timeout nor answer the visitor.
-    const row = await db('messages').where({ id: m.messageId }).first('payload');
-    if (!row?.payload?.automatic)
-      await Promise.all([timeout.onMessage(companyId, m.conversationId, 'answer'), autoReply.onMessage(companyId, m.conversationId, 'agent')]);
+    if (!m.payload?.automatic)
+      await Promise.all([timeout.onMessage(companyId, m.conversationId, 'answer'), autoReply.onMessage(companyId, m.conversationId, 'agent', m.agentId)]);
     await push.onAgentMessage(companyId, m.conversationId, m.messageId);
   });
   hooks.addAction('conversation.assigned', async (a, { companyId }) => {

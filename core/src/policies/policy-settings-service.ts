@@ -8,6 +8,7 @@ import type { AuthInfo } from '../auth/auth-info.ts';
 import { AuditService } from '../accounts/audit-service.ts';
 import { conflict, fieldError } from '../http/errors.ts';
 import { Tenant } from '../tenancy/tenant.ts';
+import { TtlCache } from '../infra/ttl-cache.ts';
 import { readPolicySettings, type PolicySettings } from './policy-settings-schema.ts';
 
 export interface StoredPolicySettings {
@@ -33,7 +34,7 @@ const mask = (s: string) => `••••${s.slice(-4)}`;
 /** POLICY §7.1.8 settings per company: versioned (`409 settings_changed`), audited, secrets sealed. */
 @injectable()
 export class PolicySettingsService {
-  private cache = new Map<number, { at: number; value: Promise<PolicySettings> }>();
+  private readonly cache = new TtlCache<number, PolicySettings>(TTL_MS, (companyId) => this.get(new Tenant(this.db, companyId)).then((s) => s.settings));
   private readonly box: SecretBox;
 
   constructor(
@@ -58,12 +59,7 @@ export class PolicySettingsService {
 
   /** What the policies read at run time (defaults when the company never saved), cached ≤ 5 s per node. */
   read(companyId: number): Promise<PolicySettings> {
-    const hit = this.cache.get(companyId);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
-    const value = this.get(new Tenant(this.db, companyId)).then((s) => s.settings);
-    this.cache.set(companyId, { at: Date.now(), value });
-    value.catch(() => this.cache.delete(companyId));
-    return value;
+    return this.cache.get(companyId);
   }
 
   /** Replaces the document; enabling push for the first time makes a signing secret, returned in full this once. */

@@ -39,6 +39,14 @@ export class PolicyState {
       .merge(Object.keys(patch));
   }
 
+  /**
+   * Resets a running deadline only while `running` (a constant SQL condition)
+   * holds, so the common case on every message writes nothing.
+   */
+  async clear(companyId: number, conversationId: number, running: string, patch: Patch): Promise<void> {
+    await new Tenant(this.db, companyId).q('conversation_policy_state').where({ conversation_id: conversationId }).whereRaw(`(${running})`).update(patch);
+  }
+
   /** Changes an existing row only when `where` holds; returns whether it did. */
   async update(companyId: number, conversationId: number, where: Record<string, unknown>, patch: Patch): Promise<boolean> {
     const rows = await new Tenant(this.db, companyId)

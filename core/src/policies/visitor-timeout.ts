@@ -32,7 +32,7 @@ export class VisitorTimeout {
   /** An agent (real, not automatic) or robot message starts the count again; a visitor message stops it. */
   async onMessage(companyId: number, conversationId: number, from: 'visitor' | 'answer'): Promise<void> {
     if (from === 'visitor') {
-      await this.state.update(companyId, conversationId, {}, { timeout_stage: 0, timeout_due_at: null });
+      await this.state.clear(companyId, conversationId, 'timeout_due_at is not null or timeout_stage <> 0', { timeout_stage: 0, timeout_due_at: null });
       return;
     }
     const s = (await this.settings.read(companyId)).timeout;

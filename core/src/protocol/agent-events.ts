@@ -88,6 +88,18 @@ export const agentServerEvents = {
     summary: 'An agent’s status changed',
     payload: z.object({ agentId: z.number(), status: z.enum(['online', 'busy', 'away', 'invisible', 'offline']) }),
   },
+  'presence.self': {
+    summary: 'This agent’s own status changed (by them on another tab, or by the system with a reason such as `no_response`)',
+    payload: z.object({ status: agentStatus, autoAccept: z.boolean(), reason: z.string() }),
+  },
+  'conversation.offered': {
+    summary: 'An automatic assignment to confirm with `conversation.accept` before `expiresAt` (ASSIGN-CONNECT-15 需要客服确认)',
+    payload: z.object({ conversation: conversationView, expiresAt: z.string() }),
+  },
+  'conversation.offerExpired': {
+    summary: 'An offer lapsed: the request went back to the queue and the agent is now away (`no_response`)',
+    payload: z.object({ conversationId: z.number() }),
+  },
   'session.ended': { summary: 'This session ended; the socket closes next', payload: z.object({ reason: z.string() }) },
   'plugins.changed': { summary: 'The company’s enabled plugins changed', payload: z.object({ plugins: z.array(z.string()) }) },
 } as const;
