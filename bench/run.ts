@@ -1,5 +1,6 @@
 import { browsing } from './browsing.ts';
 import { consoleFirstLoad } from './console-first-load.ts';
+import { historySearch } from './history-search.ts';
 import { idleMemory } from './idle-memory.ts';
 import { maxRate } from './max-rate.ts';
 import { robotMatch } from './robot-match.ts';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<string>> = {
   'idle-memory': idleMemory,
   'robot-match': robotMatch,
   browsing,
+  'history-search': historySearch,
   'two-nodes': twoNodes,
   soak,
   'console-first-load': consoleFirstLoad,

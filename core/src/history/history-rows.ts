@@ -98,17 +98,18 @@ export async function toHistoryRows(t: Tenant, rows: any[], opts: { keyword?: st
 
 /** HISTORY-LIST-4 preview line: the first matching message with its terms, else the visitor's first message. */
 async function previewsOf(t: Tenant, ids: number[], keyword?: string) {
-  const q = t
-    .q('messages')
-    .whereIn('conversation_id', ids)
-    .distinctOn('conversation_id')
-    .orderBy(['conversation_id', 'seq'])
-    .select('conversation_id', 'sender_kind', 'kind', 'text', 'payload');
-  if (keyword) q.whereRaw('search_tsv @@ ?::tsquery', [anyTermQuery(keyword)]);
-  else q.where('sender_kind', 'visitor').whereNot('kind', 'system');
+  // One look per conversation along its (conversation_id, seq) index: as a join, PostgreSQL
+  // misjudges a phrase as rare and reads every message of the company containing it.
+  const match = keyword ? 'm.search_tsv @@ ?::tsquery' : "m.sender_kind = 'visitor' and m.kind <> 'system'";
+  const { rows } = await t.unscoped.raw(
+    `select p.* from (values ${ids.map(() => '(?::bigint)').join(', ')}) as ids(id) cross join lateral (
+       select m.conversation_id, m.sender_kind, m.kind, m.text, m.payload from messages m
+        where m.conversation_id = ids.id and m.company_id = ? and ${match} order by m.seq limit 1) p`,
+    [...ids, t.companyId, ...(keyword ? [anyTermQuery(keyword)] : [])],
+  );
   const terms = keyword ? keywordTerms(keyword) : [];
   const out = new Map<number, HistoryRow['preview']>();
-  for (const m of await q) {
+  for (const m of rows) {
     const text = messageSearchText({ senderKind: m.sender_kind, kind: m.kind, text: m.text, payload: m.payload }) ?? '';
     out.set(Number(m.conversation_id), { text, highlights: highlights(text, terms) });
   }

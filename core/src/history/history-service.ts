@@ -23,7 +23,7 @@ const SORTS = {
 type Key = [string, number];
 
 /** How many conversations the keyword is checked on one by one before the index takes over (HISTORY-PERF-3). */
-export const SEARCH_TUNING = { probe: 2000 };
+export const SEARCH_TUNING = { probe: 500 };
 
 const encodeCursor = (value: string, id: number) => Buffer.from(JSON.stringify([value, id])).toString('base64url');
 function decodeCursor(cursor: string): Key {
