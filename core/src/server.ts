@@ -58,6 +58,7 @@ import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJo
 import { ratingVisitorHandlers, registerRatingEvents } from './ratings/rating-handlers.ts';
 import { profileVisitorHandlers } from './visitors/profile-handlers.ts';
 import { registerPolicyRoutes } from './policies/policy-routes.ts';
+import { registerAssignmentSettingsRoutes } from './conversations/assignment-settings-routes.ts';
 import { registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { registerAgentToolRoutes } from './agent-tools/tool-routes.ts';
@@ -119,6 +120,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerSettingsRoutes,
     registerLeaveMessageRoutes,
     registerPolicyRoutes,
+    registerAssignmentSettingsRoutes,
     registerHistoryRoutes,
     registerAgentToolRoutes,
     registerTopicRoutes,

@@ -98,6 +98,11 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
         return c.patch(`/api/leave-messages/${row.id}`, { note: 'seen' });
       },
     },
+    'get /api/settings/assignment': { ok: 200, call: (c) => c.get('/api/settings/assignment') },
+    'put /api/settings/assignment': {
+      ok: 200,
+      call: async (c) => c.put('/api/settings/assignment', { version: await version('/api/settings/assignment'), settings: {} }),
+    },
     'get /api/plugins': { ok: 200, call: (c) => c.get('/api/plugins') },
     'post /api/plugins/{id}/enable': { ok: 200, call: (c) => c.post('/api/plugins/otp/enable', {}) },
     'post /api/plugins/{id}/disable': { ok: 200, call: (c) => c.post('/api/plugins/otp/disable') },
