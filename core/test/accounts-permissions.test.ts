@@ -103,6 +103,8 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
       ok: 200,
       call: async (c) => c.put('/api/settings/assignment', { version: await version('/api/settings/assignment'), settings: {} }),
     },
+    'get /api/history/export': { ok: 200, call: (c) => c.get('/api/history/export?format=csv') },
+    'put /api/history/settings': { ok: 200, call: (c) => c.put('/api/history/settings', { editableDays: 365 }) },
     'get /api/plugins': { ok: 200, call: (c) => c.get('/api/plugins') },
     'post /api/plugins/{id}/enable': { ok: 200, call: (c) => c.post('/api/plugins/otp/enable', {}) },
     'post /api/plugins/{id}/disable': { ok: 200, call: (c) => c.post('/api/plugins/otp/disable') },
