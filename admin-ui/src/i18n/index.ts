@@ -5,6 +5,7 @@ import common from './messages/common-messages';
 import errors from './messages/errors-messages';
 import shell from './messages/shell-messages';
 import agents from '@/views/agents/agents-messages';
+import agentTools from '@/views/agent-tools/agent-tools-messages';
 import company from '@/views/company/company-messages';
 import groups from '@/views/groups/groups-messages';
 import leaveMessages from '@/views/leave-messages/leave-messages-messages';
@@ -20,7 +21,7 @@ import workbench from '@/views/workbench/workbench-messages';
 import { initialLocale, rememberLocale, type Locale } from './locales';
 
 /** Each feature ships its zh-CN and en catalogues beside its screens; zh-CN is typed as en's exact shape. */
-const modules = { common, errors, shell, login, workbench, agents, groups, loginLog, loginIp, company, profile, plugins, leaveMessages, notices, settings, shortcuts };
+const modules = { common, errors, shell, login, workbench, agents, groups, loginLog, loginIp, company, profile, plugins, leaveMessages, notices, settings, shortcuts, agentTools };
 
 type Complete = 'en' | 'zh-CN';
 const catalogue = (locale: Complete) => Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module[locale]]));

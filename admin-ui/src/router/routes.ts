@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 import agentsRoutes from '@/views/agents/agents-routes';
+import agentToolsRoutes from '@/views/agent-tools/agent-tools-routes';
 import companyRoutes from '@/views/company/company-routes';
 import groupsRoutes from '@/views/groups/groups-routes';
 import leaveMessagesRoutes from '@/views/leave-messages/leave-messages-routes';
@@ -26,6 +27,7 @@ export const featureRoutes: RouteRecordRaw[] = [
   ...loginIpRoutes,
   ...companyRoutes,
   ...profileRoutes,
+  ...agentToolsRoutes,
   ...pluginsRoutes,
 ];
 
