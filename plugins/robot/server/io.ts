@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Entries } from './entries.ts';
 import type { KnowledgeBase } from './kb.ts';
+import { LANGUAGES } from './schemas.ts';
 import type { RobotStore } from './store.ts';
 import { normalize } from './text.ts';
 
@@ -101,7 +102,7 @@ export class KbIo {
   async import(companyId: number, format: 'csv' | 'xlsx', data: Buffer, mode: 'add' | 'update') {
     const rows = await readRows(format, data).catch(() => null);
     if (!rows) return { created: 0, updated: 0, skipped: 0, rejected: [{ row: 0, reason: 'unreadable_file' }] };
-    const rejected: { row: number; reason: string }[] = [];
+    const rejected: { row: number; reason: string; message?: string }[] = [];
     if (rows.length - 1 > MAX_ROWS) return { created: 0, updated: 0, skipped: 0, rejected: [{ row: 0, reason: 'too_many_rows' }] };
     let created = 0;
     let updated = 0;
@@ -113,6 +114,7 @@ export class KbIo {
         if (!question) throw new Error('question_required');
         if (!answer) throw new Error('answer_required');
         if ([...question].length > 200) throw new Error('question_too_long');
+        if (lang && !LANGUAGES.includes(lang)) throw new Error('invalid_language');
         const input = {
           question,
           phrasings: phr ? phr.split(/\r?\n|\|/) : [],
@@ -135,7 +137,9 @@ export class KbIo {
           created++;
         }
       } catch (err: any) {
-        rejected.push({ row: i + 1, reason: err?.code ?? err?.message ?? 'invalid_row' });
+        // A field-level code (duplicate_phrasing, empty_answer…) says more than validation_failed.
+        const reason = err?.extra?.fields?.[0]?.code ?? err?.code ?? err?.message ?? 'invalid_row';
+        rejected.push({ row: i + 1, reason, message: err?.extra?.fields?.[0]?.message ?? err?.message ?? reason });
       }
     }
     if (created || updated) await this.kb.changed(companyId);

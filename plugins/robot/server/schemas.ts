@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 const text200 = z.string().trim().min(1).max(200);
+export const LANGUAGES: readonly string[] = ['all', 'zh-CN', 'zh-TW', 'en', 'ja', 'ko'];
 export const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export const entryBody = z.strictObject({
@@ -9,7 +10,7 @@ export const entryBody = z.strictObject({
   answer: z.string().trim().min(1).max(5000),
   keywords: z.array(z.string().trim().min(1).max(20)).max(20).default([]),
   categoryId: z.number().int().positive().nullable().optional(),
-  language: z.enum(['all', 'zh-CN', 'zh-TW', 'en', 'ja', 'ko']).default('all'),
+  language: z.enum(LANGUAGES as [string, ...string[]]).default('all'),
   enabled: z.boolean().default(true),
 });
 export const entryPatch = entryBody.partial();

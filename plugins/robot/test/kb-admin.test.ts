@@ -35,58 +35,63 @@ test.serial('ROBOT-SIMILAR-6 ROBOT-PHRASING-5 similar entries listed before savi
   t.not((await admin.post('/api/p/robot/ask', { text: '怎么联系售后' })).body.entry?.id, ok.body.id, 'a disabled entry no longer answers');
 });
 
-test.serial('ROBOT-IO-20 export → import round trip (CSV and XLSX); bad rows reported, good rows kept; formulas stay text', async (t) => {
-  const { k, admin } = await setup();
-  t.teardown(() => k.close());
-  await clearEntries(admin);
-  await loadKb(admin);
-  await admin.post('/api/p/robot/entries', { question: '=1+1 是什么', phrasings: ['@sum'], answer: '-2', keywords: ['+x'] });
-  const before = (await admin.get('/api/p/robot/entries?limit=200')).body.entries;
-  const download = async (format: string) => {
-    const r = await fetch(`${k.url}/api/p/robot/export?format=${format}`, { headers: { cookie: admin.cookie } });
-    t.is(r.status, 200);
-    return Buffer.from(await r.arrayBuffer());
-  };
-  const csv = await download('csv');
-  t.true(csv.toString('utf8').includes("'=1+1 是什么"), 'formula-like cell written as text');
-  const xlsx = await download('xlsx');
-
-  for (const [format, data] of [
-    ['csv', csv],
-    ['xlsx', xlsx],
-  ] as const) {
+test.serial(
+  'ROBOT-IO-20 export → import round trip (CSV and XLSX); bad rows reported with field-level reasons, good rows kept; formulas stay text',
+  async (t) => {
+    const { k, admin } = await setup();
+    t.teardown(() => k.close());
     await clearEntries(admin);
-    const r = await admin.post('/api/p/robot/import', { format, data: data.toString('base64'), mode: 'add' });
-    t.is(r.status, 200, r.text);
-    t.is(r.body.created, before.length, `${format}: every row back`);
-    t.deepEqual(r.body.rejected, []);
-    const after = (await admin.get('/api/p/robot/entries?limit=200')).body.entries;
-    const shape = (l: any[]) =>
-      l.map((e) => [e.question, e.phrasings, e.answer, e.keywords, e.language, e.enabled]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-    t.deepEqual(shape(after), shape(before), `${format}: unchanged`);
-  }
-  const again = await admin.post('/api/p/robot/import', { format: 'xlsx', data: xlsx.toString('base64'), mode: 'add' });
-  t.is(again.body.skipped, before.length, 'add-only skips existing questions');
+    await loadKb(admin);
+    await admin.post('/api/p/robot/entries', { question: '=1+1 是什么', phrasings: ['@sum'], answer: '-2', keywords: ['+x'] });
+    const before = (await admin.get('/api/p/robot/entries?limit=200')).body.entries;
+    const download = async (format: string) => {
+      const r = await fetch(`${k.url}/api/p/robot/export?format=${format}`, { headers: { cookie: admin.cookie } });
+      t.is(r.status, 200);
+      return Buffer.from(await r.arrayBuffer());
+    };
+    const csv = await download('csv');
+    t.true(csv.toString('utf8').includes("'=1+1 是什么"), 'formula-like cell written as text');
+    const xlsx = await download('xlsx');
 
-  const bad =
-    '分类,问题,其他问法,答案,相关词,语言,启用\n新类/子类,好问题,,好答案,,all,是\n,,,没有问题,,all,是\n,没有答案,,,,all,是\n,怎么申请退款,,重复的,,all,是\n';
-  const r = await admin.post('/api/p/robot/import', { format: 'csv', data: Buffer.from(bad).toString('base64'), mode: 'add' });
-  t.is(r.body.created, 1);
-  t.deepEqual(
-    r.body.rejected.map((x: any) => [x.row, x.reason]),
-    [
-      [3, 'question_required'],
-      [4, 'answer_required'],
-    ],
-  );
-  t.is(r.body.skipped, 1);
-  const cats = (await admin.get('/api/p/robot/categories')).body.categories;
-  const parent = cats.find((c: any) => c.name === '新类');
-  t.truthy(
-    cats.find((c: any) => c.name === '子类' && c.parentId === parent.id),
-    'category path created',
-  );
-});
+    for (const [format, data] of [
+      ['csv', csv],
+      ['xlsx', xlsx],
+    ] as const) {
+      await clearEntries(admin);
+      const r = await admin.post('/api/p/robot/import', { format, data: data.toString('base64'), mode: 'add' });
+      t.is(r.status, 200, r.text);
+      t.is(r.body.created, before.length, `${format}: every row back`);
+      t.deepEqual(r.body.rejected, []);
+      const after = (await admin.get('/api/p/robot/entries?limit=200')).body.entries;
+      const shape = (l: any[]) =>
+        l.map((e) => [e.question, e.phrasings, e.answer, e.keywords, e.language, e.enabled]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      t.deepEqual(shape(after), shape(before), `${format}: unchanged`);
+    }
+    const again = await admin.post('/api/p/robot/import', { format: 'xlsx', data: xlsx.toString('base64'), mode: 'add' });
+    t.is(again.body.skipped, before.length, 'add-only skips existing questions');
+
+    const bad =
+      '分类,问题,其他问法,答案,相关词,语言,启用\n新类/子类,好问题,,好答案,,all,是\n,,,没有问题,,all,是\n,没有答案,,,,all,是\n,怎么申请退款,,重复的,,all,是\n,又一个问题,甲|甲！,答,,all,是\n,第三个问题,,答,,klingon,是\n';
+    const r = await admin.post('/api/p/robot/import', { format: 'csv', data: Buffer.from(bad).toString('base64'), mode: 'add' });
+    t.is(r.body.created, 1);
+    t.deepEqual(
+      r.body.rejected.map((x: any) => [x.row, x.reason]),
+      [
+        [3, 'question_required'],
+        [4, 'answer_required'],
+        [6, 'duplicate_phrasing'],
+        [7, 'invalid_language'],
+      ],
+    );
+    t.is(r.body.skipped, 1);
+    const cats = (await admin.get('/api/p/robot/categories')).body.categories;
+    const parent = cats.find((c: any) => c.name === '新类');
+    t.truthy(
+      cats.find((c: any) => c.name === '子类' && c.parentId === parent.id),
+      'category path created',
+    );
+  },
+);
 
 test.serial('ROBOT-ENABLE-1 per-company enablement: another company gets plugin_disabled; 寒暄库 seeded on install', async (t) => {
   const { k, admin } = await setup();
