@@ -160,7 +160,10 @@ test.serial('ASSIGN-CONNECT-15 with 需要客服确认 an assignment is an offer
   const other = sockets[1 - [ids.ann, ids.bob].indexOf(offeredTo)];
 
   // Time runs out (the sweep runs every 5 s; here it is called directly after the deadline).
-  await k.server.db('conversations').where({ id: req.conversation.id }).update({ offer_expires_at: new Date(Date.now() - 1000) });
+  await k.server
+    .db('conversations')
+    .where({ id: req.conversation.id })
+    .update({ offer_expires_at: new Date(Date.now() - 1000) });
   const away = next(silent, 'presence.self');
   const expired = next(silent, 'conversation.offerExpired');
   const reoffer = next(other, 'conversation.offered');

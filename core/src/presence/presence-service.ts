@@ -74,7 +74,11 @@ export class PresenceService {
     // Colleagues see invisible admins as offline (TOOLBAR-INVISIBLE-12).
     this.notifier.toAgents(rooms.company(companyId), 'presence.changed', { agentId, status: status === 'invisible' ? 'offline' : status });
     this.notifier.toAgents(rooms.agent(agentId), 'presence.self', { status, autoAccept: row.auto_accept, reason });
-    await this.hooks.emit('agent.statusChanged', { agentId, status, reason }, { companyId, actor: reason === 'manual' ? { kind: 'agent', id: agentId } : { kind: 'system' } });
+    await this.hooks.emit(
+      'agent.statusChanged',
+      { agentId, status, reason },
+      { companyId, actor: reason === 'manual' ? { kind: 'agent', id: agentId } : { kind: 'system' } },
+    );
     return { status, autoAccept: row.auto_accept as boolean };
   }
 
