@@ -5,9 +5,11 @@ import common from './messages/common-messages';
 import errors from './messages/errors-messages';
 import shell from './messages/shell-messages';
 import agents from '@/views/agents/agents-messages';
+import assignment from '@/views/assignment/assignment-messages';
 import agentTools from '@/views/agent-tools/agent-tools-messages';
 import company from '@/views/company/company-messages';
 import groups from '@/views/groups/groups-messages';
+import history from '@/views/history/history-messages';
 import leaveMessages from '@/views/leave-messages/leave-messages-messages';
 import notices from '@/views/notices/notices-messages';
 import settings from '@/views/settings/settings-messages';
@@ -16,12 +18,13 @@ import login from '@/views/login/login-messages';
 import loginIp from '@/views/login-ip/login-ip-messages';
 import loginLog from '@/views/login-log/login-log-messages';
 import plugins from '@/views/plugins/plugins-messages';
+import policies from '@/views/policies/policies-messages';
 import profile from '@/views/profile/profile-messages';
 import workbench from '@/views/workbench/workbench-messages';
 import { initialLocale, rememberLocale, type Locale } from './locales';
 
 /** Each feature ships its zh-CN and en catalogues beside its screens; zh-CN is typed as en's exact shape. */
-const modules = { common, errors, shell, login, workbench, agents, groups, loginLog, loginIp, company, profile, plugins, leaveMessages, notices, settings, shortcuts, agentTools };
+const modules = { common, errors, shell, login, workbench, agents, groups, loginLog, loginIp, company, profile, plugins, leaveMessages, notices, settings, shortcuts, agentTools, history, policies, assignment };
 
 type Complete = 'en' | 'zh-CN';
 const catalogue = (locale: Complete) => Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module[locale]]));

@@ -1,8 +1,10 @@
 import type { RouteRecordRaw } from 'vue-router';
 import agentsRoutes from '@/views/agents/agents-routes';
+import assignmentRoutes from '@/views/assignment/assignment-routes';
 import agentToolsRoutes from '@/views/agent-tools/agent-tools-routes';
 import companyRoutes from '@/views/company/company-routes';
 import groupsRoutes from '@/views/groups/groups-routes';
+import historyRoutes from '@/views/history/history-routes';
 import leaveMessagesRoutes from '@/views/leave-messages/leave-messages-routes';
 import noticesRoutes from '@/views/notices/notices-routes';
 import settingsRoutes from '@/views/settings/settings-routes';
@@ -10,6 +12,7 @@ import loginRoutes from '@/views/login/login-routes';
 import loginIpRoutes from '@/views/login-ip/login-ip-routes';
 import loginLogRoutes from '@/views/login-log/login-log-routes';
 import pluginsRoutes from '@/views/plugins/plugins-routes';
+import policiesRoutes from '@/views/policies/policies-routes';
 import profileRoutes from '@/views/profile/profile-routes';
 import systemRoutes from '@/views/system/system-routes';
 import workbenchRoutes from '@/views/workbench/workbench-routes';
@@ -18,11 +21,14 @@ import { ROUTE } from './route-names';
 /** Screens inside the console frame, one module per feature folder. */
 export const featureRoutes: RouteRecordRaw[] = [
   ...workbenchRoutes,
+  ...historyRoutes,
   ...leaveMessagesRoutes,
   ...noticesRoutes,
   ...settingsRoutes,
+  ...policiesRoutes,
   ...agentsRoutes,
   ...groupsRoutes,
+  ...assignmentRoutes,
   ...loginLogRoutes,
   ...loginIpRoutes,
   ...companyRoutes,

@@ -3,6 +3,7 @@ const en = {
     info: 'My details',
     password: 'Password',
     sessions: 'Sessions',
+    autoReply: 'Automatic replies',
   },
   fields: {
     companyId: 'Company ID',
@@ -43,6 +44,19 @@ const en = {
     endedOthers: 'All other sessions ended.',
     noOthers: 'No other sessions.',
   },
+  autoReply: {
+    intro: 'Your own automatic messages, sent in your name and tagged “automatic”. Nobody else can change them.',
+    welcome: 'Welcome',
+    welcomeEnabled: 'Send a welcome when I start serving a new conversation',
+    noReply: 'No-reply message',
+    noReplyEnabled: 'Send a message when a visitor has waited for my answer',
+    delay: 'After the visitor waited',
+    delayUnit: 'seconds (10–600); at most once per unanswered stretch and 3 times per conversation',
+    text: 'Text',
+    preview: 'Preview: ',
+    sampleVisitor: 'Visitor 1024',
+    placeholders: "Placeholders: {'{'}visitor{'}'} the visitor’s name, {'{'}agent{'}'} your nickname, {'{'}company{'}'} the company name.",
+  },
 };
 
 const zhCN: typeof en = {
@@ -50,6 +64,7 @@ const zhCN: typeof en = {
     info: '个人信息',
     password: '登录密码',
     sessions: '登录会话',
+    autoReply: '自动应答',
   },
   fields: {
     companyId: '公司ID',
@@ -89,6 +104,19 @@ const zhCN: typeof en = {
     ended: '会话已结束。',
     endedOthers: '其他会话已全部结束。',
     noOthers: '没有其他会话。',
+  },
+  autoReply: {
+    intro: '您自己的自动消息,以您的名义发送并标注“自动”。其他人不能修改。',
+    welcome: '欢迎语',
+    welcomeEnabled: '开始接待新对话时自动发送欢迎语',
+    noReply: '自动回复',
+    noReplyEnabled: '访客等待我回复超时后自动发送',
+    delay: '访客等待',
+    delayUnit: '秒(10–600);每段未回复最多一次,每个对话最多 3 次',
+    text: '内容',
+    preview: '预览:',
+    sampleVisitor: '访客 1024',
+    placeholders: "占位符:{'{'}visitor{'}'} 访客姓名,{'{'}agent{'}'} 您的昵称,{'{'}company{'}'} 公司名称。",
   },
 };
 

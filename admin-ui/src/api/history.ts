@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import type { detailResponse, historyRow, searchResponse } from '../../../core/src/history/history-schemas.ts';
+import { api } from './client';
+
+/** 对话查询 (HISTORY §4.1), typed by the server's schemas. */
+export type HistoryRow = z.output<typeof historyRow>;
+export type HistoryPage = z.output<typeof searchResponse>;
+export type HistoryDetail = z.output<typeof detailResponse>;
+export type ExportFormat = 'csv' | 'xlsx' | 'html';
+
+/** Filters as the address and the API carry them: strings, an empty one meaning "not set". */
+export type HistoryQuery = Record<string, string>;
+
+export const historyApi = {
+  search: (query: HistoryQuery, signal?: AbortSignal) => api.get<HistoryPage>('/api/history/conversations', { query, signal }),
+  count: (query: HistoryQuery, signal?: AbortSignal) => api.get<{ total: number }>('/api/history/conversations/count', { query, signal }),
+  detail: (id: number) => api.get<HistoryDetail>(`/api/history/conversations/${id}`),
+  exportUrl: (query: HistoryQuery, format: ExportFormat, content: 'list' | 'messages') => {
+    const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '')), format, content });
+    return `/api/history/export?${params}`;
+  },
+};

@@ -1,0 +1,66 @@
+const en = {
+  title: 'Automatic assignment',
+  description: 'How chat requests are queued and handed to agents. A saved change applies to the next assignment on every node within 5 seconds.',
+  autoAssign: 'Enable automatic assignment',
+  autoAssignHint:
+    'With automatic assignment on, visitors’ chat requests enter the queue system and are handed to a suitable agent; the visitor is told how many requests are ahead.',
+  manualHint: 'Off: each request waits in the “Waiting” list of every agent in its scope, and the first to accept gets it.',
+  mode: 'Assignment mode',
+  modes: {
+    service: {
+      name: 'Service',
+      explain: 'The request goes to the agent with the lightest load relative to their cap, so concurrent loads even out.',
+    },
+    sales: {
+      name: 'Sales',
+      explain: 'The request goes to the agent with the fewest conversations assigned today, so daily totals even out.',
+    },
+  },
+  limits: 'Caps and queue',
+  defaultCap: 'Default cap per agent',
+  defaultCapUnit: 'concurrent conversations (1–50), for agents without their own cap',
+  maxQueue: 'Maximum waiting per scope',
+  maxQueueUnit: 'visitors (0–500; 0 = never queue, go to the leave-message form)',
+  showEstimatedWait: 'Show visitors an estimated wait',
+  sticky: 'Prefer the previous agent',
+  stickyEnabled: 'Give a returning visitor the agent who served them last',
+  lookBackDays: 'Look back',
+  waitSeconds: 'Wait for a full previous agent',
+  days: 'days (1–365)',
+  seconds: 'seconds (0–300)',
+  confirm: 'Agent must confirm',
+  confirmEnabled: 'Agents must accept each automatic assignment',
+  confirmSeconds: 'Time to accept',
+  confirmUnit: 'seconds (10–120); a silent agent is set to Away and the request goes to the next agent',
+};
+
+const zhCN: typeof en = {
+  title: '自动分配',
+  description: '对话请求如何排队并分配给客服。保存后在所有节点 5 秒内用于下一次分配。',
+  autoAssign: '启用自动分配',
+  autoAssignHint: '启用自动分配功能,访客的对话请求将会进入排队系统,由系统分配给合适的客服;同时系统将告知访客在他之前进入排队系统的对话请求数。',
+  manualHint: '关闭后:对话请求出现在其范围内每位客服的“等待接入”列表中,先接受者接入。',
+  mode: '分配模式',
+  modes: {
+    service: { name: '客服型', explain: '自动分配给负荷最轻(当前对话数相对上限最少)的客服,使同时接待量均衡。' },
+    sales: { name: '销售型', explain: '自动分配给今天分配对话最少的客服,使每天的接待总量均衡。' },
+  },
+  limits: '上限与排队',
+  defaultCap: '客服默认上限',
+  defaultCapUnit: '个同时对话(1–50),用于未单独设置上限的客服',
+  maxQueue: '最大排队人数(每个范围)',
+  maxQueueUnit: '人(0–500;0 = 不排队,直接进入留言)',
+  showEstimatedWait: '显示预计等待时间',
+  sticky: '优先分配给上次对话的客服',
+  stickyEnabled: '访客再次咨询时优先分配给上次接待他的客服',
+  lookBackDays: '回溯天数',
+  waitSeconds: '上次客服已满时等待',
+  days: '天(1–365)',
+  seconds: '秒(0–300)',
+  confirm: '需要客服确认',
+  confirmEnabled: '自动分配的对话需要客服点击接受',
+  confirmSeconds: '确认时限',
+  confirmUnit: '秒(10–120);超时未响应的客服状态变为离开,请求交给下一位客服',
+};
+
+export default { en, 'zh-CN': zhCN };
