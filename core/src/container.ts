@@ -48,6 +48,8 @@ import { settingsServices } from './settings/index.ts';
 import { leaveMessageServices } from './leavemsg/index.ts';
 import { policyServices } from './policies/index.ts';
 import { historyServices } from './history/index.ts';
+import { iconServices } from './icons/index.ts';
+import { regionServices } from './region/index.ts';
 import { agentToolServices } from './agent-tools/index.ts';
 
 /**
@@ -105,6 +107,8 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     ...policyServices,
     ...historyServices,
     ...agentToolServices,
+    ...regionServices,
+    ...iconServices,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);

@@ -63,6 +63,9 @@ import { registerPolicyJobs, watchVisitorConnections } from './policies/policy-j
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { registerAgentToolRoutes } from './agent-tools/tool-routes.ts';
 import { registerTopicRoutes } from './agent-tools/topic-routes.ts';
+import { registerIconRoutes } from './icons/icon-routes.ts';
+import { registerIconRouting } from './icons/icon-routing.ts';
+import { registerRegionRoutes } from './region/region-routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -124,6 +127,8 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerHistoryRoutes,
     registerAgentToolRoutes,
     registerTopicRoutes,
+    registerIconRoutes,
+    registerRegionRoutes,
   ])
     register(api, container);
 
@@ -183,6 +188,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerPolicyJobs(container);
   container.resolve(ChannelService).start();
   registerVisitorRowUpdates(container);
+  registerIconRouting(container);
   // Safety net of ASSIGN-TRIGGER-12: every 5 s, one node places whatever waits and can be placed.
   container.resolve(CronSupervisor).schedule('core', 'assign-sweep', '*/5 * * * * *', async () => {
     const companies = await db('conversations').where({ status: 'queued' }).distinct('company_id');

@@ -28,6 +28,7 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
   const version = async (path: string) => (await admin.get(path)).body.version;
   const throwawayAgent = async () => addAgent(admin, `tmp${next()}`);
   const throwawayGroup = async () => (await admin.post('/api/groups', { name: `Tmp ${next()}` })).body.id;
+  const throwawayIcon = async () => (await admin.post('/api/icons', { name: `Tmp ${next()}`, type: 'float' })).body.id;
   return {
     'get /api/agents': { ok: 200, call: (c) => c.get('/api/agents') },
     'post /api/agents': { ok: 201, call: (c) => c.post('/api/agents', { agentId: `made${next()}`, name: 'Made', password: AGENT_PASSWORD }) },
@@ -105,6 +106,14 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     },
     'get /api/history/export': { ok: 200, call: (c) => c.get('/api/history/export?format=csv') },
     'put /api/history/settings': { ok: 200, call: (c) => c.put('/api/history/settings', { editableDays: 365 }) },
+    'get /api/icons': { ok: 200, call: (c) => c.get('/api/icons') },
+    'post /api/icons': { ok: 201, call: (c) => c.post('/api/icons', { name: `Icon ${next()}`, type: 'float' }) },
+    'put /api/icons/{id}': { ok: 200, call: async (c) => c.put(`/api/icons/${await throwawayIcon()}`, { name: `Icon ${next()}`, type: 'text' }) },
+    'delete /api/icons/{id}': { ok: 204, call: async (c) => c.del(`/api/icons/${await throwawayIcon()}`) },
+    'get /api/settings/tags': { ok: 200, call: (c) => c.get('/api/settings/tags') },
+    'put /api/settings/tags': { ok: 200, call: async (c) => c.put('/api/settings/tags', { version: await version('/api/settings/tags'), settings: {} }) },
+    'get /api/settings/region': { ok: 200, call: (c) => c.get('/api/settings/region') },
+    'put /api/settings/region': { ok: 200, call: async (c) => c.put('/api/settings/region', { version: await version('/api/settings/region'), settings: {} }) },
     'get /api/plugins': { ok: 200, call: (c) => c.get('/api/plugins') },
     'post /api/plugins/{id}/enable': { ok: 200, call: (c) => c.post('/api/plugins/otp/enable', {}) },
     'post /api/plugins/{id}/disable': { ok: 200, call: (c) => c.post('/api/plugins/otp/disable') },

@@ -38,7 +38,7 @@ export class ConversationService {
   async request(
     companyId: number,
     visitor: { id: number; channel: string },
-    opts: { groupId?: number | null; initiator?: string } = {},
+    opts: { groupId?: number | null; iconId?: number | null; initiator?: string } = {},
   ): Promise<{ conversation: ConversationView; created: boolean }> {
     const t = new Tenant(this.db, companyId);
     const open = await this.queries.openOfVisitor(t, visitor.id);
@@ -52,6 +52,8 @@ export class ConversationService {
           status: 'queued',
           initiator: opts.initiator ?? 'visitor',
           group_id: opts.groupId ?? null,
+          // The icon the chat came from: icon-routing.ts keeps an agent-bound icon's chats with its agent.
+          icon_id: opts.iconId ?? null,
           created_at: this.clock.now(),
         })
         .returning('id');

@@ -12,6 +12,7 @@ import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
 import { AntiSpam } from '../policies/anti-spam.ts';
 import { FloodLimit } from '../policies/flood-limit.ts';
+import { EntryScope } from '../icons/entry-scope.ts';
 
 export interface VisitorCaller {
   visitor: VisitorRef;
@@ -31,6 +32,7 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
   const blocks = c.resolve(BlockService);
   const antiSpam = c.resolve(AntiSpam);
   const flood = c.resolve(FloodLimit);
+  const entry = c.resolve(EntryScope);
   const E = visitorClientEvents;
   const sender = (v: VisitorRef) => ({ kind: 'visitor' as const, visitorId: v.id });
 
@@ -39,7 +41,9 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
     'chat.request': async (p, { visitor, ip }) => {
       if (await blocks.check(visitor.companyId, visitor.id, ip)) throw new AppError(403, 'visitor_blocked', 'Chat is not available');
       await antiSpam.admitChatRequest(visitor.companyId, visitor, ip, p.verification);
-      const { conversation } = await conversations.request(visitor.companyId, visitor, { groupId: p.groupId ?? null });
+      // Service region and icon binding (core/src/icons/entry-scope.ts) decide whether, and for whom, the chat is.
+      const scope = await entry.admit(visitor.companyId, visitor.id, ip, p);
+      const { conversation } = await conversations.request(visitor.companyId, visitor, scope);
       return { conversation, position: await queries.position(new Tenant(db, visitor.companyId), conversation) };
     },
     'message.send': async (p, { visitor }) => {

@@ -21,6 +21,11 @@ export const visitorClientEvents = {
     summary: 'Ask for a chat; returns the open conversation if there is one (CONV-REQUEST-4)',
     payload: z.strictObject({
       groupId: z.number().int().positive().optional(),
+      /** The embedded icon's key (`data-icon`): its binding scopes the chat (ICON-BIND-5). */
+      iconKey: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/)
+        .optional(),
       form: z.record(z.string(), z.string().max(500)).optional(),
       /** The answer to the image challenge of a `verification_required` refusal (POLICY-SPAM-4/5). */
       verification: z.strictObject({ challengeId: z.uuid(), answer: z.string().trim().min(1).max(10) }).optional(),

@@ -1,6 +1,6 @@
 import { language } from './i18n.ts';
 
-/** What GET /api/widget/config answers (core/src/settings/widget-settings-service.ts, publicConfig). */
+/** What GET /api/widget/setup answers (core/src/icons/widget-setup.ts over the settings' publicConfig). */
 export interface FieldDef {
   key: string;
   required: boolean;
@@ -19,6 +19,12 @@ export interface WidgetConfig {
     fields: FieldDef[];
     requireContact: boolean;
   };
+  /** TAG-RENDER-3: enabled custom tags, in order. */
+  tags: { id: string; label: PerLang<string>; text: PerLang<string>; target: 'robot' | 'agent' }[];
+  /** REGION-RENDER-5: whether this visitor's region is served, and what to show if not. */
+  region: { served: boolean; notice: PerLang<string>; leaveMessage: boolean };
+  /** The embedded icon (`data-icon`); `kind` email always opens the leave-message form (ICON-TYPES-3). */
+  icon?: { key: string; kind: string };
 }
 
 /** A per-language value in the visitor's language, else the first one set (the company default is served first). */
@@ -27,9 +33,9 @@ export function inLang<T>(v: PerLang<T> | undefined): T | undefined {
   return v[language()] ?? Object.values(v)[0];
 }
 
-export async function loadConfig(company: string): Promise<WidgetConfig | null> {
+export async function loadConfig(company: string, icon: string): Promise<WidgetConfig | null> {
   try {
-    const r = await fetch(`/api/widget/config?c=${encodeURIComponent(company)}`);
+    const r = await fetch(`/api/widget/setup?c=${encodeURIComponent(company)}&i=${encodeURIComponent(icon)}`);
     return r.ok ? ((await r.json()) as WidgetConfig) : null;
   } catch {
     return null;

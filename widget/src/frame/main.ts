@@ -12,12 +12,15 @@ import { language, setLanguage, t } from './i18n.ts';
 import { fetchLinks, upload, useFileAuth } from './media.ts';
 import { drawRating } from './rating.ts';
 import { drawLeave, drawStart, externalLeaveUrl } from './screens.ts';
+import { drawTags } from './tags.ts';
 import { companyStore, uuid } from './storage.ts';
 import { applyTexts, clearMessages, el, onRatingCard, removeRow, setAgent, setState, setStatus, upsert, type Shown } from './view.ts';
 import './style.css';
 
 const params = new URLSearchParams(location.search);
 const company = params.get('c') || '';
+/** The embedded icon's key (ICON-CODE-2): the server scopes its chats by its binding. */
+const iconKey = params.get('i') || '';
 const store = companyStore(company);
 const embedded = window.parent !== window;
 setLanguage(params.get('lang') || navigator.language);
@@ -190,7 +193,7 @@ window.addEventListener('online', () => {
 async function requestChat(groupId?: number | null) {
   el.start.disabled = el.restart.disabled = true;
   try {
-    const r = await client.call('chat.request', groupId ? { groupId } : {});
+    const r = await client.call('chat.request', { ...(groupId ? { groupId } : {}), ...(iconKey ? { iconKey } : {}) });
     position = r.position;
     await useConversation(r.conversation);
     if (r.conversation.status === 'queued') localLine('waiting', inLang(config?.texts)?.waiting ?? '');
@@ -205,7 +208,8 @@ async function requestChat(groupId?: number | null) {
 
 /** Icon click, restart, or an accepted automatic invitation: the leave form if nobody serves, else the pre-chat form or the chat. */
 function begin() {
-  if (config && !config.online) return showLeave();
+  if (config && !config.region.served) return config.region.leaveMessage ? showLeave() : undefined;
+  if (config && (!config.online || config.icon?.kind === 'email')) return showLeave();
   if (config?.prechat.enabled) {
     conv = null;
     drawScreens();
@@ -329,27 +333,41 @@ el.input.addEventListener('keydown', (e) => {
     el.form.requestSubmit();
   }
 });
+function sendText(text: string) {
+  if (!conv || conv.status === 'ended') return Promise.resolve();
+  const p = { conversationId: conv.id, clientId: uuid(), text };
+  upsert(shownPending(p));
+  return outbox.push(p);
+}
 el.form.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = el.input.value.trim();
   if (!text || !conv || conv.status === 'ended') return;
   el.input.value = '';
-  const p = { conversationId: conv.id, clientId: uuid(), text };
-  upsert(shownPending(p));
-  void outbox.push(p);
+  void sendText(text);
   sendTyping();
 });
+
+/** TAG-ROUTE-2: a tag's text goes into the running chat, or starts one (routing as for an icon click) and is its first message. */
+async function sendTag(text: string) {
+  if (!conv || conv.status === 'ended') await requestChat();
+  await sendText(text);
+}
 
 /** Texts of the company's settings over the catalogue: title, warning notice, theme colour. */
 function applyConfig() {
   const texts = inLang(config?.texts);
   if (texts?.title) el.title.textContent = texts.title.replace('{company}', '');
-  el.notice.textContent = texts?.warning ?? '';
+  // REGION-RENDER-5: a visitor outside the served region sees the notice instead of the warning.
+  const refused = !!config && !config.region.served;
+  el.notice.textContent = (refused ? inLang(config?.region.notice) : texts?.warning) ?? '';
+  el.notice.classList.toggle('region', refused);
+  drawTags(config, sendTag);
   if (config?.style.themeColor) document.documentElement.style.setProperty('--theme', config.style.themeColor);
   drawScreens();
   render();
 }
-const configLoaded = loadConfig(company).then((c) => {
+const configLoaded = loadConfig(company, iconKey).then((c) => {
   config = c;
   applyConfig();
 });

@@ -26,6 +26,8 @@ function start() {
   }
   const script = (document.currentScript as HTMLScriptElement | null) || document.querySelector<HTMLScriptElement>('script[data-company][src*="loader.js"]');
   const company = script?.dataset.company || '';
+  // ICON-CODE-2: the snippet's icon key picks the icon's look and binding.
+  const icon = script?.dataset.icon || '';
   if (!script || !/^\d{1,12}$/.test(company)) {
     console.warn('[Kefu] missing or invalid data-company on the loader script: the chat widget is not shown.');
     return;
@@ -82,7 +84,7 @@ function start() {
 
   // ICON-STATE-7: online or offline look, refreshed while the page is visible.
   const loadConfig = () =>
-    fetch(`${origin}/api/widget/config?c=${company}`)
+    fetch(`${origin}/api/widget/setup?c=${company}&i=${icon}`)
       .then((r) => (r.ok ? r.json() : null))
       .then((c) => {
         if (!c || !ui) return;
@@ -170,7 +172,7 @@ function start() {
       if (!ui) return;
       if (hideInvite) hideInvite(), (hideInvite = null);
       if (!iframe) {
-        frameUrl.search = new URLSearchParams({ c: company, lang }).toString();
+        frameUrl.search = new URLSearchParams({ c: company, lang, i: icon }).toString();
         iframe = ui.frame(frameUrl.href, tx().label);
       }
       if (isOpen) return;

@@ -1,0 +1,35 @@
+import { inject, injectable } from '../infra/di.ts';
+import { TOKENS } from '../tokens.ts';
+import type { Db } from '../infra/db.ts';
+import { RegionService } from '../region/region-service.ts';
+import { IconService } from './icon-service.ts';
+
+/**
+ * Where a visitor's chat request came from decides who may serve it
+ * (ASSIGN-SCOPE-3 step 1): an icon bound to a group scopes it to the group, an
+ * icon bound to an agent is remembered on the conversation for the routing
+ * filter (icon-routing.ts). The service region is checked first (REGION-ENFORCE-2).
+ */
+@injectable()
+export class EntryScope {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(IconService) private readonly icons: IconService,
+    @inject(RegionService) private readonly region: RegionService,
+  ) {}
+
+  async admit(
+    companyId: number,
+    visitorId: number,
+    ip: string,
+    p: { iconKey?: string; groupId?: number },
+  ): Promise<{ groupId: number | null; iconId: number | null }> {
+    // A running chat is answered as it is (the request returns it): region changes never cut it.
+    const open = await this.db('conversations').where({ company_id: companyId, visitor_id: visitorId }).whereNot('status', 'ended').first('id');
+    if (!open) await this.region.admit(companyId, ip);
+    const found = p.iconKey ? await this.icons.byKey(companyId, p.iconKey) : null;
+    if (!found) return { groupId: p.groupId ?? null, iconId: null };
+    const b = found.icon.binding;
+    return { groupId: b.kind === 'group' ? b.groupId : (p.groupId ?? null), iconId: found.id };
+  }
+}

@@ -1,0 +1,124 @@
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { DependencyContainer } from '../infra/di.ts';
+import type { ApiRouter } from '../http/api-router.ts';
+import { idParams } from '../accounts/agent-schemas.ts';
+import { notFound } from '../http/errors.ts';
+import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
+import { iconBody, iconView } from './icon-schemas.ts';
+import { IconService } from './icon-service.ts';
+import { iconSvg } from './icon-image.ts';
+import { tagSettingsSchema } from './tag-schema.ts';
+import { TagService } from './tag-service.ts';
+import { WidgetSetup } from './widget-setup.ts';
+
+const storedTags = z.object({ version: z.number(), settings: tagSettingsSchema, updatedAt: z.string().nullable(), updatedBy: z.number().nullable() });
+/** The server's public address for embed codes: PUBLIC_URL, else the one the console reached. */
+const originOf = (ctx: Context): string => ctx.state.publicOrigin ?? ctx.origin;
+const iconKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/**
+ * Chat icons and their embed code (SPEC ICON §7.1.1), custom tags (TAG §7.1.7),
+ * and the public calls the widget and script-less icon codes make.
+ */
+export function registerIconRoutes(api: ApiRouter, c: DependencyContainer) {
+  const icons = c.resolve(IconService);
+  const tags = c.resolve(TagService);
+  const setup = c.resolve(WidgetSetup);
+  const widgetSettings = c.resolve(WidgetSettingsService);
+  const manage = { tags: ['icons'], auth: 'agent' as const, permission: 'settings.manage' };
+
+  api.route({
+    method: 'get',
+    path: '/api/icons',
+    summary: 'The company’s chat icons with their embed codes (ICON-LIST-1; 获取代码 widget.code is enough)',
+    tags: ['icons'],
+    auth: 'agent',
+    permission: 'widget.code',
+    response: z.array(iconView),
+    handler: ({ auth, ctx }) => icons.list(auth.tenant, originOf(ctx)),
+  });
+  api.route({
+    ...manage,
+    method: 'post',
+    path: '/api/icons',
+    summary: 'Create an icon (ICON-TYPES-3, ICON-BIND-5); at most 50 → 409 icon_limit',
+    body: iconBody,
+    status: 201,
+    response: iconView,
+    handler: ({ auth, body, ctx }) => icons.create(auth, body, originOf(ctx)),
+  });
+  api.route({
+    ...manage,
+    method: 'put',
+    path: '/api/icons/:id',
+    summary: 'Replace an icon’s settings; embedded copies change at once (ICON-MANAGE-9)',
+    params: idParams,
+    body: iconBody,
+    response: iconView,
+    handler: ({ auth, params, body, ctx }) => icons.update(auth, params.id, body, originOf(ctx)),
+  });
+  api.route({
+    ...manage,
+    method: 'delete',
+    path: '/api/icons/:id',
+    summary: 'Delete an icon; its key is never reused (ICON-MANAGE-9)',
+    params: idParams,
+    handler: async ({ auth, params }) => icons.remove(auth, params.id),
+  });
+
+  api.route({
+    ...manage,
+    method: 'get',
+    path: '/api/settings/tags',
+    summary: 'Custom tags (TAG-LIST-1)',
+    tags: ['settings'],
+    response: storedTags,
+    handler: ({ auth }) => tags.get(auth.tenant),
+  });
+  api.route({
+    ...manage,
+    method: 'put',
+    path: '/api/settings/tags',
+    summary: 'Save the custom tags; `version` is the one read (0 before the first save), stale → 409 settings_changed',
+    tags: ['settings'],
+    body: z.strictObject({ version: z.number().int().min(0), settings: tagSettingsSchema }),
+    response: storedTags,
+    handler: ({ auth, body }) => tags.put(auth, body),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/widget/setup',
+    summary: 'The widget configuration for a page: company config, the embedded icon (`i`), custom tags and the caller’s region verdict',
+    tags: ['widget'],
+    auth: 'public',
+    // `i` is empty when the snippet names no icon.
+    query: z.object({ c: z.coerce.number().int().positive(), i: z.union([z.literal(''), iconKey]).optional() }),
+    response: z.record(z.string(), z.unknown()),
+    handler: async ({ query, ctx }) => {
+      const config = await setup.forPage(query.c, query.i || undefined, ctx.state.ip);
+      // Private: the region verdict belongs to the caller's address.
+      ctx.set('Cache-Control', 'private, max-age=5');
+      return config;
+    },
+  });
+  api.route({
+    method: 'get',
+    path: '/api/widget/icons/:key/image',
+    summary: 'The icon’s current-state image for script-less icon codes (ICON-CODE-2; cached ≤ 30 s)',
+    tags: ['widget'],
+    auth: 'public',
+    params: z.object({ key: iconKey }),
+    query: z.object({ c: z.coerce.number().int().positive() }),
+    handler: async ({ params, query, ctx }) => {
+      const companyId = await setup.companyOf(query.c);
+      const found = await icons.byKey(companyId, params.key);
+      if (!found) throw notFound('Unknown icon');
+      const color = (await widgetSettings.read(companyId)).style.themeColor;
+      ctx.set('Cache-Control', 'public, max-age=30');
+      ctx.type = 'image/svg+xml';
+      return iconSvg(found.icon, await setup.online(companyId, found.icon), color);
+    },
+  });
+}

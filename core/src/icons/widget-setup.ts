@@ -1,0 +1,64 @@
+import { inject, injectable } from '../infra/di.ts';
+import { TOKENS } from '../tokens.ts';
+import type { Db } from '../infra/db.ts';
+import { notFound } from '../http/errors.ts';
+import { RoutingService } from '../conversations/routing-service.ts';
+import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
+import { RegionService } from '../region/region-service.ts';
+import { IconService } from './icon-service.ts';
+import type { IconBody } from './icon-schemas.ts';
+import { TagService } from './tag-service.ts';
+
+const DRAWN: Record<IconBody['type'], 'float' | 'fixed' | 'text'> = { float: 'float', fixed: 'fixed', text: 'text', group: 'float', email: 'float' };
+
+/**
+ * The widget's configuration for one page (STYLE-CONFIG-3): the company's
+ * public config with the embedded icon's look and online state (ICON-TYPES-3,
+ * ICON-STATE-7), the custom tags (TAG-RENDER-3) and the region verdict for the
+ * caller's IP (REGION-RENDER-5).
+ */
+@injectable()
+export class WidgetSetup {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(WidgetSettingsService) private readonly settings: WidgetSettingsService,
+    @inject(RoutingService) private readonly routing: RoutingService,
+    @inject(IconService) private readonly icons: IconService,
+    @inject(TagService) private readonly tags: TagService,
+    @inject(RegionService) private readonly region: RegionService,
+  ) {}
+
+  async companyOf(publicId: number): Promise<number> {
+    const c = await this.db('companies').where({ public_id: publicId, status: 'active' }).first('id');
+    if (!c) throw notFound('Unknown company');
+    return Number(c.id);
+  }
+
+  async forPage(publicId: number, iconKey: string | undefined, ip: string): Promise<Record<string, unknown>> {
+    const companyId = await this.companyOf(publicId);
+    const base = await this.settings.publicConfig(publicId);
+    const [tags, region] = await Promise.all([this.tags.forWidget(companyId), this.region.verdict(companyId, ip)]);
+    const config: Record<string, unknown> = { ...base, tags, region };
+    if (!iconKey) return config;
+    const found = await this.icons.byKey(companyId, iconKey);
+    // ICON-RENDER-8: an unknown or deleted key draws nothing.
+    if (!found) throw notFound('Unknown icon');
+    const icon = found.icon;
+    const style = base.style as Record<string, unknown>;
+    return {
+      ...config,
+      online: icon.type !== 'email' && (await this.online(companyId, icon)),
+      // `type` is how the loader draws it (group and email icons float); `kind` is what a click does.
+      icon: { key: iconKey, type: DRAWN[icon.type], kind: icon.type, language: icon.language, text: icon.text, style: icon.style, entries: icon.entries },
+      style: icon.type === 'float' ? { ...style, position: icon.float.position, marginX: icon.float.offsetX, marginY: icon.float.offsetY } : style,
+    };
+  }
+
+  /** ICON-STATE-7 for the icon's scope: its agent, its group, or the whole company. */
+  async online(companyId: number, icon: Pick<IconBody, 'binding'>): Promise<boolean> {
+    const b = icon.binding;
+    if (b.kind !== 'agent') return this.routing.anyoneServing(companyId, b.kind === 'group' ? b.groupId : null);
+    const all = await this.routing.candidates(companyId, null, await this.routing.settings(companyId));
+    return all.some((c) => c.agentId === b.agentId && c.canAccept && (c.status === 'online' || c.status === 'busy'));
+  }
+}

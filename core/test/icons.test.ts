@@ -1,0 +1,190 @@
+import test from 'ava';
+import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { addAgent, signIn } from './helpers/accounts.ts';
+import { agentSocket, call, visitorSocket } from './helpers/sockets.ts';
+
+let k: TestKefu;
+let admin: TestClient;
+let n = 0;
+const floatIcon = (extra: Record<string, unknown> = {}) => ({ name: `Icon ${++n}`, type: 'float', ...extra });
+const fields = (r: { body: any }) => (r.body.error.fields ?? []).map((f: any) => `${f.path}:${f.code ?? ''}`);
+
+test.before(async () => {
+  k = await startTestServer();
+  admin = await k.login();
+  // Only agents signed in by a test serve: the admin stays away.
+  await k.server
+    .db('agent_presence')
+    .insert({ agent_id: (await admin.get('/api/auth/me')).body.agent.id, company_id: k.company.id, status: 'away' })
+    .onConflict('agent_id')
+    .merge();
+  await k.server
+    .db('companies')
+    .where({ id: k.company.id })
+    .update({ chat_settings: JSON.stringify({ autoAssign: true }) });
+});
+test.after.always(() => k?.close());
+
+test.serial('ICON-TYPES-3 ICON-CODE-2 ICON-MANAGE-9 create, list, edit and delete an icon; its embed code carries the key', async (t) => {
+  const created = await admin.post('/api/icons', floatIcon({ name: 'Home page', float: { position: 'bottom-left', offsetX: 40 } }));
+  t.is(created.status, 201, created.text);
+  const icon = created.body;
+  t.like(icon, { name: 'Home page', type: 'float', language: 'auto', binding: { kind: 'none' }, float: { position: 'bottom-left', offsetX: 40, offsetY: 20 } });
+  t.regex(icon.key, /^[A-Za-z0-9_-]{22}$/);
+  t.true(icon.code.function.includes(`data-company="${k.company.publicId}"`) && icon.code.function.includes(`data-icon="${icon.key}"`));
+  t.regex(icon.code.function, /^<script async src="[^"]+\/widget\/loader\.js"/);
+  t.true(icon.code.icon.startsWith(`<a href="${icon.code.link}"`) && icon.code.icon.includes(`/api/widget/icons/${icon.key}/image?c=`));
+  t.true((await admin.get('/api/icons')).body.some((i: any) => i.key === icon.key));
+
+  // The widget gets the icon's look by key; edits apply without re-embedding.
+  let setup = await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${icon.key}`);
+  t.like(setup.body, { icon: { key: icon.key, type: 'float' }, style: { position: 'bottom-left', marginX: 40, marginY: 20 } });
+  const edited = await admin.put(`/api/icons/${icon.id}`, { name: 'Home page', type: 'text', text: { online: { en: 'Talk to us' } } });
+  t.is(edited.status, 200, edited.text);
+  t.is(edited.body.key, icon.key);
+  setup = await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${icon.key}`);
+  t.like(setup.body.icon, { type: 'text', text: { online: { en: 'Talk to us' } } });
+  const image = await admin.get(`/api/widget/icons/${icon.key}/image?c=${k.company.publicId}`);
+  t.is(image.status, 200);
+  t.regex(image.headers.get('content-type') ?? '', /image\/svg\+xml/);
+
+  t.is((await admin.del(`/api/icons/${icon.id}`)).status, 204);
+  t.false((await admin.get('/api/icons')).body.some((i: any) => i.key === icon.key));
+  t.is((await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${icon.key}`)).status, 404);
+  t.is((await admin.get(`/api/widget/icons/${icon.key}/image?c=${k.company.publicId}`)).status, 404);
+  // A new icon never gets the deleted key back.
+  t.not((await admin.post('/api/icons', floatIcon())).body.key, icon.key);
+});
+
+test.serial('ICON-TYPES-3 ICON-BIND-5 ICON-GROUP-6 bad input answers 400 naming the field, conflicts 409 with their code', async (t) => {
+  let r = await admin.post('/api/icons', { name: ' ', type: 'float', float: { offsetX: 600 } });
+  t.is(r.status, 400);
+  t.is(r.body.error.code, 'validation_failed');
+  t.deepEqual(
+    fields(r)
+      .map((f: string) => f.split(':')[0])
+      .sort(),
+    ['float.offsetX', 'name'],
+  );
+  r = await admin.post('/api/icons', { name: 'Odd', type: 'banner' });
+  t.is(r.status, 400);
+  t.deepEqual(
+    fields(r).map((f: string) => f.split(':')[0]),
+    ['type'],
+  );
+  r = await admin.post('/api/icons', floatIcon({ binding: { kind: 'agent', agentId: 999999 } }));
+  t.is(r.status, 400);
+  t.deepEqual(fields(r), ['binding.agentId:agent_not_found']);
+  r = await admin.post('/api/icons', floatIcon({ binding: { kind: 'group', groupId: 999999 } }));
+  t.deepEqual(fields(r), ['binding.groupId:group_not_found']);
+  r = await admin.post('/api/icons', { name: 'Groups', type: 'group', entries: [] });
+  t.deepEqual(fields(r), ['entries:entries_required']);
+
+  const other = await k.createCompany('No groups yet');
+  const otherAdmin = await k.login('admin', other.adminPassword, other.publicId);
+  r = await otherAdmin.post('/api/icons', { name: 'Groups', type: 'group', entries: [{ kind: 'agent', id: 1 }] });
+  t.is(r.status, 409);
+  t.is(r.body.error.code, 'no_groups');
+
+  await admin.post('/api/icons', floatIcon({ name: 'Twin' }));
+  r = await admin.post('/api/icons', floatIcon({ name: 'twin' }));
+  t.is(r.status, 409);
+  t.is(r.body.error.code, 'icon_name_taken');
+});
+
+test.serial('ICON-MANAGE-9 at most 50 icons per company (icon_limit)', async (t) => {
+  const have = (await admin.get('/api/icons')).body.length;
+  for (let i = have; i < 50; i++) t.is((await admin.post('/api/icons', floatIcon())).status, 201);
+  const r = await admin.post('/api/icons', floatIcon());
+  t.is(r.status, 409);
+  t.is(r.body.error.code, 'icon_limit');
+  await k.server.db('icons').where({ company_id: k.company.id }).update({ deleted_at: new Date() });
+});
+
+test.serial('ICON-LIST-1 STYLE-MENU-1 another company sees none of the icons; 获取代码 alone reads but cannot change', async (t) => {
+  const icon = (await admin.post('/api/icons', floatIcon())).body;
+  const other = await k.createCompany('Elsewhere');
+  const otherAdmin = await k.login('admin', other.adminPassword, other.publicId);
+  t.false((await otherAdmin.get('/api/icons')).body.some((i: any) => i.id === icon.id));
+  t.is((await otherAdmin.put(`/api/icons/${icon.id}`, floatIcon())).status, 404);
+  t.is((await otherAdmin.del(`/api/icons/${icon.id}`)).status, 404);
+  t.is((await admin.get(`/api/widget/setup?c=${other.publicId}&i=${icon.key}`)).status, 404, 'a key works only with its own company');
+
+  const coder = await addAgent(admin, `coder${++n}`, { permissions: ['widget.code'] });
+  const c = await signIn(k, coder.agentId);
+  const list = await c.get('/api/icons');
+  t.is(list.status, 200);
+  t.true(list.body.some((i: any) => i.code.function.includes(icon.key)));
+  const refused = await c.post('/api/icons', floatIcon());
+  t.is(refused.status, 403);
+  t.is(refused.body.error.code, 'forbidden');
+  t.is((await c.del(`/api/icons/${icon.id}`)).status, 403);
+});
+
+test.serial('ICON-BIND-5 ASSIGN-SCOPE-3 a chat from a group-bound icon goes to that group; from an agent-bound icon to that agent', async (t) => {
+  const group = (await admin.post('/api/groups', { name: `Refunds ${++n}` })).body;
+  const inGroup = await addAgent(admin, `ann${n}`, { groupIds: [group.id] });
+  const outside = await addAgent(admin, `bob${n}`);
+  const sockets = [await agentSocket(k.url, await signIn(k, inGroup.agentId)), await agentSocket(k.url, await signIn(k, outside.agentId))];
+  const byGroup = (await admin.post('/api/icons', floatIcon({ binding: { kind: 'group', groupId: group.id } }))).body;
+  // By load and today's count `outside` would get the next chats: the bindings must win.
+  const byAgent = (await admin.post('/api/icons', floatIcon({ binding: { kind: 'agent', agentId: inGroup.id } }))).body;
+
+  const served = async (iconKey: string) => {
+    const v = await visitorSocket(k.url, k.company.publicId);
+    const r = await call(v.socket, 'chat.request', { iconKey });
+    t.true(r.ok, JSON.stringify(r));
+    const row = await k.server.db('conversations').where({ id: r.conversation.id }).first();
+    await call(v.socket, 'chat.end', { conversationId: r.conversation.id });
+    v.socket.close();
+    return row;
+  };
+  for (let i = 0; i < 3; i++) {
+    const row = await served(byGroup.key);
+    t.is(Number(row.agent_id), inGroup.id, 'only the group member serves it');
+    t.is(Number(row.group_id), group.id, 'the scope is stored on the conversation');
+  }
+  for (let i = 0; i < 3; i++) t.is(Number((await served(byAgent.key)).agent_id), inGroup.id, 'only the bound agent serves it');
+
+  // The icon's state follows its scope: the group is online while its member is.
+  const setup = await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${byGroup.key}`);
+  t.true(setup.body.online);
+  sockets[0].close();
+  await k.server.db('agent_presence').where({ agent_id: inGroup.id }).update({ status: 'away' });
+  t.false((await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${byGroup.key}`)).body.online);
+  sockets[1].close();
+});
+
+test.serial('TAG-LIST-1 custom tags: limits and codes, stale versions, and what the widget gets', async (t) => {
+  const read = await admin.get('/api/settings/tags');
+  t.like(read.body, { version: 0, settings: { enabled: false, tags: [] } });
+  const tag = (i: number, extra: Record<string, unknown> = {}) => ({ id: `t${i}`, label: { en: `Tag ${i}` }, ...extra });
+  let r = await admin.put('/api/settings/tags', { version: 0, settings: { enabled: true, tags: [tag(1, { enabled: false })] } });
+  t.is(r.status, 400);
+  t.deepEqual(fields(r), ['settings.tags:tags_required']);
+  r = await admin.put('/api/settings/tags', { version: 0, settings: { enabled: true, tags: Array.from({ length: 11 }, (_, i) => tag(i)) } });
+  t.deepEqual(fields(r), ['settings.tags:tag_limit']);
+  r = await admin.put('/api/settings/tags', { version: 0, settings: { enabled: true, tags: [tag(1, { label: { en: 'Much too long label' } })] } });
+  t.deepEqual(
+    fields(r).map((f: string) => f.split(':')[0]),
+    ['settings.tags.0.label.en'],
+  );
+
+  const saved = await admin.put('/api/settings/tags', {
+    version: 0,
+    settings: { enabled: true, tags: [tag(1, { text: { en: 'Where is my order?' } }), tag(2, { target: 'robot' }), tag(3, { enabled: false })] },
+  });
+  t.is(saved.status, 200, saved.text);
+  t.is(saved.body.version, 1);
+  const stale = await admin.put('/api/settings/tags', { version: 0, settings: { enabled: false, tags: [] } });
+  t.is(stale.status, 409);
+  t.is(stale.body.error.code, 'settings_changed');
+
+  const setup = await admin.get(`/api/widget/setup?c=${k.company.publicId}`);
+  t.deepEqual(setup.body.tags, [
+    { id: 't1', label: { en: 'Tag 1' }, text: { en: 'Where is my order?' }, target: 'agent' },
+    { id: 't2', label: { en: 'Tag 2' }, text: { en: 'Tag 2' }, target: 'robot' },
+  ]);
+  const other = await k.createCompany('Tagless');
+  t.deepEqual((await admin.get(`/api/widget/setup?c=${other.publicId}`)).body.tags, []);
+});
