@@ -47,7 +47,7 @@ const field = (name: string) =>
   page.locator(`input[data-test="${name}"], textarea[data-test="${name}"], [data-test="${name}"] input, [data-test="${name}"] textarea`).first();
 const el = (name: string) => page.locator(`[data-test="${name}"]`);
 
-test.serial('ROBOT-CATEGORY-3 categories screen: add a sub-category; deleting one with entries asks where they go', async (t) => {
+test.serial('ROBOT-CATEGORY-3 categories screen: add a category; deleting one with entries asks where they go', async (t) => {
   await page.goto(s.k.url + '/plugins/robot/categories');
   await el('robot-categories').waitFor();
   await el('robot-category-add').click();
