@@ -114,6 +114,38 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     'put /api/settings/tags': { ok: 200, call: async (c) => c.put('/api/settings/tags', { version: await version('/api/settings/tags'), settings: {} }) },
     'get /api/settings/region': { ok: 200, call: (c) => c.get('/api/settings/region') },
     'put /api/settings/region': { ok: 200, call: async (c) => c.put('/api/settings/region', { version: await version('/api/settings/region'), settings: {} }) },
+    'get /api/settings/policies': { ok: 200, call: (c) => c.get('/api/settings/policies') },
+    'put /api/settings/policies': {
+      ok: 200,
+      call: async (c) => c.put('/api/settings/policies', { version: await version('/api/settings/policies'), settings: {} }),
+    },
+    'post /api/settings/policies/push-secret': { ok: 200, call: (c) => c.post('/api/settings/policies/push-secret') },
+    // No push URL is saved: the test push answers with the failure, which is still an allowed call.
+    'post /api/settings/policies/push-test': { ok: 200, call: (c) => c.post('/api/settings/policies/push-test') },
+    'get /api/policies/push-deliveries': { ok: 200, call: (c) => c.get('/api/policies/push-deliveries') },
+    'post /api/policies/push-deliveries/{id}/resend': {
+      ok: 202,
+      call: async (c) => {
+        const [row] = await k.server
+          .db('policy_push_outbox')
+          .insert({ company_id: k.company.id, event_id: `msg_${next()}`, type: 'push.test', body: JSON.stringify({}), status: 'failed' })
+          .returning('id');
+        return c.post(`/api/policies/push-deliveries/${row.id}/resend`);
+      },
+    },
+    'post /api/topics': { ok: 201, call: (c) => c.post('/api/topics', { name: `Topic ${next()}` }) },
+    'put /api/topics/order': {
+      ok: 200,
+      call: async (c) => c.put('/api/topics/order', { ids: (await admin.get('/api/topics')).body.items.map((i: { id: number }) => i.id) }),
+    },
+    'patch /api/topics/{id}': {
+      ok: 200,
+      call: async (c) => c.patch(`/api/topics/${(await admin.post('/api/topics', { name: `Topic ${next()}` })).body.id}`, { name: `Renamed ${next()}` }),
+    },
+    'delete /api/topics/{id}': {
+      ok: 204,
+      call: async (c) => c.del(`/api/topics/${(await admin.post('/api/topics', { name: `Topic ${next()}` })).body.id}`),
+    },
     'get /api/plugins': { ok: 200, call: (c) => c.get('/api/plugins') },
     'post /api/plugins/{id}/enable': { ok: 200, call: (c) => c.post('/api/plugins/otp/enable', {}) },
     'post /api/plugins/{id}/disable': { ok: 200, call: (c) => c.post('/api/plugins/otp/disable') },
