@@ -25,6 +25,8 @@ async function signIn(agentId: string, password: string): Promise<Page> {
   await p.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
   return p;
 }
+/** Drawers and boxes slide or fade in; pictures are taken once everything stands still. */
+const settle = () => page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
 const saved = () => page.locator('.el-message--success').last().waitFor({ timeout: 10_000 });
 
 test.before(async () => {
@@ -54,6 +56,12 @@ test.serial('HISTORY-KEYWORD-2 HISTORY-LIST-4 HISTORY-DETAIL-6 HISTORY-EXPORT-10
   await page.goto(k.url + '/history');
   await page.locator('[data-test="history-total"]', { hasText: '共 1 条' }).waitFor({ timeout: 10_000 });
 
+  await input('history-keyword').fill('退');
+  await page.locator('[data-test="history-search"]').click();
+  const tooShort = page.locator('[data-test="history-filters"] .el-form-item__error');
+  await tooShort.waitFor({ timeout: 10_000 });
+  t.regex(await tooShort.innerText(), /2/, 'a one-character keyword is refused beside the field');
+
   await input('history-keyword').fill('退货');
   await page.locator('[data-test="history-search"]').click();
   await page.locator('[data-test="history-total"]', { hasText: '共 0 条' }).waitFor({ timeout: 10_000 });
@@ -72,8 +80,7 @@ test.serial('HISTORY-KEYWORD-2 HISTORY-LIST-4 HISTORY-DETAIL-6 HISTORY-EXPORT-10
   await drawer.locator('[data-test="history-transcript"]', { hasText: '马上为您处理' }).waitFor({ timeout: 10_000 });
   t.true(await drawer.getByText('你好,我想申请退款了').isVisible());
   t.true(await drawer.getByText('访客结束').isVisible(), 'the end reason by name');
-  // The drawer slides in; the picture is taken once it stands still.
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await settle();
   await page.screenshot({ path: screenshotPath('history-transcript') });
   await page.keyboard.press('Escape');
 
@@ -123,6 +130,54 @@ test.serial('POLICY-SCREEN-13 POLICY-HOLD-8 the hold time saves and reads back; 
   t.true(await page.locator('[data-test="push-enabled"]').evaluate((el) => el.classList.contains('is-disabled')), 'push cannot be switched on without hold');
   await page.locator('[data-test="push-log"]').waitFor();
   await page.screenshot({ path: screenshotPath('policy-push') });
+  t.deepEqual(pageErrors, []);
+});
+
+test.serial('POLICY-PUSH-10 push without an address is refused beside the field; the first save shows the secret once', async (t) => {
+  await page.goto(k.url + '/settings/conversation?tab=push');
+  await page.locator('[data-test="push-enabled"]').click();
+  await page.locator('[data-test="settings-save"]').click();
+  const urlError = page.locator('.el-form-item', { has: page.locator('[data-test="push-url"]') }).locator('.el-form-item__error');
+  await urlError.waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: screenshotPath('policy-push-error') });
+
+  await input('push-url').fill('https://app.example.com/kefu-push');
+  await page.locator('[data-test="settings-save"]').click();
+  const box = page.locator('.push-secret-box');
+  await box.waitFor({ timeout: 10_000 });
+  const shown = await box.innerText();
+  t.regex(shown, /whsec_[A-Za-z0-9+/=]{40,}/, 'the whole secret, this once');
+  await settle();
+  await page.screenshot({ path: screenshotPath('policy-push-secret') });
+  await box.locator('button', { hasText: '关闭' }).click();
+  const masked = (await admin.get('/api/settings/policies')).body.pushSecret as string;
+  t.regex(masked, /^••••.{4}$/);
+  t.true(shown.includes(masked.slice(4)));
+  t.is(await page.locator('[data-test="push-secret"]').innerText(), masked, 'afterwards only the masked form');
+  t.like((await admin.get('/api/settings/policies')).body.settings.push, { enabled: true, url: 'https://app.example.com/kefu-push' });
+  t.deepEqual(pageErrors, []);
+});
+
+test.serial('POLICY-PUSH-12 a failed delivery shows in the log and is pushed again', async (t) => {
+  await k.server.db('policy_push_outbox').insert({
+    company_id: k.company.id,
+    event_id: 'msg_e2e_failed',
+    type: 'message.created',
+    conversation_id: conversationId,
+    body: JSON.stringify({}),
+    status: 'failed',
+    attempts: 6,
+    last_status: 500,
+    last_error: 'HTTP 500',
+  });
+  await page.goto(k.url + '/settings/conversation?tab=push');
+  const log = page.locator('[data-test="push-log"]');
+  const row = log.locator('.el-table__row', { hasText: 'message.created' });
+  await row.waitFor({ timeout: 10_000 });
+  t.true((await row.innerText()).includes('失败'));
+  await row.locator('button', { hasText: '重新推送' }).click();
+  await page.locator('.el-message--success', { hasText: '已加入重新推送' }).waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: screenshotPath('policy-push-log') });
   t.deepEqual(pageErrors, []);
 });
 
