@@ -22,6 +22,25 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./LeaveSettingsPage.vue'),
     meta: { titleKey: 'shell.pages.leaveSettings', permission, menu: { section: 'config', order: 20 } },
   },
+  {
+    path: '/settings/icons',
+    name: 'settings-icons',
+    component: () => import('./IconsPage.vue'),
+    // ICON-LIST-1: 获取代码 alone opens the list read-only to copy codes.
+    meta: { titleKey: 'settings.icons.title', permission: ['settings.manage', 'widget.code'], menu: { section: 'config', order: 5 } },
+  },
+  {
+    path: '/settings/tags',
+    name: 'settings-tags',
+    component: () => import('./TagsPage.vue'),
+    meta: { titleKey: 'settings.tags.title', permission, menu: { section: 'config', order: 15 } },
+  },
+  {
+    path: '/settings/region',
+    name: 'settings-region',
+    component: () => import('./RegionPage.vue'),
+    meta: { titleKey: 'settings.region.title', permission, menu: { section: 'config', order: 40 } },
+  },
 ];
 
 export default routes;

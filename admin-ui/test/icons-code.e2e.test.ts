@@ -1,0 +1,60 @@
+import test from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN_PASSWORD, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { launchBrowser, screenshotPath } from './browser.ts';
+
+/** 对话图标 (English console) in real Chromium: create an icon bound to a group, then copy its embed code (issue 5). */
+let k: TestKefu;
+let browser: Browser;
+let admin: TestClient;
+
+test.before(async () => {
+  [k, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  admin = await k.login();
+});
+test.after.always(async () => {
+  await browser?.close();
+  await k?.close();
+});
+
+async function signIn(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: k.url });
+  const page = await context.newPage();
+  await page.goto(k.url + '/');
+  await page.locator('[data-test="login-company"] input, input[data-test="login-company"]').first().fill(String(k.company.publicId));
+  await page.locator('[data-test="login-agent"] input, input[data-test="login-agent"]').first().fill('admin');
+  await page.locator('[data-test="login-password"] input, input[data-test="login-password"]').first().fill(ADMIN_PASSWORD);
+  await page.locator('[data-test="login-submit"]').click();
+  await page.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+test('ICON-LIST-1 ICON-BIND-5 ICON-CODE-2 an icon made in the console, bound to a group; 复制代码 copies its function code', async (t) => {
+  const group = (await admin.post('/api/groups', { name: 'Pre-sales' })).body;
+  const page = await signIn();
+  await page.goto(k.url + '/settings/icons');
+  await page.locator('[data-test="icon-new"]').click();
+  const dialog = page.locator('.el-dialog', { has: page.locator('[data-test="icon-name"]') });
+  await dialog.locator('input[data-test="icon-name"], [data-test="icon-name"] input').first().fill('Pricing page');
+  await dialog.locator('[data-test="icon-binding"]').getByText('Group').click();
+  await dialog.locator('[data-test="icon-bind-group"]').click();
+  await page.locator('.el-select-dropdown__item', { hasText: 'Pre-sales' }).click();
+  await dialog.locator('[data-test="icon-save"]').click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  const [icon] = (await admin.get('/api/icons')).body.filter((i: any) => i.name === 'Pricing page');
+  t.deepEqual(icon.binding, { kind: 'group', groupId: group.id });
+  const row = page.locator('[data-test="icon-list"] tr', { hasText: 'Pricing page' });
+  await row.click();
+  await t.notThrowsAsync(row.getByText('Group').waitFor());
+  const code = page.locator('[data-test="icon-code"]');
+  t.is(await code.locator('textarea[data-test="icon-code-function"]').inputValue(), icon.code.function);
+
+  await code.locator('[data-test="icon-copy-function"]').click();
+  await page.getByText('Copied.').first().waitFor();
+  t.is(await page.evaluate(() => navigator.clipboard.readText()), icon.code.function);
+  t.true(icon.code.function.includes(`data-icon="${icon.key}"`));
+  await page.screenshot({ path: screenshotPath('icons-code-copied'), fullPage: true });
+  await page.context().close();
+});
