@@ -181,7 +181,7 @@ test.serial('POLICY-PUSH-12 a failed delivery shows in the log and is pushed aga
   t.deepEqual(pageErrors, []);
 });
 
-test.serial('ASSIGN-SCREEN-16 ASSIGN-CONNECT-15 the agent-must-confirm option saves with its time', async (t) => {
+test.serial('ASSIGN-SCREEN-16 ASSIGN-CONNECT-15 ASSIGN-CAP-6 the agent-must-confirm option saves with its time; an agent cap saves from the table', async (t) => {
   await page.goto(k.url + '/settings/assignment');
   await page.locator('[data-test="assign-confirm"]').waitFor({ timeout: 10_000 });
   t.true(await input('assign-confirm-seconds').isDisabled(), 'the time is off while confirmation is off');
@@ -192,7 +192,13 @@ test.serial('ASSIGN-SCREEN-16 ASSIGN-CONNECT-15 the agent-must-confirm option sa
   await page.locator('[data-test="settings-save"]').click();
   await saved();
   t.like((await admin.get('/api/settings/assignment')).body, { version: 1, settings: { confirm: { enabled: true, seconds: 45 }, autoAssign: true } });
-  await page.screenshot({ path: screenshotPath('assignment-settings') });
+  const cap = input('assign-cap-bob');
+  await cap.fill('8');
+  await cap.blur();
+  await page.locator('.el-message--success', { hasText: 'bob' }).waitFor({ timeout: 10_000 });
+  const bob = (await admin.get('/api/agents?q=bob')).body.items.find((a: { agentId: string }) => a.agentId === 'bob');
+  t.is(bob.maxChats, 8, 'ASSIGN-CAP-6 the agent table saves a cap');
+  await page.screenshot({ path: screenshotPath('assignment-settings'), fullPage: true });
   t.deepEqual(pageErrors, []);
 });
 

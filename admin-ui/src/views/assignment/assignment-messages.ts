@@ -32,6 +32,15 @@ const en = {
   confirmEnabled: 'Agents must accept each automatic assignment',
   confirmSeconds: 'Time to accept',
   confirmUnit: 'seconds (10–120); a silent agent is set to Away and the request goes to the next agent',
+  caps: {
+    title: 'Agent caps',
+    hint: 'Concurrent conversations each agent receives automatically; empty means the default cap. A change is saved at once; a raised cap makes the agent eligible at once.',
+    agent: 'Agent',
+    cap: 'Cap',
+    default: 'Default ({n})',
+    saved: 'Cap of {agent} saved.',
+    forbidden: 'Editing agents’ caps needs the “Agent management” permission.',
+  },
 };
 
 const zhCN: typeof en = {
@@ -61,6 +70,15 @@ const zhCN: typeof en = {
   confirmEnabled: '自动分配的对话需要客服点击接受',
   confirmSeconds: '确认时限',
   confirmUnit: '秒(10–120);超时未响应的客服状态变为离开,请求交给下一位客服',
+  caps: {
+    title: '配置客服的上限',
+    hint: '每位客服自动接入的同时对话数;留空表示使用默认上限。修改后立即保存,提高上限的客服立即可接入。',
+    agent: '客服',
+    cap: '上限',
+    default: '默认({n})',
+    saved: '已保存 {agent} 的上限。',
+    forbidden: '修改客服上限需要“客服管理”权限。',
+  },
 };
 
 export default { en, 'zh-CN': zhCN };
