@@ -30,15 +30,16 @@ export class LiveVisitors {
       .modify((q) =>
         onlyVisitorId ? q.where('v.id', onlyVisitorId) : q.where((w) => w.where('v.last_seen_at', '>', new Date(now - LEFT_LISTED_MS)).orWhereNotNull('c.id')),
       )
+      // company_id in the subqueries lets them use the (company_id, visitor_id, time) indexes.
       .select(
         'v.*',
         'c.id as conversation_id',
         'c.status as conversation_status',
         this.db.raw(
-          '(select row_to_json(x) from (select url, title from page_views p where p.visitor_id = v.id order by p.created_at desc limit 1) x) as last_page',
+          '(select row_to_json(x) from (select url, title from page_views p where p.company_id = v.company_id and p.visitor_id = v.id order by p.created_at desc limit 1) x) as last_page',
         ),
         this.db.raw(
-          '(select row_to_json(y) from (select referrer, search_engine, search_keyword from visits s where s.visitor_id = v.id order by s.started_at desc limit 1) y) as last_visit',
+          '(select row_to_json(y) from (select referrer, search_engine, search_keyword from visits s where s.company_id = v.company_id and s.visitor_id = v.id order by s.started_at desc limit 1) y) as last_visit',
         ),
       )
       .orderBy('v.last_seen_at', 'desc')
