@@ -7,6 +7,12 @@ let k: TestKefu;
 let admin: TestClient;
 let n = 0;
 const floatIcon = (extra: Record<string, unknown> = {}) => ({ name: `Icon ${++n}`, type: 'float', ...extra });
+async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 50))) {
+    const v = await get();
+    if (ok(v) || Date.now() > end) return v;
+  }
+}
 const fields = (r: { body: any }) => (r.body.error.fields ?? []).map((f: any) => `${f.path}:${f.code ?? ''}`);
 
 test.before(async () => {
@@ -152,10 +158,20 @@ test.serial('ICON-BIND-5 ASSIGN-SCOPE-3 a chat from a group-bound icon goes to t
   sockets[0].close();
   await k.server.db('agent_presence').where({ agent_id: inGroup.id }).update({ status: 'away' });
   t.false((await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${byGroup.key}`)).body.online);
+
+  // The bound agent is disabled: the binding becomes none, dated, and chats go to anyone again.
+  t.is((await admin.post(`/api/agents/${inGroup.id}/disable`)).status, 200);
+  const unbound = await until(
+    async () => (await admin.get('/api/icons')).body.find((i: any) => i.id === byAgent.id),
+    (i) => i.binding.kind === 'none',
+  );
+  t.deepEqual(unbound.binding, { kind: 'none' });
+  t.truthy(unbound.bindingRemovedAt);
+  t.is(Number((await served(byAgent.key)).agent_id), outside.id);
   sockets[1].close();
 });
 
-test.serial('TAG-LIST-1 custom tags: limits and codes, stale versions, and what the widget gets', async (t) => {
+test.serial('TAG-LIST-1 TAG-ROUTE-2 custom tags: limits and codes, stale versions, and what the widget gets', async (t) => {
   const read = await admin.get('/api/settings/tags');
   t.like(read.body, { version: 0, settings: { enabled: false, tags: [] } });
   const tag = (i: number, extra: Record<string, unknown> = {}) => ({ id: `t${i}`, label: { en: `Tag ${i}` }, ...extra });
@@ -180,6 +196,11 @@ test.serial('TAG-LIST-1 custom tags: limits and codes, stale versions, and what 
   t.is(stale.status, 409);
   t.is(stale.body.error.code, 'settings_changed');
 
+  // TAG-ROUTE-2: robot-target tags reach the widget only while the robot plugin is enabled.
+  const agentTag = { id: 't1', label: { en: 'Tag 1' }, text: { en: 'Where is my order?' }, target: 'agent' };
+  t.deepEqual((await admin.get(`/api/widget/setup?c=${k.company.publicId}`)).body.tags, [agentTag]);
+  const enabled = await admin.post('/api/plugins/robot/enable', {});
+  t.is(enabled.status, 200, enabled.text);
   const setup = await admin.get(`/api/widget/setup?c=${k.company.publicId}`);
   t.deepEqual(setup.body.tags, [
     { id: 't1', label: { en: 'Tag 1' }, text: { en: 'Where is my order?' }, target: 'agent' },

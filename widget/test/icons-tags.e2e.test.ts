@@ -96,3 +96,23 @@ test.serial('ICON-RENDER-8 without data-icon the company look is kept; the snipp
   t.true(box.x > 1000, 'bottom-right by default');
   await page.context().close();
 });
+
+test.serial('ICON-RENDER-8 ICON-MANAGE-9 a deleted icon key logs one warning and draws nothing', async (t) => {
+  const icon = (await admin.post('/api/icons', { name: 'Short-lived', type: 'float' })).body;
+  t.is((await admin.del(`/api/icons/${icon.id}`)).status, 204);
+  const context = await browser.newContext({ userAgent: DESKTOP_CHROME });
+  const page = await context.newPage();
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await page.route(`${k.url}/gone.html`, (r) => r.fulfill({ contentType: 'text/html', body: `<!doctype html><h1>Shop</h1>${icon.code.function}` }));
+  await page.goto(`${k.url}/gone.html`);
+  await until(
+    async () => warnings.length,
+    (n) => n > 0,
+  );
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await new Promise((r) => setTimeout(r, 500));
+  t.deepEqual(warnings, [`[Kefu] unknown icon key ${icon.key}`]);
+  t.is(await page.locator('kefu-widget button.btn').count(), 0);
+  await context.close();
+});

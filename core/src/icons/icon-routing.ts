@@ -5,11 +5,21 @@ import { HookRegistry } from '../hooks/hook-registry.ts';
 
 /**
  * ICON-BIND-5: a chat started from an icon bound to one agent is offered to that
- * agent only; it waits in the queue while they cannot take it.
+ * agent only; it waits in the queue while they cannot take it. A disabled or
+ * deleted agent's bindings become "none", dated for the icon list.
  */
 export function registerIconRouting(c: DependencyContainer) {
   const db = c.resolve<Db>(TOKENS.Db);
-  c.resolve(HookRegistry).addFilter(
+  const hooks = c.resolve(HookRegistry);
+  hooks.addAction(
+    'agent.changed',
+    async (e, { companyId }) => {
+      if (e.kind !== 'disabled' && e.kind !== 'deleted') return;
+      await db('icons').where({ company_id: companyId, agent_id: e.agentId }).update({ agent_id: null, binding_removed_at: new Date() });
+    },
+    { owner: 'core' },
+  );
+  hooks.addFilter(
     'visitor.routing',
     async (v, { companyId }) => {
       const row = await db('conversations as c')

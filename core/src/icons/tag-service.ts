@@ -3,6 +3,7 @@ import { TOKENS } from '../tokens.ts';
 import type { Db } from '../infra/db.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { TtlCache } from '../infra/ttl-cache.ts';
+import { PluginEnablement } from '../plugins/plugin-enablement.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { SectionStore } from './section-store.ts';
 import { publicTags, tagSettingsSchema, type TagSettings } from './tag-schema.ts';
@@ -17,6 +18,7 @@ export class TagService {
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(SectionStore) private readonly store: SectionStore,
+    @inject(PluginEnablement) private readonly plugins: PluginEnablement,
   ) {}
 
   get(t: Tenant) {
@@ -29,7 +31,9 @@ export class TagService {
     return saved;
   }
 
-  forWidget(companyId: number) {
-    return this.cache.get(companyId);
+  /** TAG-ROUTE-2: robot-target tags are left out while the robot plugin is disabled for the company. */
+  async forWidget(companyId: number) {
+    const [tags, robot] = await Promise.all([this.cache.get(companyId), this.plugins.isEnabled(companyId, 'robot')]);
+    return robot ? tags : tags.filter((t) => t.target !== 'robot');
   }
 }

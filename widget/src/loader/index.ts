@@ -85,7 +85,8 @@ function start() {
   // ICON-STATE-7: online or offline look, refreshed while the page is visible.
   const loadConfig = () =>
     fetch(`${origin}/api/widget/setup?c=${company}&i=${icon}`)
-      .then((r) => (r.ok ? r.json() : null))
+      // ICON-RENDER-8: an unknown or deleted icon key warns once and draws nothing.
+      .then((r) => (r.ok ? r.json() : (r.status == 404 && icon && ui?.button.isConnected && (console.warn('[Kefu] unknown icon key', icon), ui.button.remove()), null)))
       .then((c) => {
         if (!c || !ui) return;
         const first = !config;
