@@ -52,7 +52,7 @@ test.after.always(async () => {
   await k?.close();
 });
 
-test.serial('HISTORY-KEYWORD-2 HISTORY-LIST-4 HISTORY-DETAIL-6 HISTORY-EXPORT-10 a two-character Chinese keyword finds the conversation, the transcript opens, the export downloads', async (t) => {
+test.serial('HISTORY-KEYWORD-2 HISTORY-LIST-4 HISTORY-DETAIL-6 HISTORY-LOCK-9 HISTORY-EXPORT-10 a two-character Chinese keyword finds the conversation, the transcript opens, the export downloads', async (t) => {
   await page.goto(k.url + '/history');
   await page.locator('[data-test="history-total"]', { hasText: '共 1 条' }).waitFor({ timeout: 10_000 });
 
@@ -74,6 +74,16 @@ test.serial('HISTORY-KEYWORD-2 HISTORY-LIST-4 HISTORY-DETAIL-6 HISTORY-EXPORT-10
   t.is(await page.locator('[data-test="history-preview"]').first().innerText(), '你好,我想申请退款了');
   t.true(page.url().includes(`keyword=${encodeURIComponent('退款')}`), 'the search is kept in the address');
   await page.screenshot({ path: screenshotPath('history-search') });
+
+  // HISTORY-LOCK-9: the editable window is a setting of the screen's header for settings.manage holders.
+  await page.locator('[data-test="history-window"]').click();
+  const days = input('history-window-days');
+  await page.waitForFunction(() => (document.querySelector('[data-test="history-window-days"] input') as HTMLInputElement | null)?.value === '365');
+  await days.fill('400');
+  await days.blur();
+  await page.locator('[data-test="history-window-save"]').click();
+  await saved();
+  t.deepEqual((await admin.get('/api/history/settings')).body, { editableDays: 400 });
 
   await hit.click();
   const drawer = page.locator('[data-test="history-drawer"]');

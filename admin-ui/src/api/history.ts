@@ -15,6 +15,8 @@ export const historyApi = {
   search: (query: HistoryQuery, signal?: AbortSignal) => api.get<HistoryPage>('/api/history/conversations', { query, signal }),
   count: (query: HistoryQuery, signal?: AbortSignal) => api.get<{ total: number }>('/api/history/conversations/count', { query, signal }),
   detail: (id: number) => api.get<HistoryDetail>(`/api/history/conversations/${id}`),
+  settings: () => api.get<{ editableDays: number }>('/api/history/settings'),
+  saveSettings: (editableDays: number) => api.put<{ editableDays: number }>('/api/history/settings', { editableDays }),
   exportUrl: (query: HistoryQuery, format: ExportFormat, content: 'list' | 'messages') => {
     const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '')), format, content });
     return `/api/history/export?${params}`;
