@@ -116,3 +116,22 @@ test.serial('ICON-RENDER-8 ICON-MANAGE-9 a deleted icon key logs one warning and
   t.is(await page.locator('kefu-widget button.btn').count(), 0);
   await context.close();
 });
+
+test.serial('REGION-RENDER-5 REGION-ENFORCE-2 a visitor outside the served region sees the notice and the leave-message form', async (t) => {
+  // The browser reaches the server from 127.0.0.1, a LAN address: an unknown region, refused here.
+  const { version } = (await admin.get('/api/settings/region')).body;
+  const saved = await admin.put('/api/settings/region', {
+    version,
+    settings: { enabled: true, mode: 'serve', entries: [{ country: '中国' }], unknown: 'refuse', notice: { en: 'We only serve mainland China.' } },
+  });
+  t.is(saved.status, 200, saved.text);
+  const page = await customerPage(`<script async src="${k.url}/widget/loader.js" data-company="${k.company.publicId}"></script>`);
+  await page.locator('kefu-widget button.btn').click();
+  const frame = page.frameLocator('kefu-widget iframe');
+  await frame.locator('#app[data-state="leave"]').waitFor({ timeout: 15_000 });
+  t.is(await frame.locator('#notice').textContent(), 'We only serve mainland China.');
+  t.true(await frame.locator('#notice').isVisible());
+  t.true(await frame.locator('#leave-form').isVisible());
+  await page.screenshot({ path: screenshotPath('region-refused') });
+  await page.context().close();
+});

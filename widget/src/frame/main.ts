@@ -70,8 +70,9 @@ function showStatus() {
 }
 
 function render() {
-  // Nobody can chat: opening the window offers the leave-message form at once (LEAVESET-SWITCH-1).
-  if (!leaving && !conv && connected && config && !config.online && !config.leaveMessage.externalUrl) return showLeave();
+  // Nobody can chat, or not from this region (REGION-RENDER-5): opening the window offers the leave-message form at once (LEAVESET-SWITCH-1).
+  const cannotChat = !!config && (!config.online || (!config.region.served && config.region.leaveMessage));
+  if (!leaving && !conv && connected && config && cannotChat && !config.leaveMessage.externalUrl) return showLeave();
   setState(leaving ? 'leave' : conv ? conv.status : connected ? 'start' : 'loading');
   setAgent(conv?.status === 'active' ? conv.agentNickname : null);
   const tools = config?.toolbar;
