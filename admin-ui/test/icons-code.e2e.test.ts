@@ -58,3 +58,32 @@ test('ICON-LIST-1 ICON-BIND-5 ICON-CODE-2 an icon made in the console, bound to 
   await page.screenshot({ path: screenshotPath('icons-code-copied'), fullPage: true });
   await page.context().close();
 });
+
+test('TAG-SCREEN-4 REGION-PICKER-3 the custom-tag and service-region screens save what is entered', async (t) => {
+  const page = await signIn();
+  await page.goto(k.url + '/settings/tags');
+  await page.locator('[data-test="tag-add"]').click();
+  const row = page.locator('[data-test="tag-row"]').first();
+  await row.locator('input').first().fill('优惠活动');
+  await page.locator('[data-test="tags-enabled"]').click();
+  await page.locator('[data-test="settings-save"]').click();
+  await page.getByText('Saved').first().waitFor();
+  const tags = (await admin.get('/api/settings/tags')).body.settings;
+  t.true(tags.enabled);
+  t.like(tags.tags[0], { label: { 'zh-CN': '优惠活动' }, target: 'agent', enabled: true });
+  await page.screenshot({ path: screenshotPath('tags-settings'), fullPage: true });
+
+  await page.goto(k.url + '/settings/region');
+  await page.locator('[data-test="region-enabled"]').click();
+  // Turning it on with no region is refused and the field says why.
+  await page.locator('[data-test="settings-save"]').click();
+  await page.locator('[data-test="settings-error"]').waitFor();
+  await page.locator('input[data-test="region-country"], [data-test="region-country"] input').first().fill('中国');
+  await page.locator('[data-test="region-add"]').click();
+  await page.locator('[data-test="region-entry"]', { hasText: '中国' }).waitFor();
+  await page.locator('[data-test="settings-save"]').click();
+  await page.getByText('Saved').first().waitFor();
+  t.like((await admin.get('/api/settings/region')).body.settings, { enabled: true, mode: 'serve', entries: [{ country: '中国', province: null, city: null }] });
+  await page.screenshot({ path: screenshotPath('region-settings'), fullPage: true });
+  await page.context().close();
+});

@@ -69,7 +69,12 @@ test.serial('REGION-ENFORCE-2 serve only the listed regions: others get region_n
   const running = await visitorFrom(HANGZHOU);
   const chat = await call(running, 'chat.request', {});
   t.true(chat.ok);
-  const r = await save({ enabled: true, mode: 'serve', entries: [{ country: '中国', province: '江苏省' }], notice: { en: 'Jiangsu only, sorry.' } });
+  const r = await save({
+    enabled: true,
+    mode: 'serve',
+    entries: [{ country: '中国', province: '江苏省' }],
+    notice: { en: 'Jiangsu only, sorry.', 'zh-CN': '' },
+  });
   t.is(r.status, 200, r.text);
 
   t.true((await requestFrom(NANJING)).ok, 'a city in the listed province is served');

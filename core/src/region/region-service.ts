@@ -38,7 +38,11 @@ export class RegionService {
 
   async verdict(companyId: number, ip: string): Promise<RegionVerdict> {
     const s = await this.cache.get(companyId);
-    return { served: regionServed(s, lookupRegion(ip)), notice: { ...REGION_NOTICE, ...s.notice }, leaveMessage: s.leaveMessage };
+    return {
+      served: regionServed(s, lookupRegion(ip)),
+      notice: { ...REGION_NOTICE, ...Object.fromEntries(Object.entries(s.notice).filter(([, v]) => v)) },
+      leaveMessage: s.leaveMessage,
+    };
   }
 
   /** REGION-ENFORCE-2: chats (and invitations) are refused outside the served region. */
