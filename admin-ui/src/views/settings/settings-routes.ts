@@ -1,6 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 
-/** 配置管理 screens of chapter 七 (SPEC STYLE-MENU-1): all need 配置管理. */
+/** 配置管理 screens of chapter 七 (SPEC STYLE-MENU-1): all need 配置管理, except the icon list that 获取代码 also opens. */
 const permission = 'settings.manage';
 
 const routes: RouteRecordRaw[] = [
