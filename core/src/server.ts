@@ -55,12 +55,12 @@ import { LiveVisitors } from './visitors/live-visitors.ts';
 import { registerSettingsRoutes } from './settings/settings-routes.ts';
 import { prechatVisitorHandlers } from './settings/prechat-handlers.ts';
 import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJobs } from './leavemsg/leave-message-routes.ts';
-import { ratingVisitorHandlers, registerRatingEvents } from './ratings/rating-handlers.ts';
-import { profileVisitorHandlers } from './visitors/profile-handlers.ts';
 import { registerPolicyRoutes } from './policies/policy-routes.ts';
 import { registerAssignmentSettingsRoutes } from './conversations/assignment-settings-routes.ts';
 import { registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
+import { ratingVisitorHandlers, registerRatingEvents } from './ratings/rating-handlers.ts';
+import { profileVisitorHandlers } from './visitors/profile-handlers.ts';
 import { registerAgentToolRoutes } from './agent-tools/tool-routes.ts';
 import { registerTopicRoutes } from './agent-tools/topic-routes.ts';
 import { registerIconRoutes } from './icons/icon-routes.ts';
@@ -191,6 +191,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerIconRouting(container);
   // Safety net of ASSIGN-TRIGGER-12: every 5 s, one node places whatever waits and can be placed.
   container.resolve(CronSupervisor).schedule('core', 'assign-sweep', '*/5 * * * * *', async () => {
+    await container.resolve(AssignmentService).expireOffers();
     const companies = await db('conversations').where({ status: 'queued' }).distinct('company_id');
     for (const { company_id } of companies) await container.resolve(AssignmentService).assignWaiting(Number(company_id));
   });
