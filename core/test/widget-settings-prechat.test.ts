@@ -82,7 +82,7 @@ test.serial('STYLE-STORE-2 invalid values get field-level errors with their path
   );
 });
 
-test.serial('WINDOW-TEXT-1 the widget config is public, shows only what a visitor may see, and is fresh within 5 s', async (t) => {
+test.serial('WINDOW-TEXT-1 TOOLBAR-BUSY-10 the widget config is public, shows only what a visitor may see, and is fresh within 5 s', async (t) => {
   const anon = k.client();
   const r = await anon.request('GET', `/api/widget/config?c=${k.company.publicId}`, undefined, { origin: 'https://shop.example' });
   t.is(r.status, 200, r.text);
@@ -124,6 +124,15 @@ test.serial('WINDOW-TEXT-1 the widget config is public, shows only what a visito
     6000,
   );
   t.true(online.body.online);
+  t.false(online.body.busy);
+  // TOOLBAR-BUSY-10: the only agent turns 忙碌: still reachable, but the window says busy.
+  t.true((await call(sock, 'presence.set', { status: 'busy' })).ok);
+  const busy = await until(
+    () => anon.get(`/api/widget/config?c=${k.company.publicId}`),
+    (x) => x.body.busy === true,
+    6000,
+  );
+  t.true(busy.body.online, 'busy agents still take chats from the queue');
   sock.close();
 });
 

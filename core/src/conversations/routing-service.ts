@@ -67,10 +67,21 @@ export class RoutingService {
     }));
   }
 
+  /**
+   * What visitors of a scope are told: `online` while an agent who may take
+   * chats is 在线, `busy` when such agents are only 忙碌 (TOOLBAR-BUSY-10: the
+   * busy text, then the queue), `offline` otherwise (leave-message mode).
+   */
+  async serviceState(companyId: number, groupId: number | null): Promise<'online' | 'busy' | 'offline'> {
+    const settings = await this.settings(companyId);
+    const takers = (await this.candidates(companyId, groupId, settings)).filter((c) => c.canAccept);
+    if (takers.some((c) => c.status === 'online')) return 'online';
+    return takers.some((c) => c.status === 'busy') ? 'busy' : 'offline';
+  }
+
   /** Is anyone able to chat (online or busy) for this scope? Otherwise the widget offers a leave-message. */
   async anyoneServing(companyId: number, groupId: number | null): Promise<boolean> {
-    const settings = await this.settings(companyId);
-    return (await this.candidates(companyId, groupId, settings)).some((c) => c.canAccept && (c.status === 'online' || c.status === 'busy'));
+    return (await this.serviceState(companyId, groupId)) !== 'offline';
   }
 
   private async previousAgent(companyId: number, visitorId: number, lookBackDays: number): Promise<number | null> {

@@ -101,12 +101,13 @@ export class WidgetSettingsService {
 
   private async buildPublic(companyId: number, publicId: number): Promise<Record<string, unknown>> {
     const s = await this.read(companyId);
-    const online = await this.routing.anyoneServing(companyId, null);
+    const state = await this.routing.serviceState(companyId, null);
     const shown = <F extends string>(keys: readonly F[], fields: Record<F, { shown: boolean; required: boolean }>) =>
       keys.filter((f) => fields[f].shown).map((f) => ({ key: f, required: fields[f].required }));
     return {
       companyId: publicId,
-      online,
+      online: state !== 'offline',
+      busy: state === 'busy',
       texts: s.texts,
       style: s.style,
       toolbar: s.toolbar,

@@ -8,6 +8,8 @@ export interface FieldDef {
 type PerLang<T> = Record<string, T>;
 export interface WidgetConfig {
   online: boolean;
+  /** Agents are on duty but all 忙碌: the busy text precedes the queue (TOOLBAR-BUSY-10). */
+  busy?: boolean;
   texts: PerLang<Record<'title' | 'welcome' | 'closing' | 'busy' | 'waiting' | 'warning' | 'offline', string>>;
   style: { themeColor: string };
   toolbar: Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'sound', boolean>;

@@ -197,7 +197,10 @@ async function requestChat(groupId?: number | null) {
     const r = await client.call('chat.request', { ...(groupId ? { groupId } : {}), ...(iconKey ? { iconKey } : {}) });
     position = r.position;
     await useConversation(r.conversation);
-    if (r.conversation.status === 'queued') localLine('waiting', inLang(config?.texts)?.waiting ?? '');
+    if (r.conversation.status === 'queued') {
+      if (config?.busy) localLine('busy', inLang(config.texts)?.busy ?? '');
+      localLine('waiting', inLang(config?.texts)?.waiting ?? '');
+    }
     el.input.focus();
   } catch (err) {
     setStatus(err instanceof RealtimeError && err.code !== 'timeout' ? err.message : t('unavailable'));
