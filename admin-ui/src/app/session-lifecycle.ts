@@ -9,6 +9,7 @@ import { ROUTE } from '@/router/route-names';
 import { useAdminPluginsStore } from '@/stores/admin-plugins';
 import { useRealtimeStore } from '@/stores/realtime';
 import { useSessionStore } from '@/stores/session';
+import { useWorkbenchStore } from '@/stores/workbench';
 
 /**
  * Ties the session to the rest of the console: the realtime link lives while signed in, plugin
@@ -35,6 +36,8 @@ export function installSessionLifecycle(router: Router): void {
     refreshSession: () => session.load(),
     locale: () => i18n.global.locale.value,
     can: (permission) => session.can(permission),
+    sendText: (conversationId, text) => useWorkbenchStore().send(conversationId, text),
+    navigate: async (path, query) => void (await router.push({ path, query })),
   });
 
   watch(

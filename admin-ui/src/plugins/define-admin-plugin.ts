@@ -17,6 +17,9 @@
 import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 
+/** Puts text into the workbench's message input at its cursor, for the agent to edit and send. */
+export { insertIntoComposer } from '../views/agent-tools/composer-bridge';
+
 /** A text in each console language; zh-CN and en are required, the others fall back to them. */
 export interface PluginText {
   'zh-CN': string;
@@ -67,6 +70,31 @@ export interface AdminPluginWorkbenchTab {
   order?: number;
 }
 
+/** A stored chat message as a message action sees it. */
+export interface PluginChatMessage {
+  id: number;
+  conversationId: number;
+  senderKind: string;
+  kind: string;
+  text: string | null;
+  createdAt: string;
+}
+
+/**
+ * An item of a chat message's menu in the workbench (SPEC WORKBENCH-EXTEND-2), e.g. 加入知识库. The handler
+ * gets the message and its conversation's messages as loaded, in order.
+ */
+export interface AdminPluginMessageAction {
+  /** Unique inside the plugin. */
+  id: string;
+  label: PluginText;
+  /** Shown only to agents holding it (admins hold all). */
+  permission?: string;
+  /** Offer it only on some messages (default: every stored message). */
+  when?: (message: PluginChatMessage) => boolean;
+  handler: (message: PluginChatMessage, conversation: { id: number; messages: readonly PluginChatMessage[] }) => void;
+}
+
 export interface AdminPluginDefinition {
   id: string;
   routes: RouteRecordRaw[];
@@ -75,6 +103,8 @@ export interface AdminPluginDefinition {
   settingsPage?: string;
   /** Tabs added to the workbench's side panel while the plugin is enabled. */
   workbenchTabs?: AdminPluginWorkbenchTab[];
+  /** Items added to the menu of each chat message in the workbench. */
+  messageActions?: AdminPluginMessageAction[];
 }
 
 const PLUGIN_ID = /^[a-z][a-z0-9-]{0,39}$/;
@@ -88,6 +118,9 @@ export function defineAdminPlugin(definition: AdminPluginDefinition): AdminPlugi
   }
   for (const tab of definition.workbenchTabs ?? []) {
     if (!tab.title?.['zh-CN'] || !tab.title.en) throw new Error(`defineAdminPlugin(${definition.id}): workbench tab ${tab.id} needs zh-CN and en titles`);
+  }
+  for (const action of definition.messageActions ?? []) {
+    if (!action.label?.['zh-CN'] || !action.label.en) throw new Error(`defineAdminPlugin(${definition.id}): message action ${action.id} needs zh-CN and en labels`);
   }
   return definition;
 }
@@ -122,6 +155,10 @@ export interface ConsoleBridge {
   locale(): string;
   /** Whether the signed-in agent holds a permission (admins hold all). */
   can(permission?: string | string[]): boolean;
+  /** Sends a text message as the agent through the workbench's own queue (acked, resent after a reconnect). */
+  sendText(conversationId: number, text: string): Promise<void>;
+  /** Opens a console screen, e.g. one of the plugin's own with a prefilled form. */
+  navigate(path: string, query?: Record<string, string>): Promise<void>;
 }
 
 let bridge: ConsoleBridge | null = null;

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RouteRecordRaw, Router } from 'vue-router';
-import type { AdminPluginDefinition, AdminPluginMenu, AdminPluginWorkbenchTab } from '@/plugins/define-admin-plugin';
+import type { AdminPluginDefinition, AdminPluginMenu, AdminPluginMessageAction, AdminPluginWorkbenchTab } from '@/plugins/define-admin-plugin';
 import { loadAdminPlugin } from '@/plugins/discovery';
 import { ROUTE } from '@/router/route-names';
 
@@ -37,6 +37,11 @@ export const useAdminPluginsStore = defineStore('adminPlugins', () => {
     [...mounted.value.values()]
       .flatMap(({ definition }) => (definition.workbenchTabs ?? []).map((tab) => ({ ...tab, plugin: definition.id, key: `${definition.id}:${tab.id}` })))
       .sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.key.localeCompare(b.key)),
+  );
+
+  /** Chat message menu items of the mounted plugins (WORKBENCH-EXTEND-2), keyed `<pluginId>:<id>`. */
+  const messageActions = computed(() =>
+    [...mounted.value.values()].flatMap(({ definition }) => (definition.messageActions ?? []).map((a): AdminPluginMessageAction & { key: string } => ({ ...a, key: `${definition.id}:${a.id}` }))),
   );
 
   const isMounted = (id: string) => mounted.value.has(id);
@@ -91,5 +96,5 @@ export const useAdminPluginsStore = defineStore('adminPlugins', () => {
     return run;
   }
 
-  return { menus, workbenchTabs, failed, isMounted, sync };
+  return { menus, workbenchTabs, messageActions, failed, isMounted, sync };
 });

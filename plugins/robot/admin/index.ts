@@ -1,5 +1,12 @@
 import { defineAsyncComponent } from 'vue';
-import { defineAdminPlugin } from '@kefu/admin-ui/plugin';
+import { defineAdminPlugin, useConsole, type PluginChatMessage } from '@kefu/admin-ui/plugin';
+
+/** The agent's first text reply after a visitor's message, as the answer of a new entry. */
+function replyTo(message: PluginChatMessage, messages: readonly PluginChatMessage[]) {
+  const after = messages.slice(messages.findIndex((m) => m.id === message.id) + 1);
+  const stop = after.findIndex((m) => m.senderKind === 'visitor');
+  return (stop < 0 ? after : after.slice(0, stop)).find((m) => m.senderKind === 'agent' && m.kind === 'text')?.text ?? '';
+}
 
 /** Console screens of the robot (SPEC ROBOT-*); mounted only while `robot` is enabled for the company. */
 export default defineAdminPlugin({
@@ -59,5 +66,16 @@ export default defineAdminPlugin({
   ],
   // Every agent may search the knowledge while chatting (ROBOT-PERMS-2, ROBOT-PANEL-17).
   workbenchTabs: [{ id: 'kb', title: { 'zh-CN': '知识库', en: 'Knowledge' }, component: defineAsyncComponent(() => import('./views/RobotKbTab.vue')) }],
+  // 加入知识库 on a visitor's question (SPEC 2.4.1): the entry editor opens prefilled.
+  messageActions: [
+    {
+      id: 'add-to-kb',
+      label: { 'zh-CN': '加入知识库', en: 'Add to knowledge base' },
+      permission: 'robot.kb.edit',
+      when: (m) => m.senderKind === 'visitor' && m.kind === 'text' && !!m.text?.trim(),
+      handler: (m, conversation) =>
+        void useConsole().navigate('/plugins/robot/entries', { question: (m.text ?? '').trim(), answer: replyTo(m, conversation.messages) }),
+    },
+  ],
   settingsPage: '/plugins/robot/settings',
 });

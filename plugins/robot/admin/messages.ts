@@ -110,9 +110,9 @@ const en = {
     },
     tab: {
       search: 'Search the knowledge base',
-      copy: 'Copy answer',
-      copyHint: 'Double-click to copy the answer',
-      copied: 'Answer copied; paste it into the message box',
+      insert: 'Insert',
+      send: 'Send',
+      insertHint: 'Double-click to put the answer into the message box',
       none: 'No matching knowledge',
     },
     errors: {
@@ -238,9 +238,9 @@ const zhCN: typeof en = {
     },
     tab: {
       search: '搜索知识库',
-      copy: '复制答案',
-      copyHint: '双击复制答案',
-      copied: '答案已复制,请粘贴到输入框',
+      insert: '插入',
+      send: '发送',
+      insertHint: '双击把答案放进输入框',
       none: '没有匹配的知识',
     },
     errors: {

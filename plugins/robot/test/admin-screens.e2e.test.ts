@@ -1,6 +1,7 @@
 // The robot's console screens in real Chromium (Debian's, through playwright-core) against a started server:
-// categories, import with its rejection report, unmatched questions → a new entry, statistics, and the
-// workbench knowledge tab. The console is built first when its sources changed (scripts/build-ui.mjs).
+// categories, import with its rejection report, unmatched questions → a new entry, statistics, the workbench
+// knowledge tab in a real chat and 加入知识库 from a chat message. The console is built first when its sources
+// changed (scripts/build-ui.mjs).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import crypto from 'node:crypto';
@@ -9,7 +10,7 @@ import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, repoRoot } from '@kefu/core/testing';
 import { launchBrowser, screenshotPath } from '../../../admin-ui/test/browser.ts';
-import { call, clearEntries, loadKb, robotSays, setAutoAssign, setup, visitorSocket, type Setup } from './helpers.ts';
+import { call, clearEntries, loadKb, next, robotSays, setAutoAssign, setup, visitorSocket, type Setup } from './helpers.ts';
 
 let s: Setup;
 let browser: Browser;
@@ -25,7 +26,6 @@ test.before(async (t) => {
   await clearEntries(s.admin);
   ids = await loadKb(s.admin);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.k.url });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(s.k.url + '/');
@@ -119,16 +119,65 @@ test.serial('ROBOT-UNMATCHED-21 ROBOT-STATS-22 unmatched question → 新建知�
   await page.screenshot({ path: screenshotPath('robot-stats') });
 });
 
-test.serial('ROBOT-PANEL-17 WORKBENCH-KB-6 workbench 知识库 tab: search after a typing pause, copy an answer', async (t) => {
-  await page.goto(s.k.url + '/');
-  await el('workbench').waitFor();
-  await el('plugin-tab-robot:kb').click();
-  await field('robot-kb-search').fill('退款多久能到');
-  const first = el('robot-kb-results').locator('li').first();
-  await first.waitFor();
-  t.regex(await first.innerText(), /退款多久到账/);
-  await el(`robot-kb-copy-${ids.get(15)}`).click();
-  await page.locator('.el-message--success').first().waitFor();
-  t.regex(await page.evaluate(() => navigator.clipboard.readText()), /1–3 个工作日/);
-  await page.screenshot({ path: screenshotPath('robot-kb-tab') });
-});
+test.serial(
+  'ROBOT-PANEL-17 WORKBENCH-KB-6 WORKBENCH-EXTEND-2 in a real chat the 知识库 tab inserts and sends answers; 加入知识库 from a visitor message prefills the editor',
+  async (t) => {
+    // The agent chats in person: the robot stays out and the conversation is assigned to the admin.
+    await setAutoAssign(s.k, true);
+    await s.admin.put('/api/p/robot/settings', { mode: 'off' });
+    const v = await visitorSocket(s.k.url, s.k.company.publicId);
+    t.teardown(() => v.socket.close());
+    const conv = (await call(v.socket, 'chat.request', {})).conversation;
+    const question = '我申请的退款多久能到啊';
+    const answer = '审核通过后 1–3 个工作日原路退回，银行卡可能需要 5–7 天。Refunds reach the original payment method 1–3 business days after approval.';
+    await call(v.socket, 'message.send', { conversationId: conv.id, clientId: crypto.randomUUID(), text: question });
+
+    await page.goto(s.k.url + '/');
+    await el('tab-conversations').click();
+    await page
+      .locator('[data-test="conv-mine"]', { hasText: `${v.visitorNumber}` })
+      .first()
+      .click();
+    await page.locator('[data-test="message-text"]', { hasText: question }).waitFor({ timeout: 10_000 });
+    await el('plugin-tab-robot:kb').click();
+    await field('robot-kb-search').fill('退款多久能到');
+    const first = el('robot-kb-results').locator('li').first();
+    await first.waitFor();
+    t.regex(await first.innerText(), /退款多久到账/);
+
+    // 插入 puts the answer into the message input to be edited; the agent sends it with Enter.
+    const input = page.locator('textarea[data-test="composer-input"], [data-test="composer-input"] textarea').first();
+    await el(`robot-kb-insert-${ids.get(15)}`).click();
+    t.is(await input.inputValue(), answer);
+    await input.press('End');
+    await input.pressSequentially(' 请耐心等待');
+    const edited = next<any>(v.socket, 'message', (m) => m.message.senderKind === 'agent', 10_000);
+    await input.press('Enter');
+    t.is((await edited).message.text, `${answer} 请耐心等待`);
+
+    // 发送 sends the answer at once; a double-click only inserts.
+    const sent = next<any>(v.socket, 'message', (m) => m.message.senderKind === 'agent', 10_000);
+    await el(`robot-kb-send-${ids.get(15)}`).click();
+    t.is((await sent).message.text, answer);
+    t.is(await input.inputValue(), '', 'sending did not touch the input');
+    await el(`robot-kb-result-${ids.get(15)}`).dblclick();
+    t.is(await input.inputValue(), answer);
+    await input.fill('');
+    await page.screenshot({ path: screenshotPath('robot-kb-tab') });
+
+    // 加入知识库 on the visitor's question: the editor opens with it and the agent's reply as the answer.
+    t.is(
+      await page.locator('[data-test="message"]', { hasText: '1–3 个工作日' }).locator('[data-test="message-menu"]').count(),
+      0,
+      'not on the agent’s replies',
+    );
+    const visitorMessage = page.locator('[data-test="message"]', { hasText: question });
+    await visitorMessage.locator('[data-test="message-menu"] button').click();
+    await el('message-action-robot:add-to-kb').click();
+    await page.waitForURL(/\/plugins\/robot\/entries/);
+    t.is(await field('robot-question').inputValue(), question);
+    t.is(await page.locator('.el-dialog textarea').nth(1).inputValue(), `${answer} 请耐心等待`, 'the reply right after it');
+    await page.screenshot({ path: screenshotPath('robot-add-to-kb') });
+    await page.getByRole('button', { name: '取消' }).click();
+  },
+);
