@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { perLang } from '../icons/icon-schemas.ts';
-import type { Region } from '../visitors/visit-info.ts';
+import type { Region } from '../visitors/region-type.ts';
 
 /** Service region (SPEC REGION-MODE-1, REGION-ENFORCE-2). Names are ip2region's, as the visitor list shows them. */
 const name = z.string().trim().min(1).max(50);

@@ -2,14 +2,9 @@ import { BlockList, isIP } from 'node:net';
 import { createRequire } from 'node:module';
 import type IP2Region from 'ip2region';
 
-export interface Region {
-  country: string | null;
-  province: string | null;
-  city: string | null;
-  isp: string | null;
-  /** Short text for the 地理位置 column, e.g. "中国 广东省 深圳市"; '' when unknown. */
-  label: string;
-}
+import type { Region } from './region-type.ts';
+
+export type { Region };
 
 /** Label for private, loopback, link-local and reserved addresses. */
 // REGION-LOOKUP-4 shows private addresses as 局域网 "LAN".
