@@ -39,13 +39,14 @@ export class AutoReply {
 
   /** A visitor message starts the wait (unless one already runs or fired); a real agent reply ends the stretch. */
   async onMessage(companyId: number, conversationId: number, from: 'visitor' | 'agent', agentId: number | null): Promise<void> {
+    if (!agentId) return;
+    // Off for the serving agent (the default): `fire` re-checks, so there is nothing to start or reset.
+    const s = (await this.settings.read(companyId, agentId)).noReply;
+    if (!s.enabled) return;
     if (from === 'agent') {
       await this.state.clear(companyId, conversationId, 'autoreply_due_at is not null or autoreply_fired', { autoreply_due_at: null, autoreply_fired: false });
       return;
     }
-    if (!agentId) return;
-    const s = (await this.settings.read(companyId, agentId)).noReply;
-    if (!s.enabled) return;
     const current = await this.state.get(companyId, conversationId);
     if (current?.autoreply_due_at || current?.autoreply_fired || (current?.autoreply_count ?? 0) >= MAX_PER_CONVERSATION) return;
     await this.state.set(companyId, conversationId, { autoreply_due_at: new Date(this.clock.now().getTime() + s.delaySeconds * 1000) });

@@ -31,12 +31,13 @@ export class VisitorTimeout {
 
   /** An agent (real, not automatic) or robot message starts the count again; a visitor message stops it. */
   async onMessage(companyId: number, conversationId: number, from: 'visitor' | 'answer'): Promise<void> {
+    // Off (the default): no deadline is set, and `fire` drops any left from before, so nothing to reset either.
+    const s = (await this.settings.read(companyId)).timeout;
+    if (!s.enabled) return;
     if (from === 'visitor') {
       await this.state.clear(companyId, conversationId, 'timeout_due_at is not null or timeout_stage <> 0', { timeout_stage: 0, timeout_due_at: null });
       return;
     }
-    const s = (await this.settings.read(companyId)).timeout;
-    if (!s.enabled) return;
     await this.state.set(companyId, conversationId, {
       timeout_stage: 1,
       timeout_due_at: new Date(this.clock.now().getTime() + s.firstSeconds * 1000),
@@ -56,6 +57,7 @@ export class VisitorTimeout {
     // Nothing runs while the chat waits in the queue (a robot-served chat is "queued" too, and counts).
     if (!f || f.status === 'ended' || (f.status === 'queued' && !f.servedByPlugin)) return;
     const s = (await this.settings.read(companyId)).timeout;
+    if (!s.enabled) return;
     const stage = row.timeout_stage === 2 ? 'second' : 'first';
     const text = textFor(s[stage], BUILT_IN[stage], f.visitorLanguage, f.companyLanguage);
     await this.messages.system(f, `timeout-${f.id}-${stage}-${new Date(row.due).getTime()}`, text);

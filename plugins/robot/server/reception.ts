@@ -34,7 +34,8 @@ export class Reception {
   register() {
     this.ctx.hooks.addAction('conversation.created', (p, h) => this.onCreated(h.companyId, p.conversationId, p.visitorId));
     this.ctx.hooks.addAction('message.created', (m, h) => {
-      if (m.senderKind !== 'visitor' || m.kind !== 'text' || !m.text) return;
+      // An agent serves it already (agentId set): never the robot's turn, and no query needed.
+      if (m.senderKind !== 'visitor' || m.kind !== 'text' || !m.text || m.agentId) return;
       return this.onVisitorText(h.companyId, m.conversationId, m.messageId, m.text);
     });
     this.ctx.hooks.addAction('conversation.ended', (p) => {
