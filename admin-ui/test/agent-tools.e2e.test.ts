@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { ADMIN_PASSWORD, call, next, startTestServer, visitorSocket, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath } from './browser.ts';
+import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
 
 let k: TestKefu;
 let browser: Browser;
@@ -20,15 +20,7 @@ test.after.always(async () => {
 const control = (scope: ReturnType<Page['locator']>, name: string, tag: 'input' | 'textarea' = 'input') =>
   scope.locator(`${tag}[data-test="${name}"], [data-test="${name}"] ${tag}`).first();
 
-async function signIn(page: Page) {
-  const field = (name: string) => page.locator(`input[data-test="${name}"], [data-test="${name}"] input`).first();
-  await page.goto(k.url + '/');
-  await field('login-company').fill(String(k.company.publicId));
-  await field('login-agent').fill('admin');
-  await field('login-password').fill(ADMIN_PASSWORD);
-  await page.locator('[data-test="login-submit"]').click();
-  await page.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
-}
+const signIn = (page: Page) => signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
 
 test.serial('CHATSET-CANNED-7, WORKBENCH-CANNED-3: a canned reply made in the console goes into the input, is sent, and the visitor receives it', async (t) => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });

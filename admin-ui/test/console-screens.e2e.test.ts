@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { ADMIN_PASSWORD, call, next, startTestServer, type TestClient, visitorSocket, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath } from './browser.ts';
+import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
 
 /** The console screens of issue 7 in real Chromium against a started server: monitoring, leave-messages, settings, notices. */
 const BOB_PASSWORD = 'Quiet-Harbour-2026!';
@@ -42,12 +42,7 @@ async function signIn(agentId: string, password: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${agentId}: ${e.message}`));
   pages.push(page);
-  await page.goto(k.url + '/');
-  await field(page, 'login-company').fill(String(k.company.publicId));
-  await field(page, 'login-agent').fill(agentId);
-  await field(page, 'login-password').fill(password);
-  await page.locator('[data-test="login-submit"]').click();
-  await page.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
+  await signInWith(page, k.url, { companyId: k.company.publicId, agentId, password });
   await page.waitForFunction(() => !document.querySelector('.wb-body > .el-loading-mask'), undefined, { timeout: 15_000 });
   return page;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, agentSocket, call, next, startTestServer, visitorSocket, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath } from './browser.ts';
+import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
 
 /** 对话查询, 对话设置, 自动分配 and 自动应答 in real Chromium against a started server. */
 let k: TestKefu;
@@ -17,12 +17,7 @@ async function signIn(agentId: string, password: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true, locale: 'zh-CN' });
   const p = await context.newPage();
   p.on('pageerror', (e) => pageErrors.push(`${agentId}: ${e.message}`));
-  await p.goto(k.url + '/');
-  await input('login-company', p).fill(String(k.company.publicId));
-  await input('login-agent', p).fill(agentId);
-  await input('login-password', p).fill(password);
-  await p.locator('[data-test="login-submit"]').click();
-  await p.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
+  await signInWith(p, k.url, { companyId: k.company.publicId, agentId, password });
   return p;
 }
 /** Drawers and boxes slide or fade in; pictures are taken once everything stands still. */

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath } from './browser.ts';
+import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
 
 /** 对话图标 (English console) in real Chromium: create an icon bound to a group, then copy its embed code (issue 5). */
 let k: TestKefu;
@@ -21,12 +21,7 @@ async function signIn(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: k.url });
   const page = await context.newPage();
-  await page.goto(k.url + '/');
-  await page.locator('[data-test="login-company"] input, input[data-test="login-company"]').first().fill(String(k.company.publicId));
-  await page.locator('[data-test="login-agent"] input, input[data-test="login-agent"]').first().fill('admin');
-  await page.locator('[data-test="login-password"] input, input[data-test="login-password"]').first().fill(ADMIN_PASSWORD);
-  await page.locator('[data-test="login-submit"]').click();
-  await page.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
+  await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
   return page;
 }
 

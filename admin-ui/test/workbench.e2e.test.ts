@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { ADMIN_PASSWORD, call, next, startTestServer, visitorSocket as openVisitor, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath } from './browser.ts';
+import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
 
 let k: TestKefu;
 let browser: Browser;
@@ -22,15 +22,7 @@ async function visitorSocket(url: string, companyId: number) {
   return v;
 }
 
-async function signIn(page: Page) {
-  const field = (name: string) => page.locator(`input[data-test="${name}"], [data-test="${name}"] input`).first();
-  await page.goto(k.url + '/');
-  await field('login-company').fill(String(k.company.publicId));
-  await field('login-agent').fill('admin');
-  await field('login-password').fill(ADMIN_PASSWORD);
-  await page.locator('[data-test="login-submit"]').click();
-  await page.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
-}
+const signIn = (page: Page) => signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
 
 test.serial('MAIN-LAYOUT-1 the agent sees a visitor, chats with them safely and ends the conversation', async (t) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
