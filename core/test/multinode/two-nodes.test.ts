@@ -213,10 +213,14 @@ test.serial('Redis restarted: chat across nodes resumes', async (t) => {
   const resumed = await waitUntil(
     'a message to cross nodes again',
     async () => {
+      // Each node's subscriber comes back on its own: probe both directions.
       const cid = uuid();
-      const got = next(agent, 'message', (m) => m.message.clientId === cid, 1000);
+      const atAgent = next(agent, 'message', (m) => m.message.clientId === cid, 1000);
       await call(v.socket, 'message.send', { conversationId: conversation.id, clientId: cid, text: 'probe' });
-      return got.then(
+      const rid = uuid();
+      const atVisitor = next(v.socket, 'message', (m) => m.message.clientId === rid, 1000);
+      await call(agent, 'message.send', { conversationId: conversation.id, clientId: rid, text: 'probe reply' });
+      return Promise.all([atAgent, atVisitor]).then(
         () => true,
         () => false,
       );
