@@ -17,6 +17,8 @@ const HELP = `Kefu command line (npm run kefu -- <command>)
   plugins list
   plugins enable|disable --company 10001 --plugin otp [--expires 2027-12-31]
   plugins uninstall --plugin otp            roll back a plugin's tables
+  licence set --company 10001 --product seats|otp|… [--starts 2026-01-01] [--expires 2027-12-31] [--quantity 20]
+                                            set a licence ("none" clears a value; seats take --quantity only)
   loginip off --company 10001               switch a company's login IP list off
   lockout clear --ip 1.2.3.4 [--company 10001 --agent admin]
 `;
@@ -33,6 +35,9 @@ async function main() {
       agent: { type: 'string' },
       plugin: { type: 'string' },
       expires: { type: 'string' },
+      starts: { type: 'string' },
+      quantity: { type: 'string' },
+      product: { type: 'string' },
       ip: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -95,6 +100,17 @@ async function main() {
         process.stdout.write('Uninstalled; its tables are rolled back.\n');
         break;
       }
+      case 'licence set': {
+        const { BillingService } = await import('./billing/billing-service.ts');
+        const opt = (v: string | undefined, parse: (s: string) => unknown = (s) => s) => (v === undefined ? undefined : v === 'none' ? null : parse(v));
+        await container.resolve(BillingService).setLicence(await companyPk(), need('product'), {
+          startsOn: opt(values.starts),
+          expiresOn: opt(values.expires),
+          quantity: opt(values.quantity, Number),
+        });
+        process.stdout.write('Done; every node applies it within seconds.\n');
+        break;
+      }
       case 'loginip off':
         await server
           .db('companies')
@@ -116,6 +132,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write((err instanceof ConfigError ? err.message : `Error: ${err?.message ?? err}`) + '\n');
+  const flag: Record<string, string> = { startsOn: 'starts', expiresOn: 'expires' };
+  const fields = (err?.extra?.fields ?? []).map((f: { path: string; message: string }) => `\n  --${flag[f.path] ?? f.path}: ${f.message}`).join('');
+  process.stderr.write((err instanceof ConfigError ? err.message : `Error: ${err?.message ?? err}${fields}`) + '\n');
   process.exit(1);
 });

@@ -66,6 +66,7 @@ import { registerTopicRoutes } from './agent-tools/topic-routes.ts';
 import { registerIconRoutes } from './icons/icon-routes.ts';
 import { registerIconRouting } from './icons/icon-routing.ts';
 import { registerRegionRoutes } from './region/region-routes.ts';
+import { registerBillingRoutes } from './billing/billing-routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -129,6 +130,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerTopicRoutes,
     registerIconRoutes,
     registerRegionRoutes,
+    registerBillingRoutes,
   ])
     register(api, container);
 

@@ -121,6 +121,7 @@ export class PluginHost {
       version: l.meta.version,
       name: l.def?.manifest.name ?? { 'zh-CN': l.meta.id, en: l.meta.id },
       description: l.def?.manifest.description ?? { 'zh-CN': '', en: '' },
+      quantityUnit: l.def?.manifest.quantityUnit ?? null,
       requires: l.meta.requires,
       status: l.status,
       error: l.error ?? null,
