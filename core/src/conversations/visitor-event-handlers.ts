@@ -7,7 +7,7 @@ import type { Db } from '../infra/db.ts';
 import type { VisitorRef } from '../visitors/visitor-service.ts';
 import { PageViewRecorder } from '../visitors/page-view-recorder.ts';
 import { BlockService } from '../blocking/block-service.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, notFound } from '../http/errors.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
 import { AntiSpam } from '../policies/anti-spam.ts';
@@ -60,6 +60,16 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
       return {};
     },
     sync: async (p, { visitor }) => conversations.sync(visitor.companyId, p.conversationId, sender(visitor), p.afterSeq),
+    'messages.seen': async (p, { visitor }) => {
+      const t = new Tenant(db, visitor.companyId);
+      const conv = await t.q('conversations').where({ id: p.conversationId, visitor_id: visitor.id }).first('last_seq');
+      if (!conv) throw notFound('Conversation not found');
+      const seq = Math.min(p.seq, Number(conv.last_seq));
+      // Only a step forward is news to the agents; repeats and stale reports change nothing.
+      const moved = await t.q('conversations').where({ id: p.conversationId }).where('visitor_seen_seq', '<', seq).update({ visitor_seen_seq: seq });
+      if (moved) notifier.toAgents(rooms.conversation(p.conversationId), 'visitor.seen', { conversationId: p.conversationId, seq });
+      return {};
+    },
     'chat.end': async (p, { visitor }) => ({ conversation: await conversations.end(visitor.companyId, p.conversationId, sender(visitor), 'visitor_ended') }),
   };
   return new Map(Object.entries(handlers).map(([name, handler]) => [name, { spec: { schema: E[name as keyof typeof E].payload, handler } }]));

@@ -78,6 +78,10 @@ export const agentServerEvents = {
   'conversation.updated': { summary: 'A conversation the agent sees changed state', payload: z.object({ conversation: conversationView }) },
   message: { summary: 'A new message in a conversation the agent serves', payload: z.object({ message: messageView }) },
   'visitor.typing': { summary: 'The visitor’s draft (live view)', payload: z.object({ conversationId: z.number(), text: z.string() }) },
+  'visitor.seen': {
+    summary: 'The visitor has seen the agent messages up to `seq` (CONV-READ-41): they show 已读 "seen"',
+    payload: z.object({ conversationId: z.number(), seq: z.number() }),
+  },
   'conversation.held': {
     summary: 'The visitor closed their last window: the chat is held (访客已离开(保持中)) until `holdUntil`, then ends (POLICY-HOLD-8)',
     payload: z.object({ conversationId: z.number(), holdUntil: z.string() }),

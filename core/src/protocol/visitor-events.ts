@@ -47,6 +47,11 @@ export const visitorClientEvents = {
     payload: syncRequest,
     ack: ack({ conversation: conversationView, messages: z.array(messageView) }),
   },
+  'messages.seen': {
+    summary: 'Agent messages up to `seq` were seen: the window open and the page visible (CONV-READ-41)',
+    payload: z.strictObject({ conversationId, seq: z.number().int().min(0) }),
+    ack: ack({}),
+  },
   'chat.end': {
     summary: 'The visitor ends the conversation (CONV-VISITOREND-27)',
     payload: z.strictObject({ conversationId }),

@@ -7,12 +7,15 @@ import { io } from 'socket.io-client';
 import { Outbox, RealtimeError, visitorClient, type PendingSend } from '@kefu/core/protocol/client';
 import type { ConversationView, MessageView } from '@kefu/core/protocol';
 import { inLang, loadConfig, type WidgetConfig } from './config.ts';
+import { askCaptcha, challengeOf, newChallenge, type Answer } from './captcha.ts';
 import { setupEmoji } from './emoji.ts';
 import { language, setLanguage, t } from './i18n.ts';
 import { fetchLinks, upload, useFileAuth } from './media.ts';
 import { drawRating } from './rating.ts';
 import { drawLeave, drawStart, externalLeaveUrl } from './screens.ts';
+import { onCardButton } from './rich.ts';
 import { drawTags } from './tags.ts';
+import { downloadTranscript } from './transcript.ts';
 import { companyStore, uuid } from './storage.ts';
 import { applyTexts, clearMessages, el, onRatingCard, removeRow, setAgent, setState, setStatus, upsert, type Shown } from './view.ts';
 import './style.css';
@@ -30,6 +33,11 @@ if (!embedded) el.close.hidden = true;
 let config: WidgetConfig | null = null;
 let conv: ConversationView | null = null;
 let lastSeq = 0;
+/** CONV-READ-41: the newest agent message shown, and the one last reported as seen. */
+let agentSeq = 0;
+let seenSent = 0;
+/** Whether the loader's panel is open; embedded, the loader says so once the frame is ready. */
+let panelOpen = !embedded;
 let position: number | null = null;
 let connected = false;
 let leaving = false;
@@ -77,6 +85,7 @@ function render() {
   setAgent(conv?.status === 'active' ? conv.agentNickname : null);
   const tools = config?.toolbar;
   el.heart.hidden = !(tools?.rating ?? true) || !conv?.agentId || rated.has(conv.id);
+  el.save.hidden = tools?.saveTranscript === false || !conv;
   el.queueLeave.hidden = conv?.status !== 'queued' || !config?.leaveMessage.enabled;
   el.image.hidden = tools?.image === false;
   el.file.hidden = tools?.file === false;
@@ -107,6 +116,7 @@ onRatingCard((box) => {
 function received(m: MessageView) {
   if (!conv || m.conversationId !== conv.id) return;
   lastSeq = Math.max(lastSeq, m.seq);
+  if (m.senderKind === 'agent') agentSeq = Math.max(agentSeq, m.seq);
   if (m.kind === 'rating' && m.senderKind === 'visitor') {
     rated.add(m.conversationId);
     el.list.querySelectorAll('.rating').forEach((c) => c.closest('li')?.remove());
@@ -116,7 +126,18 @@ function received(m: MessageView) {
   upsert(shownStored(m));
   const key = m.payload?.fileKey;
   if (typeof key === 'string') void fetchLinks([key]).then(() => upsert(shownStored(m)));
+  reportSeen();
 }
+
+/** CONV-READ-41: agent messages count as seen once they are in the open window of a visible page. */
+function reportSeen() {
+  if (!conv || agentSeq <= seenSent || !panelOpen || document.visibilityState !== 'visible' || !socket.connected) return;
+  const sent = (seenSent = agentSeq);
+  client.call('messages.seen', { conversationId: conv.id, seq: sent }).catch(() => {
+    if (seenSent === sent) seenSent = 0; // told again on the next chance
+  });
+}
+document.addEventListener('visibilitychange', reportSeen);
 
 /** A line the window adds itself (waiting text, WINDOW-SEQUENCE-2): placed after what is shown, never stored. */
 const localLine = (id: string, text: string) => text && upsert({ clientId: `local:${id}`, senderKind: 'system', text, seq: lastSeq + 0.5 });
@@ -125,7 +146,7 @@ const localLine = (id: string, text: string) => text && upsert({ clientId: `loca
 async function useConversation(c: ConversationView) {
   if (conv?.id !== c.id) {
     clearMessages();
-    lastSeq = 0;
+    lastSeq = agentSeq = seenSent = 0;
   }
   conv = c;
   leaving = false;
@@ -148,6 +169,7 @@ socket.on('session', async (s) => {
     } else render();
     // Only when something waits: Outbox.flush() on an empty queue leaves a stale promise behind (see report).
     if (outbox.pending.length) await outbox.flush();
+    reportSeen();
   } catch (err) {
     console.warn('[Kefu] sync failed', err);
   }
@@ -194,7 +216,9 @@ window.addEventListener('online', () => {
 async function requestChat(groupId?: number | null) {
   el.start.disabled = el.restart.disabled = true;
   try {
-    const r = await client.call('chat.request', { ...(groupId ? { groupId } : {}), ...(iconKey ? { iconKey } : {}) });
+    const r = await verified((verification) =>
+      client.call('chat.request', { ...(groupId ? { groupId } : {}), ...(iconKey ? { iconKey } : {}), ...(verification ? { verification } : {}) }),
+    );
     position = r.position;
     await useConversation(r.conversation);
     if (r.conversation.status === 'queued') {
@@ -203,10 +227,24 @@ async function requestChat(groupId?: number | null) {
     }
     el.input.focus();
   } catch (err) {
-    setStatus(err instanceof RealtimeError && err.code !== 'timeout' ? err.message : t('unavailable'));
+    const cancelled = err instanceof RealtimeError && err.code === 'verification_cancelled';
+    setStatus(cancelled ? '' : err instanceof RealtimeError && err.code !== 'timeout' ? err.message : t('unavailable'));
     throw err;
   } finally {
     el.start.disabled = el.restart.disabled = false;
+  }
+}
+
+/** POLICY-SPAM-6: while the server asks for the image challenge, the visitor answers it and the same request is sent again. */
+async function verified<T>(send: (v?: Answer) => Promise<T>): Promise<T> {
+  for (let answer: Answer | undefined; ; ) {
+    try {
+      return await send(answer);
+    } catch (err) {
+      const asked = challengeOf(err);
+      if (!asked) throw err;
+      answer = await askCaptcha(asked.challenge, asked.wrong, () => newChallenge(company));
+    }
   }
 }
 
@@ -272,6 +310,7 @@ el.end.addEventListener('click', async () => {
   }
 });
 el.close.addEventListener('click', () => toParent({ type: 'kefu:close' }));
+el.save.addEventListener('click', () => conv && downloadTranscript(conv.id));
 el.heart.addEventListener('click', () => upsert({ clientId: 'local:rate', senderKind: 'system', kind: 'rating', text: null, payload: { request: true }, seq: lastSeq + 0.5 }));
 
 // Files: the picker (image or any file), and images pasted from the clipboard (screenshots).
@@ -352,6 +391,8 @@ el.form.addEventListener('submit', (e) => {
   sendTyping();
 });
 
+onCardButton(sendText);
+
 /** TAG-ROUTE-2: a tag's text goes into the running chat, or starts one (routing as for an icon click) and is its first message. */
 async function sendTag(text: string) {
   if (!conv || conv.status === 'ended') await requestChat();
@@ -379,7 +420,7 @@ const configLoaded = loadConfig(company, iconKey).then((c) => {
 // Messages from the loader on the host page.
 window.addEventListener('message', (e) => {
   if (!embedded || e.source !== window.parent) return;
-  const m = e.data as { type?: string; token?: string; lang?: string; page?: string };
+  const m = e.data as { type?: string; token?: string; lang?: string; page?: string; open?: boolean };
   if (m?.type === 'kefu:init') {
     if (typeof m.token === 'string' && m.token) store.setToken(m.token);
     if (typeof m.page === 'string') page = m.page;
@@ -388,6 +429,9 @@ window.addEventListener('message', (e) => {
     setLanguage(m.lang);
     applyTexts(language());
     applyConfig();
+  } else if (m?.type === 'kefu:visible') {
+    panelOpen = m.open === true;
+    reportSeen();
   } else if (m?.type === 'kefu:start') void configLoaded.then(() => (!conv || conv.status === 'ended') && begin());
 });
 

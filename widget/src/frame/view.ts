@@ -2,6 +2,7 @@
 import type { MessageView } from '@kefu/core/protocol';
 import { t, type Key } from './i18n.ts';
 import { drawFile, type FilePayload } from './media.ts';
+import { drawCard, linkify } from './rich.ts';
 
 export type State = 'loading' | 'start' | 'leave' | 'queued' | 'active' | 'ended';
 export type SendState = 'sending' | 'sent' | 'failed';
@@ -45,6 +46,7 @@ export const el = {
   image: $<HTMLButtonElement>('image'),
   file: $<HTMLButtonElement>('file'),
   heart: $<HTMLButtonElement>('heart'),
+  save: $<HTMLButtonElement>('save'),
   picker: $<HTMLInputElement>('picker'),
   restart: $<HTMLButtonElement>('restart'),
   end: $<HTMLButtonElement>('end'),
@@ -112,7 +114,11 @@ export function upsert(m: Shown) {
   } else if (m.kind === 'rating' && m.payload?.request) {
     if (!box.firstChild) drawRatingCard(box);
   } else if (rated) box.textContent = t('rated', { label: t(`rate${m.payload?.score}` as Key) });
-  else box.textContent = m.text ?? '';
+  else if (m.kind === 'card') {
+    li.classList.add('has-card');
+    drawCard(box, m.text, m.payload);
+  } else if (m.senderKind === 'visitor') box.textContent = m.text ?? '';
+  else linkify(box, m.text ?? '');
   if (m.createdAt) li.dataset.time = m.createdAt;
   if (m.state) li.dataset.state = m.state;
   if (m.seq !== undefined) li.dataset.seq = String(m.seq);

@@ -1,0 +1,77 @@
+/**
+ * Rich message parts: cards with buttons (the robot's "did you mean" and hand-over
+ * cards, plugins' cards) and clickable links in what agents write. Everything is
+ * built with DOM calls and textContent; only http(s) addresses become links.
+ */
+
+/** A card button (the robot's `robot.ask`, `robot.handover`): a click sends its label, which the plugin reads as the choice. */
+interface CardButton {
+  label: string;
+}
+
+let sendLabel: (text: string) => Promise<unknown> = async () => undefined;
+export const onCardButton = (fn: typeof sendLabel) => (sendLabel = fn);
+
+const safeUrl = (s: string): string | null => {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+};
+
+function link(href: string, text: string): HTMLAnchorElement {
+  const a = document.createElement('a');
+  a.href = href;
+  a.target = '_blank';
+  a.rel = 'noopener noreferrer';
+  a.textContent = text;
+  return a;
+}
+
+// Trailing punctuation is usually the sentence's, not the address's.
+const URLS = /https?:\/\/[^\s<>"'，。！？、）)]+[^\s<>"'，。！？、）).,;:!?]/g;
+
+/** The text with each http(s) address as a link that opens in a new tab. */
+export function linkify(box: HTMLElement, text: string) {
+  const parts: (Node | string)[] = [];
+  let at = 0;
+  for (const m of text.matchAll(URLS)) {
+    const href = safeUrl(m[0]);
+    if (!href) continue;
+    parts.push(text.slice(at, m.index), link(href, m[0]));
+    at = m.index + m[0].length;
+  }
+  parts.push(text.slice(at));
+  box.replaceChildren(...parts);
+}
+
+const buttonsOf = (payload: Record<string, unknown> | null | undefined): CardButton[] =>
+  (Array.isArray(payload?.buttons) ? payload.buttons : [])
+    .filter((b): b is CardButton => !!b && typeof b === 'object' && typeof (b as CardButton).label === 'string' && !!(b as CardButton).label)
+    .slice(0, 10);
+
+export function drawCard(box: HTMLElement, text: string | null, payload: Record<string, unknown> | null | undefined) {
+  const body = document.createElement('p');
+  body.className = 'card-text';
+  linkify(body, text ?? '');
+  const actions = document.createElement('div');
+  actions.className = 'card-buttons';
+  for (const b of buttonsOf(payload)) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'card-button';
+    button.textContent = b.label;
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await sendLabel(b.label);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    actions.append(button);
+  }
+  box.replaceChildren(body, actions);
+}
