@@ -50,6 +50,8 @@ import { policyServices } from './policies/index.ts';
 import { historyServices } from './history/index.ts';
 import { iconServices } from './icons/index.ts';
 import { regionServices } from './region/index.ts';
+import { avatarServices } from './avatars/index.ts';
+import { mobileServices } from './mobile/index.ts';
 import { agentToolServices } from './agent-tools/index.ts';
 
 /**
@@ -109,6 +111,8 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     ...agentToolServices,
     ...regionServices,
     ...iconServices,
+    ...avatarServices,
+    ...mobileServices,
   ] as const)
     c.registerSingleton(cls as never);
   const enablement = c.resolve(PluginEnablement);

@@ -64,6 +64,8 @@ import { profileVisitorHandlers } from './visitors/profile-handlers.ts';
 import { registerAgentToolRoutes } from './agent-tools/tool-routes.ts';
 import { registerTopicRoutes } from './agent-tools/topic-routes.ts';
 import { registerIconRoutes } from './icons/icon-routes.ts';
+import { registerAvatarRoutes } from './avatars/avatar-routes.ts';
+import { registerMobileRoutes } from './mobile/mobile-routes.ts';
 import { registerIconRouting } from './icons/icon-routing.ts';
 import { registerRegionRoutes } from './region/region-routes.ts';
 import { registerBillingRoutes } from './billing/billing-routes.ts';
@@ -129,6 +131,8 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerAgentToolRoutes,
     registerTopicRoutes,
     registerIconRoutes,
+    registerAvatarRoutes,
+    registerMobileRoutes,
     registerRegionRoutes,
     registerBillingRoutes,
   ])

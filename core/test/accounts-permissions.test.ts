@@ -1,6 +1,7 @@
 import test from 'ava';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { addAgent, AGENT_PASSWORD, patchAgent, setPermissions, signIn, type CreatedAgent } from './helpers/accounts.ts';
+import { pngBytes, upload } from './helpers/uploads.ts';
 
 type Res = Awaited<ReturnType<TestClient['get']>>;
 
@@ -114,6 +115,23 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     'put /api/settings/tags': { ok: 200, call: async (c) => c.put('/api/settings/tags', { version: await version('/api/settings/tags'), settings: {} }) },
     'get /api/settings/region': { ok: 200, call: (c) => c.get('/api/settings/region') },
     'put /api/settings/region': { ok: 200, call: async (c) => c.put('/api/settings/region', { version: await version('/api/settings/region'), settings: {} }) },
+    'get /api/settings/avatars': { ok: 200, call: (c) => c.get('/api/settings/avatars') },
+    'put /api/settings/avatars': {
+      ok: 200,
+      call: async (c) => c.put('/api/settings/avatars', { version: await version('/api/settings/avatars'), settings: {} }),
+    },
+    'post /api/settings/avatars/images': {
+      ok: 201,
+      call: async (c) => upload(k.url, '/api/settings/avatars/images', { file: { bytes: await pngBytes(64, 64), name: 'a.png' } }, c),
+    },
+    'post /api/profile/avatar': {
+      ok: 200,
+      call: async (c) => upload(k.url, '/api/profile/avatar', { file: { bytes: await pngBytes(64, 64), name: 'a.png' } }, c),
+    },
+    'delete /api/profile/avatar': { ok: 200, call: (c) => c.del('/api/profile/avatar') },
+    'get /api/settings/mobile': { ok: 200, call: (c) => c.get('/api/settings/mobile') },
+    'put /api/settings/mobile': { ok: 200, call: async (c) => c.put('/api/settings/mobile', { version: await version('/api/settings/mobile'), settings: {} }) },
+    'get /api/icons/{id}/chat-link': { ok: 200, call: async (c) => c.get(`/api/icons/${await throwawayIcon()}/chat-link`) },
     'get /api/settings/policies': { ok: 200, call: (c) => c.get('/api/settings/policies') },
     'put /api/settings/policies': {
       ok: 200,

@@ -10,6 +10,7 @@ import type { Bus } from '../infra/bus.ts';
 import { TOKENS } from '../tokens.ts';
 import { forbidden, unauthorized } from '../http/errors.ts';
 import { agentFields } from './agent-schemas.ts';
+import { avatarUrl } from '../avatars/avatar-service.ts';
 import { PasswordHasher } from './password-hasher.ts';
 import { checkNewPassword, nextHistory } from './password-policy.ts';
 
@@ -36,7 +37,8 @@ export class ProfileService {
   ) {}
 
   async view(auth: AuthInfo) {
-    return (await this.me.describe(auth.companyId, auth.agent.id)).agent;
+    const avatar = await auth.tenant.q('agents').where({ id: auth.agent.id }).first('avatar_key');
+    return { ...(await this.me.describe(auth.companyId, auth.agent.id)).agent, avatarUrl: avatarUrl(avatar?.avatar_key) };
   }
 
   async update(auth: AuthInfo, input: z.output<typeof profileBody>) {

@@ -1,10 +1,10 @@
 /**
  * ICON-CODE-2: the two snippets a site embeds. The function code is the loader
  * (with the icon key, so the loader draws this icon); the icon code is a plain
- * link to the hosted chat page that works without any script.
+ * link to the hosted chat page (MOBILE-LINK-4) that works without any script.
  */
 export function embedCode(origin: string, companyPublicId: number, icon: { key: string; name: string }) {
-  const link = `${origin}/widget/frame.html?c=${companyPublicId}&i=${icon.key}`;
+  const link = `${origin}/chat/${companyPublicId}/${icon.key}`;
   const alt = icon.name.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
   return {
     function: `<script async src="${origin}/widget/loader.js" data-company="${companyPublicId}" data-icon="${icon.key}"></script>`,

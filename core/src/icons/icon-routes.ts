@@ -14,7 +14,7 @@ import { WidgetSetup } from './widget-setup.ts';
 
 const storedTags = z.object({ version: z.number(), settings: tagSettingsSchema, updatedAt: z.string().nullable(), updatedBy: z.number().nullable() });
 /** The server's public address for embed codes: PUBLIC_URL, else the one the console reached. */
-const originOf = (ctx: Context): string => ctx.state.publicOrigin ?? `${ctx.protocol}://${ctx.host}`;
+export const originOf = (ctx: Context): string => ctx.state.publicOrigin ?? `${ctx.protocol}://${ctx.host}`;
 const iconKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 /**

@@ -8,6 +8,8 @@ import { RegionService } from '../region/region-service.ts';
 import { IconService } from './icon-service.ts';
 import type { IconBody } from './icon-schemas.ts';
 import { TagService } from './tag-service.ts';
+import { AvatarService } from '../avatars/avatar-service.ts';
+import { MobileService } from '../mobile/mobile-service.ts';
 
 const DRAWN: Record<IconBody['type'], 'float' | 'fixed' | 'text'> = { float: 'float', fixed: 'fixed', text: 'text', group: 'float', email: 'float' };
 
@@ -26,6 +28,8 @@ export class WidgetSetup {
     @inject(IconService) private readonly icons: IconService,
     @inject(TagService) private readonly tags: TagService,
     @inject(RegionService) private readonly region: RegionService,
+    @inject(AvatarService) private readonly avatars: AvatarService,
+    @inject(MobileService) private readonly mobile: MobileService,
   ) {}
 
   async companyOf(publicId: number): Promise<number> {
@@ -37,8 +41,13 @@ export class WidgetSetup {
   async forPage(publicId: number, iconKey: string | undefined, ip: string): Promise<Record<string, unknown>> {
     const companyId = await this.companyOf(publicId);
     const base = await this.settings.publicConfig(publicId);
-    const [tags, region] = await Promise.all([this.tags.forWidget(companyId), this.region.verdict(companyId, ip)]);
-    const config: Record<string, unknown> = { ...base, tags, region };
+    const [tags, region, avatars, mobile] = await Promise.all([
+      this.tags.forWidget(companyId),
+      this.region.verdict(companyId, ip),
+      this.avatars.forWidget(companyId),
+      this.mobile.forWidget(companyId),
+    ]);
+    const config: Record<string, unknown> = { ...base, tags, region, avatars, mobile };
     if (!iconKey) return config;
     const found = await this.icons.byKey(companyId, iconKey);
     // ICON-RENDER-8: an unknown or deleted key draws nothing.

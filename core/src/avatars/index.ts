@@ -1,0 +1,4 @@
+import { AvatarService } from './avatar-service.ts';
+
+/** Singletons of this folder, registered in container.ts. */
+export const avatarServices = [AvatarService] as const;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { LANGS, type Lang } from '../settings/widget-defaults.ts';
+import { perLang } from '../icons/icon-schemas.ts';
+
+/** MOBILE-ICON-2: the default guide text beside the mobile icon. */
+export const MOBILE_GUIDE: Record<Lang, string> = { 'zh-CN': '咨询', 'zh-TW': '諮詢', en: 'Chat', ja: 'チャット', ko: '상담' };
+
+const text = (max: number, min = 0) => z.string().trim().min(min).max(max);
+const offset = z.number().int().min(0).max(200).default(16);
+
+/**
+ * 手机对话窗口 (SPEC MOBILE §7.1.5), a `service_sections` document. Window
+ * values left `null` (or a language left out) inherit the desktop settings.
+ */
+export const mobileSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  icon: z
+    .strictObject({
+      hidden: z.boolean().default(false),
+      style: z.enum(['round', 'bar']).default('round'),
+      position: z.enum(['bottom-right', 'bottom-left', 'middle-right', 'middle-left']).default('bottom-right'),
+      size: z.number().int().min(40).max(80).default(56),
+      offsetX: offset,
+      offsetY: offset,
+      guide: perLang(text(20, 1)),
+    })
+    .prefault({}),
+  window: z
+    .strictObject({
+      openMode: z.enum(['overlay', 'page']).default('overlay'),
+      title: perLang(text(30, 1)),
+      themeColor: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1677ff')
+        .nullable()
+        .default(null),
+      toolbar: z.strictObject({ emoji: z.boolean(), image: z.boolean(), file: z.boolean(), rating: z.boolean() }).nullable().default(null),
+    })
+    .prefault({}),
+});
+export type MobileSettings = z.output<typeof mobileSettingsSchema>;
+
+/** What the widget gets on phones (MOBILE-SWITCH-1): the overrides resolved over the desktop values. */
+export function publicMobile(
+  m: MobileSettings,
+  desktop: { texts: Record<Lang, { title?: string }>; style: { themeColor: string }; toolbar: Record<string, boolean> },
+) {
+  if (!m.enabled) return null;
+  return {
+    icon: { ...m.icon, guide: Object.fromEntries(LANGS.map((l) => [l, m.icon.guide[l] ?? MOBILE_GUIDE[l]])) },
+    openMode: m.window.openMode,
+    title: Object.fromEntries(LANGS.map((l) => [l, m.window.title[l] ?? desktop.texts[l].title ?? ''])),
+    themeColor: m.window.themeColor ?? desktop.style.themeColor,
+    toolbar: { ...desktop.toolbar, ...(m.window.toolbar ?? {}) },
+  };
+}
