@@ -4,6 +4,7 @@ import type { AuthInfo } from '../auth/auth-info.ts';
 import { conflict, forbidden, notFound } from '../http/errors.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
+import { afterListChange } from './canned-versions.ts';
 import { inScope, KINDS, MAX_GROUPS, ownerOf, scopeOf, type Scope, type ToolKind } from './tool-kinds.ts';
 
 export const toGroupView = (r: any) => ({
@@ -70,6 +71,7 @@ export class ToolGroupService {
       const [row] = await t
         .insert('agent_tool_groups', { kind, agent_id: owner, name, position: Number(max?.p ?? -1) + 1, created_at: now, updated_at: now })
         .returning('*');
+      await afterListChange(auth, kind, owner, now);
       return toGroupView(row);
     } catch (err: any) {
       if (err?.code === '23505') throw duplicate();
@@ -85,6 +87,7 @@ export class ToolGroupService {
         .where({ id: row.id })
         .update({ name, builtin: name === row.name ? row.builtin : null, updated_at: this.clock.now() })
         .returning('*');
+      await afterListChange(auth, kind, row.agent_id == null ? null : Number(row.agent_id), this.clock.now());
       return toGroupView(updated);
     } catch (err: any) {
       if (err?.code === '23505') throw duplicate();
@@ -102,6 +105,7 @@ export class ToolGroupService {
       .first();
     if (Number(siblings?.n) <= 1) throw conflict('last_group', 'A list keeps at least one group');
     await t.q('agent_tool_groups').where({ id: row.id }).del();
+    await afterListChange(auth, kind, row.agent_id == null ? null : Number(row.agent_id), this.clock.now());
   }
 
   /** Drag ordering: `ids` are the scope's groups in their new order; any not named keep theirs after them. */
@@ -109,6 +113,7 @@ export class ToolGroupService {
     assertMayEdit(auth, kind, scope);
     const owner = ownerOf(scope, auth.agent.id);
     await reorderRows(auth.tenant, 'agent_tool_groups', ids, (q) => inScope(q.where({ kind }), owner), { updated_at: this.clock.now() });
+    await afterListChange(auth, kind, owner, this.clock.now());
     return this.list(auth, kind, scope);
   }
 

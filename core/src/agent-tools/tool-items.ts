@@ -3,6 +3,7 @@ import type { AuthInfo } from '../auth/auth-info.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
+import { afterListChange } from './canned-versions.ts';
 import { CommonFileCodec, plainCodecs, type ToolCodec } from './tool-codecs.ts';
 import { assertMayEdit, reorderRows, ToolGroupService } from './tool-groups.ts';
 import { inScope, KINDS, likeArg, ownerOf, SCOPES, scopeOf, type Scope, type ToolKind } from './tool-kinds.ts';
@@ -77,6 +78,7 @@ export class ToolItemService {
         .insert(KINDS[kind].table, { ...columns, agent_id: owner, group_id: groupId, position: Number(max?.p ?? -1) + 1, created_at: now, updated_at: now })
         .returning('id'),
     );
+    await afterListChange(auth, kind, owner, now);
     return toItemView(kind, await this.find(auth, kind, Number(row.id)));
   }
 
@@ -94,6 +96,7 @@ export class ToolItemService {
     );
     const after = await this.find(auth, kind, id);
     await this.codecs[kind].released?.(t, before, after);
+    await afterListChange(auth, kind, owner, this.clock.now());
     return toItemView(kind, after);
   }
 
@@ -101,6 +104,7 @@ export class ToolItemService {
     const before = await this.editable(auth, kind, id);
     await auth.tenant.q(KINDS[kind].table).where({ id }).del();
     await this.codecs[kind].released?.(auth.tenant, before, null);
+    await afterListChange(auth, kind, before.agent_id == null ? null : Number(before.agent_id), this.clock.now());
   }
 
   /** Drag ordering inside one group. */
@@ -108,6 +112,7 @@ export class ToolItemService {
     assertMayEdit(auth, kind, input.scope);
     const owner = ownerOf(input.scope, auth.agent.id);
     await reorderRows(auth.tenant, KINDS[kind].table, input.ids, (q) => inScope(q.where({ group_id: input.groupId }), owner), { updated_at: this.clock.now() });
+    await afterListChange(auth, kind, owner, this.clock.now());
   }
 
   private async editable(auth: AuthInfo, kind: ToolKind, id: number) {

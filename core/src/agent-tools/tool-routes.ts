@@ -3,6 +3,7 @@ import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { idParams } from '../accounts/agent-schemas.ts';
 import { messageView } from '../protocol/message-schemas.ts';
+import { registerCannedListRoutes } from './canned-list-routes.ts';
 import { suggestCanned } from './canned-suggest.ts';
 import { ToolGroupService } from './tool-groups.ts';
 import { ToolItemService } from './tool-items.ts';
@@ -37,6 +38,7 @@ export function registerAgentToolRoutes(api: ApiRouter, c: DependencyContainer) 
   const groups = c.resolve(ToolGroupService);
   const items = c.resolve(ToolItemService);
   const sender = c.resolve(ToolSender);
+  registerCannedListRoutes(api, c);
 
   api.route({
     method: 'get',

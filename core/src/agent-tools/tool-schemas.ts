@@ -103,3 +103,28 @@ export const itemViews = {
 
 export const sendBody = z.strictObject({ conversationId: pk, clientId: clientId.optional() });
 export const suggestQuery = z.strictObject({ q: z.string().trim().max(20).default('') });
+
+/** A canned-reply scope as one list: the editor's unit for versions, drafts, publishing and import (CHATSET-CANNEDHISTORY-9). */
+export const cannedListEntry = z.strictObject({ group: chars(1, 20), ...cannedFields, shortcut: cannedFields.shortcut.transform((s) => s ?? null) });
+export const cannedList = z.strictObject({
+  groups: z.array(chars(1, 20)).max(50).default([]).describe('Group order; groups not named keep theirs after these'),
+  entries: z.array(cannedListEntry).max(2000),
+});
+export type CannedListEntry = z.output<typeof cannedListEntry>;
+export type CannedList = z.output<typeof cannedList>;
+export const cannedListBody = cannedList.extend({ scope });
+export const authorView = z.object({ id: z.number(), name: z.string() }).nullable();
+export const versionView = z.object({ id: z.number(), createdAt: z.string(), author: authorView, entryCount: z.number() });
+export const draftView = z.object({ draft: z.object({ savedAt: z.string(), savedBy: authorView, list: cannedList }).nullable() });
+export const tableFormat = z.enum(['csv', 'xlsx']);
+export const exportQuery = z.strictObject({ scope, format: tableFormat });
+export const importQuery = z.strictObject({
+  scope,
+  format: tableFormat,
+  mode: z.enum(['append', 'replace']).describe('追加 skips rows equal in group and content to an entry; 替换 saves the current list as a version first'),
+});
+export const importResult = z.object({
+  added: z.number(),
+  skipped: z.number(),
+  rejected: z.array(z.object({ row: z.number(), reason: z.string(), message: z.string() })),
+});

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { readTable, unguardCell, writeTable, type TableFormat } from '@kefu/core/plugin';
 import type { Entries } from './entries.ts';
 import type { KnowledgeBase } from './kb.ts';
 import { LANGUAGES } from './schemas.ts';
@@ -8,65 +8,6 @@ import { normalize } from './text.ts';
 /** ROBOT-IO-20 columns; an export imports back unchanged. */
 export const COLUMNS = ['分类', '问题', '其他问法', '答案', '相关词', '语言', '启用'] as const;
 const MAX_ROWS = 10_000;
-
-/** Cells starting with = + - @ would run as formulas in a spreadsheet: written with a leading quote. */
-const guard = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
-const unguard = (s: string) => (/^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
-
-export function toCsv(rows: string[][]): string {
-  return '\ufeff' + rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
-}
-
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const s = text.replace(/^\ufeff/, '');
-  const endCell = () => {
-    row.push(cell);
-    cell = '';
-  };
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') endCell();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && s[i + 1] === '\n') i++;
-      endCell();
-      rows.push(row);
-      row = [];
-    } else cell += ch;
-  }
-  if (cell || row.length) {
-    endCell();
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((c) => c.trim()));
-}
-
-async function readRows(format: 'csv' | 'xlsx', data: Buffer): Promise<string[][]> {
-  if (format === 'csv') return parseCsv(data.toString('utf8'));
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(data as never);
-  const ws = wb.worksheets[0];
-  const rows: string[][] = [];
-  ws?.eachRow({ includeEmpty: false }, (r) => {
-    const out: string[] = [];
-    for (let i = 1; i <= COLUMNS.length; i++) {
-      const v = r.getCell(i).value as any;
-      out.push(v == null ? '' : typeof v === 'object' ? (v.richText?.map((x: any) => x.text).join('') ?? v.text ?? String(v.result ?? '')) : String(v));
-    }
-    rows.push(out);
-  });
-  return rows;
-}
 
 /** Import/export of entries with per-row rejection reports. */
 export class KbIo {
@@ -86,21 +27,23 @@ export class KbIo {
     return { cats, path };
   }
 
-  async export(companyId: number, format: 'csv' | 'xlsx'): Promise<Buffer> {
+  async export(companyId: number, format: TableFormat): Promise<Buffer> {
     const { path } = await this.categoryPath(companyId);
-    const rows = [[...COLUMNS] as string[]];
-    for (const e of await this.store.allEntries(companyId))
-      rows.push([path(e.categoryId), e.question, e.phrasings.join('\n'), e.answer, e.keywords.join(','), e.language, e.enabled ? '是' : '否'].map(guard));
-    if (format === 'csv') return Buffer.from(toCsv(rows), 'utf8');
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('knowledge');
-    for (const r of rows) ws.addRow(r);
-    return Buffer.from(await wb.xlsx.writeBuffer());
+    const rows = (await this.store.allEntries(companyId)).map((e) => [
+      path(e.categoryId),
+      e.question,
+      e.phrasings.join('\n'),
+      e.answer,
+      e.keywords.join(','),
+      e.language,
+      e.enabled ? '是' : '否',
+    ]);
+    return writeTable(format, COLUMNS, rows, 'knowledge');
   }
 
   /** Good rows are stored, bad rows reported with their row number (1 = header). */
-  async import(companyId: number, format: 'csv' | 'xlsx', data: Buffer, mode: 'add' | 'update') {
-    const rows = await readRows(format, data).catch(() => null);
+  async import(companyId: number, format: TableFormat, data: Buffer, mode: 'add' | 'update') {
+    const rows = await readTable(format, data, COLUMNS.length).catch(() => null);
     if (!rows) return { created: 0, updated: 0, skipped: 0, rejected: [{ row: 0, reason: 'unreadable_file' }] };
     const rejected: { row: number; reason: string; message?: string }[] = [];
     if (rows.length - 1 > MAX_ROWS) return { created: 0, updated: 0, skipped: 0, rejected: [{ row: 0, reason: 'too_many_rows' }] };
@@ -109,7 +52,7 @@ export class KbIo {
     let skipped = 0;
     const existing = new Map((await this.store.allEntries(companyId)).map((e) => [normalize(e.question), e.id]));
     for (let i = 1; i < rows.length; i++) {
-      const [cat, question, phr, answer, kw, lang, enabled] = rows[i].map((c) => unguard(c ?? '').trim());
+      const [cat, question, phr, answer, kw, lang, enabled] = rows[i].map((c) => unguardCell(c).trim());
       try {
         if (!question) throw new Error('question_required');
         if (!answer) throw new Error('answer_required');
