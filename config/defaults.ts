@@ -10,6 +10,7 @@ export const defaults = {
   KEFU_OUTBOUND_ALLOW_PRIVATE: 'false',
   KEFU_OUTBOUND_ALLOW_HTTP: 'false',
   KEFU_VISITOR_FLOOD: '10/10/30',
+  KEFU_FEEDBACK_TO_ADMINS: 'false',
   LOG_LEVEL: 'info',
   NODE_ENV: 'development',
 } as const;

@@ -37,6 +37,8 @@ export const configSchema = z
     /** Outbound requests may use plain http (push URLs need https otherwise). */
     KEFU_OUTBOUND_ALLOW_HTTP: z.stringbool(),
     /** Visitor message flood limit (POLICY-FLOOD-7): `messages/seconds/block seconds`. */
+    /** Feedback goes to each company's own admins instead of the operator (FEEDBACK-LOCAL-6). */
+    KEFU_FEEDBACK_TO_ADMINS: z.stringbool(),
     KEFU_VISITOR_FLOOD: z.string().regex(/^\d+\/\d+\/\d+$/, 'must look like 10/10/30 (messages/seconds/block seconds)'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     NODE_ENV: z.enum(['development', 'production', 'test']),

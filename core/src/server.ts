@@ -69,6 +69,7 @@ import { registerMobileRoutes } from './mobile/mobile-routes.ts';
 import { registerIconRouting } from './icons/icon-routing.ts';
 import { registerRegionRoutes } from './region/region-routes.ts';
 import { registerBillingRoutes } from './billing/billing-routes.ts';
+import { registerFeedbackRoutes } from './feedback/feedback-routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -135,6 +136,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerMobileRoutes,
     registerRegionRoutes,
     registerBillingRoutes,
+    registerFeedbackRoutes,
   ])
     register(api, container);
 
