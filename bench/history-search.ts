@@ -5,6 +5,7 @@ import { coreMigrationsDir, migrateLatest } from '../core/src/infra/migrator.ts'
 import { AuditService } from '../core/src/accounts/audit-service.ts';
 import type { AuthInfo } from '../core/src/auth/auth-info.ts';
 import { HistoryService } from '../core/src/history/history-service.ts';
+import { SegmentService } from '../core/src/conversations/segment-service.ts';
 import { searchQuery } from '../core/src/history/history-schemas.ts';
 import { messageSearchText, searchTokens } from '../core/src/history/search-tokens.ts';
 import { Tenant } from '../core/src/tenancy/tenant.ts';
@@ -170,7 +171,7 @@ export async function historySearch(): Promise<string> {
     const t0 = performance.now();
     const companyId = await seed(db, conversations, messages);
     const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
-    const service = new HistoryService(systemClock, new AuditService());
+    const service = new HistoryService(systemClock, new AuditService(), new SegmentService(db, systemClock));
     const auth = { agent: { id: 1, role: 'admin', language: 'zh-CN' }, can: () => true, tenant: new Tenant(db, companyId), companyId } as unknown as AuthInfo;
     const r = rng(7);
     const window = () => {

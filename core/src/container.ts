@@ -33,6 +33,7 @@ import { PresenceService } from './presence/presence-service.ts';
 import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { LiveVisitors } from './visitors/live-visitors.ts';
 import { VisitorService } from './visitors/visitor-service.ts';
+import { VisitorScope } from './visitors/visitor-scope.ts';
 import { ChannelService } from './channels/channel-service.ts';
 import { EvaluationService } from './conversations/evaluation-service.ts';
 import { QueueBroadcaster } from './conversations/queue-broadcaster.ts';
@@ -42,6 +43,7 @@ import { HandoverService } from './conversations/handover-service.ts';
 import { InvitationService } from './conversations/invitation-service.ts';
 import { MonitorService } from './conversations/monitor-service.ts';
 import { TransferService } from './conversations/transfer-service.ts';
+import { SegmentService } from './conversations/segment-service.ts';
 import { InternalChatService } from './internal/internal-chat-service.ts';
 import { NoticeService } from './notices/notice-service.ts';
 import { settingsServices } from './settings/index.ts';
@@ -87,6 +89,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     RealtimeNotifier,
     PresenceService,
     VisitorService,
+    VisitorScope,
     LiveVisitors,
     MessageStore,
     ConversationQueries,
@@ -103,6 +106,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     MonitorService,
     HandoverService,
     TransferService,
+    SegmentService,
     InvitationService,
     ...settingsServices,
     ...leaveMessageServices,

@@ -51,6 +51,7 @@ import { VisitorService } from './visitors/visitor-service.ts';
 import { ChannelService } from './channels/channel-service.ts';
 import { AssignmentService } from './conversations/assignment-service.ts';
 import { registerVisitorRowUpdates } from './visitors/visitor-row-updates.ts';
+import { registerSegments } from './conversations/segment-service.ts';
 import { LiveVisitors } from './visitors/live-visitors.ts';
 import { registerSettingsRoutes } from './settings/settings-routes.ts';
 import { prechatVisitorHandlers } from './settings/prechat-handlers.ts';
@@ -196,6 +197,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerPolicyJobs(container);
   container.resolve(ChannelService).start();
   registerVisitorRowUpdates(container);
+  registerSegments(container);
   registerIconRouting(container);
   // Safety net of ASSIGN-TRIGGER-12: every 5 s, one node places whatever waits and can be placed.
   container.resolve(CronSupervisor).schedule('core', 'assign-sweep', '*/5 * * * * *', async () => {

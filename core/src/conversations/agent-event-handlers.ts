@@ -10,6 +10,8 @@ import { AssignmentService } from './assignment-service.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService, type Sender } from './conversation-service.ts';
 import { LiveVisitors } from '../visitors/live-visitors.ts';
+import { viewerOf, VisitorScope } from '../visitors/visitor-scope.ts';
+import { notFound } from '../http/errors.ts';
 
 /** Core's `/agent` events (docs/protocol.md); schemas live in protocol/agent-events.ts. */
 export function registerAgentEvents(c: DependencyContainer) {
@@ -20,6 +22,7 @@ export function registerAgentEvents(c: DependencyContainer) {
   const queries = c.resolve(ConversationQueries);
   const presence = c.resolve(PresenceService);
   const live = c.resolve(LiveVisitors);
+  const scope = c.resolve(VisitorScope);
   const E = agentClientEvents;
 
   // The caller's auth is the socket's current copy (see RealtimeGateway.currentAuth): no query per message.
@@ -46,7 +49,7 @@ export function registerAgentEvents(c: DependencyContainer) {
       return {
         waiting: await queries.waiting(t),
         mine: await queries.activeOf(t, caller.agentId),
-        visitors: await live.list(caller.companyId),
+        visitors: await live.list(caller.companyId, { scope: await scope.limitFor(caller.companyId, viewerOf(caller.auth)) }),
         status: me.status,
         autoAccept: me.autoAccept,
         unread: await queries.unread(t, caller.agentId),
@@ -56,7 +59,12 @@ export function registerAgentEvents(c: DependencyContainer) {
   d.on('core', 'conversation.accept', {
     schema: E['conversation.accept'].payload,
     permission: 'conversation.accept',
-    handler: async (p, caller) => ({ conversation: await assignment.accept(caller.companyId, caller.agentId, p.conversationId) }),
+    handler: async (p, caller) => {
+      // A visitor outside the agent's list scope does not exist for them (CONV-ACCEPT-5, VISITOR-SCOPE-4).
+      const conv = await new Tenant(db, caller.companyId).q('conversations').where({ id: p.conversationId }).first('visitor_id');
+      if (conv && !(await scope.allows(caller.companyId, viewerOf(caller.auth), Number(conv.visitor_id)))) throw notFound('Conversation not found');
+      return { conversation: await assignment.accept(caller.companyId, caller.agentId, p.conversationId) };
+    },
   });
   d.on('core', 'message.send', {
     schema: E['message.send'].payload,

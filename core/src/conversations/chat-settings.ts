@@ -22,6 +22,8 @@ export const chatSettingsSchema = z.object({
   confirm: z.object({ enabled: z.boolean().default(false), seconds: z.number().int().min(10).max(120).default(20) }).default({ enabled: false, seconds: 20 }),
   /** ASSIGN-POSITION-9: also tell waiting visitors an estimated wait. */
   showEstimatedWait: z.boolean().default(false),
+  /** VISITOR-SCOPE-4 访客列表范围: every visitor of the company, or only those of the agent's (groups') icons. */
+  visitorScope: z.enum(['all', 'group']).default('all'),
 });
 export type ChatSettings = z.output<typeof chatSettingsSchema>;
 

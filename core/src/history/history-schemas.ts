@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { segmentView } from '../conversations/segment-schemas.ts';
 import { messageView } from '../protocol/message-schemas.ts';
 import { keywordTerms } from './search-tokens.ts';
 
@@ -137,7 +138,8 @@ export const searchResponse = z.object({
   editableAfter: z.string(),
 });
 
-export const detailResponse = z.object({ conversation: historyRow, messages: z.array(messageView) });
+/** `segments`: who served it from when to when (CONV-TRANSFER-33). */
+export const detailResponse = z.object({ conversation: historyRow, segments: z.array(segmentView), messages: z.array(messageView) });
 
 export const historySettings = z.object({ editableDays: z.number() });
 export const historySettingsBody = z.strictObject({ editableDays: z.number().int().min(30).max(3650) });

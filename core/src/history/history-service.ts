@@ -6,6 +6,7 @@ import { fieldError, notFound } from '../http/errors.ts';
 import { toMessageView } from '../conversations/conversation-mapper.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { AuditService } from '../accounts/audit-service.ts';
+import { SegmentService } from '../conversations/segment-service.ts';
 import { DURATION, filteredConversations, type DayRange, type KeywordMode, type Viewer } from './history-query.ts';
 import { rowColumns, toHistoryRows } from './history-rows.ts';
 import { daysBetween, MAX_RANGE_DAYS, type HistoryFilters, type SearchQuery } from './history-schemas.ts';
@@ -42,6 +43,7 @@ export class HistoryService {
   constructor(
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(AuditService) private readonly audit: AuditService,
+    @inject(SegmentService) private readonly segments: SegmentService,
   ) {}
 
   viewer(auth: AuthInfo): Viewer {
@@ -126,7 +128,8 @@ export class HistoryService {
     if (!rows.length) throw notFound('Conversation not found');
     const [conversation] = await toHistoryRows(auth.tenant, rows, { editableAfter });
     const messages = await auth.tenant.q('messages').where({ conversation_id: conversationId }).orderBy('seq');
-    return { conversation, messages: messages.map(toMessageView) };
+    const segments = (await this.segments.of(auth.tenant, [conversationId])).get(conversationId) ?? [];
+    return { conversation, segments, messages: messages.map(toMessageView) };
   }
 
   async settings(t: Tenant) {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ack, conversationId, conversationView, messageView, sendMessage, syncRequest } from './message-schemas.ts';
 
+/** An icon's key as embedded in the page (`data-icon`). */
+export const iconKeySchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
 /**
  * The `/visitor` namespace (widget). Handshake `auth: {companyId, token?}`; the
  * server answers with a `session` event carrying the token to keep (a token the
@@ -14,6 +17,8 @@ export const visitorClientEvents = {
       title: z.string().max(500).optional(),
       referrer: z.string().max(2048).optional(),
       language: z.string().max(20).optional(),
+      /** The page's icon (`data-icon`): while the visitor list is limited to groups, its binding decides who sees the visitor (VISITOR-SCOPE-4). */
+      iconKey: iconKeySchema.optional(),
     }),
     ack: ack({ visitId: z.number() }),
   },
@@ -22,10 +27,7 @@ export const visitorClientEvents = {
     payload: z.strictObject({
       groupId: z.number().int().positive().optional(),
       /** The embedded icon's key (`data-icon`): its binding scopes the chat (ICON-BIND-5). */
-      iconKey: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,64}$/)
-        .optional(),
+      iconKey: iconKeySchema.optional(),
       form: z.record(z.string(), z.string().max(500)).optional(),
       /** The answer to the image challenge of a `verification_required` refusal (POLICY-SPAM-4/5). */
       verification: z.strictObject({ challengeId: z.uuid(), answer: z.string().trim().min(1).max(10) }).optional(),

@@ -16,6 +16,7 @@ import type { VisitorService } from '../visitors/visitor-service.ts';
 import type { VisitorCaller } from '../conversations/visitor-event-handlers.ts';
 import type { ConversationQueries } from '../conversations/conversation-queries.ts';
 import { VISITOR_LEFT_MS, type LiveVisitors } from '../visitors/live-visitors.ts';
+import { viewerOf, VisitorScope } from '../visitors/visitor-scope.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { clientIp, parseCidrList } from '../http/client-ip.ts';
 import { rooms, type RealtimeNotifier } from './realtime-notifier.ts';
@@ -190,6 +191,8 @@ export class RealtimeGateway {
         rooms.agent(auth.agent.id),
         rooms.session(auth.sessionId),
         ...mine.map((c) => rooms.conversation(c.id)),
+        // Rows of visitors limited to their icon's agent or group reach these consoles too (VISITOR-SCOPE-4).
+        ...(viewerOf(auth).seesAll ? [VisitorScope.allRoom(auth.companyId)] : []),
       ]);
       if (!auth.restriction) {
         const p = await this.deps.presence.connected(auth.companyId, auth.agent.id);
@@ -246,8 +249,7 @@ export class RealtimeGateway {
   }
 
   private async pushVisitor(caller: VisitorCaller) {
-    const row = await this.deps.live.one(caller.visitor.companyId, caller.visitor.id);
-    if (row) this.deps.notifier.toAgents(rooms.company(caller.visitor.companyId), 'visitor.updated', { visitor: row });
+    await this.deps.live.push(caller.visitor.companyId, caller.visitor.id);
   }
 
   /** One write per node per beat for all agents and visitors connected here. */

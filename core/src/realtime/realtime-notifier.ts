@@ -21,7 +21,7 @@ export class RealtimeNotifier {
     this.io = io;
   }
 
-  toAgents(room: string, event: string, payload: unknown) {
+  toAgents(room: string | string[], event: string, payload: unknown) {
     this.io?.of('/agent').to(room).emit(event, payload);
   }
 

@@ -5,6 +5,7 @@ import type { ApiRouter } from '../http/api-router.ts';
 import { notFound, rateLimited } from '../http/errors.ts';
 import { TOKENS } from '../tokens.ts';
 import type { Db } from '../infra/db.ts';
+import { iconKeySchema } from '../protocol/visitor-events.ts';
 import { PageViewRecorder } from './page-view-recorder.ts';
 import { VisitorService } from './visitor-service.ts';
 
@@ -34,6 +35,7 @@ export function registerBeaconRoutes(api: ApiRouter, c: DependencyContainer) {
       title: z.string().max(500).optional(),
       referrer: z.string().max(2048).optional(),
       language: z.string().max(20).optional(),
+      iconKey: iconKeySchema.optional(),
     }),
     response: z.object({ token: z.string(), visitId: z.number() }),
     handler: async ({ body, ctx }) => {

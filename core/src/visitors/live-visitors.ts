@@ -2,6 +2,8 @@ import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import { ipInList, parseCidrList } from '../http/client-ip.ts';
+import { RealtimeNotifier } from '../realtime/realtime-notifier.ts';
+import { VisitorScope, type ScopeLimit } from './visitor-scope.ts';
 
 /** A visitor without a connected page for this long has left (VISITOR-ARRIVE-2). */
 export const VISITOR_LEFT_MS = 30_000;
@@ -14,19 +16,30 @@ export class LiveVisitors {
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(VisitorScope) private readonly scope: VisitorScope,
+    @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
   ) {}
 
   async one(companyId: number, visitorId: number) {
-    return (await this.list(companyId, 1, visitorId))[0] ?? null;
+    return (await this.list(companyId, { max: 1, onlyVisitorId: visitorId }))[0] ?? null;
   }
 
-  async list(companyId: number, limit = 500, onlyVisitorId?: number) {
+  /** A row changed: every console allowed to see the visitor (VISITOR-SCOPE-4) gets it. */
+  async push(companyId: number, visitorId: number): Promise<void> {
+    const row = await this.one(companyId, visitorId);
+    if (row) this.notifier.toAgents(await this.scope.roomsOf(companyId, visitorId), 'visitor.updated', { visitor: row });
+  }
+
+  /** `scope`: a viewer limited to their groups' visitors (VisitorScope.limitFor); none sees every visitor. */
+  async list(companyId: number, o: { max?: number; onlyVisitorId?: number; scope?: ScopeLimit | null } = {}) {
+    const { max = 500, onlyVisitorId, scope } = o;
     const now = this.clock.now().getTime();
     const rows = await this.db('visitors as v')
       .leftJoin('conversations as c', function () {
         this.on('c.visitor_id', 'v.id').andOnVal('c.status', '<>', 'ended');
       })
       .where('v.company_id', companyId)
+      .modify((q) => (scope ? this.scope.apply(q, scope) : q))
       .modify((q) =>
         onlyVisitorId ? q.where('v.id', onlyVisitorId) : q.where((w) => w.where('v.last_seen_at', '>', new Date(now - LEFT_LISTED_MS)).orWhereNotNull('c.id')),
       )
@@ -43,7 +56,7 @@ export class LiveVisitors {
         ),
       )
       .orderBy('v.last_seen_at', 'desc')
-      .limit(limit);
+      .limit(max);
     // Fully blocked visitors disappear from every list (DISPLAY-BLOCKVISITOR-12).
     const blocked = await this.db('blocks')
       .where({ company_id: companyId, kind: 'visitor' })

@@ -3,7 +3,6 @@ import type { DependencyContainer } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
 import { Tenant } from '../tenancy/tenant.ts';
-import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import type { VisitorCaller } from '../conversations/visitor-event-handlers.ts';
 import { LiveVisitors } from './live-visitors.ts';
 
@@ -39,7 +38,6 @@ type VisitorHandler = { spec: { schema: any; handler: (p: any, caller: VisitorCa
 export function profileVisitorHandlers(c: DependencyContainer): Map<string, VisitorHandler> {
   const db = c.resolve<Db>(TOKENS.Db);
   const live = c.resolve(LiveVisitors);
-  const notifier = c.resolve(RealtimeNotifier);
 
   async function set(p: z.output<typeof profileSet>, { visitor }: VisitorCaller) {
     const u = p.user ?? {};
@@ -53,8 +51,7 @@ export function profileVisitorHandlers(c: DependencyContainer): Map<string, Visi
         JSON.stringify(sdk),
       ]);
     if (Object.keys(patch).length) await new Tenant(db, visitor.companyId).q('visitors').where({ id: visitor.id }).update(patch);
-    const row = await live.one(visitor.companyId, visitor.id);
-    if (row) notifier.toAgents(rooms.company(visitor.companyId), 'visitor.updated', { visitor: row });
+    await live.push(visitor.companyId, visitor.id);
     return {};
   }
 

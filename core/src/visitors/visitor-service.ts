@@ -63,7 +63,7 @@ export class VisitorService {
   /** Records a page view; starts a new visit after 30 minutes of silence. */
   async pageView(
     v: VisitorRef,
-    page: { url: string; title?: string; referrer?: string },
+    page: { url: string; title?: string; referrer?: string; iconId?: number | null },
     visitInfo: Omit<import('./describe-visit.ts').VisitDescription, 'bot'>,
   ): Promise<{ visitId: number; newVisit: boolean }> {
     const t = new Tenant(this.db, v.companyId);
@@ -79,7 +79,8 @@ export class VisitorService {
       return { visitId: Number(row.id), newVisit: true };
     });
     await t.insert('page_views', { visitor_id: v.id, visit_id: visitId, url: page.url, title: page.title ?? null, created_at: now });
-    const visitorPatch: Record<string, unknown> = { last_seen_at: now };
+    // The icon of the page last viewed (none: unbound) scopes who sees the visitor (VISITOR-SCOPE-4).
+    const visitorPatch: Record<string, unknown> = { last_seen_at: now, icon_id: page.iconId ?? null };
     for (const k of ['region', 'browser', 'os', 'device', 'language'] as const) if (visitInfo[k]) visitorPatch[k] = visitInfo[k];
     await t.q('visitors').where({ id: v.id }).update(visitorPatch);
     const ctx = { companyId: v.companyId, actor: { kind: 'visitor' as const, id: v.id } };

@@ -71,7 +71,7 @@ function start() {
 
   // The live trail fills with the chat closed: a small beacon (VISITOR-ARRIVE-2), then the realtime link as the same visitor.
   const pageView = () => {
-    const body = { companyId: Number(company), token: token(), url: location.href, title: document.title, referrer: document.referrer || undefined, language: navigator.language };
+    const body = { companyId: Number(company), token: token(), url: location.href, title: document.title, referrer: document.referrer || undefined, language: navigator.language, iconKey: icon || undefined };
     return fetch(origin + '/api/widget/pageview', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), keepalive: true })
       .then((r) => (r.ok ? r.json() : null))
       .then((d) => { if (d && d.token) store('localStorage', 'token', d.token); })

@@ -66,6 +66,9 @@ const en = {
     endReason: 'End reason',
     note: 'Note',
     noMessages: 'No messages in this conversation.',
+    segments: 'Served by',
+    segmentRunning: 'until now',
+    startedBy: { manual: 'accepted', auto: 'assigned', sticky: 'returning visitor', dispatch: 'dispatched', transfer: 'transfer', takeover: 'take-over' },
   },
   export: {
     button: 'Export',
@@ -147,6 +150,9 @@ const zhCN: typeof en = {
     endReason: '结束原因',
     note: '备注',
     noMessages: '此对话没有消息。',
+    segments: '接待时段',
+    segmentRunning: '至今',
+    startedBy: { manual: '接受', auto: '自动分配', sticky: '老访客', dispatch: '调度', transfer: '转接', takeover: '接管' },
   },
   export: {
     button: '导出',
