@@ -236,3 +236,50 @@ test.serial('ROBOT-HANDOVER-13 a robot card shows its buttons; clicking one send
   await call(agent, 'conversation.end', { conversationId: conversation.id });
   await context.close();
 });
+
+test.serial('ICON-GROUP-6 ASSIGN-SCOPE-3 a group icon lets the visitor pick a group before the chat; the chat is scoped to it', async (t) => {
+  const group = (await admin.post('/api/groups', { name: 'Billing' })).body;
+  const made = await admin.post('/api/icons', {
+    name: 'Teams',
+    type: 'group',
+    entries: [{ kind: 'group', id: group.id, name: { en: 'Billing questions' } }],
+  });
+  t.is(made.status, 201, made.text);
+  const context = await newContext();
+  const page = await context.newPage();
+  await page.route(`${k.url}/teams.html`, (r) => r.fulfill({ contentType: 'text/html', body: `<!doctype html><h1>Shop</h1>${made.body.code.function}` }));
+  await page.goto(`${k.url}/teams.html`);
+  await page.locator('kefu-widget button.btn').click();
+  const frame = page.frameLocator('kefu-widget iframe');
+  const entries = frame.locator('#start .entries button.entry');
+  await entries.first().waitFor({ timeout: 15_000 });
+  t.deepEqual(await entries.allTextContents(), ['Billing questions']);
+  t.is(await frame.locator('#start-chat').count(), 0, 'no chat before a pick');
+  await page.screenshot({ path: screenshotPath('group-entries') });
+
+  await entries.first().click();
+  await frame.locator('#start-chat').click();
+  await frame.locator('#app[data-state="queued"], #app[data-state="active"]').waitFor({ timeout: 15_000 });
+  const conv = await until(
+    () => k.server.db('conversations').where({ company_id: k.company.id }).whereNot('status', 'ended').first('id', 'group_id'),
+    (c) => !!c,
+  );
+  t.is(Number(conv.group_id), group.id);
+  await call(agent, 'conversation.end', { conversationId: Number(conv.id) });
+  await context.close();
+});
+
+test.serial('ICON-TYPES-3 an email icon opens the leave-message form even while agents are online', async (t) => {
+  const made = await admin.post('/api/icons', { name: 'Mail us', type: 'email' });
+  t.is(made.status, 201, made.text);
+  const context = await newContext();
+  const page = await context.newPage();
+  await page.route(`${k.url}/mail.html`, (r) => r.fulfill({ contentType: 'text/html', body: `<!doctype html><h1>Shop</h1>${made.body.code.function}` }));
+  await page.goto(`${k.url}/mail.html`);
+  await page.locator('kefu-widget button.btn').click();
+  const frame = page.frameLocator('kefu-widget iframe');
+  await frame.locator('#app[data-state="leave"] #leave-form').waitFor({ timeout: 15_000 });
+  t.is(await frame.locator('#start-chat').isVisible(), false, 'no chat is offered');
+  await page.screenshot({ path: screenshotPath('email-icon') });
+  await context.close();
+});

@@ -9,6 +9,7 @@ import type { ConversationView, MessageView } from '@kefu/core/protocol';
 import { inLang, loadConfig, type WidgetConfig } from './config.ts';
 import { askCaptcha, challengeOf, newChallenge, type Answer } from './captcha.ts';
 import { setupEmoji } from './emoji.ts';
+import { drawEntries } from './entries.ts';
 import { language, setLanguage, t } from './i18n.ts';
 import { fetchLinks, upload, useFileAuth } from './media.ts';
 import { drawRating } from './rating.ts';
@@ -36,6 +37,8 @@ let lastSeq = 0;
 /** CONV-READ-41: the newest agent message shown, and the one last reported as seen. */
 let agentSeq = 0;
 let seenSent = 0;
+/** ICON-GROUP-6: the group-icon entry the visitor picked; it scopes the chat before any question type. */
+let entryGroup: number | null = null;
 /** Whether the loader's panel is open; embedded, the loader says so once the frame is ready. */
 let panelOpen = !embedded;
 let position: number | null = null;
@@ -215,9 +218,10 @@ window.addEventListener('online', () => {
 
 async function requestChat(groupId?: number | null) {
   el.start.disabled = el.restart.disabled = true;
+  const scope = entryGroup ?? groupId;
   try {
     const r = await verified((verification) =>
-      client.call('chat.request', { ...(groupId ? { groupId } : {}), ...(iconKey ? { iconKey } : {}), ...(verification ? { verification } : {}) }),
+      client.call('chat.request', { ...(scope ? { groupId: scope } : {}), ...(iconKey ? { iconKey } : {}), ...(verification ? { verification } : {}) }),
     );
     position = r.position;
     await useConversation(r.conversation);
@@ -252,7 +256,7 @@ async function verified<T>(send: (v?: Answer) => Promise<T>): Promise<T> {
 function begin() {
   if (config && !config.region.served) return config.region.leaveMessage ? showLeave() : undefined;
   if (config && (!config.online || config.icon?.kind === 'email')) return showLeave();
-  if (config?.prechat.enabled) {
+  if (config?.prechat.enabled || (config?.icon?.kind === 'group' && entryGroup === null)) {
     conv = null;
     drawScreens();
     return render();
@@ -261,6 +265,12 @@ function begin() {
 }
 
 function drawScreens() {
+  if (config?.icon?.kind === 'group' && entryGroup === null)
+    return drawEntries(config, (groupId) => {
+      entryGroup = groupId;
+      drawScreens();
+      el.startBody.querySelector<HTMLElement>('input, select, button')?.focus();
+    });
   drawStart(config, {
     prefill: store.prechat(),
     async submitPrechat(values) {
