@@ -24,8 +24,12 @@ const base = '/api/agent-tools/canned';
 const contents = (list: { entries: { content: string }[] }) => list.entries.map((e) => e.content);
 
 /** Sends a file as the request body, the way the console's import button does. */
-async function upload(c: TestClient, query: string, data: Buffer | string, type = 'text/csv') {
-  const r = await fetch(`${k.url}${base}/import?${query}`, { method: 'POST', headers: { origin: k.url, cookie: c.cookie, 'content-type': type }, body: data });
+async function upload(c: TestClient, query: string, data: Buffer, type = 'text/csv') {
+  const r = await fetch(`${k.url}${base}/import?${query}`, {
+    method: 'POST',
+    headers: { origin: k.url, cookie: c.cookie, 'content-type': type },
+    body: new Uint8Array(data),
+  });
   return { status: r.status, body: await r.json() };
 }
 async function download(c: TestClient, query: string) {
