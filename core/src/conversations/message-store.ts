@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import { injectable } from '../infra/di.ts';
+import { inject, injectable } from '../infra/di.ts';
+import { TOKENS } from '../tokens.ts';
+import { isPglite, type Db } from '../infra/db.ts';
+import { AppendBatcher, appendRows, type AppendRow } from './append-batch.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { toMessageView } from './conversation-mapper.ts';
@@ -38,53 +41,46 @@ export type AppendResult = { message: MessageView; duplicate: false; conversatio
 
 /**
  * Stores messages before anyone is told (CONV-IDEMPOTENT-9). The common case is
- * ONE statement (one round trip, one commit): a CTE bumps the conversation's
- * seq — only if the sender may write there, it is not ended and this clientId
- * is new — and inserts the message with that seq. When it writes nothing, a
- * second look says why: a retried send gets the stored message back, a
- * stranger gets not_found, an ended chat conflict. (conversation, clientId) is
- * unique, so two racing copies of one send store one message; the loser's seq
- * is skipped, which readers tolerate (they page by `seq >`).
+ * ONE statement (one round trip, one commit), shared with other conversations'
+ * sends that arrive meanwhile (append-batch.ts): it bumps the conversation's seq
+ * — only if the sender may write there, it is not ended and this clientId is
+ * new — and inserts the message with that seq. When it writes nothing, a second
+ * look says why: a retried send gets the stored message back, a stranger gets
+ * not_found, an ended chat conflict. (conversation, clientId) is unique, so two
+ * racing copies of one send store one message; the loser's seq is skipped,
+ * which readers tolerate (they page by `seq >`).
  */
 @injectable()
 export class MessageStore {
-  async append(t: Tenant, conversationId: number, m: NewMessage, opts: AppendOptions = {}): Promise<AppendResult> {
-    const k = t.unscoped;
-    const bump = k('conversations')
-      .where({ id: conversationId, company_id: t.companyId })
-      .whereNotExists(k('messages').where({ conversation_id: conversationId, client_id: m.clientId }).select(k.raw('1')));
-    if (!opts.allowEnded) bump.whereNot('status', 'ended');
-    const guard = opts.guard ?? 'any';
-    if (guard !== 'any' && 'visitorId' in guard) bump.where('visitor_id', guard.visitorId);
-    if (guard !== 'any' && 'agentId' in guard) bump.where('agent_id', guard.agentId);
-    const patch: Record<string, unknown> = { last_seq: k.raw('last_seq + 1') };
-    if (opts.firstReplyAt) patch.first_reply_at = k.raw('coalesce(first_reply_at, ?)', [opts.firstReplyAt]);
-    bump.update(patch).returning(['last_seq', 'visitor_id', 'channel', 'initiator', 'agent_id']);
+  private readonly batcher: AppendBatcher;
 
-    const row: Record<string, Knex.Value | Knex.Raw> = {
-      company_id: t.companyId,
-      conversation_id: conversationId,
-      client_id: m.clientId,
-      sender_kind: m.senderKind,
-      sender_id: m.senderId,
-      sender_name: m.senderName,
+  constructor(@inject(TOKENS.Db) db: Db) {
+    // The embedded database runs one statement at a time; a second in flight would only wait in its pool.
+    this.batcher = new AppendBatcher(() => db, isPglite(db) ? 1 : 2);
+  }
+
+  async append(t: Tenant, conversationId: number, m: NewMessage, opts: AppendOptions = {}): Promise<AppendResult> {
+    const guard = opts.guard ?? 'any';
+    const row: AppendRow = {
+      companyId: t.companyId,
+      conversationId,
+      clientId: m.clientId,
+      guardVisitorId: guard !== 'any' && 'visitorId' in guard ? guard.visitorId : null,
+      guardAgentId: guard !== 'any' && 'agentId' in guard ? guard.agentId : null,
+      allowEnded: !!opts.allowEnded,
+      firstReplyAt: opts.firstReplyAt?.toISOString() ?? null,
+      senderKind: m.senderKind,
+      senderId: m.senderId,
+      senderName: m.senderName,
       kind: m.kind,
       text: m.text,
       payload: m.payload ? JSON.stringify(m.payload) : null,
-      search_tsv: k.raw('?::tsvector', [searchTokens(messageSearchText(m))]),
+      searchTsv: searchTokens(messageSearchText(m)),
     };
-    const cols = Object.keys(row);
-    const { rows } = await k.raw(
-      `with c as (?), m as (
-         insert into messages (${cols.map(() => '??').join(', ')}, seq)
-         select ${cols.map(() => '?').join(', ')}, c.last_seq from c
-         on conflict (conversation_id, client_id) do nothing
-         returning *)
-       select m.*, c.visitor_id as conv_visitor_id, c.channel as conv_channel, c.initiator as conv_initiator, c.agent_id as conv_agent_id from m, c`,
-      [bump, ...cols, ...Object.values(row)],
-    );
-    if (rows.length) {
-      const r = rows[0];
+    // Inside a caller's transaction the statement must run on that transaction, alone.
+    const k = t.unscoped;
+    const r = (k as Knex.Transaction).isTransaction ? (await appendRows(k, [row]))[0] : await this.batcher.submit(row);
+    if (r) {
       return {
         message: toMessageView(r),
         duplicate: false,
