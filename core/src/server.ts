@@ -71,6 +71,7 @@ import { registerIconRouting } from './icons/icon-routing.ts';
 import { registerRegionRoutes } from './region/region-routes.ts';
 import { registerBillingRoutes } from './billing/billing-routes.ts';
 import { registerFeedbackRoutes } from './feedback/feedback-routes.ts';
+import { registerPreferenceRoutes } from './preferences/preference-routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -138,6 +139,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerRegionRoutes,
     registerBillingRoutes,
     registerFeedbackRoutes,
+    registerPreferenceRoutes,
   ])
     register(api, container);
 
