@@ -150,6 +150,13 @@ const en = {
     ended: 'Ended',
   },
   notify: { newChat: 'New chat', newMessage: 'New message from {name}' },
+  offer: {
+    title: 'New chat for you',
+    secondsLeft: '{n} s left',
+    accept: 'Accept',
+    lapsed: 'You missed a chat',
+    setAway: 'It went back to the queue and, as you did not confirm in time, your status is now Away.',
+  },
   errors: {
     timeout: 'No answer from the server; check the connection and try again.',
     already_accepted: 'Someone else accepted this conversation first.',
@@ -310,6 +317,13 @@ const zhCN: typeof en = {
     ended: '结束时间',
   },
   notify: { newChat: '新的对话', newMessage: '{name} 发来新消息' },
+  offer: {
+    title: '新对话待接入',
+    secondsLeft: '剩余 {n} 秒',
+    accept: '接受',
+    lapsed: '您错过了一个对话',
+    setAway: '该对话已回到排队中;您未及时确认,状态已设为离开。',
+  },
   errors: {
     timeout: '服务器没有响应,请检查网络后重试。',
     already_accepted: '该对话已被其他客服接受。',
