@@ -109,7 +109,7 @@ test.serial('MOBILE-SWITCH-1 MOBILE-ICON-2 MOBILE-WINDOW-3 the mobile window: on
   t.like(s.mobile, {
     openMode: 'overlay',
     themeColor: s.style.themeColor,
-    icon: { hidden: false, style: 'round', position: 'bottom-right', size: 56, offsetX: 16, offsetY: 16, guide: { 'zh-CN': '咨询', en: 'Chat' } },
+    icon: { hidden: false, type: 'float', left: false, mid: false, size: 56, marginX: 16, marginY: 16, color: s.style.themeColor, guide: {} },
     title: { 'zh-CN': s.texts['zh-CN'].title, en: s.texts.en.title },
     toolbar: { emoji: true, image: true, file: true, rating: true },
   });
@@ -133,7 +133,7 @@ test.serial('MOBILE-SWITCH-1 MOBILE-ICON-2 MOBILE-WINDOW-3 the mobile window: on
   t.like(m, {
     openMode: 'page',
     themeColor: '#00aa55',
-    icon: { style: 'bar', position: 'middle-left', size: 48, guide: { en: 'Ask us', 'zh-CN': '咨询' } },
+    icon: { type: 'text', left: true, mid: true, size: 48, color: '#00aa55', guide: { en: 'Ask us', 'zh-CN': '咨询' } },
     title: { en: 'Help', 'zh-CN': s.texts['zh-CN'].title },
     toolbar: { emoji: false, file: false, image: true },
   });

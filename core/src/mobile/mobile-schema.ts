@@ -47,7 +47,19 @@ export function publicMobile(
 ) {
   if (!m.enabled) return null;
   return {
-    icon: { ...m.icon, guide: Object.fromEntries(LANGS.map((l) => [l, m.icon.guide[l] ?? MOBILE_GUIDE[l]])) },
+    // In the loader's terms (widget/src/loader/ui.ts Look), so phones cost it a few bytes only.
+    icon: {
+      hidden: m.icon.hidden,
+      type: m.icon.style === 'bar' ? 'text' : 'float',
+      left: m.icon.position.endsWith('left'),
+      mid: m.icon.position.startsWith('middle'),
+      size: m.icon.size,
+      marginX: m.icon.offsetX,
+      marginY: m.icon.offsetY,
+      color: m.window.themeColor ?? desktop.style.themeColor,
+      // The guide text shows on the bar; the round bubble has no room for it.
+      guide: m.icon.style === 'bar' ? Object.fromEntries(LANGS.map((l) => [l, m.icon.guide[l] ?? MOBILE_GUIDE[l]])) : {},
+    },
     openMode: m.window.openMode,
     title: Object.fromEntries(LANGS.map((l) => [l, m.window.title[l] ?? desktop.texts[l].title ?? ''])),
     themeColor: m.window.themeColor ?? desktop.style.themeColor,

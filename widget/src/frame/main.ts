@@ -7,11 +7,13 @@ import { io } from 'socket.io-client';
 import { Outbox, RealtimeError, visitorClient, type PendingSend } from '@kefu/core/protocol/client';
 import type { ConversationView, MessageView } from '@kefu/core/protocol';
 import { inLang, loadConfig, type WidgetConfig } from './config.ts';
+import { useAvatars, showServing } from './avatars.ts';
 import { askCaptcha, challengeOf, newChallenge, type Answer } from './captcha.ts';
 import { setupEmoji } from './emoji.ts';
 import { drawEntries } from './entries.ts';
 import { language, setLanguage, t } from './i18n.ts';
 import { fetchLinks, upload, useFileAuth } from './media.ts';
+import { closeOnBack, forDevice } from './mobile.ts';
 import { drawRating } from './rating.ts';
 import { drawLeave, drawStart, externalLeaveUrl } from './screens.ts';
 import { onCardButton } from './rich.ts';
@@ -22,9 +24,9 @@ import { applyTexts, clearMessages, el, onRatingCard, removeRow, setAgent, setSt
 import './style.css';
 
 const params = new URLSearchParams(location.search);
-const company = params.get('c') || '';
+const company = params.get('c') || document.documentElement.dataset.company || '';
 /** The embedded icon's key (ICON-CODE-2): the server scopes its chats by its binding. */
-const iconKey = params.get('i') || '';
+const iconKey = params.get('i') || document.documentElement.dataset.icon || '';
 const store = companyStore(company);
 const embedded = window.parent !== window;
 setLanguage(params.get('lang') || navigator.language);
@@ -55,6 +57,7 @@ const client = visitorClient(socket);
 const call = client.call as (event: string, payload: unknown) => Promise<any>;
 const toParent = (m: Record<string, unknown>) => embedded && window.parent.postMessage(m, '*');
 useFileAuth({ companyId: company, token: () => store.token() });
+if (embedded) closeOnBack(() => toParent({ type: 'kefu:close' }));
 
 const shownPending = (p: PendingSend, state: Shown['state'] = 'sending'): Shown => ({ clientId: p.clientId, senderKind: 'visitor', text: p.text, state });
 const shownStored = (m: MessageView): Shown => ({ ...m, state: m.senderKind === 'visitor' ? 'sent' : undefined });
@@ -86,6 +89,7 @@ function render() {
   if (!leaving && !conv && connected && config && cannotChat && !config.leaveMessage.externalUrl) return showLeave();
   setState(leaving ? 'leave' : conv ? conv.status : connected ? 'start' : 'loading');
   setAgent(conv?.status === 'active' ? conv.agentNickname : null);
+  showServing(conv?.status === 'active' ? conv.agentId : null, conv?.agentNickname ?? null);
   const tools = config?.toolbar;
   el.heart.hidden = !(tools?.rating ?? true) || !conv?.agentId || rated.has(conv.id);
   el.save.hidden = tools?.saveTranscript === false || !conv;
@@ -423,7 +427,8 @@ function applyConfig() {
   render();
 }
 const configLoaded = loadConfig(company, iconKey).then((c) => {
-  config = c;
+  config = forDevice(c);
+  useAvatars(c, company);
   applyConfig();
 });
 

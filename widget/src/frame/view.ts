@@ -12,6 +12,7 @@ export interface Shown {
   seq?: number;
   senderKind: MessageView['senderKind'] | 'visitor';
   senderName?: string | null;
+  senderId?: string | null;
   kind?: MessageView['kind'];
   text: string | null;
   payload?: Record<string, unknown> | null;
@@ -119,6 +120,7 @@ export function upsert(m: Shown) {
     drawCard(box, m.text, m.payload);
   } else if (m.senderKind === 'visitor') box.textContent = m.text ?? '';
   else linkify(box, m.text ?? '');
+  if (m.senderId) li.dataset.sender = m.senderId;
   if (m.createdAt) li.dataset.time = m.createdAt;
   if (m.state) li.dataset.state = m.state;
   if (m.seq !== undefined) li.dataset.seq = String(m.seq);

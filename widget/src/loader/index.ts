@@ -40,6 +40,8 @@ function start() {
   let iframe: HTMLIFrameElement | null = null;
   let live: Live | null = null;
   let config: any = null;
+  /** MOBILE-SWITCH-1: the mobile window's settings while this is a phone or tablet (or a viewport under 600 px) and it is on. */
+  let phone: any = null;
   let isOpen = false;
   let unread = 0;
   let ready = false;
@@ -92,7 +94,11 @@ function start() {
         const first = !config;
         config = c;
         const s = c.style || {};
-        ui.setLook({ type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560 });
+        phone = (innerWidth < 600 || /Mobi|Android/.test(navigator.userAgent)) && c.mobile;
+        const look = { type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560 };
+        // MOBILE-ICON-2: the server sends the mobile icon as a look (round or bar, size, side, offsets) and whether it is hidden.
+        ui.setLook(Object.assign(look, phone && phone.icon));
+        ui.button.hidden = phone && phone.icon.hidden;
         ui.setOnline(!!c.online);
         label();
         if (first) autoInvite();
@@ -101,7 +107,7 @@ function start() {
   const label = () => {
     const t = tx();
     const type = config?.icon?.type;
-    ui?.setLabel(t.label, type === 'text' || type === 'fixed' ? (config?.online === false ? t.offline : t.online) : '');
+    ui?.setLabel(t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (config?.online === false ? t.offline : t.online) : '');
   };
 
   /** Manual (from an agent, `inv` set) or automatic invitation (INVITE-RENDER-7): accept opens the chat. */
@@ -172,6 +178,8 @@ function start() {
     open() {
       if (!ui) return;
       if (hideInvite) hideInvite(), (hideInvite = null);
+      // MOBILE-WINDOW-3 打开方式 separate page: the hosted chat page; the browser's back returns here.
+      if (phone && phone.openMode == 'page') return void (location.href = `${origin}/chat/${company}/${icon}?lang=${lang}`);
       if (!iframe) {
         frameUrl.search = new URLSearchParams({ c: company, lang, i: icon }).toString();
         iframe = ui.frame(frameUrl.href, tx().label);

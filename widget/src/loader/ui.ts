@@ -3,10 +3,12 @@
 const CSS = `
 :host{all:initial}
 *{box-sizing:border-box}
-.btn{position:fixed;right:var(--mx);bottom:var(--my);width:56px;height:56px;border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;
+.btn{position:fixed;right:var(--mx);bottom:var(--my);width:var(--s);height:var(--s);border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;
  background:var(--c);color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;gap:6px;z-index:2147483000;
  font:600 14px/1 system-ui,sans-serif}
 .left .btn{right:auto;left:var(--mx)}
+.mid .btn{bottom:50%}
+.btn[hidden]{display:none}
 .text .btn{width:auto;height:44px;border-radius:22px;padding:0 18px}
 .fixed .btn{position:static;display:inline-flex;width:auto;height:40px;border-radius:20px;padding:0 16px}
 .btn[data-state=offline]{background:#8c959f}
@@ -32,7 +34,7 @@ const CSS = `
 .inv .x{position:absolute;top:6px;right:6px;border:0;background:none;color:#fff;font-size:18px;padding:2px 8px}
 @keyframes in{from{opacity:0}}
 @media (prefers-reduced-motion:reduce){.inv{animation:none}}
-@media (max-width:600px){.panel{right:0;left:0;bottom:0;width:100vw;height:100vh;height:100dvh;border-radius:0}}
+@media (max-width:600px){.panel{inset:0!important;width:100vw;height:100vh;height:100dvh;border-radius:0}}
 `;
 
 const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span></span>';
@@ -43,6 +45,9 @@ export interface Look {
   left: boolean;
   marginX: number;
   marginY: number;
+  /** Phones (MOBILE-ICON-2): the round icon's size, and the middle of the side instead of the corner. */
+  size?: number;
+  mid?: boolean;
   width: number;
   height: number;
 }
@@ -119,8 +124,8 @@ export function drawUi(onClick: () => void): WidgetUi {
       button.dataset.state = online ? 'online' : 'offline';
     },
     setLook(l) {
-      wrap.className = l.type + (l.left ? ' left' : '');
-      for (const [k, v] of [['--c', l.color], ['--mx', l.marginX + 'px'], ['--my', l.marginY + 'px'], ['--w', l.width + 'px'], ['--h', l.height + 'px']])
+      wrap.className = l.type + (l.left ? ' left' : '') + (l.mid ? ' mid' : '');
+      for (const [k, v] of [['--c', l.color], ['--mx', l.marginX + 'px'], ['--my', l.marginY + 'px'], ['--w', l.width + 'px'], ['--h', l.height + 'px'], ['--s', (l.size || 56) + 'px']])
         wrap.style.setProperty(k, v);
       // 固定 fixed icons sit where the page put [data-kefu-icon] (ICON-TYPES-3), in their own shadow root.
       const spot = l.type === 'fixed' && document.querySelector('[data-kefu-icon]');
