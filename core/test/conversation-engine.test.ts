@@ -226,6 +226,8 @@ test.serial('EVAL-FORM-1 TOOLBAR-EVALPENDING-4 an ended conversation awaits eval
   const assigned = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active');
   await call(v.socket, 'chat.request', {});
   const { conversation } = await assigned;
+  // Only conversations with a visitor message await evaluation (EVAL-PENDING-6).
+  await call(v.socket, 'message.send', { conversationId: conversation.id, clientId: uuid(), text: 'Hi' });
   await call(agent, 'conversation.end', { conversationId: conversation.id });
   const pending = await ann.get('/api/conversations/awaiting-evaluation');
   t.true(pending.body.items.some((c: any) => c.id === conversation.id));

@@ -5,7 +5,7 @@ import { idParams } from '../accounts/agent-schemas.ts';
 import { conversationView, messageView } from '../protocol/message-schemas.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
-import { EvaluationService, evaluationBody } from './evaluation-service.ts';
+import { bulkEvaluationBody, EvaluationService, evaluationBody } from './evaluation-service.ts';
 
 const evaluationView = z.object({
   topic: z.string().nullable(),
@@ -72,5 +72,15 @@ export function registerConversationRoutes(api: ApiRouter, c: DependencyContaine
     body: evaluationBody,
     response: z.object({ conversation: conversationView, evaluation: evaluationView }),
     handler: ({ params, body, auth }) => evaluations.evaluate(auth, params.id, body),
+  });
+  api.route({
+    method: 'post',
+    path: '/api/conversations/evaluations',
+    summary: '批量评估: one topic and validity for up to 100 conversations; each answers on its own (EVAL-BULK-7)',
+    tags,
+    auth: 'agent',
+    body: bulkEvaluationBody,
+    response: z.object({ results: z.array(z.object({ conversationId: z.number(), ok: z.boolean(), error: z.string().nullable() })) }),
+    handler: ({ body, auth }) => evaluations.evaluateMany(auth, body),
   });
 }
