@@ -29,6 +29,7 @@ import { ConversationQueries } from './conversations/conversation-queries.ts';
 import { ConversationService } from './conversations/conversation-service.ts';
 import { MessageStore } from './conversations/message-store.ts';
 import { RoutingService } from './conversations/routing-service.ts';
+import { RoutingRuleService } from './conversations/routing-rules.ts';
 import { PresenceService } from './presence/presence-service.ts';
 import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { LiveVisitors } from './visitors/live-visitors.ts';
@@ -94,6 +95,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     MessageStore,
     ConversationQueries,
     RoutingService,
+    RoutingRuleService,
     AssignmentService,
     ConversationService,
     ChannelService,

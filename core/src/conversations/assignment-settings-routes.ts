@@ -7,6 +7,7 @@ import { conflict } from '../http/errors.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { VisitorScope } from '../visitors/visitor-scope.ts';
 import { AssignmentService } from './assignment-service.ts';
+import { registerRoutingRuleRoutes } from './routing-rules.ts';
 import { chatSettingsSchema, readChatSettings, type ChatSettings } from './chat-settings.ts';
 
 type Key = keyof ChatSettings;
@@ -64,6 +65,7 @@ export function registerAssignmentSettingsRoutes(api: ApiRouter, c: DependencyCo
   const scope = c.resolve(VisitorScope);
   const audit = c.resolve(AuditService);
   const manage = { tags: ['settings'], auth: 'agent' as const, permission: 'assign.manage' };
+  registerRoutingRuleRoutes(api, c);
 
   api.route({
     ...manage,

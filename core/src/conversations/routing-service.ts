@@ -11,6 +11,8 @@ export interface Candidate extends RoutingCandidate {
   autoAccept: boolean;
 }
 
+const isEligible = (c: Candidate) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap;
+
 /**
  * Who may serve a request and who gets it automatically (SPEC §3.4): eligible
  * agents are present, 在线, hold conversation.accept, have auto-accept on and a
@@ -84,6 +86,11 @@ export class RoutingService {
     return (await this.serviceState(companyId, groupId)) !== 'offline';
   }
 
+  /** Who could receive an automatic assignment in this scope right now (ASSIGN-ELIGIBLE-2), before the mode orders them. */
+  async eligible(companyId: number, groupId: number | null, settings: ChatSettings): Promise<Candidate[]> {
+    return (await this.candidates(companyId, groupId, settings)).filter(isEligible);
+  }
+
   private async previousAgent(companyId: number, visitorId: number, lookBackDays: number): Promise<number | null> {
     const since = new Date(this.clock.now().getTime() - lookBackDays * 86400_000);
     const row = await this.db('conversations')
@@ -106,7 +113,7 @@ export class RoutingService {
     settings: ChatSettings,
   ): Promise<{ candidates: RoutingCandidate[]; stickyAgentId: number | null } | null> {
     const present = await this.candidates(companyId, conv.group_id, settings);
-    const eligible = present.filter((c) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap);
+    const eligible = present.filter(isEligible);
     const byLoad = (a: RoutingCandidate, b: RoutingCandidate) => a.load / a.cap - b.load / b.cap;
     const byToday = (a: RoutingCandidate, b: RoutingCandidate) => a.todayCount - b.todayCount;
     const byLast = (a: RoutingCandidate, b: RoutingCandidate) => (a.lastAssignedAt ?? '').localeCompare(b.lastAssignedAt ?? '');

@@ -2,6 +2,7 @@ import { inject, injectable } from '../infra/di.ts';
 import { TOKENS } from '../tokens.ts';
 import type { Db } from '../infra/db.ts';
 import { RegionService } from '../region/region-service.ts';
+import { RoutingRuleService } from '../conversations/routing-rules.ts';
 import { IconService } from './icon-service.ts';
 
 /**
@@ -16,6 +17,7 @@ export class EntryScope {
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(IconService) private readonly icons: IconService,
     @inject(RegionService) private readonly region: RegionService,
+    @inject(RoutingRuleService) private readonly rules: RoutingRuleService,
   ) {}
 
   async admit(
@@ -28,8 +30,11 @@ export class EntryScope {
     const open = await this.db('conversations').where({ company_id: companyId, visitor_id: visitorId }).whereNot('status', 'ended').first('id');
     if (!open) await this.region.admit(companyId, ip);
     const found = p.iconKey ? await this.icons.byKey(companyId, p.iconKey) : null;
-    if (!found) return { groupId: p.groupId ?? null, iconId: null };
-    const b = found.icon.binding;
-    return { groupId: b.kind === 'group' ? b.groupId : (p.groupId ?? null), iconId: found.id };
+    const b = found?.icon.binding;
+    const groupId = b?.kind === 'group' ? b.groupId : (p.groupId ?? null);
+    const iconId = found?.id ?? null;
+    // Step 4 of ASSIGN-SCOPE-3: routing rules, only when nothing before them set a scope.
+    if (open || groupId != null || b?.kind === 'agent') return { groupId, iconId };
+    return { groupId: await this.rules.groupFor(companyId, { visitorId, iconId, ip }), iconId };
   }
 }

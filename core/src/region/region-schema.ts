@@ -4,9 +4,11 @@ import type { Region } from '../visitors/region-type.ts';
 
 /** Service region (SPEC REGION-MODE-1, REGION-ENFORCE-2). Names are ip2region's, as the visitor list shows them. */
 const name = z.string().trim().min(1).max(50);
-const entry = z.strictObject({ country: name, province: name.nullable().default(null), city: name.nullable().default(null) }).superRefine((e, ctx) => {
-  if (e.city && !e.province) ctx.addIssue({ code: 'custom', path: ['province'], message: 'A city needs its province', params: { code: 'required' } });
-});
+export const regionEntry = z
+  .strictObject({ country: name, province: name.nullable().default(null), city: name.nullable().default(null) })
+  .superRefine((e, ctx) => {
+    if (e.city && !e.province) ctx.addIssue({ code: 'custom', path: ['province'], message: 'A city needs its province', params: { code: 'required' } });
+  });
 
 export const REGION_NOTICE = {
   'zh-CN': '抱歉,您所在的地区暂不提供在线咨询服务。',
@@ -21,7 +23,7 @@ export const regionSettingsSchema = z
     enabled: z.boolean().default(false),
     /** serve: only the listed regions; refuse: everyone but them. */
     mode: z.enum(['serve', 'refuse']).default('serve'),
-    entries: z.array(entry).max(500).default([]),
+    entries: z.array(regionEntry).max(500).default([]),
     /** Visitors whose region is unknown or LAN. */
     unknown: z.enum(['serve', 'refuse']).default('serve'),
     notice: perLang(z.string().trim().max(200)),
@@ -33,10 +35,15 @@ export const regionSettingsSchema = z
   });
 export type RegionSettings = z.output<typeof regionSettingsSchema>;
 
-/** REGION-MODE-1: an entry matches when every level it names equals the visitor's. */
-export function regionServed(s: RegionSettings, r: Pick<Region, 'country' | 'province' | 'city'>): boolean {
+/** REGION-MODE-1: served when listed (serve mode) or not listed (refuse mode). */
+export function regionServed(s: RegionSettings, r: Place): boolean {
   if (!s.enabled) return true;
   if (!r.country) return s.unknown === 'serve';
-  const listed = s.entries.some((e) => e.country === r.country && (!e.province || e.province === r.province) && (!e.city || e.city === r.city));
+  const listed = s.entries.some((e) => regionMatches(e, r));
   return s.mode === 'serve' ? listed : !listed;
 }
+
+type Place = Pick<Region, 'country' | 'province' | 'city'>;
+/** An entry matches when every level it names equals the visitor's (also routing rules, ASSIGN-RULES-4). */
+export const regionMatches = (e: z.output<typeof regionEntry>, r: Place) =>
+  e.country === r.country && (!e.province || e.province === r.province) && (!e.city || e.city === r.city);
