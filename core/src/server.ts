@@ -61,6 +61,7 @@ import { registerAssignmentSettingsRoutes } from './conversations/assignment-set
 import { registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { ratingVisitorHandlers, registerRatingEvents } from './ratings/rating-handlers.ts';
+import { infoFormVisitorHandlers, registerInfoFormEvents } from './settings/info-form-handlers.ts';
 import { profileVisitorHandlers } from './visitors/profile-handlers.ts';
 import { registerAgentToolRoutes } from './agent-tools/tool-routes.ts';
 import { registerTopicRoutes } from './agent-tools/topic-routes.ts';
@@ -193,6 +194,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerAgentEvents(container);
   registerCollabEvents(container);
   registerRatingEvents(container);
+  registerInfoFormEvents(container);
   registerInternalEvents(container);
   registerNoticeJobs(container);
   registerMailJobs(container);
@@ -230,6 +232,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
       ...prechatVisitorHandlers(container),
       ...leaveMessageVisitorHandlers(container),
       ...ratingVisitorHandlers(container),
+      ...infoFormVisitorHandlers(container),
       ...profileVisitorHandlers(container),
     ]),
   });

@@ -283,3 +283,42 @@ test.serial('ICON-TYPES-3 an email icon opens the leave-message form even while 
   await page.screenshot({ path: screenshotPath('email-icon') });
   await context.close();
 });
+
+test.serial('CONV-FORM-22 the agent pushes the information form; the visitor answers inside the chat; it is checked and stored', async (t) => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const { frame, conversationId } = await chatWithAgent(page);
+  const pushed = await call(agent, 'form.push', { conversationId });
+  t.falsy(pushed.error, JSON.stringify(pushed.error));
+  t.is(pushed.message.kind, 'form');
+  const card = frame.locator(`#info-form-${pushed.message.seq}`);
+  await card.waitFor();
+  t.true((await card.locator('label', { hasText: 'Name *' }).count()) === 1, 'required items are marked as in 访客信息配置');
+  await card.locator('input[name="email"]').fill('not-an-address');
+  await card.locator('button[type="submit"]').click();
+  t.is(await card.locator(`#info-form-${pushed.message.seq}-email-error`).textContent(), 'Enter a valid e-mail address');
+  await page.screenshot({ path: screenshotPath('info-form') });
+
+  const answered = next(agent, 'message', (m) => m.message.kind === 'form' && m.message.senderKind === 'visitor');
+  await card.locator('input[name="name"]').fill('Li Lei');
+  await card.locator('input[name="email"]').fill('li@example.com');
+  await card.locator('input[name="mobile"]').fill('13800138000');
+  await card.locator('button[type="submit"]').click();
+  const { message } = await answered;
+  t.like(message.payload.fields, { name: 'Li Lei', email: 'li@example.com', mobile: '13800138000' });
+  await frame.locator('.msg.agent .note', { hasText: 'Sent. Thank you!' }).waitFor();
+  await frame.locator('.msg.visitor', { hasText: 'Name: Li Lei' }).waitFor();
+  await page.screenshot({ path: screenshotPath('info-form-sent') });
+  const visitor = await k.server.db('visitors').where({ id: message.senderId }).first('name', 'email');
+  t.like(visitor, { name: 'Li Lei', email: 'li@example.com' });
+
+  // An unknown conversation is not found; after five pushes a sixth is refused.
+  const stranger = await call(agent, 'form.push', { conversationId: 999_999 });
+  t.is(stranger.error.code, 'not_found');
+  for (let i = 2; i <= 5; i++) t.falsy((await call(agent, 'form.push', { conversationId })).error);
+  t.is((await call(agent, 'form.push', { conversationId })).error.code, 'rate_limited');
+  t.is(await frame.locator('form.form[id^="info-form-"]').count(), 1, 'only the newest push holds a form');
+  await call(agent, 'conversation.end', { conversationId });
+  t.is((await call(agent, 'form.push', { conversationId })).error.code, 'conversation_not_active');
+  await context.close();
+});

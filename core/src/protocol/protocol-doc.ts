@@ -6,6 +6,7 @@ import { internalClientEvents } from '../internal/internal-event-handlers.ts';
 import { prechatSubmitPayload } from '../settings/prechat-handlers.ts';
 import { leaveMessageSubmit } from '../leavemsg/leave-message-routes.ts';
 import { ratingPush, ratingSubmit } from '../ratings/rating-handlers.ts';
+import { formPush, formSubmit } from '../settings/info-form-handlers.ts';
 import { profileSet } from '../visitors/profile-handlers.ts';
 
 /** Visitor events owned by the settings, leave-message, rating and visitor features (their handlers live there). */
@@ -13,6 +14,10 @@ const formVisitorEvents = {
   'prechat.submit': { summary: 'Submit the pre-chat form; answers the group bound to the chosen question type (PRECHAT)', payload: prechatSubmitPayload },
   'leavemsg.submit': { summary: 'Leave a message when nobody can chat (LEAVESET)', payload: leaveMessageSubmit },
   'rating.submit': { summary: 'Rate the chat 1–5 with an optional comment; again replaces it until 24 h after the end (EVAL-RATING-8)', payload: ratingSubmit },
+  'form.submit': {
+    summary: 'Answer the information form an agent pushed; validated like the pre-chat form, stored as a `form` message (CONV-FORM-22)',
+    payload: formSubmit,
+  },
   'profile.set': {
     summary: 'Name, e-mail, phone and attributes from the host page’s SDK; shown to agents, never an identity (widget setUser)',
     payload: profileSet,
@@ -22,6 +27,11 @@ const formVisitorEvents = {
 const ratingPushEvent = {
   summary: 'Push the satisfaction survey into an active chat: 409 already_rated / conversation_not_active, 429 within 60 s or after 3 (EVAL-PUSH-9)',
   payload: ratingPush,
+};
+
+const formPushEvent = {
+  summary: 'Push the information form (访客信息配置 items) into an active chat: 409 form_not_configured / conversation_not_active, 429 after 5 (CONV-FORM-22)',
+  payload: formPush,
 };
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => {
@@ -80,7 +90,7 @@ export function renderProtocolDoc(): string {
     section(
       'Agent → server (`/agent`)',
       'a signed-in agent',
-      { ...agentClientEvents, ...collabAgentEvents, 'rating.push': ratingPushEvent } as Record<string, Spec>,
+      { ...agentClientEvents, ...collabAgentEvents, 'rating.push': ratingPushEvent, 'form.push': formPushEvent } as Record<string, Spec>,
       'in',
     ),
     '',

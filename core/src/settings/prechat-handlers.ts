@@ -22,11 +22,19 @@ export interface PrechatResult {
   fields: Record<string, string>;
 }
 
-/** Validates against the company's form, stores on the visitor, fires `visitor.formSubmitted`. */
-export async function submitPrechat(c: DependencyContainer, visitor: VisitorRef, raw: Record<string, unknown>): Promise<PrechatResult> {
+/**
+ * Validates against the company's form, stores on the visitor, fires `visitor.formSubmitted`. The same form
+ * pushed by an agent into a chat (CONV-FORM-22, source `pushed`) is accepted with the pre-chat switch off.
+ */
+export async function submitPrechat(
+  c: DependencyContainer,
+  visitor: VisitorRef,
+  raw: Record<string, unknown>,
+  from: { source: 'prechat' | 'pushed'; conversationId: number | null } = { source: 'prechat', conversationId: null },
+): Promise<PrechatResult> {
   const db = c.resolve<Db>(TOKENS.Db);
   const form = (await c.resolve(WidgetSettingsService).read(visitor.companyId)).prechat;
-  if (!form.enabled) throw conflict('prechat_disabled', 'The pre-chat form is switched off');
+  if (!form.enabled && from.source === 'prechat') throw conflict('prechat_disabled', 'The pre-chat form is switched off');
   const { values, problems } = checkForm(raw, form.fields);
   const qt = values.questionType ? form.questionTypes.find((q) => q.id === values.questionType) : undefined;
   if (values.questionType && !qt) problems.push({ path: 'fields.questionType', code: 'unknown_question_type', message: 'No such question type' });
@@ -46,7 +54,7 @@ export async function submitPrechat(c: DependencyContainer, visitor: VisitorRef,
     .resolve(HookRegistry)
     .emit(
       'visitor.formSubmitted',
-      { visitorId: visitor.id, conversationId: null, source: 'prechat', fields: values, questionType: qt?.id ?? null },
+      { visitorId: visitor.id, ...from, fields: values, questionType: qt?.id ?? null },
       { companyId: visitor.companyId, actor: { kind: 'visitor', id: visitor.id } },
     );
   return { groupId, questionType: qt?.id ?? null, fields: values };

@@ -63,6 +63,9 @@ const en = {
   captchaWrong: 'Wrong characters. Please try this new image.',
   save: 'Save the conversation',
   chooseEntry: 'Who would you like to talk to?',
+  formTitle: 'Please tell us a little about yourself',
+  formSent: 'Sent. Thank you!',
+  formReplaced: 'Replaced by a newer form',
 };
 export type Key = keyof typeof en;
 
@@ -94,6 +97,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     rateSend: '提交评价', rateLater: '以后再说', rated: '感谢您的评价：{label}', rateOpen: '评价本次服务', emoji: '表情', image: '发送图片',
     file: '发送文件', uploading: '正在上传 {n}%', held: '等待客服接收文件', refused: '客服未接收此文件', enlarge: '查看大图',
     captchaTitle: '请输入图片中的字符', captchaImage: '验证码图片', captchaAnswer: '图片中的字符', captchaRefresh: '换一张', captchaSend: '继续', captchaCancel: '取消', captchaWrong: '字符不正确，请按新图片重新输入。', save: '保存对话记录', chooseEntry: '请选择咨询对象',
+    formTitle: '请填写您的信息', formSent: '已提交，谢谢！', formReplaced: '已被新的表单取代',
   },
   'zh-TW': {
     title: '線上客服', welcome: '您好！關於訂單或商品有任何問題，我們隨時為您服務。', start: '開始諮詢', connecting: '正在連線…',
@@ -107,6 +111,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     rateSend: '提交評價', rateLater: '以後再說', rated: '感謝您的評價：{label}', rateOpen: '評價本次服務', emoji: '表情符號', image: '傳送圖片',
     file: '傳送檔案', uploading: '正在上傳 {n}%', held: '等待客服接收檔案', refused: '客服未接收此檔案', enlarge: '查看大圖',
     captchaTitle: '請輸入圖片中的字元', captchaImage: '驗證碼圖片', captchaAnswer: '圖片中的字元', captchaRefresh: '換一張', captchaSend: '繼續', captchaCancel: '取消', captchaWrong: '字元不正確，請依新圖片重新輸入。', save: '儲存對話記錄', chooseEntry: '請選擇諮詢對象',
+    formTitle: '請填寫您的資料', formSent: '已提交，謝謝！', formReplaced: '已被新的表單取代',
   },
   ja: {
     title: 'カスタマーサポート', welcome: 'こんにちは。ご注文や商品についてお気軽にご相談ください。', start: 'チャットを開始', connecting: '接続中…',
@@ -120,6 +125,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     rateSend: '評価を送信', rateLater: 'あとで', rated: '評価ありがとうございました：{label}', rateOpen: 'このチャットを評価', emoji: '絵文字', image: '画像を送信',
     file: 'ファイルを送信', uploading: 'アップロード中 {n}%', held: '担当者がファイルを受け取るのを待っています', refused: '担当者はこのファイルを受け取りませんでした', enlarge: '画像を拡大',
     captchaTitle: '画像の文字を入力してください', captchaImage: '認証画像', captchaAnswer: '画像の文字', captchaRefresh: '別の画像', captchaSend: '続ける', captchaCancel: 'キャンセル', captchaWrong: '文字が違います。新しい画像で入力してください。', save: '会話を保存', chooseEntry: 'お問い合わせ先を選んでください',
+    formTitle: 'お客様情報をご入力ください', formSent: '送信しました。ありがとうございます。', formReplaced: '新しいフォームに置き換えられました',
   },
   ko: {
     title: '고객 상담', welcome: '안녕하세요! 주문이나 상품에 대해 궁금한 점이 있으면 언제든지 문의하세요.', start: '상담 시작', connecting: '연결 중…',
@@ -133,6 +139,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     rateSend: '평가 제출', rateLater: '나중에', rated: '평가해 주셔서 감사합니다: {label}', rateOpen: '상담 평가하기', emoji: '이모지', image: '이미지 보내기',
     file: '파일 보내기', uploading: '업로드 중 {n}%', held: '상담원이 파일을 받기를 기다리는 중', refused: '상담원이 이 파일을 받지 않았습니다', enlarge: '이미지 확대',
     captchaTitle: '이미지의 문자를 입력하세요', captchaImage: '인증 이미지', captchaAnswer: '이미지의 문자', captchaRefresh: '새 이미지', captchaSend: '계속', captchaCancel: '취소', captchaWrong: '문자가 틀렸습니다. 새 이미지로 다시 입력하세요.', save: '대화 저장', chooseEntry: '상담 대상을 선택하세요',
+    formTitle: '고객님의 정보를 입력해 주세요', formSent: '제출되었습니다. 감사합니다!', formReplaced: '새 양식으로 대체되었습니다',
   },
 };
 

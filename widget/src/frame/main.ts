@@ -10,6 +10,8 @@ import { inLang, loadConfig, type WidgetConfig } from './config.ts';
 import { useAvatars, showServing } from './avatars.ts';
 import { askCaptcha, challengeOf, newChallenge, type Answer } from './captcha.ts';
 import { setupEmoji } from './emoji.ts';
+import { drawForm } from './forms.ts';
+import { onPushedForm } from './info-form.ts';
 import { drawEntries } from './entries.ts';
 import { language, setLanguage, t } from './i18n.ts';
 import { fetchLinks, upload, useFileAuth } from './media.ts';
@@ -406,6 +408,23 @@ el.form.addEventListener('submit', (e) => {
 });
 
 onCardButton(sendText);
+
+// CONV-FORM-22: the pushed information form, prefilled with what the visitor gave before.
+onPushedForm((host, form, seq) => {
+  const clientId = uuid();
+  drawForm(host, {
+    id: `info-form-${seq}`,
+    fields: form.fields,
+    choices: { questionType: (form.questionTypes ?? []).map((q) => ({ value: q.id, label: inLang(q.label) ?? q.id })) },
+    values: store.prechat(),
+    submitLabel: t('submit'),
+    async onSubmit(values) {
+      if (!conv) return;
+      store.setPrechat(values);
+      received((await call('form.submit', { conversationId: conv.id, clientId, fields: values })).message);
+    },
+  });
+});
 
 /** TAG-ROUTE-2: a tag's text goes into the running chat, or starts one (routing as for an icon click) and is its first message. */
 async function sendTag(text: string) {

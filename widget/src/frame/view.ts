@@ -2,6 +2,7 @@
 import type { MessageView } from '@kefu/core/protocol';
 import { t, type Key } from './i18n.ts';
 import { drawFile, type FilePayload } from './media.ts';
+import { drawInfoForm } from './info-form.ts';
 import { drawCard, linkify } from './rich.ts';
 
 export type State = 'loading' | 'start' | 'leave' | 'queued' | 'active' | 'ended';
@@ -115,7 +116,10 @@ export function upsert(m: Shown) {
   } else if (m.kind === 'rating' && m.payload?.request) {
     if (!box.firstChild) drawRatingCard(box);
   } else if (rated) box.textContent = t('rated', { label: t(`rate${m.payload?.score}` as Key) });
-  else if (m.kind === 'card') {
+  else if (m.kind === 'form') {
+    li.classList.toggle('has-card', m.senderKind !== 'visitor');
+    drawInfoForm(box, m);
+  } else if (m.kind === 'card') {
     li.classList.add('has-card');
     drawCard(box, m.text, m.payload);
   } else if (m.senderKind === 'visitor') box.textContent = m.text ?? '';
