@@ -24,13 +24,16 @@ export class PresenceService {
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
   ) {}
 
-  /** A console connected: present now, with the status it had (online at first). */
-  async connected(companyId: number, agentId: number): Promise<{ status: AgentStatus; autoAccept: boolean }> {
+  /**
+   * A console connected: present now, with the status it had (online at first).
+   * An agent without the right to take chats is always away (TOOLBAR-NOACCEPT-13).
+   */
+  async connected(companyId: number, agentId: number, canAccept = true): Promise<{ status: AgentStatus; autoAccept: boolean }> {
     const now = this.clock.now();
     const [row] = await this.db('agent_presence')
-      .insert({ agent_id: agentId, company_id: companyId, status: 'online', heartbeat_at: now })
+      .insert({ agent_id: agentId, company_id: companyId, status: canAccept ? 'online' : 'away', heartbeat_at: now })
       .onConflict('agent_id')
-      .merge({ heartbeat_at: now })
+      .merge(canAccept ? { heartbeat_at: now } : { heartbeat_at: now, status: 'away' })
       .returning(['status', 'auto_accept']);
     return { status: row.status, autoAccept: row.auto_accept };
   }

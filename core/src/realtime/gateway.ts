@@ -195,7 +195,7 @@ export class RealtimeGateway {
         ...(viewerOf(auth).seesAll ? [VisitorScope.allRoom(auth.companyId)] : []),
       ]);
       if (!auth.restriction) {
-        const p = await this.deps.presence.connected(auth.companyId, auth.agent.id);
+        const p = await this.deps.presence.connected(auth.companyId, auth.agent.id, auth.can('conversation.accept'));
         this.deps.notifier.toAgents(rooms.company(auth.companyId), 'presence.changed', {
           agentId: auth.agent.id,
           status: p.status === 'invisible' ? 'offline' : p.status,
