@@ -134,6 +134,10 @@ export interface ActionHooks {
   };
   /** LEAVESET-STORE-9: a leave-message was stored (forwarding by SMS, CRM linking, analytics). */
   'leaveMessage.created': { leaveMessageId: number; visitorId: number | null; channel: string; groupId: number | null };
+  /** LEAVEMSG-STATUS-5: the first time a leave-message became replied. */
+  'leaveMessage.replied': { leaveMessageId: number; by: number; channel: 'email' | 'sms' | 'manual' };
+  /** LEAVEMSG-DELETE-14: plugins drop their copies. */
+  'leaveMessage.deleted': { leaveMessageIds: number[] };
 }
 
 /** A filter stops the flow with a halt; `error` (if any) is what the caller gets. */

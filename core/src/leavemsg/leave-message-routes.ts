@@ -8,6 +8,9 @@ import { sha256 } from '../infra/crypto.ts';
 import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import type { VisitorCaller } from '../conversations/visitor-event-handlers.ts';
 import { consumeOr429 } from './limits.ts';
+import { LeaveMessageExport } from './leave-message-export.ts';
+import { checkLeaveFilters, leaveMessageFilters } from './leave-message-query.ts';
+import { LeaveMessageReplies, emailReplyBody } from './leave-message-replies.ts';
 import { LeaveMessageService } from './leave-message-service.ts';
 import { MailOutbox } from './mail-outbox.ts';
 import { MailSettingsService, mailSettingsBody, mailSettingsView } from './mail-settings-service.ts';
@@ -25,7 +28,9 @@ const leaveMessage = z.object({
   type: z.string().nullable(),
   note: z.string().nullable(),
   handlerId: z.number().nullable(),
+  handlerName: z.string().nullable(),
   groupId: z.number().nullable(),
+  groupName: z.string().nullable(),
   language: z.string().nullable(),
   ip: z.string().nullable(),
   pageUrl: z.string().nullable(),
@@ -43,11 +48,59 @@ export const leaveMessageSubmit = z.strictObject({
   groupId: z.number().int().positive().nullable().optional(),
 });
 
+const leaveMessageDetail = leaveMessage.extend({
+  replies: z.array(
+    z.object({
+      id: z.number(),
+      channel: z.string(),
+      to: z.string(),
+      subject: z.string().nullable(),
+      body: z.string(),
+      agentId: z.number().nullable(),
+      agentName: z.string().nullable(),
+      createdAt: z.string(),
+      state: z.enum(['sending', 'sent', 'failed']),
+    }),
+  ),
+  changes: z.array(
+    z.object({
+      field: z.string(),
+      oldValue: z.string().nullable(),
+      newValue: z.string().nullable(),
+      agentId: z.number().nullable(),
+      agentName: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+  replying: z.object({ agentId: z.number(), nickname: z.string() }).nullable().describe('Another agent with the reply composer open (LEAVEMSG-LOCK-11)'),
+});
+
+/** Server → agent pushes of this feature (LEAVEMSG-LIVE-16, LEAVEMSG-ASSIGN-7, LEAVEMSG-EMAIL-8, LEAVEMSG-LOCK-11). */
+export const leaveMessageAgentServerEvents = {
+  'leaveMessages.changed': {
+    summary:
+      'Leave-messages were created, changed, deleted or someone started replying (room `company:<id>`); consoles reload their counts and lists, `handlerId` is the agent just made handler',
+    payload: z.object({
+      ids: z.array(z.number()),
+      change: z.enum(['created', 'updated', 'deleted', 'replying']),
+      by: z.number().nullable(),
+      handlerId: z.number().optional(),
+    }),
+  },
+  'leaveMessages.replyFailed': {
+    summary: 'An e-mail reply of this agent finally failed; the leave-message is 未回复 again if the reply had set 已回复 (room `agent:<id>`)',
+    payload: z.object({ id: z.number(), replyId: z.number(), error: z.string() }),
+  },
+};
+
 const idParams = z.object({ id: z.coerce.number().int().positive() });
+const ids = z.array(z.number().int().positive()).min(1).max(500);
 
 /** Leave-messages (LEAVEMSG §4.2, LEAVESET §7.2): agent list/detail/handling, the public form, the mail server settings. */
 export function registerLeaveMessageRoutes(api: ApiRouter, c: DependencyContainer) {
   const service = c.resolve(LeaveMessageService);
+  const replies = c.resolve(LeaveMessageReplies);
+  const exporter = c.resolve(LeaveMessageExport);
   const mail = c.resolve(MailSettingsService);
   const db = c.resolve<Db>(TOKENS.Db);
   const tags = ['leave-messages'];
@@ -55,33 +108,77 @@ export function registerLeaveMessageRoutes(api: ApiRouter, c: DependencyContaine
   api.route({
     method: 'get',
     path: '/api/leave-messages',
-    summary: 'Leave-messages the agent may see, newest first, with the unreplied count (LEAVEMSG-LIST-1, LEAVEMSG-FILTER-2, LEAVEMSG-VISIBILITY-3)',
+    summary:
+      'Leave-messages the agent may see, newest first, with the unreplied count (LEAVEMSG-LIST-1, LEAVEMSG-FILTER-2, LEAVEMSG-VISIBILITY-3); default the last 30 days, at most 366',
     tags,
     auth: 'agent',
-    query: z.object({
-      status: z.enum(['unreplied', 'replied']).optional(),
-      from: z.coerce.date().optional(),
-      to: z.coerce.date().optional(),
-      page: z.coerce.number().int().min(1).default(1),
-      pageSize: z.coerce.number().int().min(1).max(100).default(20),
-    }),
+    query: leaveMessageFilters
+      .extend({
+        page: z.coerce.number().int().min(1).default(1),
+        pageSize: z.coerce.number().int().min(1).max(100).default(20),
+      })
+      .superRefine(checkLeaveFilters),
     response: z.object({ items: z.array(leaveMessage), total: z.number(), unreplied: z.number(), page: z.number(), pageSize: z.number() }),
     handler: ({ query, auth }) => service.list(auth, query),
   });
   api.route({
     method: 'get',
+    path: '/api/leave-messages/unreplied',
+    summary: 'The number of unreplied leave-messages the agent may see, for the menu (LEAVEMSG-LIST-1, MENU-BADGES-2)',
+    tags,
+    auth: 'agent',
+    response: z.object({ unreplied: z.number() }),
+    handler: async ({ auth }) => ({ unreplied: await service.unreplied(auth) }),
+  });
+  api.route({
+    method: 'get',
+    path: '/api/leave-messages/export',
+    summary: 'Export the visible leave-messages a search finds (or the selected `ids`) as CSV or XLSX, streamed, formula-safe (LEAVEMSG-EXPORT-13)',
+    tags,
+    auth: 'agent',
+    permission: 'leavemsg.export',
+    query: leaveMessageFilters.extend({ format: z.enum(['csv', 'xlsx']) }).superRefine(checkLeaveFilters),
+    handler: async ({ query, auth, ctx }) => {
+      const { format, ...filters } = query;
+      const file = await exporter.open(auth, filters, format);
+      ctx.set('Content-Disposition', `attachment; filename="${file.filename}"`);
+      ctx.type = file.contentType;
+      return file.body;
+    },
+  });
+  api.route({
+    method: 'post',
+    path: '/api/leave-messages/bulk',
+    summary:
+      'Set status, type or handler (leavemsg.handle) or delete (leavemsg.delete) up to 500 visible leave-messages; answers each one’s result (LEAVEMSG-BULK-12, LEAVEMSG-DELETE-14)',
+    tags,
+    auth: 'agent',
+    body: z.discriminatedUnion('action', [
+      z.strictObject({ ids, action: z.literal('status'), status: z.enum(['unreplied', 'replied']) }),
+      z.strictObject({ ids, action: z.literal('type'), type: z.string().trim().min(1).max(20).nullable() }),
+      z.strictObject({ ids, action: z.literal('handler'), handlerId: z.number().int().positive().nullable() }),
+      z.strictObject({ ids, action: z.literal('delete') }),
+    ]),
+    response: z.object({ results: z.array(z.object({ id: z.number(), ok: z.boolean(), error: z.string().optional() })) }),
+    handler: ({ body, auth }) => {
+      const { ids: list, ...action } = body;
+      return service.bulk(auth, [...new Set(list)], action);
+    },
+  });
+  api.route({
+    method: 'get',
     path: '/api/leave-messages/:id',
-    summary: 'Leave-message detail (LEAVEMSG-DETAIL-4)',
+    summary: 'Leave-message detail with replies, change log and who is replying (LEAVEMSG-DETAIL-4)',
     tags,
     auth: 'agent',
     params: idParams,
-    response: leaveMessage,
-    handler: ({ params, auth }) => service.get(auth, params.id),
+    response: leaveMessageDetail,
+    handler: ({ params, auth }) => service.detail(auth, params.id),
   });
   api.route({
     method: 'patch',
     path: '/api/leave-messages/:id',
-    summary: 'Set status, type or note (LEAVEMSG-STATUS-5, LEAVEMSG-TYPE-6); a stale version → 409 leavemsg_changed',
+    summary: 'Set status, type, note or handler (LEAVEMSG-STATUS-5, LEAVEMSG-TYPE-6, LEAVEMSG-ASSIGN-7); a stale version → 409 leavemsg_changed',
     tags,
     auth: 'agent',
     permission: 'leavemsg.handle',
@@ -90,10 +187,40 @@ export function registerLeaveMessageRoutes(api: ApiRouter, c: DependencyContaine
       status: z.enum(['unreplied', 'replied']).optional(),
       type: z.string().trim().min(1).max(20).nullable().optional(),
       note: z.string().trim().max(1000).nullable().optional(),
+      /** Any enabled agent of the company, or null for 未分配; the caller's own id is 我来处理. */
+      handlerId: z.number().int().positive().nullable().optional(),
       version: z.number().int().optional(),
     }),
     response: leaveMessage,
     handler: ({ params, body, auth }) => service.update(auth, params.id, body),
+  });
+  api.route({
+    method: 'post',
+    path: '/api/leave-messages/:id/replying',
+    summary: 'Say the reply composer is open (`active: true`, lapses after 5 minutes) or closed (LEAVEMSG-LOCK-11)',
+    tags,
+    auth: 'agent',
+    permission: 'leavemsg.handle',
+    params: idParams,
+    body: z.strictObject({ active: z.boolean() }),
+    status: 204,
+    handler: async ({ params, body, auth }) => {
+      await replies.replying(auth, params.id, body.active);
+    },
+  });
+  api.route({
+    method: 'post',
+    path: '/api/leave-messages/:id/replies',
+    summary:
+      'Reply by e-mail through the company mail server; sets 已回复 (LEAVEMSG-EMAIL-8). 409 no_email_address, smtp_not_configured, and without `confirm` leavemsg_reply_in_progress or leavemsg_already_replied (LEAVEMSG-LOCK-11)',
+    tags,
+    auth: 'agent',
+    permission: 'leavemsg.handle',
+    params: idParams,
+    status: 201,
+    body: emailReplyBody,
+    response: z.object({ replyId: z.number(), leaveMessage }),
+    handler: ({ params, body, auth }) => replies.sendEmail(auth, params.id, body),
   });
   api.route({
     method: 'post',

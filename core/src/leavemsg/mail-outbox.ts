@@ -3,7 +3,8 @@ import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import type { Logger } from '../infra/logger.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
-import type { Tenant } from '../tenancy/tenant.ts';
+import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
+import { Tenant } from '../tenancy/tenant.ts';
 import { MailSettingsService } from './mail-settings-service.ts';
 
 export interface OutgoingMail {
@@ -33,17 +34,22 @@ export class MailOutbox {
     @inject(TOKENS.Logger) private readonly log: Logger,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(MailSettingsService) private readonly mail: MailSettingsService,
+    @inject(RealtimeNotifier) private readonly realtime: RealtimeNotifier,
   ) {}
 
-  async enqueue(t: Tenant, m: OutgoingMail): Promise<void> {
-    await t.insert('mail_outbox', {
-      leave_message_id: m.leaveMessageId,
-      to: m.to,
-      reply_to: m.replyTo ?? null,
-      subject: m.subject,
-      body: m.body,
-      next_attempt_at: this.clock.now(),
-    });
+  /** Queues one mail; returns its id. */
+  async enqueue(t: Tenant, m: OutgoingMail): Promise<number> {
+    const [row] = await t
+      .insert('mail_outbox', {
+        leave_message_id: m.leaveMessageId,
+        to: m.to,
+        reply_to: m.replyTo ?? null,
+        subject: m.subject,
+        body: m.body,
+        next_attempt_at: this.clock.now(),
+      })
+      .returning('id');
+    return Number(row.id);
   }
 
   backoffMs(attempts: number): number {
@@ -94,7 +100,29 @@ export class MailOutbox {
         .where({ id: row.id })
         .update({ last_error: message, next_attempt_at: giveUp ? null : new Date(this.clock.now().getTime() + this.backoffMs(attempts)) });
       this.log[giveUp ? 'error' : 'warn']({ companyId, mailId: row.id, attempts, err: message }, giveUp ? 'mail failed; giving up' : 'mail failed; will retry');
+      if (giveUp) await this.replyFailed(new Tenant(this.db, companyId), Number(row.id));
       return false;
     }
+  }
+
+  /**
+   * LEAVEMSG-EMAIL-8: a reply that finally failed returns its leave-message to 未回复 when that reply set
+   * 已回复 (and nothing set it again since), and its sender is told.
+   */
+  private async replyFailed(t: Tenant, mailId: number) {
+    const reply = await t.q('leave_message_replies').where({ outbox_id: mailId }).first();
+    if (!reply) return;
+    const id = Number(reply.leave_message_id);
+    const reverted = reply.set_replied
+      ? await t
+          .q('leave_messages')
+          .where({ id, status: 'replied', replied_at: reply.created_at })
+          .update({ status: 'unreplied', replied_at: null, replied_by: null, version: this.db.raw('version + 1') })
+      : 0;
+    if (reverted)
+      await t.insert('leave_message_changes', { leave_message_id: id, agent_id: null, field: 'status', old_value: 'replied', new_value: 'unreplied' });
+    this.realtime.toAgents(rooms.company(t.companyId), 'leaveMessages.changed', { ids: [id], change: 'updated', by: null });
+    if (reply.agent_id)
+      this.realtime.toAgents(rooms.agent(Number(reply.agent_id)), 'leaveMessages.replyFailed', { id, replyId: Number(reply.id), error: 'mail_failed' });
   }
 }

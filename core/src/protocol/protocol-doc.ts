@@ -4,7 +4,7 @@ import { visitorClientEvents, visitorServerEvents } from './visitor-events.ts';
 import { collabAgentEvents, collabAgentServerEvents, collabVisitorEvents, collabVisitorServerEvents } from './collab-events.ts';
 import { internalClientEvents } from '../internal/internal-event-handlers.ts';
 import { prechatSubmitPayload } from '../settings/prechat-handlers.ts';
-import { leaveMessageSubmit } from '../leavemsg/leave-message-routes.ts';
+import { leaveMessageAgentServerEvents, leaveMessageSubmit } from '../leavemsg/leave-message-routes.ts';
 import { ratingPush, ratingSubmit } from '../ratings/rating-handlers.ts';
 import { formPush, formSubmit } from '../settings/info-form-handlers.ts';
 import { profileSet } from '../visitors/profile-handlers.ts';
@@ -96,7 +96,7 @@ export function renderProtocolDoc(): string {
     '',
     section(
       'Agent-to-agent chat (`/agent`)',
-      'a signed-in agent; pushes `internal.message`, `internal.unread`, `internal.receipt`',
+      'a signed-in agent; pushes `internal.message`, `internal.unread`, `internal.receipt`, `internal.recalled`, and `internal.monitored` to monitors',
       internalClientEvents as Record<string, Spec>,
       'in',
     ),
@@ -104,7 +104,7 @@ export function renderProtocolDoc(): string {
     section(
       'Server → agent (`/agent`)',
       'the consoles concerned (rooms `company:<id>`, `agent:<id>`, `conversation:<id>`)',
-      { ...agentServerEvents, ...collabAgentServerEvents } as Record<string, Spec>,
+      { ...agentServerEvents, ...collabAgentServerEvents, ...leaveMessageAgentServerEvents } as Record<string, Spec>,
       'out',
     ),
     '',
