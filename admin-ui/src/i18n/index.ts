@@ -18,13 +18,40 @@ import login from '@/views/login/login-messages';
 import loginIp from '@/views/login-ip/login-ip-messages';
 import loginLog from '@/views/login-log/login-log-messages';
 import plugins from '@/views/plugins/plugins-messages';
+import billing from '@/views/billing/billing-messages';
+import feedback from '@/views/feedback/feedback-messages';
+import preferences from '@/views/preferences/preferences-messages';
 import policies from '@/views/policies/policies-messages';
 import profile from '@/views/profile/profile-messages';
 import workbench from '@/views/workbench/workbench-messages';
 import { initialLocale, rememberLocale, type Locale } from './locales';
 
 /** Each feature ships its zh-CN and en catalogues beside its screens; zh-CN is typed as en's exact shape. */
-const modules = { common, errors, shell, login, workbench, agents, groups, loginLog, loginIp, company, profile, plugins, leaveMessages, notices, settings, shortcuts, agentTools, history, policies, assignment };
+const modules = {
+  common,
+  errors,
+  shell,
+  login,
+  workbench,
+  agents,
+  groups,
+  loginLog,
+  loginIp,
+  company,
+  profile,
+  plugins,
+  leaveMessages,
+  notices,
+  settings,
+  shortcuts,
+  agentTools,
+  history,
+  policies,
+  assignment,
+  billing,
+  feedback,
+  preferences,
+};
 
 type Complete = 'en' | 'zh-CN';
 const catalogue = (locale: Complete) => Object.fromEntries(Object.entries(modules).map(([name, module]) => [name, module[locale]]));

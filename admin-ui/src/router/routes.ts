@@ -12,6 +12,9 @@ import loginRoutes from '@/views/login/login-routes';
 import loginIpRoutes from '@/views/login-ip/login-ip-routes';
 import loginLogRoutes from '@/views/login-log/login-log-routes';
 import pluginsRoutes from '@/views/plugins/plugins-routes';
+import billingRoutes from '@/views/billing/billing-routes';
+import feedbackRoutes from '@/views/feedback/feedback-routes';
+import preferencesRoutes from '@/views/preferences/preferences-routes';
 import policiesRoutes from '@/views/policies/policies-routes';
 import profileRoutes from '@/views/profile/profile-routes';
 import systemRoutes from '@/views/system/system-routes';
@@ -35,6 +38,9 @@ export const featureRoutes: RouteRecordRaw[] = [
   ...profileRoutes,
   ...agentToolsRoutes,
   ...pluginsRoutes,
+  ...billingRoutes,
+  ...feedbackRoutes,
+  ...preferencesRoutes,
 ];
 
 export const routes: RouteRecordRaw[] = [

@@ -1,0 +1,63 @@
+const en = {
+  title: 'Feedback',
+  description: 'Report a problem or suggest an improvement to the people who run this server. Replies appear here.',
+  adminsDescription: 'Your company’s agents send their feedback to you, the administrators. Open an item to answer it.',
+  submit: 'Send feedback',
+  columns: { number: 'No.', type: 'Type', title: 'Title', state: 'State', submitter: 'Submitted by', updated: 'Last update' },
+  type: { problem: 'Problem', suggestion: 'Suggestion', other: 'Other' },
+  state: { submitted: 'Submitted', in_progress: 'In progress', replied: 'Replied', closed: 'Closed' },
+  unread: '{n} new',
+  form: {
+    title: 'Send feedback',
+    type: 'Type',
+    subject: 'Title',
+    content: 'Content',
+    contact: 'Contact',
+    diagnostics: 'Include diagnostics (version, browser, screen size, language, current page; never chat content)',
+    sent: 'Sent as feedback No. {id}.',
+  },
+  thread: {
+    title: 'Feedback No. {id}',
+    you: 'You',
+    operator: 'Server operator',
+    admin: 'Administrator {name}',
+    placeholder: 'Add a message',
+    send: 'Send',
+    close: 'Close item',
+    reopen: 'Reopen',
+    closedNote: 'This item is closed. Reopen it within 30 days of closing to continue.',
+  },
+};
+
+const zhCN: typeof en = {
+  title: '反馈问题',
+  description: '向本服务器的运营方报告问题或提出改进建议,回复会显示在这里。',
+  adminsDescription: '贵公司客服的反馈会发送给管理员,打开条目即可回复。',
+  submit: '反馈问题',
+  columns: { number: '编号', type: '类型', title: '标题', state: '状态', submitter: '提交人', updated: '最后更新' },
+  type: { problem: '问题反馈', suggestion: '改进建议', other: '其他' },
+  state: { submitted: '已提交', in_progress: '处理中', replied: '已回复', closed: '已关闭' },
+  unread: '{n} 条新回复',
+  form: {
+    title: '反馈问题',
+    type: '类型',
+    subject: '标题',
+    content: '内容',
+    contact: '联系方式',
+    diagnostics: '附带诊断信息(版本、浏览器、屏幕尺寸、语言、当前页面;不含对话内容)',
+    sent: '已提交,反馈编号 {id}。',
+  },
+  thread: {
+    title: '反馈 {id}',
+    you: '我',
+    operator: '服务器运营方',
+    admin: '管理员 {name}',
+    placeholder: '补充说明',
+    send: '发送',
+    close: '关闭',
+    reopen: '重新打开',
+    closedNote: '该反馈已关闭。关闭后 30 天内可重新打开继续沟通。',
+  },
+};
+
+export default { en, 'zh-CN': zhCN };
