@@ -4,6 +4,7 @@ import { conflict, fieldError, notFound, rateLimited } from '../http/errors.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
+import { MonitorService } from '../conversations/monitor-service.ts';
 
 /** A file reference made by the files feature; this service only stores and relays it. */
 export interface InternalFile {
@@ -22,6 +23,8 @@ export interface InternalMessageView {
   file: InternalFile | null;
   createdAt: string;
   readAt: string | null;
+  /** Set once the sender recalled it; text and file are gone (INTERNAL-RECALL-10). */
+  recalledAt: string | null;
 }
 
 export interface UnreadView {
@@ -33,6 +36,8 @@ export const HISTORY_PAGE = 50;
 // INTERNAL-LIMITS-12: at most 30 messages per agent per 10 seconds.
 const RATE_MAX = 30;
 const RATE_WINDOW_MS = 10_000;
+/** INTERNAL-RECALL-10: the sender may recall a message this long after sending it. */
+export const RECALL_WINDOW_MS = 2 * 60_000;
 
 const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
 
@@ -46,6 +51,7 @@ function toView(r: any): InternalMessageView {
     file: r.payload ? (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) : null,
     createdAt: iso(r.created_at)!,
     readAt: iso(r.read_at),
+    recalledAt: iso(r.recalled_at),
   };
 }
 
@@ -61,6 +67,7 @@ export class InternalChatService {
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(MonitorService) private readonly monitors: MonitorService,
   ) {}
 
   async send(
@@ -89,9 +96,37 @@ export class InternalChatService {
     // Two copies of one send racing: the unique index kept the first; answer with it and push nothing more.
     if (!rows.length) return toView(await t.q('internal_messages').where(mine).first());
     const message = toView(rows[0]);
-    for (const id of [fromAgentId, input.toAgentId]) this.notifier.toAgents(rooms.agent(id), 'internal.message', { message });
+    await this.fanOut(t, 'internal.message', message);
     await this.pushUnread(t, input.toAgentId);
     return message;
+  }
+
+  /** 撤回: the sender, within 2 minutes; every member's console (and monitors') replaces it at once. */
+  async recall(companyId: number, agentId: number, messageId: number): Promise<InternalMessageView> {
+    const t = new Tenant(this.db, companyId);
+    const row = await t.q('internal_messages').where({ id: messageId, from_agent_id: agentId }).first();
+    if (!row) throw notFound('Message not found');
+    if (row.recalled_at) return toView(row);
+    if (this.clock.now().getTime() - new Date(row.created_at).getTime() > RECALL_WINDOW_MS)
+      throw conflict('recall_window_passed', 'Messages can be recalled within 2 minutes of sending');
+    const [done] = await t.q('internal_messages').where({ id: messageId }).update({ text: null, payload: null, recalled_at: this.clock.now() }).returning('*');
+    const message = toView(done);
+    await this.fanOut(t, 'internal.recalled', message);
+    // An unread recalled message no longer counts.
+    if (!row.read_at) await this.pushUnread(t, Number(row.to_agent_id));
+    return message;
+  }
+
+  /**
+   * Both agents' consoles, and live to whoever monitors either of them
+   * (INTERNAL-MONITOR-11): `internal.monitored` names the watched agent; nothing is stored for the monitor.
+   */
+  private async fanOut(t: Tenant, event: 'internal.message' | 'internal.recalled', message: InternalMessageView) {
+    for (const id of [message.fromAgentId, message.toAgentId]) this.notifier.toAgents(rooms.agent(id), event, { message });
+    for (const watched of [message.fromAgentId, message.toAgentId])
+      for (const monitor of await this.monitors.watchers(t, watched))
+        if (monitor !== message.fromAgentId && monitor !== message.toAgentId)
+          this.notifier.toAgents(rooms.agent(monitor), 'internal.monitored', { watchedAgentId: watched, event, message });
   }
 
   /** Older messages first within a page; `before` is the smallest id the caller already has (keyset). */
@@ -135,6 +170,7 @@ export class InternalChatService {
       .q('internal_messages')
       .where({ to_agent_id: agentId })
       .whereNull('read_at')
+      .whereNull('recalled_at')
       .groupBy('from_agent_id')
       .orderBy('from_agent_id')
       .select('from_agent_id')

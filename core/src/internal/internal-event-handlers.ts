@@ -34,13 +34,19 @@ export const internalClientEvents = {
     summary: 'Unread counts per colleague and their total (INTERNAL-UNREAD-6)',
     payload: z.strictObject({}),
   },
+  'internal.recall': {
+    summary: 'Recall one of my messages within 2 minutes of sending (INTERNAL-RECALL-10); later → 409 recall_window_passed',
+    payload: z.strictObject({ messageId: z.number().int().positive() }),
+  },
 } as const;
 
 /**
  * Server pushes: `internal.message {message}` to both agents' rooms,
  * `internal.unread {unread, total}` to the recipient (and to the reader after a
  * read, so every tab clears), `internal.receipt {readerId, upToId, readAt}` to
- * the sender when their messages are read.
+ * the sender when their messages are read, `internal.recalled {message}` to both
+ * when one is recalled, and `internal.monitored {watchedAgentId, event, message}`
+ * to the monitors of either agent (INTERNAL-MONITOR-11).
  */
 export function registerInternalEvents(c: DependencyContainer) {
   const d = c.resolve(SocketDispatcher);
@@ -62,5 +68,9 @@ export function registerInternalEvents(c: DependencyContainer) {
   d.on('core', 'internal.unread', {
     schema: E['internal.unread'].payload,
     handler: (_p, caller) => chat.unread(caller.companyId, caller.agentId),
+  });
+  d.on('core', 'internal.recall', {
+    schema: E['internal.recall'].payload,
+    handler: async (p, caller) => ({ message: await chat.recall(caller.companyId, caller.agentId, p.messageId) }),
   });
 }
