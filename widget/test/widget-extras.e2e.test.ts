@@ -237,36 +237,61 @@ test.serial('ROBOT-HANDOVER-13 a robot card shows its buttons; clicking one send
   await context.close();
 });
 
-test.serial('ICON-GROUP-6 ASSIGN-SCOPE-3 a group icon lets the visitor pick a group before the chat; the chat is scoped to it', async (t) => {
-  const group = (await admin.post('/api/groups', { name: 'Billing' })).body;
+test.serial('ICON-GROUP-6 ASSIGN-SCOPE-3 a group icon lists its groups with their state; the pick scopes the chat, an offline one the leave-message', async (t) => {
+  const me = (await admin.get('/api/auth/me')).body.agent.id;
+  const billing = (await admin.post('/api/groups', { name: 'Billing', memberIds: [me] })).body;
+  const returns = (await admin.post('/api/groups', { name: 'Returns' })).body;
   const made = await admin.post('/api/icons', {
     name: 'Teams',
     type: 'group',
-    entries: [{ kind: 'group', id: group.id, name: { en: 'Billing questions' } }],
+    entries: [
+      { kind: 'group', id: billing.id, name: { en: 'Billing questions' } },
+      { kind: 'group', id: returns.id, name: { en: 'Returns' } },
+    ],
   });
   t.is(made.status, 201, made.text);
-  const context = await newContext();
-  const page = await context.newPage();
-  await page.route(`${k.url}/teams.html`, (r) => r.fulfill({ contentType: 'text/html', body: `<!doctype html><h1>Shop</h1>${made.body.code.function}` }));
-  await page.goto(`${k.url}/teams.html`);
-  await page.locator('kefu-widget button.btn').click();
-  const frame = page.frameLocator('kefu-widget iframe');
-  const entries = frame.locator('#start .entries button.entry');
-  await entries.first().waitFor({ timeout: 15_000 });
-  t.deepEqual(await entries.allTextContents(), ['Billing questions']);
+  const open = async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.route(`${k.url}/teams.html`, (r) => r.fulfill({ contentType: 'text/html', body: `<!doctype html><h1>Shop</h1>${made.body.code.function}` }));
+    await page.goto(`${k.url}/teams.html`);
+    await page.locator('kefu-widget button.btn').click();
+    const frame = page.frameLocator('kefu-widget iframe');
+    const entries = frame.locator('#start .entries button.entry');
+    await entries.first().waitFor({ timeout: 15_000 });
+    return { context, page, frame, entries };
+  };
+
+  const { context, page, frame, entries } = await open();
+  t.deepEqual(await entries.allTextContents(), ['Billing questionsOnline', 'ReturnsOffline · leave a message']);
   t.is(await frame.locator('#start-chat').count(), 0, 'no chat before a pick');
   await page.screenshot({ path: screenshotPath('group-entries') });
-
   await entries.first().click();
   await frame.locator('#start-chat').click();
-  await frame.locator('#app[data-state="queued"], #app[data-state="active"]').waitFor({ timeout: 15_000 });
+  await frame.locator('#app[data-state="active"]').waitFor({ timeout: 15_000 });
   const conv = await until(
-    () => k.server.db('conversations').where({ company_id: k.company.id }).whereNot('status', 'ended').first('id', 'group_id'),
+    () => k.server.db('conversations').where({ company_id: k.company.id }).whereNot('status', 'ended').first('id', 'group_id', 'agent_id'),
     (c) => !!c,
   );
-  t.is(Number(conv.group_id), group.id);
+  t.is(Number(conv.group_id), billing.id);
+  t.is(Number(conv.agent_id), me, 'served by the group member');
   await call(agent, 'conversation.end', { conversationId: Number(conv.id) });
   await context.close();
+
+  // Nobody in Returns: its entry leads to the leave-message form, tagged with the group.
+  const second = await open();
+  await second.entries.nth(1).click();
+  const form = second.frame.locator('#app[data-state="leave"] #leave-form');
+  await form.waitFor({ timeout: 15_000 });
+  await form.locator('input[name="name"]').fill('Sun Li');
+  await form.locator('input[name="mobile"]').fill('13900139000');
+  await form.locator('textarea[name="content"]').fill('The parcel came back');
+  await form.locator('button[type="submit"]').click();
+  await second.frame.locator('#leave .thanks').waitFor();
+  const left = await k.server.db('leave_messages').where({ company_id: k.company.id, content: 'The parcel came back' });
+  t.is(left.length, 1);
+  t.is(Number(left[0].group_id), returns.id);
+  await second.context.close();
 });
 
 test.serial('ICON-TYPES-3 an email icon opens the leave-message form even while agents are online', async (t) => {

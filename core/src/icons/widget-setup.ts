@@ -54,11 +54,18 @@ export class WidgetSetup {
     if (!found) throw notFound('Unknown icon');
     const icon = found.icon;
     const style = base.style as Record<string, unknown>;
+    // ICON-GROUP-6: each entry's own state; an offline one leads to the leave-message form.
+    const entries = await Promise.all(
+      icon.entries.map(async (e) => ({
+        ...e,
+        online: await this.online(companyId, { binding: e.kind === 'group' ? { kind: 'group', groupId: e.id } : { kind: 'agent', agentId: e.id } }),
+      })),
+    );
     return {
       ...config,
       online: icon.type !== 'email' && (await this.online(companyId, icon)),
       // `type` is how the loader draws it (group and email icons float); `kind` is what a click does.
-      icon: { key: iconKey, type: DRAWN[icon.type], kind: icon.type, language: icon.language, text: icon.text, style: icon.style, entries: icon.entries },
+      icon: { key: iconKey, type: DRAWN[icon.type], kind: icon.type, language: icon.language, text: icon.text, style: icon.style, entries },
       style: icon.type === 'float' ? { ...style, position: icon.float.position, marginX: icon.float.offsetX, marginY: icon.float.offsetY } : style,
     };
   }

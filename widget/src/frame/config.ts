@@ -26,7 +26,7 @@ export interface WidgetConfig {
   /** REGION-RENDER-5: whether this visitor's region is served, and what to show if not. */
   region: { served: boolean; notice: PerLang<string>; leaveMessage: boolean };
   /** The embedded icon (`data-icon`); `kind` email always opens the leave-message form (ICON-TYPES-3). */
-  icon?: { key: string; kind: string; entries?: { kind: 'agent' | 'group'; id: number; name: PerLang<string> }[] };
+  icon?: { key: string; kind: string; entries?: { kind: 'agent' | 'group'; id: number; name: PerLang<string>; online: boolean }[] };
 }
 
 /** A per-language value in the visitor's language, else the first one set (the company default is served first). */

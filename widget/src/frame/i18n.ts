@@ -66,6 +66,8 @@ const en = {
   formTitle: 'Please tell us a little about yourself',
   formSent: 'Sent. Thank you!',
   formReplaced: 'Replaced by a newer form',
+  entryOnline: 'Online',
+  entryOffline: 'Offline · leave a message',
 };
 export type Key = keyof typeof en;
 
@@ -98,6 +100,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     file: '发送文件', uploading: '正在上传 {n}%', held: '等待客服接收文件', refused: '客服未接收此文件', enlarge: '查看大图',
     captchaTitle: '请输入图片中的字符', captchaImage: '验证码图片', captchaAnswer: '图片中的字符', captchaRefresh: '换一张', captchaSend: '继续', captchaCancel: '取消', captchaWrong: '字符不正确，请按新图片重新输入。', save: '保存对话记录', chooseEntry: '请选择咨询对象',
     formTitle: '请填写您的信息', formSent: '已提交，谢谢！', formReplaced: '已被新的表单取代',
+    entryOnline: '在线', entryOffline: '离线 · 留言',
   },
   'zh-TW': {
     title: '線上客服', welcome: '您好！關於訂單或商品有任何問題，我們隨時為您服務。', start: '開始諮詢', connecting: '正在連線…',
@@ -112,6 +115,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     file: '傳送檔案', uploading: '正在上傳 {n}%', held: '等待客服接收檔案', refused: '客服未接收此檔案', enlarge: '查看大圖',
     captchaTitle: '請輸入圖片中的字元', captchaImage: '驗證碼圖片', captchaAnswer: '圖片中的字元', captchaRefresh: '換一張', captchaSend: '繼續', captchaCancel: '取消', captchaWrong: '字元不正確，請依新圖片重新輸入。', save: '儲存對話記錄', chooseEntry: '請選擇諮詢對象',
     formTitle: '請填寫您的資料', formSent: '已提交，謝謝！', formReplaced: '已被新的表單取代',
+    entryOnline: '線上', entryOffline: '離線 · 留言',
   },
   ja: {
     title: 'カスタマーサポート', welcome: 'こんにちは。ご注文や商品についてお気軽にご相談ください。', start: 'チャットを開始', connecting: '接続中…',
@@ -126,6 +130,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     file: 'ファイルを送信', uploading: 'アップロード中 {n}%', held: '担当者がファイルを受け取るのを待っています', refused: '担当者はこのファイルを受け取りませんでした', enlarge: '画像を拡大',
     captchaTitle: '画像の文字を入力してください', captchaImage: '認証画像', captchaAnswer: '画像の文字', captchaRefresh: '別の画像', captchaSend: '続ける', captchaCancel: 'キャンセル', captchaWrong: '文字が違います。新しい画像で入力してください。', save: '会話を保存', chooseEntry: 'お問い合わせ先を選んでください',
     formTitle: 'お客様情報をご入力ください', formSent: '送信しました。ありがとうございます。', formReplaced: '新しいフォームに置き換えられました',
+    entryOnline: 'オンライン', entryOffline: 'オフライン · メッセージを残す',
   },
   ko: {
     title: '고객 상담', welcome: '안녕하세요! 주문이나 상품에 대해 궁금한 점이 있으면 언제든지 문의하세요.', start: '상담 시작', connecting: '연결 중…',
@@ -140,6 +145,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     file: '파일 보내기', uploading: '업로드 중 {n}%', held: '상담원이 파일을 받기를 기다리는 중', refused: '상담원이 이 파일을 받지 않았습니다', enlarge: '이미지 확대',
     captchaTitle: '이미지의 문자를 입력하세요', captchaImage: '인증 이미지', captchaAnswer: '이미지의 문자', captchaRefresh: '새 이미지', captchaSend: '계속', captchaCancel: '취소', captchaWrong: '문자가 틀렸습니다. 새 이미지로 다시 입력하세요.', save: '대화 저장', chooseEntry: '상담 대상을 선택하세요',
     formTitle: '고객님의 정보를 입력해 주세요', formSent: '제출되었습니다. 감사합니다!', formReplaced: '새 양식으로 대체되었습니다',
+    entryOnline: '온라인', entryOffline: '오프라인 · 메시지 남기기',
   },
 };
 

@@ -272,8 +272,9 @@ function begin() {
 
 function drawScreens() {
   if (config?.icon?.kind === 'group' && entryGroup === null)
-    return drawEntries(config, (groupId) => {
+    return drawEntries(config, (groupId, online) => {
       entryGroup = groupId;
+      if (!online) return showLeave();
       drawScreens();
       el.startBody.querySelector<HTMLElement>('input, select, button')?.focus();
     });
@@ -303,7 +304,7 @@ function showLeave() {
       leaving = false;
       render();
     },
-    submit: (p) => call('leavemsg.submit', p),
+    submit: (p) => call('leavemsg.submit', { ...p, ...(entryGroup ? { groupId: entryGroup } : {}) }),
   });
   leaving = true;
   render();
