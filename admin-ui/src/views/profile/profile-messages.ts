@@ -20,6 +20,7 @@ const en = {
   },
   readOnly: 'Your account cannot change these details itself; ask an administrator.',
   saved: 'Your details are saved.',
+  avatar: { title: 'Avatar', remove: 'Remove picture' },
   password: {
     current: 'Current password',
     new: 'New password',
@@ -81,6 +82,7 @@ const zhCN: typeof en = {
   },
   readOnly: '您的账号不能自行修改这些信息,请联系管理员。',
   saved: '个人信息已保存。',
+  avatar: { title: '头像', remove: '删除头像' },
   password: {
     current: '当前密码',
     new: '新密码',

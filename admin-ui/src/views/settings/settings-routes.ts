@@ -41,6 +41,18 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./RegionPage.vue'),
     meta: { titleKey: 'settings.region.title', permission, menu: { section: 'config', order: 40 } },
   },
+  {
+    path: '/settings/avatars',
+    name: 'settings-avatars',
+    component: () => import('./AvatarsPage.vue'),
+    meta: { titleKey: 'settings.avatars.title', permission, menu: { section: 'config', order: 12 } },
+  },
+  {
+    path: '/settings/mobile',
+    name: 'settings-mobile',
+    component: () => import('./MobilePage.vue'),
+    meta: { titleKey: 'settings.mobile.title', permission, menu: { section: 'config', order: 11 } },
+  },
 ];
 
 export default routes;
