@@ -58,7 +58,7 @@ import { prechatVisitorHandlers } from './settings/prechat-handlers.ts';
 import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJobs } from './leavemsg/leave-message-routes.ts';
 import { registerPolicyRoutes } from './policies/policy-routes.ts';
 import { registerAssignmentSettingsRoutes } from './conversations/assignment-settings-routes.ts';
-import { registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
+import { policyVisitorHandlers, registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { ratingVisitorHandlers, registerRatingEvents } from './ratings/rating-handlers.ts';
 import { infoFormVisitorHandlers, registerInfoFormEvents } from './settings/info-form-handlers.ts';
@@ -234,6 +234,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
       ...ratingVisitorHandlers(container),
       ...infoFormVisitorHandlers(container),
       ...profileVisitorHandlers(container),
+      ...policyVisitorHandlers(container),
     ]),
   });
   watchVisitorConnections(container, gateway.visitorsNs);

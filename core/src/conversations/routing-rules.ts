@@ -8,8 +8,7 @@ import { TtlCache } from '../infra/ttl-cache.ts';
 import { conflict, validationFailed } from '../http/errors.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { SectionStore } from '../icons/section-store.ts';
-import { lookupRegion } from '../visitors/visit-info.ts';
-import { conditionsHold, visitorConditions, type VisitorFacts } from '../policies/visitor-conditions.ts';
+import { conditionsHold, loadVisitorFacts, visitorConditions, type VisitorFacts } from '../policies/visitor-conditions.ts';
 import { regionEntry } from '../region/region-schema.ts';
 import { RoutingService } from './routing-service.ts';
 
@@ -98,23 +97,8 @@ export class RoutingRuleService {
   async groupFor(companyId: number, req: { visitorId: number; iconId: number | null; ip: string }): Promise<number | null> {
     const rules = await this.cache.get(companyId);
     if (!rules.rules.some((r) => r.enabled)) return null;
-    const t = new Tenant(this.db, companyId);
-    const visitor = await t.q('visitors').where({ id: req.visitorId }).first('language', 'visit_count', 'channel');
-    const visit = await t.q('visits').where({ visitor_id: req.visitorId }).orderBy('id', 'desc').first('id', 'referrer', 'search_keyword');
-    const page = visit ? await t.q('page_views').where({ visit_id: visit.id }).orderBy('id', 'desc').first('url') : null;
-    const rule = this.first(rules, {
-      url: page?.url ?? null,
-      referrer: visit?.referrer ?? null,
-      keyword: visit?.search_keyword ?? null,
-      region: lookupRegion(req.ip),
-      language: visitor?.language ?? null,
-      channel: visitor?.channel ?? 'web',
-      returning: Number(visitor?.visit_count ?? 0) > 1,
-      iconId: req.iconId,
-      at: this.clock.now(),
-      timeZone: await this.timeZone(companyId),
-    });
-    return rule?.groupId ?? null;
+    const facts = await loadVisitorFacts(new Tenant(this.db, companyId), req.visitorId, { ip: req.ip, iconId: req.iconId, at: this.clock.now() });
+    return this.first(rules, facts)?.groupId ?? null;
   }
 
   /** 测试: the saved rules against a sample visitor, and who would be eligible for the resulting scope now. */

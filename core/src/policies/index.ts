@@ -1,4 +1,5 @@
 import { AntiSpam } from './anti-spam.ts';
+import { AutoProactive } from './auto-proactive.ts';
 import { AutoReply } from './auto-reply.ts';
 import { AutoReplySettingsService } from './auto-reply-settings.ts';
 import { ConversationHold } from './conversation-hold.ts';
@@ -25,4 +26,5 @@ export const policyServices = [
   MessagePush,
   AutoReplySettingsService,
   AutoReply,
+  AutoProactive,
 ] as const;

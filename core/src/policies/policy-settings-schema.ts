@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGS, type Lang } from '../settings/widget-defaults.ts';
 import { httpUrl } from '../settings/widget-settings-schema.ts';
+import { visitorConditions } from './visitor-conditions.ts';
 
 /**
  * Conversation settings of a company (SPEC POLICY §7.1.8), one JSON document in
@@ -32,6 +33,8 @@ export const policySettingsSchema = z
         delaySeconds: seconds(0, 600, 30),
         maxPerVisit: seconds(1, 5, 1),
         greeting: langTexts(200),
+        /** Which visitors get it; none = every visitor. */
+        conditions: visitorConditions.prefault({}),
       })
       .prefault({}),
     antiSpam: z

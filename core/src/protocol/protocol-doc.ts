@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentClientEvents, agentServerEvents } from './agent-events.ts';
 import { visitorClientEvents, visitorServerEvents } from './visitor-events.ts';
 import { collabAgentEvents, collabAgentServerEvents, collabVisitorEvents, collabVisitorServerEvents } from './collab-events.ts';
+import { policyVisitorEvents, policyVisitorServerEvents } from './policy-events.ts';
 import { internalClientEvents } from '../internal/internal-event-handlers.ts';
 import { prechatSubmitPayload } from '../settings/prechat-handlers.ts';
 import { leaveMessageAgentServerEvents, leaveMessageSubmit } from '../leavemsg/leave-message-routes.ts';
@@ -76,14 +77,14 @@ export function renderProtocolDoc(): string {
     section(
       'Visitor → server (`/visitor`)',
       'the visitor (widget)',
-      { ...visitorClientEvents, ...collabVisitorEvents, ...formVisitorEvents } as Record<string, Spec>,
+      { ...visitorClientEvents, ...collabVisitorEvents, ...formVisitorEvents, ...policyVisitorEvents } as Record<string, Spec>,
       'in',
     ),
     '',
     section(
       'Server → visitor (`/visitor`)',
       'the visitor’s open windows',
-      { ...visitorServerEvents, ...collabVisitorServerEvents } as Record<string, Spec>,
+      { ...visitorServerEvents, ...collabVisitorServerEvents, ...policyVisitorServerEvents } as Record<string, Spec>,
       'out',
     ),
     '',
