@@ -101,7 +101,10 @@ test.serial('AVATAR-SWITCH-1 AVATAR-UPLOAD-2 custom agent and visitor avatars: u
   const otherAdmin = await k.login('admin', other.adminPassword, other.publicId);
   const foreign = await otherAdmin.put('/api/settings/avatars', { version: 0, settings: { enabled: true, agent: { source: 'custom', image: up.body.key } } });
   t.deepEqual(fields(foreign), ['settings.agent.image:unknown_image']);
+  // Back to built-in pictures: the replaced custom images are deleted.
   t.is((await save('avatars', { enabled: false })).status, 200);
+  t.is((await fetch(k.url + up.body.url)).status, 404);
+  t.is((await fetch(k.url + vis.body.url)).status, 404);
 });
 
 test.serial('MOBILE-SWITCH-1 MOBILE-ICON-2 MOBILE-WINDOW-3 the mobile window: on by default, inherits the desktop window unless overridden', async (t) => {

@@ -62,8 +62,13 @@ export class AvatarService {
     );
     const bad = keys.filter((w) => !known.has(input.settings[w].image!));
     if (bad.length) throw fieldError(`settings.${bad[0]}.image`, 'unknown_image', 'No such uploaded avatar in this company');
+    const before = (await this.get(auth.tenant)).settings;
     const saved = await this.store.put(auth, 'avatars', avatarSettingsSchema, input);
     this.widget.delete(auth.companyId);
+    // A replaced custom image is no longer shown anywhere: its address stops working with it.
+    const kept = new Set(keys.map((w) => input.settings[w].image));
+    const dropped = (['agent', 'visitor', 'robot'] as const).map((w) => before[w].image).filter((k): k is string => !!k && !kept.has(k));
+    if (dropped.length) await auth.tenant.q('avatar_images').whereIn('key', dropped).delete();
     return saved;
   }
 
