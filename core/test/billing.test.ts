@@ -166,3 +166,40 @@ test.serial('BILLING-MODE-8: in open mode admins enable plugins themselves and t
   t.is(view.mode, 'open');
   t.is(view.rows.find((r: any) => r.product === 'hello').state, 'active');
 });
+
+test.serial('BILLING-WARN-6: admins get a notice and an e-mail at 30, 7, 1 and 0 days, once per licence and threshold', async (t) => {
+  const { CronSupervisor } = await import('../src/plugins/cron-supervisor.ts');
+  const cron = k.server.container.resolve(CronSupervisor);
+  t.true(cron.names().includes('core:licence-reminders'));
+  t.is((await admin.patch('/api/profile', { email: 'boss@example.com' })).status, 200);
+  const notices = () => k.server.db('notices').where({ company_id: k.company.id }).orderBy('id');
+  const mails = () => k.server.db('mail_outbox').where({ company_id: k.company.id, to: 'boss@example.com' });
+
+  pinned = noonOn('2030-01-01');
+  await licence({ enabled: true, expiresOn: '2030-03-01' });
+  await cron.runOnce('core:licence-reminders');
+  t.is((await notices()).length, 0, '59 days before: nothing yet');
+
+  pinned = noonOn('2030-01-30');
+  await cron.runOnce('core:licence-reminders');
+  await cron.runOnce('core:licence-reminders');
+  let list = await notices();
+  t.is(list.length, 1, 'sent once at 30 days, however often the job runs');
+  t.regex(list[0].title, /授权即将到期:你好/);
+  t.regex(list[0].content, /2030-03-01.*剩余 30 天/);
+  t.is((await mails()).length, 1);
+
+  pinned = noonOn('2030-03-01');
+  await cron.runOnce('core:licence-reminders');
+  list = await notices();
+  t.is(list.length, 2, 'the 7- and 1-day reminders were missed while the job did not run; only the nearest one (the day itself) goes out');
+  t.regex(list[1].title, /授权今天到期/);
+  t.true(list[1].important);
+  const admins = await k.server.db('agents').where({ company_id: k.company.id, role: 'admin' }).select('id');
+  t.deepEqual(list[1].agent_ids.map(Number).sort(), admins.map((a) => Number(a.id)).sort(), 'addressed to the admins');
+
+  await licence({ expiresOn: '2030-03-08' });
+  await cron.runOnce('core:licence-reminders');
+  t.is((await notices()).length, 3, 'a renewed licence starts its reminders again');
+  await licence({ enabled: false });
+});

@@ -2,13 +2,18 @@ import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { CompanyService } from '../accounts/company-service.ts';
+import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import { BillingService } from './billing-service.ts';
 import { billingView, licenceInput, renewalContact } from './billing-schemas.ts';
+import { LicenceReminders } from './licence-reminders.ts';
 
-/** Billing and licences (SPEC BILLING §9.1): the company's read-only page and the operator's controls. */
+/** Billing and licences (SPEC BILLING §9.1): the company's read-only page, the operator's controls and the expiry reminders. */
 export function registerBillingRoutes(api: ApiRouter, c: DependencyContainer) {
   const billing = c.resolve(BillingService);
   const companies = c.resolve(CompanyService);
+  const reminders = c.resolve(LicenceReminders);
+  // Hourly is enough for day-granular thresholds; the job runs on one node at a time.
+  c.resolve(CronSupervisor).schedule('core', 'licence-reminders', '0 7 * * * *', async () => void (await reminders.run()));
   const companyParams = z.strictObject({ companyId: z.coerce.number().int().min(10000).max(999999999) });
 
   api.route({
