@@ -8,7 +8,8 @@ import { TtlCache } from '../infra/ttl-cache.ts';
 import { conflict, validationFailed } from '../http/errors.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { SectionStore } from '../icons/section-store.ts';
-import { conditionsHold, loadVisitorFacts, visitorConditions, type VisitorFacts } from '../policies/visitor-conditions.ts';
+import { conditionsHold, visitorConditions, type VisitorFacts } from '../policies/visitor-conditions.ts';
+import { loadVisitorFacts } from '../policies/visitor-facts.ts';
 import { regionEntry } from '../region/region-schema.ts';
 import { RoutingService } from './routing-service.ts';
 

@@ -10,7 +10,8 @@ import { RoutingService } from '../conversations/routing-service.ts';
 import { PROACTIVE_GREETING } from './policy-defaults.ts';
 import { textFor } from './policy-settings-schema.ts';
 import { PolicySettingsService } from './policy-settings-service.ts';
-import { conditionsHold, loadVisitorFacts } from './visitor-conditions.ts';
+import { conditionsHold } from './visitor-conditions.ts';
+import { loadVisitorFacts } from './visitor-facts.ts';
 
 /** While nobody can take the chat, the greeting is re-checked this often, for at most a visit's first half hour. */
 const RETRY_MS = 10_000;
