@@ -1,35 +1,18 @@
 import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { settingsDocumentRoutes } from '../http/settings-document-routes.ts';
 import { WIDGET_CONFIG_TTL_MS, WidgetSettingsService } from './widget-settings-service.ts';
 import { widgetSettingsSchema } from './widget-settings-schema.ts';
-
-const stored = z.object({ version: z.number(), settings: widgetSettingsSchema, updatedAt: z.string().nullable(), updatedBy: z.number().nullable() });
 
 /** Chat window settings (WINDOW §7.1.2, PRECHAT §7.3, LEAVESET §7.2) and the widget's public config. */
 export function registerSettingsRoutes(api: ApiRouter, c: DependencyContainer) {
   const service = c.resolve(WidgetSettingsService);
-  const tags = ['settings'];
-  api.route({
-    method: 'get',
+  settingsDocumentRoutes(api, {
     path: '/api/settings/widget',
-    summary: 'Chat window, pre-chat and leave-message settings (STYLE-STORE-2)',
-    tags,
-    auth: 'agent',
-    permission: 'settings.manage',
-    response: stored,
-    handler: ({ auth }) => service.get(auth.tenant),
-  });
-  api.route({
-    method: 'put',
-    path: '/api/settings/widget',
-    summary: 'Save the chat window settings; `version` is the one read (0 before the first save), stale → 409 settings_changed',
-    tags,
-    auth: 'agent',
-    permission: 'settings.manage',
-    body: z.strictObject({ version: z.number().int().min(0), settings: widgetSettingsSchema }),
-    response: stored,
-    handler: ({ body, auth }) => service.put(auth, body),
+    what: 'Chat window, pre-chat and leave-message settings (STYLE-STORE-2)',
+    schema: widgetSettingsSchema,
+    service,
   });
   api.route({
     method: 'get',
