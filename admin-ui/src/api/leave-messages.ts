@@ -17,7 +17,9 @@ export interface LeaveMessage {
   type: string | null;
   note: string | null;
   handlerId: number | null;
+  handlerName: string | null;
   groupId: number | null;
+  groupName: string | null;
   language: string | null;
   ip: string | null;
   pageUrl: string | null;
@@ -26,12 +28,51 @@ export interface LeaveMessage {
   repliedAt: string | null;
 }
 
-export interface LeaveMessageQuery extends PageQuery {
+export interface LeaveMessageReply {
+  id: number;
+  channel: string;
+  to: string;
+  subject: string | null;
+  body: string;
+  agentId: number | null;
+  agentName: string | null;
+  createdAt: string;
+  state: 'sending' | 'sent' | 'failed';
+}
+
+export interface LeaveMessageChange {
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  agentId: number | null;
+  agentName: string | null;
+  createdAt: string;
+}
+
+export interface LeaveMessageDetail extends LeaveMessage {
+  replies: LeaveMessageReply[];
+  changes: LeaveMessageChange[];
+  /** Another agent with the reply composer open (LEAVEMSG-LOCK-11). */
+  replying: { agentId: number; nickname: string } | null;
+}
+
+/** LEAVEMSG-FILTER-2; empty values are left out. */
+export interface LeaveMessageFilters {
   status?: LeaveMessageStatus;
   /** ISO instants; `to` is exclusive. */
   from?: string;
   to?: string;
+  type?: string;
+  noType?: 'true';
+  groupId?: number;
+  /** An agent id, `me` or `unassigned`. */
+  handler?: string;
+  keyword?: string;
+  pageUrl?: string;
+  ids?: string;
 }
+
+export type LeaveMessageQuery = LeaveMessageFilters & PageQuery;
 
 export interface LeaveMessagePage {
   items: LeaveMessage[];
@@ -43,12 +84,39 @@ export interface LeaveMessagePatch {
   status?: LeaveMessageStatus;
   type?: string | null;
   note?: string | null;
+  handlerId?: number | null;
   /** The version read; a stale one answers 409 leavemsg_changed. */
   version: number;
 }
 
+export interface LeaveMessageOptions {
+  types: string[];
+  groups: { id: number; name: string }[];
+  handlers: { id: number; nickname: string }[];
+}
+
+export type BulkAction =
+  | { action: 'status'; status: LeaveMessageStatus }
+  | { action: 'type'; type: string | null }
+  | { action: 'handler'; handlerId: number | null }
+  | { action: 'delete' };
+
+export interface BulkResult {
+  results: { id: number; ok: boolean; error?: string }[];
+}
+
+const defined = (q: object) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== ''));
+
 export const leaveMessagesApi = {
-  list: (query: LeaveMessageQuery, signal?: AbortSignal) => api.get<LeaveMessagePage>('/api/leave-messages', { query: { ...query }, signal }),
-  get: (id: number) => api.get<LeaveMessage>(`/api/leave-messages/${id}`),
+  list: (query: LeaveMessageQuery, signal?: AbortSignal) => api.get<LeaveMessagePage>('/api/leave-messages', { query: defined(query), signal }),
+  get: (id: number) => api.get<LeaveMessageDetail>(`/api/leave-messages/${id}`),
   update: (id: number, body: LeaveMessagePatch) => api.patch<LeaveMessage>(`/api/leave-messages/${id}`, body),
+  options: () => api.get<LeaveMessageOptions>('/api/leave-messages/options'),
+  unreplied: () => api.get<{ unreplied: number }>('/api/leave-messages/unreplied'),
+  bulk: (ids: number[], action: BulkAction) => api.post<BulkResult>('/api/leave-messages/bulk', { ids, ...action }),
+  replying: (id: number, active: boolean) => api.post<void>(`/api/leave-messages/${id}/replying`, { active }),
+  reply: (id: number, body: { subject?: string; body: string; confirm?: boolean }) =>
+    api.post<{ replyId: number; leaveMessage: LeaveMessage }>(`/api/leave-messages/${id}/replies`, body),
+  exportUrl: (filters: LeaveMessageFilters, format: 'csv' | 'xlsx') =>
+    `/api/leave-messages/export?${new URLSearchParams({ ...(defined(filters) as Record<string, string>), format })}`,
 };

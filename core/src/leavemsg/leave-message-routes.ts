@@ -132,6 +132,19 @@ export function registerLeaveMessageRoutes(api: ApiRouter, c: DependencyContaine
   });
   api.route({
     method: 'get',
+    path: '/api/leave-messages/options',
+    summary: 'What the screen offers: the types (LEAVESET-TYPES-6), the groups, and the enabled agents a handler can be (LEAVEMSG-ASSIGN-7)',
+    tags,
+    auth: 'agent',
+    response: z.object({
+      types: z.array(z.string()),
+      groups: z.array(z.object({ id: z.number(), name: z.string() })),
+      handlers: z.array(z.object({ id: z.number(), nickname: z.string() })),
+    }),
+    handler: ({ auth }) => service.options(auth),
+  });
+  api.route({
+    method: 'get',
     path: '/api/leave-messages/export',
     summary: 'Export the visible leave-messages a search finds (or the selected `ids`) as CSV or XLSX, streamed, formula-safe (LEAVEMSG-EXPORT-13)',
     tags,

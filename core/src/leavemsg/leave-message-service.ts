@@ -219,6 +219,19 @@ export class LeaveMessageService {
     return Number(u);
   }
 
+  async options(auth: AuthInfo) {
+    const [settings, groups, handlers] = await Promise.all([
+      this.settings.read(auth.companyId),
+      auth.tenant.q('groups').orderBy('name').select('id', 'name'),
+      auth.tenant.q('agents').whereNull('disabled_at').whereNull('deleted_at').orderBy('nickname').select('id', 'nickname'),
+    ]);
+    return {
+      types: settings.leaveMessage.types,
+      groups: groups.map((g: any) => ({ id: Number(g.id), name: g.name as string })),
+      handlers: handlers.map((a: any) => ({ id: Number(a.id), nickname: a.nickname as string })),
+    };
+  }
+
   async get(auth: AuthInfo, id: number): Promise<LeaveMessage> {
     const row = await this.withNames(visibleLeaveMessages(auth).where('l.id', id)).first();
     if (!row) throw notFound('No such leave-message');
