@@ -12,6 +12,7 @@ import { AssignmentService } from './assignment-service.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { MessageStore, type AppendGuard, type NewMessage } from './message-store.ts';
+import { MonitorService } from './monitor-service.ts';
 
 export type Sender =
   | { kind: 'visitor'; visitorId: number }
@@ -32,6 +33,7 @@ export class ConversationService {
     @inject(AssignmentService) private readonly assignment: AssignmentService,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
     @inject(QueueBroadcaster) private readonly queue: QueueBroadcaster,
+    @inject(MonitorService) private readonly monitors: MonitorService,
   ) {}
 
   /** CONV-REQUEST-4: a repeated request returns the open conversation (unique index, not check-then-act). */
@@ -132,10 +134,13 @@ export class ConversationService {
     return message;
   }
 
-  /** CONV-END-26 / CONV-VISITOREND-27: ending twice, or on two nodes at once, produces one end. */
+  /**
+   * CONV-END-26 / CONV-VISITOREND-27: ending twice, or on two nodes at once, produces one end.
+   * Besides the participants, a monitor of the serving agent may end it.
+   */
   async end(companyId: number, conversationId: number, by: Sender, reason: string): Promise<ConversationView> {
     const t = new Tenant(this.db, companyId);
-    await this.assertParticipant(t, conversationId, by);
+    if (!(by.kind === 'agent' && (await this.monitorsItsAgent(t, conversationId, by.agentId)))) await this.assertParticipant(t, conversationId, by);
     const endedBy = by.kind === 'agent' ? `agent:${by.agentId}` : by.kind === 'visitor' ? 'visitor' : by.kind === 'plugin' ? `plugin:${by.pluginId}` : 'system';
     const rows = await t
       .q('conversations')
@@ -179,6 +184,11 @@ export class ConversationService {
     const room = rooms.conversation(message.conversationId);
     this.notifier.toAgents(room, 'message', { message });
     if (message.kind !== 'whisper') this.notifier.toVisitors(room, 'message', { message });
+  }
+
+  private async monitorsItsAgent(t: Tenant, conversationId: number, agentId: number): Promise<boolean> {
+    const conv = await t.q('conversations').where({ id: conversationId }).first('agent_id');
+    return !!conv && (await this.monitors.isWatching(t, agentId, conv.agent_id == null ? null : Number(conv.agent_id)));
   }
 
   /** Only the conversation's visitor, its agent (or an admin) may act on it; others get not_found. */
