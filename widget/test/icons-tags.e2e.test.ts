@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { agentSocket, DESKTOP_CHROME, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath } from './browser.ts';
+import { launchBrowser, screenshotPath, until } from './browser.ts';
 
 /** Issue 5 on the visitor side in real Chromium: an embedded icon's code, and custom tags. */
 let k: TestKefu;
@@ -35,13 +35,6 @@ async function customerPage(snippet: string): Promise<Page> {
   );
   await page.goto(`${k.url}/shop.html`);
   return page;
-}
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
-    const v = await get();
-    if (ok(v) || Date.now() > end) return v;
-  }
 }
 
 test.serial('ICON-CODE-2 ICON-TYPES-3 ICON-RENDER-8 TAG-RENDER-3 TAG-ROUTE-2 the embedded icon takes its style by key; a tag sends its message', async (t) => {

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import test from 'ava';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { agentSocket, call, DESKTOP_CHROME, next, startTestServer, visitorSocket, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { VerificationChallenges } from '../../core/src/policies/verification-challenges.ts';
-import { launchBrowser, screenshotPath } from './browser.ts';
+import { chatWithAgent as serveChat, launchBrowser, openDemoChat, screenshotPath, until } from './browser.ts';
 
 /** Issue 6's remaining visitor-side states in real Chromium: busy, captcha, rich messages, seen reports, transcript. */
 let k: TestKefu;
@@ -17,29 +17,8 @@ const answers: string[] = [];
 const uuid = () => crypto.randomUUID();
 const newContext = (): Promise<BrowserContext> => browser.newContext({ userAgent: DESKTOP_CHROME, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
 
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
-    const v = await get();
-    if (ok(v) || Date.now() > end) return v;
-  }
-}
-
-async function openChat(page: Page, company = k.company.publicId): Promise<FrameLocator> {
-  await page.goto(`${k.url}/demo?c=${company}`);
-  await page.locator('kefu-widget button.btn').click();
-  const frame = page.frameLocator('kefu-widget iframe');
-  await frame.locator('#app:not([data-state="loading"])').waitFor({ timeout: 15_000 });
-  return frame;
-}
-
-async function chatWithAgent(page: Page): Promise<{ frame: FrameLocator; conversationId: number }> {
-  const frame = await openChat(page);
-  const served = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active', 15_000);
-  await frame.locator('#start-chat').click();
-  const { conversation } = await served;
-  await frame.locator('#app[data-state="active"]').waitFor({ timeout: 15_000 });
-  return { frame, conversationId: conversation.id };
-}
+const openChat = (page: Page, company = k.company.publicId) => openDemoChat(page, k.url, company);
+const chatWithAgent = (page: Page) => serveChat(page, k.url, k.company.publicId, agent);
 
 const savePolicies = async (settings: Record<string, unknown>) => {
   const version = (await admin.get('/api/settings/policies')).body.version;

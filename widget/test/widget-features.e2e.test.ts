@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import test from 'ava';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { agentSocket, call, DESKTOP_CHROME, next, startTestServer, type TestClient, type TestCompany, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath } from './browser.ts';
+import { chatWithAgent as serveChat, launchBrowser, openDemoChat, screenshotPath, until } from './browser.ts';
 
 /** The visitor-side features of issue 6 in real Chromium against a started server (PGlite, or PostgreSQL with KEFU_TEST_PG). */
 let k: TestKefu;
@@ -22,33 +22,12 @@ async function settings(patch: Record<string, unknown>) {
   if (r.status !== 200) throw new Error(r.text);
 }
 
-/** Opens /demo (of `company`) and the chat; the frame is returned once its window shows a state. */
-async function openChat(page: Page, company = k.company.publicId): Promise<FrameLocator> {
-  await page.goto(`${k.url}/demo?c=${company}`);
-  await page.locator('kefu-widget button.btn').click();
-  const frame = page.frameLocator('kefu-widget iframe');
-  await frame.locator('#app:not([data-state="loading"])').waitFor({ timeout: 15_000 });
-  return frame;
-}
+const openChat = (page: Page, company = k.company.publicId) => openDemoChat(page, k.url, company);
 
 /** Ids of the visitor's connected sockets (the loader's live link, the chat frame). */
 const socketsOf = async (visitorId: number) => (await k.server.gateway.visitorsNs.in(`visitor:${visitorId}`).fetchSockets()).map((s) => s.id);
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
-    const v = await get();
-    if (ok(v) || Date.now() > end) return v;
-  }
-}
 
-/** Starts a chat that the (auto-assigned) agent serves; answers the conversation id. */
-async function chatWithAgent(page: Page): Promise<{ frame: FrameLocator; conversationId: number }> {
-  const frame = await openChat(page);
-  const served = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active', 15_000);
-  await frame.locator('#start-chat').click();
-  const { conversation } = await served;
-  await frame.locator('#app[data-state="active"]').waitFor({ timeout: 15_000 });
-  return { frame, conversationId: conversation.id };
-}
+const chatWithAgent = (page: Page) => serveChat(page, k.url, k.company.publicId, agent);
 
 test.before(async () => {
   [k, browser] = await Promise.all([startTestServer(), launchBrowser()]);
