@@ -12,7 +12,7 @@ import { registerGroupRoutes } from './accounts/group-routes.ts';
 import { registerProfileRoutes } from './accounts/profile-routes.ts';
 import { registerAuthRoutes } from './auth/auth-routes.ts';
 import { Authenticator } from './auth/authenticator.ts';
-import { registerLoginLogRoutes } from './auth/login-log-routes.ts';
+import { registerLoginLogJobs, registerLoginLogRoutes } from './auth/login-log-routes.ts';
 import { registerFileRoutes } from './files/file-routes.ts';
 import { buildContainer } from './container.ts';
 import { ApiRouter } from './http/api-router.ts';
@@ -198,6 +198,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerInternalEvents(container);
   registerNoticeJobs(container);
   registerMailJobs(container);
+  registerLoginLogJobs(container);
   registerPolicyJobs(container);
   container.resolve(ChannelService).start();
   registerVisitorRowUpdates(container);

@@ -20,17 +20,26 @@ export interface LoginLogEntry {
   summary?: string | null;
   logoutAt: string | null;
   logoutReason: string | null;
+  durationSeconds: number | null;
+  online: boolean;
 }
 
-export interface LoginLogQuery extends PageQuery {
+export interface LoginLogFilters {
   /** The agent's numeric `id` (not the typed agent ID). */
   agentId?: number;
   result?: LoginResult;
-  /** ISO instants: entries from `from` (inclusive) to `to` (exclusive). */
+  method?: string;
+  /** One address or a CIDR range. */
+  ip?: string;
+  /** ISO instants: entries from `from` (inclusive) to `to` (exclusive); without `from`, the last 7 days. */
   from?: string;
   to?: string;
 }
 
+export type LoginLogQuery = LoginLogFilters & PageQuery;
+
 export const loginLogApi = {
   list: (query: LoginLogQuery, signal?: AbortSignal) => api.get<Page<LoginLogEntry>>('/api/login-log', { query: { ...query }, signal }),
+  exportUrl: (filters: LoginLogFilters, format: 'csv' | 'xlsx') =>
+    `/api/login-log/export?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])), format })}`,
 };

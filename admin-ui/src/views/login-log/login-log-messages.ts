@@ -5,7 +5,11 @@ const en = {
     result: 'Result',
     from: 'From',
     to: 'To',
+    method: 'Method',
+    ip: 'IP or range (203.0.113.0/24)',
   },
+  export: 'Export',
+  exported: 'Downloaded {name}.',
   columns: {
     time: 'Time',
     agent: 'Agent',
@@ -84,7 +88,11 @@ const zhCN: typeof en = {
     result: '结果',
     from: '开始日期',
     to: '结束日期',
+    method: '登录方式',
+    ip: 'IP 或网段(203.0.113.0/24)',
   },
+  export: '导出',
+  exported: '已下载 {name}。',
   columns: {
     time: '登录时间',
     agent: '客服',
