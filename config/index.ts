@@ -39,6 +39,13 @@ export const configSchema = z
     /** Visitor message flood limit (POLICY-FLOOD-7): `messages/seconds/block seconds`. */
     /** Feedback goes to each company's own admins instead of the operator (FEEDBACK-LOCAL-6). */
     KEFU_FEEDBACK_TO_ADMINS: z.stringbool(),
+    /** Where new feedback is also e-mailed (FEEDBACK-DEST-2), through the submitting company's mail settings. */
+    KEFU_FEEDBACK_EMAIL: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .optional()
+      .pipe(z.email().optional()),
     KEFU_VISITOR_FLOOD: z.string().regex(/^\d+\/\d+\/\d+$/, 'must look like 10/10/30 (messages/seconds/block seconds)'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     NODE_ENV: z.enum(['development', 'production', 'test']),

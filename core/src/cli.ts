@@ -5,6 +5,7 @@ import { createDb } from './infra/db.ts';
 import { createLogger } from './infra/logger.ts';
 import { coreMigrationsDir, migrateLatest } from './infra/migrator.ts';
 import { LoginRateLimit } from './auth/login-rate-limit.ts';
+import { parseOr400 } from './http/validate.ts';
 import { createServer } from './server.ts';
 
 const HELP = `Kefu command line (npm run kefu -- <command>)
@@ -19,6 +20,9 @@ const HELP = `Kefu command line (npm run kefu -- <command>)
   plugins uninstall --plugin otp            roll back a plugin's tables
   licence set --company 10001 --product seats|otp|… [--starts 2026-01-01] [--expires 2027-12-31] [--quantity 20]
                                             set a licence ("none" clears a value; seats take --quantity only)
+  feedback list [--company 10001] [--state submitted]
+                                            the feedback inbox of all companies (tab-separated)
+  feedback reply --id 12 --text "…"         answer a feedback item; the agent is notified
   loginip off --company 10001               switch a company's login IP list off
   lockout clear --ip 1.2.3.4 [--company 10001 --agent admin]
 `;
@@ -38,6 +42,8 @@ async function main() {
       starts: { type: 'string' },
       quantity: { type: 'string' },
       product: { type: 'string' },
+      state: { type: 'string' },
+      text: { type: 'string' },
       ip: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -109,6 +115,22 @@ async function main() {
           quantity: opt(values.quantity, Number),
         });
         process.stdout.write('Done; every node applies it within seconds.\n');
+        break;
+      }
+      case 'feedback list': {
+        const { FeedbackService } = await import('./feedback/feedback-service.ts');
+        const { operatorListQuery } = await import('./feedback/feedback-schemas.ts');
+        const filter = parseOr400(operatorListQuery, { company: values.company, state: values.state });
+        for (const i of await container.resolve(FeedbackService).operatorList(filter))
+          process.stdout.write([i.id, i.companyId, i.type, i.state, i.submitter.agentId, i.updatedAt, i.title].join('\t') + '\n');
+        break;
+      }
+      case 'feedback reply': {
+        const { FeedbackService } = await import('./feedback/feedback-service.ts');
+        const { messageBody } = await import('./feedback/feedback-schemas.ts');
+        const { content } = parseOr400(messageBody, { content: values.text ?? '' });
+        await container.resolve(FeedbackService).reply({ kind: 'operator' }, Number(need('id')), content);
+        process.stdout.write('Replied.\n');
         break;
       }
       case 'loginip off':

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { agentSocket, next, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { addAgent, signIn } from './helpers/accounts.ts';
+import { addAgent, patchAgent, signIn } from './helpers/accounts.ts';
 
 const OPERATOR = 'operator-token-for-tests-0123456789';
 let k: TestKefu;
@@ -10,9 +10,10 @@ let bob: TestClient;
 let op: TestClient;
 
 test.before(async () => {
-  k = await startTestServer({ KEFU_OPERATOR_TOKEN: OPERATOR });
+  k = await startTestServer({ KEFU_OPERATOR_TOKEN: OPERATOR, KEFU_FEEDBACK_EMAIL: 'ops@example.com' });
   admin = await k.login();
-  await addAgent(admin, 'alice');
+  const a = await addAgent(admin, 'alice');
+  await patchAgent(admin, a.id, { email: 'alice@example.com' });
   await addAgent(admin, 'bob');
   alice = await signIn(k, 'alice');
   bob = await signIn(k, 'bob');
@@ -38,6 +39,8 @@ test.serial('FEEDBACK-SUBMIT-1: an agent submits; the item is stored as submitte
   t.is(r.body.title, '访客列表不刷新');
   t.is(r.body.messages[0].content, item().content);
   t.is(r.body.diagnostics.browser, 'Chrome 124');
+  const mail = await k.server.db('mail_outbox').where({ company_id: k.company.id, to: 'ops@example.com' }).first();
+  t.regex(mail.subject, new RegExp(`#${r.body.id}\\] 访客列表不刷新`), 'FEEDBACK-DEST-2: also queued to the operator’s address');
   const bad = await alice.post('/api/feedback', item({ type: 'rant', title: '', content: 'x'.repeat(5001) }));
   t.is(bad.status, 400);
   t.deepEqual(bad.body.error.fields.map((f: any) => f.path).sort(), ['content', 'title', 'type']);
@@ -101,6 +104,8 @@ test.serial('FEEDBACK-THREAD-4: operator replies notify the submitter; follow-up
     t.is(r.status, 200);
     t.is(r.body.state, 'replied');
     t.deepEqual(await pushed, { itemId: id });
+    const mail = await k.server.db('mail_outbox').where({ company_id: k.company.id, to: 'alice@example.com' }).first();
+    t.regex(mail.body, /已修复/, 'and e-mailed to the submitter');
   } finally {
     socket.close();
   }

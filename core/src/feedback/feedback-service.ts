@@ -1,10 +1,12 @@
 import type { KefuConfig } from '@kefu/config';
 import type { z } from 'zod';
 import { inject, injectable } from '../infra/di.ts';
+import { Tenant } from '../tenancy/tenant.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { AppError, conflict, forbidden, notFound } from '../http/errors.ts';
+import { MailOutbox } from '../leavemsg/mail-outbox.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import type { feedbackState, operatorListQuery, submitBody } from './feedback-schemas.ts';
 
@@ -20,8 +22,10 @@ const iso = (d: unknown) => (d == null ? null : new Date(d as string).toISOStrin
 /**
  * Feedback to whoever runs the server (FEEDBACK §9.4): agents submit items and
  * follow up; the operator (or, with KEFU_FEEDBACK_TO_ADMINS, each company's own
- * admins) replies and sets states. Nothing leaves the server. A reply pushes
- * `feedback.replied {itemId}` to the submitter's consoles.
+ * admins) replies and sets states. Nothing leaves the server unless the operator
+ * sets KEFU_FEEDBACK_EMAIL. A reply pushes `feedback.replied {itemId}` to the
+ * submitter's consoles and e-mails them when they have an address; mail goes
+ * through the company's outbox, so a mail failure never loses the item.
  */
 @injectable()
 export class FeedbackService {
@@ -30,6 +34,7 @@ export class FeedbackService {
     @inject(TOKENS.Config) private readonly config: KefuConfig,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(MailOutbox) private readonly outbox: MailOutbox,
   ) {}
 
   /** Admins answer their company's items only in in-house mode (FEEDBACK-LOCAL-6). */
@@ -66,6 +71,14 @@ export class FeedbackService {
         content: body.content,
         created_at: now,
       });
+      const to = this.config.KEFU_FEEDBACK_EMAIL;
+      if (to)
+        await this.outbox.enqueue(t, {
+          leaveMessageId: null,
+          to,
+          subject: `[Kefu feedback #${itemId}] ${body.title}`,
+          body: `Company ${auth.companyPublicId}, agent ${auth.agent.agentId} (${body.type})\nContact: ${body.contact ?? '-'}\n\n${body.content}`,
+        });
       return itemId;
     });
     return this.detail(auth.companyId, id);
@@ -103,6 +116,14 @@ export class FeedbackService {
     this.assertOpen(item);
     await this.append(item, by.kind === 'admin' ? { kind: 'admin', agentId: by.auth.agent.id } : { kind: 'operator', agentId: null }, content, 'replied', true);
     this.notifier.toAgents(rooms.agent(Number(item.agent_id)), 'feedback.replied', { itemId: id });
+    const submitter = await this.db('agents').where({ id: item.agent_id }).first('email');
+    if (submitter?.email)
+      await this.outbox.enqueue(new Tenant(this.db, Number(item.company_id)), {
+        leaveMessageId: null,
+        to: submitter.email,
+        subject: `Re: ${item.title}`,
+        body: `${content}\n\n(Feedback #${id}; answer it in the console under 反馈问题.)`,
+      });
     return this.detail(Number(item.company_id), id);
   }
 
