@@ -1,4 +1,5 @@
 import test from 'ava';
+import { AssignmentService } from '../src/conversations/assignment-service.ts';
 import { HookRegistry } from '../src/hooks/hook-registry.ts';
 import { AGENT_PASSWORD, signIn } from './helpers/accounts.ts';
 import { agentSocket, call, next, visitorSocket } from './helpers/sockets.ts';
@@ -120,5 +121,46 @@ test.serial(
     t.true(await none(bob, 'presence.changed', (m) => m.agentId === c.id.boss && m.status === 'invisible'), 'never revealed as invisible to an agent');
     await autoAssign(false);
     await closeAll(bob, boss, ann, v.socket, v2.socket);
+  },
+);
+
+test.serial(
+  `TOOLBAR-STATUSLOG-15 every status change is logged with old and new status, reason, time and node; a lapsed offer logs no_response (${driver})`,
+  async (t) => {
+    const k = c.k;
+    const logOf = async () =>
+      (
+        await k.server.db('agent_status_log').where({ agent_id: c.id.eve }).orderBy('id').select('old_status', 'new_status', 'reason', 'node', 'created_at')
+      ).map((r: any) => [r.old_status, r.new_status, r.reason]);
+    const eve = await online(k, 'eve', 'busy');
+    await call(eve, 'presence.set', { status: 'away' });
+    await call(eve, 'presence.set', { status: 'away', autoAccept: false });
+    await call(eve, 'presence.set', { status: 'online', autoAccept: true });
+    t.deepEqual((await logOf()).slice(-3), [
+      ['online', 'busy', 'manual'],
+      ['busy', 'away', 'manual'],
+      ['away', 'online', 'manual'],
+    ]);
+    const row = await k.server.db('agent_status_log').where({ agent_id: c.id.eve }).orderBy('id', 'desc').first();
+    t.truthy(row.node);
+    t.true(Math.abs(new Date(row.created_at).getTime() - Date.now()) < 10_000);
+
+    await k.server
+      .db('companies')
+      .where({ id: k.company.id })
+      .update({ chat_settings: JSON.stringify({ autoAssign: true, confirm: { enabled: true, seconds: 10 } }) });
+    const v = await visitorSocket(k.url, k.company.publicId);
+    const offered = next(eve, 'conversation.offered');
+    await call(v.socket, 'chat.request', {});
+    await offered;
+    c.shift(11_000);
+    try {
+      await k.server.container.resolve(AssignmentService).expireOffers();
+    } finally {
+      c.shift(0);
+    }
+    t.deepEqual((await logOf()).at(-1), ['online', 'away', 'no_response']);
+    await autoAssign(false);
+    await closeAll(eve, v.socket);
   },
 );

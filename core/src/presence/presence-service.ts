@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
@@ -10,6 +11,8 @@ import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 export const HEARTBEAT_MS = 10_000;
 export const PRESENCE_TTL_MS = 30_000;
 export type AgentStatus = 'online' | 'busy' | 'away' | 'invisible';
+/** Which node made a status change, for the status log. */
+const NODE = `${os.hostname()}:${process.pid}`;
 
 /**
  * Agent status (chosen) and presence (derived from live console connections),
@@ -68,11 +71,26 @@ export class PresenceService {
   }
 
   private async apply(companyId: number, agentId: number, patch: Record<string, unknown>, reason: string) {
-    const [row] = await this.db('agent_presence')
-      .insert({ agent_id: agentId, company_id: companyId, ...patch })
-      .onConflict('agent_id')
-      .merge(patch)
-      .returning(['status', 'auto_accept']);
+    const row = await this.db.transaction(async (trx) => {
+      const before = await trx('agent_presence').where({ agent_id: agentId }).forUpdate().first('status');
+      const [after] = await trx('agent_presence')
+        .insert({ agent_id: agentId, company_id: companyId, ...patch })
+        .onConflict('agent_id')
+        .merge(patch)
+        .returning(['status', 'auto_accept']);
+      // TOOLBAR-STATUSLOG-15: a change of status, not a re-statement of the same one.
+      if (before?.status !== after.status)
+        await trx('agent_status_log').insert({
+          company_id: companyId,
+          agent_id: agentId,
+          old_status: before?.status ?? null,
+          new_status: after.status,
+          reason,
+          node: NODE,
+          created_at: this.clock.now(),
+        });
+      return after;
+    });
     const status: AgentStatus = row.status;
     // Colleagues see invisible admins as offline (TOOLBAR-INVISIBLE-12).
     this.notifier.toAgents(rooms.company(companyId), 'presence.changed', { agentId, status: status === 'invisible' ? 'offline' : status });
