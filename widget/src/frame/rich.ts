@@ -67,6 +67,8 @@ export function drawCard(box: HTMLElement, text: string | null, payload: Record<
       button.disabled = true;
       try {
         await sendLabel(b.label);
+      } catch {
+        /* the message row says it was not sent */
       } finally {
         button.disabled = false;
       }
