@@ -27,7 +27,7 @@ async function signIn(): Promise<Page> {
 }
 const png = (w: number, h: number, color: string) => sharp({ create: { width: w, height: h, channels: 3, background: color } }).png().toBuffer();
 
-test.serial('PROFILE-AVATAR-4 my picture: uploaded with a square preview, refused when too small, removed back to initials', async (t) => {
+test.serial('PROFILE-AVATAR-4 my picture: uploaded with a square preview and shown in the header, refused when too small, removed back to initials', async (t) => {
   const page = await signIn();
   await page.goto(k.url + '/profile');
   const box = page.locator('[data-test="profile-avatar"]');
@@ -43,11 +43,14 @@ test.serial('PROFILE-AVATAR-4 my picture: uploaded with a square preview, refuse
   const src = await box.locator('[data-test="profile-avatar-preview"] img').getAttribute('src');
   t.is(src, (await admin.get('/api/profile')).body.avatarUrl);
   t.regex(src ?? '', /^\/avatars\//);
+  // The header's avatar follows at once.
+  t.is(await page.locator('[data-test="user-menu"] img').getAttribute('src'), src);
   await page.screenshot({ path: screenshotPath('profile-avatar'), fullPage: true });
 
   await box.locator('[data-test="profile-avatar-remove"]').click();
   await box.locator('[data-test="profile-avatar-preview"] img').waitFor({ state: 'detached' });
   t.is((await admin.get('/api/profile')).body.avatarUrl, null);
+  t.is(await page.locator('[data-test="user-menu"] img').count(), 0, 'initials in the header again');
   await page.context().close();
 });
 

@@ -12,6 +12,8 @@ export interface Me {
   language: string;
   email: string | null;
   phone: string | null;
+  /** PROFILE-AVATAR-4: my picture, or null for initials. */
+  avatarUrl?: string | null;
 }
 
 export interface Company {

@@ -10,7 +10,6 @@ import type { Bus } from '../infra/bus.ts';
 import { TOKENS } from '../tokens.ts';
 import { forbidden, unauthorized } from '../http/errors.ts';
 import { agentFields } from './agent-schemas.ts';
-import { avatarUrl } from '../avatars/avatar-service.ts';
 import { PasswordHasher } from './password-hasher.ts';
 import { checkNewPassword, nextHistory } from './password-policy.ts';
 
@@ -37,8 +36,7 @@ export class ProfileService {
   ) {}
 
   async view(auth: AuthInfo) {
-    const avatar = await auth.tenant.q('agents').where({ id: auth.agent.id }).first('avatar_key');
-    return { ...(await this.me.describe(auth.companyId, auth.agent.id)).agent, avatarUrl: avatarUrl(avatar?.avatar_key) };
+    return (await this.me.describe(auth.companyId, auth.agent.id)).agent;
   }
 
   async update(auth: AuthInfo, input: z.output<typeof profileBody>) {

@@ -34,6 +34,7 @@ export const meAgent = z.object({
   language: z.string(),
   email: z.string().nullable(),
   phone: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
 });
 
 export const companyRef = z.object({ id: z.number(), publicId: z.number(), name: z.string() });

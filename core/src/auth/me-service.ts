@@ -3,6 +3,7 @@ import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
 import { PluginEnablement } from '../plugins/plugin-enablement.ts';
 import { PermissionCatalog } from '../accounts/permission-catalog.ts';
+import { avatarUrl } from '../avatars/avatar-url.ts';
 
 /** The signed-in agent as the console sees it (login answer and /api/auth/me). */
 @injectable()
@@ -28,6 +29,8 @@ export class MeService {
         language: a.language ?? c.console_language,
         email: a.email,
         phone: a.phone,
+        // PROFILE-AVATAR-4: the console shows it beside the agent's name.
+        avatarUrl: avatarUrl(a.avatar_key),
       },
       company: { id: Number(c.id), publicId: Number(c.public_id), name: c.name },
       mustChangePassword: !!a.must_change_password,

@@ -4,7 +4,8 @@ import type { ApiRouter } from '../http/api-router.ts';
 import { idParams } from '../accounts/agent-schemas.ts';
 import { WidgetSetup } from '../icons/widget-setup.ts';
 import { avatarKey, avatarSettingsSchema } from './avatar-schema.ts';
-import { AvatarService, avatarUrl } from './avatar-service.ts';
+import { AvatarService } from './avatar-service.ts';
+import { avatarUrl } from './avatar-url.ts';
 
 const stored = z.object({ version: z.number(), settings: avatarSettingsSchema, updatedAt: z.string().nullable(), updatedBy: z.number().nullable() });
 const profileAvatar = z.object({ avatarUrl: z.string().nullable() });

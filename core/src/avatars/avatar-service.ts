@@ -15,9 +15,7 @@ import { SectionStore } from '../icons/section-store.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { AVATAR_MAX_BYTES, processAvatar } from './avatar-image.ts';
 import { avatarSettingsSchema, type AvatarSettings } from './avatar-schema.ts';
-
-/** Where an avatar image is served: its random key is the only name (AVATAR-UPLOAD-2). */
-export const avatarUrl = (key: string | null | undefined) => (key ? `/avatars/${key}` : null);
+import { avatarUrl } from './avatar-url.ts';
 
 /** What the widget gets while avatars are on (AVATAR-RENDER-3); `null` URLs draw initials or the built-in picture. */
 export interface WidgetAvatars {
@@ -108,10 +106,6 @@ export class AvatarService {
     if (before?.avatar_key) await auth.tenant.q('avatar_images').where({ key: before.avatar_key }).delete();
     await this.bus.publish(AGENT_AUTH_CHANGED, { agentId: auth.agent.id });
     return { avatarUrl: avatarUrl(key) };
-  }
-
-  async profileUrl(t: Tenant, agentId: number): Promise<string | null> {
-    return avatarUrl((await t.q('agents').where({ id: agentId }).first('avatar_key'))?.avatar_key);
   }
 
   /** The image bytes behind a key, from any company: the key itself is the secret. */
