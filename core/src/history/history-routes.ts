@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { HistoryDelete } from './history-delete.ts';
 import { HistoryExport } from './history-export.ts';
 import { HistoryService } from './history-service.ts';
 import { countQuery, detailResponse, exportQuery, historySettings, historySettingsBody, searchQuery, searchResponse } from './history-schemas.ts';
@@ -9,6 +10,7 @@ import { countQuery, detailResponse, exportQuery, historySettings, historySettin
 export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
   const history = c.resolve(HistoryService);
   const exporter = c.resolve(HistoryExport);
+  const deleter = c.resolve(HistoryDelete);
   const tags = ['history'];
 
   api.route({
@@ -56,6 +58,18 @@ export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
       ctx.type = file.contentType;
       return file.body;
     },
+  });
+  api.route({
+    method: 'post',
+    path: '/api/history/conversations/delete',
+    summary:
+      'Delete up to 500 visible ended conversations with their messages, files and evaluations; cannot be undone; a running one → 409 conversation_ongoing (HISTORY-DELETE-12)',
+    tags,
+    auth: 'agent',
+    permission: 'history.delete',
+    body: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(500) }),
+    response: z.object({ deleted: z.array(z.number()), notFound: z.array(z.number()) }),
+    handler: ({ body, auth }) => deleter.remove(auth, [...new Set(body.ids)]),
   });
   api.route({
     method: 'get',

@@ -97,6 +97,8 @@ export interface ActionHooks {
   'conversation.assigned': { conversationId: number; agentId: number; by: 'auto' | 'manual' | 'transfer' | 'takeover' | 'dispatch' | 'sticky'; waitMs: number };
   'conversation.accepted': { conversationId: number; agentId: number };
   'conversation.ended': { conversationId: number; endedBy: string; reason: string };
+  /** HISTORY-DELETE-12: plugins drop their copies (daily aggregates already built stay). */
+  'conversation.deleted': { conversationIds: number[] };
   'message.created': {
     conversationId: number;
     messageId: number;
