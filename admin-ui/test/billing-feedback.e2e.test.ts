@@ -88,7 +88,7 @@ test.serial('OTHERSET-SENDKEY-5 DISPLAY-SETTINGS-1 the send key chosen in 设置
   await page.screenshot({ path: screenshotPath('composer-ctrl-enter') });
 });
 
-test.serial('BILLING-VIEW-1 BILLING-REMAIN-3 BILLING-SEATS-4 BILLING-CONTACT-11 BILLING-HISTORY-10 the billing page for admins, 无权访问 for others', async (t) => {
+test.serial('BILLING-VIEW-1 BILLING-ACTIVE-7 BILLING-REMAIN-3 BILLING-SEATS-4 BILLING-CONTACT-11 BILLING-HISTORY-10 the billing page for admins, 无权访问 for others', async (t) => {
   t.is((await op.put(`/api/operator/companies/${k.company.publicId}/licences/seats`, { quantity: 5 })).status, 200);
   t.is((await op.put(`/api/operator/companies/${k.company.publicId}/licences/otp`, { expiresOn: isoDay(20) })).status, 200);
   t.is((await op.put('/api/operator/billing/contact', { name: '运营部 李', phone: '+86 10 1234 5678', email: 'renew@example.com' })).status, 200);
@@ -103,6 +103,10 @@ test.serial('BILLING-VIEW-1 BILLING-REMAIN-3 BILLING-SEATS-4 BILLING-CONTACT-11 
   t.regex(await page.locator('[data-test="billing-remaining-otp"]').innerText(), /^(19|20) 天$/);
   t.is((await page.locator('[data-test="billing-state-robot"]').innerText()).trim(), '未开通');
   t.regex(await page.locator('[data-test="billing-contact"]').innerText(), /运营部 李[\s\S]*renew@example\.com/);
+  const card = page.locator('[data-test="billing-active-otp"]');
+  t.regex(await card.innerText(), /动态口令/, 'BILLING-ACTIVE-7: a card for the active service');
+  t.true((await card.locator('a').count()) > 0, 'with links to its screens');
+  t.is(await page.locator('[data-test="billing-active-robot"]').count(), 0, 'none for a service not activated');
   t.regex(await page.locator('[data-test="billing-history"]').innerText(), /服务器运营方/);
   await page.screenshot({ path: screenshotPath('billing-page'), fullPage: true });
 

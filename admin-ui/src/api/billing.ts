@@ -7,6 +7,7 @@ export type LicenceState = 'active' | 'expiring' | 'expired' | 'not_started' | '
 export interface BillingRow {
   product: string;
   name: LocalizedText;
+  description: LocalizedText | null;
   unit: LocalizedText | null;
   quantity: number | null;
   used: number | null;

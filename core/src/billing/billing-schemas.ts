@@ -8,6 +8,8 @@ export const billingRow = z.object({
   /** `seats`, or a plugin id. */
   product: z.string(),
   name: i18n,
+  /** The plugin's description, for the card of an active service (BILLING-ACTIVE-7); null for seats. */
+  description: i18n.nullable(),
   /** What the quantity counts; null where the product has no quantity ("—"). */
   unit: i18n.nullable(),
   quantity: z.number().nullable(),

@@ -74,6 +74,7 @@ export class BillingService {
       {
         product: 'seats',
         name: SEATS_NAME,
+        description: null,
         unit: SEATS_UNIT,
         quantity: seats,
         used,
@@ -91,6 +92,7 @@ export class BillingService {
           return {
             product: p.id,
             name: p.name,
+            description: p.description,
             unit: p.quantityUnit,
             quantity: p.quantityUnit ? (l?.quantity ?? null) : null,
             used: null,

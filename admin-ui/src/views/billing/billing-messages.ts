@@ -12,6 +12,7 @@ const en = {
   overLimit: 'More agents are enabled than your seats allow. Nobody was disabled, but no agent can be added or enabled until some are disabled.',
   managed: 'Licences are managed by the server operator and shown here read-only.',
   open: 'This server runs in self-hosted mode: administrators enable plugins on the Plugins page, without dates or limits.',
+  active: 'Activated services',
   history: { title: 'Licence history', at: 'Time', actor: 'By', product: 'Product', change: 'Change', operator: 'Server operator', empty: 'No changes yet.' },
   contact: { title: 'Renewal contact', name: 'Contact', phone: 'Phone', email: 'E-mail', url: 'Web' },
 };
@@ -30,6 +31,7 @@ const zhCN: typeof en = {
   overLimit: '已启用的客服多于坐席数。系统没有停用任何客服,但在停用部分客服之前,无法新增或启用客服。',
   managed: '授权由服务器运营方管理,此处只读显示。',
   open: '本服务器为自托管模式:管理员可在插件管理页面自行启用插件,不限期限和数量。',
+  active: '已开通的增值服务项目',
   history: { title: '授权变更记录', at: '时间', actor: '操作人', product: '产品', change: '变更', operator: '服务器运营方', empty: '暂无变更。' },
   contact: { title: '联系续费', name: '联系人', phone: '电话', email: '邮箱', url: '网址' },
 };
