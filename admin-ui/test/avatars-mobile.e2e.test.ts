@@ -71,13 +71,15 @@ test.serial('AVATAR-SCREEN-4 AVATAR-SWITCH-1 the avatar screen: switch, a custom
   await page.context().close();
 });
 
-test.serial('MOBILE-SCREEN-6 MOBILE-LINK-4 the mobile screen: overrides with inherit toggles, the chat link with copy and QR code, a 375×667 preview', async (t) => {
+test.serial('MOBILE-SCREEN-6 MOBILE-LINK-4 the mobile screen: overrides with inherit toggles and texts, the chat link with copy and QR code, a 375×667 preview', async (t) => {
   const icon = (await admin.post('/api/icons', { name: 'WeChat menu', type: 'float' })).body;
   const page = await signIn();
   await page.goto(k.url + '/settings/mobile');
   await page.locator('[data-test="mobile-style"]').getByText('Bar').click();
   await page.locator('[data-test="mobile-inherit-color"]').click();
   await page.locator('[data-test="mobile-open-mode"]').getByText('A separate page').click();
+  // The first language tab (简体中文) is the one shown.
+  await page.locator('textarea[data-test="mobile-text-welcome"], [data-test="mobile-text-welcome"] textarea').first().fill('手机上您好!');
 
   const url = page.locator('input[data-test="mobile-link-url"], [data-test="mobile-link-url"] input').first();
   await url.waitFor();
@@ -96,7 +98,7 @@ test.serial('MOBILE-SCREEN-6 MOBILE-LINK-4 the mobile screen: overrides with inh
   await page.locator('[data-test="settings-save"]').click();
   await page.getByText('Saved').first().waitFor();
   const saved = (await admin.get('/api/settings/mobile')).body.settings;
-  t.like(saved, { enabled: true, icon: { style: 'bar' }, window: { openMode: 'page' } });
+  t.like(saved, { enabled: true, icon: { style: 'bar' }, window: { openMode: 'page', texts: { 'zh-CN': { welcome: '手机上您好!' } } } });
   t.regex(saved.window.themeColor, /^#[0-9a-f]{6}$/i, 'no longer inherited');
   await page.context().close();
 });

@@ -113,23 +113,34 @@ test.serial('MOBILE-SWITCH-1 MOBILE-ICON-2 MOBILE-WINDOW-3 the mobile window: on
     openMode: 'overlay',
     themeColor: s.style.themeColor,
     icon: { hidden: false, type: 'float', left: false, mid: false, size: 56, marginX: 16, marginY: 16, color: s.style.themeColor, guide: {} },
-    title: { 'zh-CN': s.texts['zh-CN'].title, en: s.texts.en.title },
+    texts: s.texts,
     toolbar: { emoji: true, image: true, file: true, rating: true },
   });
 
-  let r = await save('mobile', { icon: { size: 90, offsetX: -1, guide: { en: '' } }, window: { openMode: 'popup', themeColor: 'red' } });
+  let r = await save('mobile', {
+    icon: { size: 90, offsetX: -1, guide: { en: 'x'.repeat(21) } },
+    window: { openMode: 'popup', themeColor: 'red', texts: { en: { hello: 'Hi' } } },
+  });
   t.is(r.status, 400);
   t.deepEqual(fields(r).sort(), [
-    'settings.icon.guide.en:too_small',
+    'settings.icon.guide.en:too_big',
     'settings.icon.offsetX:too_small',
     'settings.icon.size:too_big',
     'settings.window.openMode:invalid_value',
+    'settings.window.texts.en.hello:unknown_field',
     'settings.window.themeColor:invalid_format',
   ]);
 
   r = await save('mobile', {
     icon: { style: 'bar', position: 'middle-left', size: 48, guide: { en: 'Ask us' } },
-    window: { openMode: 'page', title: { en: 'Help' }, themeColor: '#00aa55', toolbar: { emoji: false, image: true, file: false, rating: true } },
+    window: {
+      openMode: 'page',
+      // An empty text inherits, like one left out.
+      title: { en: 'Help', 'zh-CN': '' },
+      texts: { en: { welcome: 'Hi from your phone!', warning: '' } },
+      themeColor: '#00aa55',
+      toolbar: { emoji: false, image: true, file: false, rating: true },
+    },
   });
   t.is(r.status, 200, JSON.stringify(r.body));
   const m = (await until(setup, (x) => x.body.mobile?.openMode === 'page')).body.mobile;
@@ -137,7 +148,7 @@ test.serial('MOBILE-SWITCH-1 MOBILE-ICON-2 MOBILE-WINDOW-3 the mobile window: on
     openMode: 'page',
     themeColor: '#00aa55',
     icon: { type: 'text', left: true, mid: true, size: 48, color: '#00aa55', guide: { en: 'Ask us', 'zh-CN': '咨询' } },
-    title: { en: 'Help', 'zh-CN': s.texts['zh-CN'].title },
+    texts: { en: { ...s.texts.en, title: 'Help', welcome: 'Hi from your phone!' }, 'zh-CN': s.texts['zh-CN'] },
     toolbar: { emoji: false, file: false, image: true },
   });
 

@@ -8,9 +8,11 @@ export const MOBILE_GUIDE: Record<Lang, string> = { 'zh-CN': '咨询', 'zh-TW': 
 const text = (max: number, min = 0) => z.string().trim().min(min).max(max);
 const offset = z.number().int().min(0).max(200).default(16);
 
+const STANDARD_TEXTS = ['welcome', 'closing', 'busy', 'waiting', 'warning', 'offline'] as const;
+
 /**
  * 手机对话窗口 (SPEC MOBILE §7.1.5), a `service_sections` document. Window
- * values left `null` (or a language left out) inherit the desktop settings.
+ * values left `null`, and texts left out or empty, inherit the desktop settings.
  */
 export const mobileSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -22,13 +24,19 @@ export const mobileSettingsSchema = z.strictObject({
       size: z.number().int().min(40).max(80).default(56),
       offsetX: offset,
       offsetY: offset,
-      guide: perLang(text(20, 1)),
+      guide: perLang(text(20)),
     })
     .prefault({}),
   window: z
     .strictObject({
       openMode: z.enum(['overlay', 'page']).default('overlay'),
-      title: perLang(text(30, 1)),
+      title: perLang(text(30)),
+      /** The standard texts (WINDOW-TEXT-1) per language. */
+      texts: perLang(
+        z
+          .strictObject(Object.fromEntries(STANDARD_TEXTS.map((k) => [k, text(500)])) as Record<(typeof STANDARD_TEXTS)[number], ReturnType<typeof text>>)
+          .partial(),
+      ),
       themeColor: z
         .string()
         .regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1677ff')
@@ -43,7 +51,7 @@ export type MobileSettings = z.output<typeof mobileSettingsSchema>;
 /** What the widget gets on phones (MOBILE-SWITCH-1): the overrides resolved over the desktop values. */
 export function publicMobile(
   m: MobileSettings,
-  desktop: { texts: Record<Lang, { title?: string }>; style: { themeColor: string }; toolbar: Record<string, boolean> },
+  desktop: { texts: Record<Lang, Record<string, string | undefined>>; style: { themeColor: string }; toolbar: Record<string, boolean> },
 ) {
   if (!m.enabled) return null;
   return {
@@ -58,10 +66,15 @@ export function publicMobile(
       marginY: m.icon.offsetY,
       color: m.window.themeColor ?? desktop.style.themeColor,
       // The guide text shows on the bar; the round bubble has no room for it.
-      guide: m.icon.style === 'bar' ? Object.fromEntries(LANGS.map((l) => [l, m.icon.guide[l] ?? MOBILE_GUIDE[l]])) : {},
+      guide: m.icon.style === 'bar' ? Object.fromEntries(LANGS.map((l) => [l, m.icon.guide[l] || MOBILE_GUIDE[l]])) : {},
     },
     openMode: m.window.openMode,
-    title: Object.fromEntries(LANGS.map((l) => [l, m.window.title[l] ?? desktop.texts[l].title ?? ''])),
+    texts: Object.fromEntries(
+      LANGS.map((l) => {
+        const own = Object.entries({ ...m.window.texts[l], title: m.window.title[l] }).filter(([, v]) => v);
+        return [l, { ...desktop.texts[l], ...Object.fromEntries(own) }];
+      }),
+    ),
     themeColor: m.window.themeColor ?? desktop.style.themeColor,
     toolbar: { ...desktop.toolbar, ...(m.window.toolbar ?? {}) },
   };

@@ -62,7 +62,7 @@ export class MobileService {
     const desktop = await this.desktop.read(companyId);
     const mobile = await this.forWidget(companyId);
     const l = lang ?? LANGS[0];
-    const title = mobile?.title[l] || desktop.texts[l].title || '';
+    const title = (mobile ? mobile.texts[l].title : desktop.texts[l].title) ?? '';
     const color = mobile?.themeColor ?? desktop.style.themeColor;
     const data = `data-company="${publicId}"${iconKey ? ` data-icon="${attr(iconKey)}"` : ''} data-hosted=""`;
     return html

@@ -1,11 +1,11 @@
 /** The chat window on phones (SPEC MOBILE §7.1.5). */
 import type { WidgetConfig } from './config.ts';
 
-type PerLang<T> = Record<string, T>;
 /** What the server sends while the mobile window is on (core/src/mobile/mobile-schema.ts publicMobile). */
 export interface MobileConfig {
   openMode: 'overlay' | 'page';
-  title: PerLang<string>;
+  /** The desktop texts with the mobile ones over them, title included. */
+  texts: WidgetConfig['texts'];
   themeColor: string;
   toolbar: Partial<WidgetConfig['toolbar']>;
 }
@@ -13,12 +13,11 @@ export interface MobileConfig {
 /** MOBILE-SWITCH-1: a phone or tablet by its browser, or a viewport under 600 px. */
 export const isPhone = () => innerWidth < 600 || /Mobi|Android/.test(navigator.userAgent);
 
-/** MOBILE-WINDOW-3: on phones the mobile window's title, theme colour and tools replace the desktop ones. */
+/** MOBILE-WINDOW-3: on phones the mobile window's texts, theme colour and tools replace the desktop ones. */
 export function forDevice(c: (WidgetConfig & { mobile?: MobileConfig | null }) | null): WidgetConfig | null {
   const m = c?.mobile;
   if (!c || !m || !isPhone()) return c;
-  const texts = Object.fromEntries(Object.entries(c.texts).map(([l, t]) => [l, { ...t, title: m.title[l] || t.title }]));
-  return { ...c, texts, style: { ...c.style, themeColor: m.themeColor }, toolbar: { ...c.toolbar, ...m.toolbar } };
+  return { ...c, texts: m.texts, style: { ...c.style, themeColor: m.themeColor }, toolbar: { ...c.toolbar, ...m.toolbar } };
 }
 
 /**
