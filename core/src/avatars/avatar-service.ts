@@ -7,9 +7,9 @@ import { AGENT_AUTH_CHANGED } from '../auth/authenticator.ts';
 import type { Bus } from '../infra/bus.ts';
 import { randomToken } from '../infra/crypto.ts';
 import { TtlCache } from '../infra/ttl-cache.ts';
-import { AppError, fieldError, notFound } from '../http/errors.ts';
+import { fieldError, notFound } from '../http/errors.ts';
 import { FileStorage } from '../files/file-storage.ts';
-import { receiveUpload } from '../files/multipart-upload.ts';
+import { withSmallUpload } from '../files/small-upload.ts';
 import { PluginEnablement } from '../plugins/plugin-enablement.ts';
 import { SectionStore } from '../icons/section-store.ts';
 import { Tenant } from '../tenancy/tenant.ts';
@@ -72,22 +72,10 @@ export class AvatarService {
 
   /** Receives one multipart `file`, checks and stores it; returns its key. */
   async upload(req: http.IncomingMessage, companyId: number): Promise<string> {
-    const temp = await this.storage.tempPath();
-    try {
-      const received = await receiveUpload(req, temp, AVATAR_MAX_BYTES).catch((err) => {
-        // The shared message counts megabytes; an avatar's cap is a fraction of one.
-        if (err instanceof AppError && err.extra.fields?.some((f) => f.code === 'file_too_large'))
-          throw fieldError('file', 'file_too_large', `An avatar is at most ${AVATAR_MAX_BYTES / 1024} KB`);
-        throw err;
-      });
-      if (!received.file?.size) throw fieldError('file', 'required', 'Attach an image in the field named file');
-      const data = await processAvatar(temp, received.file.name);
-      const key = randomToken(24);
-      await new Tenant(this.db, companyId).insert('avatar_images', { key, data });
-      return key;
-    } finally {
-      await this.storage.remove(temp);
-    }
+    const data = await withSmallUpload(this.storage, req, AVATAR_MAX_BYTES, 'An avatar', processAvatar);
+    const key = randomToken(24);
+    await new Tenant(this.db, companyId).insert('avatar_images', { key, data });
+    return key;
   }
 
   /** PROFILE-AVATAR-4: the caller's own picture; the previous one is deleted. */

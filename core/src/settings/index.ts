@@ -1,4 +1,5 @@
+import { AdImageService } from './ad-image-service.ts';
 import { WidgetSettingsService } from './widget-settings-service.ts';
 
 /** Singletons of this folder, registered in container.ts. */
-export const settingsServices = [WidgetSettingsService] as const;
+export const settingsServices = [AdImageService, WidgetSettingsService] as const;

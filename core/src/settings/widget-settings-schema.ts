@@ -129,6 +129,26 @@ const leaveMessage = z
       ctx.addIssue({ code: 'custom', path: ['fields'], ...custom('contact_field_required', 'Show at least one of mobile, phone, email, QQ') });
   });
 
+const NO_ALT = Object.fromEntries(LANGS.map((l) => [l, ''])) as Record<Lang, string>;
+
+/** WINDOW-AD-3: one uploaded image in the desktop window's right column, off by default. */
+const ad = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** An `ad_images` key; the service checks it belongs to the company. */
+    image: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{22,64}$/, 'An uploaded image key')
+      .nullable()
+      .default(null),
+    link: httpUrl.nullable().default(null),
+    alt: perLang(text(100), NO_ALT),
+  })
+  .prefault({})
+  .superRefine((a, ctx) => {
+    if (a.enabled && !a.image) ctx.addIssue({ code: 'custom', path: ['image'], ...custom('required', 'Upload the image first') });
+  });
+
 export const widgetSettingsSchema = z.strictObject({
   texts: perLang(windowTexts, WINDOW_TEXTS),
   style: z
@@ -172,6 +192,7 @@ export const widgetSettingsSchema = z.strictObject({
     .prefault({}),
   prechat,
   leaveMessage,
+  ad,
 });
 
 export type WidgetSettings = z.output<typeof widgetSettingsSchema>;

@@ -6,6 +6,7 @@ import { AuditService } from '../accounts/audit-service.ts';
 import { RoutingService } from '../conversations/routing-service.ts';
 import { conflict, notFound, validationFailed } from '../http/errors.ts';
 import { Tenant } from '../tenancy/tenant.ts';
+import { AdImageService, adImageUrl } from './ad-image-service.ts';
 import { LEAVE_FIELDS, PRECHAT_FIELDS, readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
 
 export interface StoredWidgetSettings {
@@ -30,6 +31,7 @@ export class WidgetSettingsService {
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(AuditService) private readonly audit: AuditService,
     @inject(RoutingService) private readonly routing: RoutingService,
+    @inject(AdImageService) private readonly adImages: AdImageService,
   ) {}
 
   async get(t: Tenant): Promise<StoredWidgetSettings> {
@@ -50,6 +52,7 @@ export class WidgetSettingsService {
   /** Replaces the document; `version` is the one the caller read (0 before the first save). */
   async put(auth: AuthInfo, input: { version: number; settings: WidgetSettings }): Promise<StoredWidgetSettings> {
     await this.checkGroups(auth.tenant, input.settings);
+    await this.adImages.check(auth.tenant, input.settings);
     const saved = await auth.tenant.transaction(async (t) => {
       const before = await t.q('widget_settings').forUpdate().first();
       const current = before?.version ?? 0;
@@ -67,6 +70,7 @@ export class WidgetSettingsService {
         old: before ? before.settings : undefined,
         new: input.settings,
       });
+      await this.adImages.dropReplaced(t, readWidgetSettings(before?.settings), input.settings);
       return this.get(t);
     });
     this.cache.delete(auth.companyId);
@@ -126,6 +130,8 @@ export class WidgetSettingsService {
         fields: [...shown(LEAVE_FIELDS, s.leaveMessage.fields), { key: 'content', required: true }],
         requireContact: s.leaveMessage.requireContact,
       },
+      // WINDOW-AD-3: nothing about the advertisement leaves the server while it is off.
+      ad: s.ad.enabled && s.ad.image ? { url: adImageUrl(s.ad.image), link: s.ad.link, alt: s.ad.alt } : null,
     };
   }
 }
