@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { settingsDocumentRoutes } from '../http/settings-document-routes.ts';
 import { idParams } from '../accounts/agent-schemas.ts';
 import { WidgetSetup } from '../icons/widget-setup.ts';
 import { avatarKey, avatarSettingsSchema } from './avatar-schema.ts';
 import { AvatarService } from './avatar-service.ts';
 import { avatarUrl } from './avatar-url.ts';
 
-const stored = z.object({ version: z.number(), settings: avatarSettingsSchema, updatedAt: z.string().nullable(), updatedBy: z.number().nullable() });
 const profileAvatar = z.object({ avatarUrl: z.string().nullable() });
 const multipart = 'multipart/form-data with one image in the field `file` (PNG, JPEG, GIF or WebP, ≤ 200 KB, ≥ 64×64; AVATAR-UPLOAD-2)';
 
@@ -17,28 +17,13 @@ export function registerAvatarRoutes(api: ApiRouter, c: DependencyContainer) {
   const setup = c.resolve(WidgetSetup);
   const manage = { tags: ['settings'], auth: 'agent' as const, permission: 'settings.manage' };
 
-  api.route({
-    ...manage,
-    method: 'get',
+  settingsDocumentRoutes(api, {
     path: '/api/settings/avatars',
-    summary: '窗口头像设置 (AVATAR-SWITCH-1)',
-    response: stored.extend({ urls: z.record(z.string(), z.string().nullable()) }),
-    handler: async ({ auth }) => {
-      const s = await avatars.get(auth.tenant);
-      return { ...s, urls: urlsOf(s.settings) };
-    },
-  });
-  api.route({
-    ...manage,
-    method: 'put',
-    path: '/api/settings/avatars',
-    summary: 'Save the avatar settings; `version` is the one read (0 before the first save), stale → 409 settings_changed',
-    body: z.strictObject({ version: z.number().int().min(0), settings: avatarSettingsSchema }),
-    response: stored.extend({ urls: z.record(z.string(), z.string().nullable()) }),
-    handler: async ({ auth, body }) => {
-      const s = await avatars.put(auth, body);
-      return { ...s, urls: urlsOf(s.settings) };
-    },
+    what: '窗口头像设置 (AVATAR-SWITCH-1)',
+    schema: avatarSettingsSchema,
+    service: avatars,
+    extra: { urls: z.record(z.string(), z.string().nullable()) },
+    present: (doc) => ({ urls: urlsOf(doc.settings) }),
   });
   api.route({
     ...manage,

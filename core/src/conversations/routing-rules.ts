@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inject, injectable, type DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { settingsDocumentRoutes } from '../http/settings-document-routes.ts';
 import type { Db } from '../infra/db.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
@@ -135,29 +136,17 @@ export class RoutingRuleService {
   }
 }
 
-const stored = z.object({ version: z.number(), settings: routingRulesSchema, updatedAt: z.string().nullable(), updatedBy: z.number().nullable() });
-
 /** 自动分配 › 分配规则 (ASSIGN-RULES-4), with the queue limits on the same screen: assign.manage. */
 export function registerRoutingRuleRoutes(api: ApiRouter, c: DependencyContainer) {
   const rules = c.resolve(RoutingRuleService);
   const manage = { tags: ['settings'], auth: 'agent' as const, permission: 'assign.manage' };
-  api.route({
-    ...manage,
-    method: 'get',
+  settingsDocumentRoutes(api, {
     path: '/api/settings/routing-rules',
-    summary: 'The ordered routing rules: conditions on page, referrer, keyword, region, language, channel, new/returning, icon, time → group (ASSIGN-RULES-4)',
-    response: stored,
-    handler: ({ auth }) => rules.get(auth.tenant),
-  });
-  api.route({
-    ...manage,
-    method: 'put',
-    path: '/api/settings/routing-rules',
-    summary:
-      'Save the whole ordered list (≤ 100, else 409 routing_rule_limit); a bad condition → 400 naming rule and condition; stale version → 409 settings_changed',
-    body: z.strictObject({ version: z.number().int().min(0), settings: routingRulesSchema }),
-    response: stored,
-    handler: ({ body, auth }) => rules.put(auth, body),
+    what: 'The ordered routing rules: conditions on page, referrer, keyword, region, language, channel, new/returning, icon, time → group (ASSIGN-RULES-4)',
+    schema: routingRulesSchema,
+    service: rules,
+    permission: 'assign.manage',
+    saveRules: 'the whole ordered list, ≤ 100 (else 409 routing_rule_limit); a bad condition → 400 naming rule and condition',
   });
   api.route({
     ...manage,

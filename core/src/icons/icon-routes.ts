@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { settingsDocumentRoutes } from '../http/settings-document-routes.ts';
 import { idParams } from '../accounts/agent-schemas.ts';
 import { notFound } from '../http/errors.ts';
 import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
@@ -12,7 +13,6 @@ import { tagSettingsSchema } from './tag-schema.ts';
 import { TagService } from './tag-service.ts';
 import { WidgetSetup } from './widget-setup.ts';
 
-const storedTags = z.object({ version: z.number(), settings: tagSettingsSchema, updatedAt: z.string().nullable(), updatedBy: z.number().nullable() });
 /** The server's public address for embed codes: PUBLIC_URL, else the one the console reached. */
 export const originOf = (ctx: Context): string => ctx.state.publicOrigin ?? `${ctx.protocol}://${ctx.host}`;
 const iconKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -67,25 +67,7 @@ export function registerIconRoutes(api: ApiRouter, c: DependencyContainer) {
     handler: async ({ auth, params }) => icons.remove(auth, params.id),
   });
 
-  api.route({
-    ...manage,
-    method: 'get',
-    path: '/api/settings/tags',
-    summary: 'Custom tags (TAG-LIST-1)',
-    tags: ['settings'],
-    response: storedTags,
-    handler: ({ auth }) => tags.get(auth.tenant),
-  });
-  api.route({
-    ...manage,
-    method: 'put',
-    path: '/api/settings/tags',
-    summary: 'Save the custom tags; `version` is the one read (0 before the first save), stale → 409 settings_changed',
-    tags: ['settings'],
-    body: z.strictObject({ version: z.number().int().min(0), settings: tagSettingsSchema }),
-    response: storedTags,
-    handler: ({ auth, body }) => tags.put(auth, body),
-  });
+  settingsDocumentRoutes(api, { path: '/api/settings/tags', what: 'Custom tags (TAG-LIST-1)', schema: tagSettingsSchema, service: tags });
 
   api.route({
     method: 'get',

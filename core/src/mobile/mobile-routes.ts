@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { settingsDocumentRoutes } from '../http/settings-document-routes.ts';
 import { idParams } from '../accounts/agent-schemas.ts';
 import { originOf } from '../icons/icon-routes.ts';
 import { WidgetSetup } from '../icons/widget-setup.ts';
@@ -8,31 +9,18 @@ import { LANGS } from '../settings/widget-defaults.ts';
 import { mobileSettingsSchema } from './mobile-schema.ts';
 import { MobileService } from './mobile-service.ts';
 
-const stored = z.object({ version: z.number(), settings: mobileSettingsSchema, updatedAt: z.string().nullable(), updatedBy: z.number().nullable() });
 const langQuery = z.object({ lang: z.enum(LANGS).optional() });
 
 /** 手机对话窗口 settings (MOBILE §7.1.5) and the hosted chat page with its QR code (MOBILE-LINK-4). */
 export function registerMobileRoutes(api: ApiRouter, c: DependencyContainer) {
   const mobile = c.resolve(MobileService);
   const setup = c.resolve(WidgetSetup);
-  const manage = { tags: ['settings'], auth: 'agent' as const, permission: 'settings.manage' };
 
-  api.route({
-    ...manage,
-    method: 'get',
+  settingsDocumentRoutes(api, {
     path: '/api/settings/mobile',
-    summary: '手机对话窗口 settings (MOBILE-SWITCH-1, MOBILE-ICON-2, MOBILE-WINDOW-3)',
-    response: stored,
-    handler: ({ auth }) => mobile.get(auth.tenant),
-  });
-  api.route({
-    ...manage,
-    method: 'put',
-    path: '/api/settings/mobile',
-    summary: 'Save the mobile window settings; `version` is the one read (0 before the first save), stale → 409 settings_changed',
-    body: z.strictObject({ version: z.number().int().min(0), settings: mobileSettingsSchema }),
-    response: stored,
-    handler: ({ auth, body }) => mobile.put(auth, body),
+    what: '手机对话窗口 settings (MOBILE-SWITCH-1, MOBILE-ICON-2, MOBILE-WINDOW-3)',
+    schema: mobileSettingsSchema,
+    service: mobile,
   });
   api.route({
     method: 'get',

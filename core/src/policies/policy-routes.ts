@@ -3,6 +3,7 @@ import type { DependencyContainer } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { settingsDocumentRoutes } from '../http/settings-document-routes.ts';
 import { notFound } from '../http/errors.ts';
 import { consumeOr429, makeLimiter } from '../leavemsg/limits.ts';
 import { autoReplySchema, AutoReplySettingsService } from './auto-reply-settings.ts';
@@ -11,14 +12,6 @@ import { PolicySettingsService } from './policy-settings-service.ts';
 import { PushOutbox } from './push-outbox.ts';
 import { VerificationChallenges } from './verification-challenges.ts';
 
-const stored = z.object({
-  version: z.number(),
-  settings: policySettingsSchema,
-  pushSecret: z.string().nullable(),
-  newPushSecret: z.string().optional(),
-  updatedAt: z.string().nullable(),
-  updatedBy: z.number().nullable(),
-});
 const attempt = z.object({ status: z.number().nullable(), latencyMs: z.number().nullable(), error: z.string().nullable() });
 const logEntry = z.object({
   id: z.number(),
@@ -45,23 +38,13 @@ export function registerPolicyRoutes(api: ApiRouter, c: DependencyContainer) {
   const challengesPerIp = makeLimiter(db, 'policy_challenge_ip', 30, 60);
   const manage = { tags: ['settings'], auth: 'agent' as const, permission: 'settings.manage' };
 
-  api.route({
-    ...manage,
-    method: 'get',
+  settingsDocumentRoutes(api, {
     path: '/api/settings/policies',
-    summary: 'Conversation settings: visitor timeout, automatic proactive chat, anti-spam, hold, push (POLICY §7.1.8)',
-    response: stored,
-    handler: ({ auth }) => settings.get(auth.tenant),
-  });
-  api.route({
-    ...manage,
-    method: 'put',
-    path: '/api/settings/policies',
-    summary:
-      'Save the conversation settings; `version` is the one read (0 before the first save), stale → 409 settings_changed; push needs hold (push_requires_hold)',
-    body: z.strictObject({ version: z.number().int().min(0), settings: policySettingsSchema }),
-    response: stored,
-    handler: ({ body, auth }) => settings.put(auth, body),
+    what: 'Conversation settings: visitor timeout, automatic proactive chat, anti-spam, hold, push (POLICY §7.1.8)',
+    schema: policySettingsSchema,
+    service: settings,
+    saveRules: 'push needs hold (push_requires_hold)',
+    extra: { pushSecret: z.string().nullable(), newPushSecret: z.string().optional() },
   });
   api.route({
     ...manage,
