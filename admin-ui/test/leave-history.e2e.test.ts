@@ -1,11 +1,12 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
-import { ADMIN_PASSWORD, TestClient, startTestServer, type TestKefu } from '@kefu/core/testing';
+import { ADMIN_PASSWORD, TestClient, agentSocket, call, next, startTestServer, visitorSocket, type TestKefu } from '@kefu/core/testing';
 import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
 
-/** 留言查询 in real Chromium: filters, 我来处理, e-mail reply with the "is replying" mark, live new-message bar, bulk delete. */
+/** 留言查询 (filters, 我来处理, e-mail reply with the "is replying" mark, live bar, bulk delete), deleting a conversation in 对话查询, and the 登录日志 filters and export, in real Chromium. */
 let k: TestKefu;
 let browser: Browser;
 let admin: TestClient;
@@ -52,7 +53,7 @@ test.before(async () => {
   await leave({ name: '王小明', email: 'wang@example.com', subject: '退货', content: '我想申请退款了,请尽快联系我' });
   await leave({ name: 'Ann', mobile: '13800138000', content: 'Call me about my order please' });
 
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
@@ -119,5 +120,45 @@ test.serial('LEAVEMSG-LIVE-16 LEAVEMSG-BULK-12 LEAVEMSG-DELETE-14 a new leave-me
   await page.locator('.el-message-box__btns .el-button--primary').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-test="lm-content"]').length === 1, null, { timeout: 10_000 });
   t.is((await admin.get('/api/leave-messages')).body.total, 1);
+  t.deepEqual(pageErrors, []);
+});
+
+test.serial('HISTORY-DELETE-12 an ended conversation is deleted from its transcript after a confirmation and leaves the list', async (t) => {
+  const agent = await agentSocket(k.url, admin);
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const connected = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active');
+  const conversationId = (await call(v.socket, 'chat.request', {})).conversation.id;
+  await connected;
+  await call(v.socket, 'message.send', { conversationId, clientId: crypto.randomUUID(), text: '这段对话要删除' });
+  await call(v.socket, 'chat.end', { conversationId });
+  v.socket.disconnect();
+  agent.disconnect();
+
+  await page.goto(k.url + '/history');
+  await page.locator('[data-test="history-total"]', { hasText: '共 1 条' }).waitFor({ timeout: 10_000 });
+  await page.locator('[data-test="history-table"] tbody tr').first().click();
+  await page.locator('[data-test="history-delete"]').click();
+  await page.locator('.el-message-box__btns .el-button--primary').click();
+  await page.locator('[data-test="history-total"]', { hasText: '共 0 条' }).waitFor({ timeout: 10_000 });
+  t.is((await admin.get(`/api/history/conversations/${conversationId}`)).status, 404);
+});
+
+test.serial('LOGINLOG-LIST-5 LOGINLOG-EXPORT-8 the login log filters by IP range and exports what it shows', async (t) => {
+  await new TestClient(k.url, { 'x-forwarded-for': '203.0.113.50' }).post('/api/auth/login', { companyId: String(k.company.publicId), agentId: 'ann', password: 'nope-Wrong-1' });
+  await page.goto(k.url + '/login-log');
+  await page.locator('[data-test="login-log-table"] tbody tr').first().waitFor({ timeout: 10_000 });
+  await input('login-log-ip').fill('203.0.113.0/24');
+  await input('login-log-ip').press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="login-log-table"] tbody tr').length === 1, null, { timeout: 10_000 });
+  t.regex(await page.locator('[data-test="login-log-table"] tbody tr').innerText(), /203\.0\.113\.50/);
+  await settle();
+  await page.screenshot({ path: screenshotPath('login-log-filters') });
+  const download = page.waitForEvent('download');
+  await page.locator('[data-test="login-log-export"]').click();
+  await page.locator('.el-dropdown-menu__item', { hasText: 'CSV' }).click();
+  const file = await download;
+  const text = fs.readFileSync((await file.path())!, 'utf8');
+  t.is(text.trim().split(/\r?\n/).length, 2, 'the header and the one entry shown');
+  t.regex(text, /203\.0\.113\.50/);
   t.deepEqual(pageErrors, []);
 });

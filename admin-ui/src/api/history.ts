@@ -15,6 +15,7 @@ export const historyApi = {
   search: (query: HistoryQuery, signal?: AbortSignal) => api.get<HistoryPage>('/api/history/conversations', { query, signal }),
   count: (query: HistoryQuery, signal?: AbortSignal) => api.get<{ total: number }>('/api/history/conversations/count', { query, signal }),
   detail: (id: number) => api.get<HistoryDetail>(`/api/history/conversations/${id}`),
+  remove: (ids: number[]) => api.post<{ deleted: number[]; notFound: number[] }>('/api/history/conversations/delete', { ids }),
   settings: () => api.get<{ editableDays: number }>('/api/history/settings'),
   saveSettings: (editableDays: number) => api.put<{ editableDays: number }>('/api/history/settings', { editableDays }),
   exportUrl: (query: HistoryQuery, format: ExportFormat, content: 'list' | 'messages') => {

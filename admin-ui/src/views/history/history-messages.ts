@@ -58,6 +58,11 @@ const en = {
     region: 'Region',
     preview: 'Preview',
   },
+  delete: {
+    title: 'Delete',
+    confirm: 'Delete this conversation with its messages, files and evaluation? This cannot be undone.',
+    done: 'Conversation deleted.',
+  },
   detail: {
     title: 'Conversation {id}',
     previous: 'Previous',
@@ -141,6 +146,11 @@ const zhCN: typeof en = {
     messages: '消息数',
     region: '地区',
     preview: '预览',
+  },
+  delete: {
+    title: '删除',
+    confirm: '删除这条对话及其消息、文件和评估?删除后无法恢复。',
+    done: '对话已删除。',
   },
   detail: {
     title: '对话详情 {id}',

@@ -89,11 +89,14 @@ export function useHistorySearch() {
   }
 
   let counter: AbortController | null = null;
-  function restart() {
-    cursors.value = [undefined];
+  function recount() {
     counter?.abort();
     counter = new AbortController();
     void count(counter.signal);
+  }
+  function restart() {
+    cursors.value = [undefined];
+    recount();
     return load(undefined);
   }
 
@@ -108,7 +111,11 @@ export function useHistorySearch() {
     cursors.value = cursors.value.slice(0, -1);
     return load(cursors.value.at(-1));
   }
-  const reload = () => load(cursors.value.at(-1));
+  /** The same page again, and the total: rows may have been deleted meanwhile. */
+  function reload() {
+    recount();
+    return load(cursors.value.at(-1));
+  }
 
   function search(next: Partial<HistoryFilters>, size = pageSize.value) {
     const q: Record<string, string> = only({ ...filters.value, ...next });
