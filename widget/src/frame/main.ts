@@ -6,6 +6,7 @@
 import { io } from 'socket.io-client';
 import { Outbox, RealtimeError, visitorClient, type PendingSend } from '@kefu/core/protocol/client';
 import type { ConversationView, MessageView } from '@kefu/core/protocol';
+import { drawAd } from './ad.ts';
 import { inLang, loadConfig, type WidgetConfig } from './config.ts';
 import { useAvatars, showServing } from './avatars.ts';
 import { askCaptcha, challengeOf, newChallenge, type Answer } from './captcha.ts';
@@ -442,6 +443,7 @@ function applyConfig() {
   el.notice.textContent = (refused ? inLang(config?.region.notice) : texts?.warning) ?? '';
   el.notice.classList.toggle('region', refused);
   drawTags(config, sendTag);
+  drawAd(config);
   if (config?.style.themeColor) document.documentElement.style.setProperty('--theme', config.style.themeColor);
   drawScreens();
   render();
