@@ -11,7 +11,8 @@ let k: TestKefu;
 let admin: TestClient;
 
 test.before(async () => {
-  k = await startTestServer();
+  // In-house feedback (FEEDBACK-LOCAL-6), so the admin-only state route has something to allow.
+  k = await startTestServer({ KEFU_FEEDBACK_TO_ADMINS: 'true' });
   admin = await k.login();
 });
 test.after.always(async () => {
@@ -29,6 +30,13 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
   const version = async (path: string) => (await admin.get(path)).body.version;
   const throwawayAgent = async () => addAgent(admin, `tmp${next()}`);
   const throwawayGroup = async () => (await admin.post('/api/groups', { name: `Tmp ${next()}` })).body.id;
+  const leaveMessage = async () =>
+    (
+      await k.server
+        .db('leave_messages')
+        .insert({ company_id: k.company.id, content: `m${next()}`, email: 'visitor@example.com' })
+        .returning('id')
+    )[0].id as number;
   const throwawayIcon = async () => (await admin.post('/api/icons', { name: `Tmp ${next()}`, type: 'float' })).body.id;
   return {
     'get /api/agents': { ok: 200, call: (c) => c.get('/api/agents') },
@@ -163,6 +171,37 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     'delete /api/topics/{id}': {
       ok: 204,
       call: async (c) => c.del(`/api/topics/${(await admin.post('/api/topics', { name: `Topic ${next()}` })).body.id}`),
+    },
+    'get /api/login-log/export': { ok: 200, call: (c) => c.get('/api/login-log/export?format=csv') },
+    'get /api/settings/login-log': { ok: 200, call: (c) => c.get('/api/settings/login-log') },
+    'put /api/settings/login-log': { ok: 200, call: (c) => c.put('/api/settings/login-log', { retentionDays: 365 }) },
+    'post /api/settings/widget/ad-image': {
+      ok: 201,
+      call: async (c) => upload(k.url, '/api/settings/widget/ad-image', { file: { bytes: await pngBytes(64, 64), name: 'ad.png' } }, c),
+    },
+    'get /api/leave-messages/export': { ok: 200, call: (c) => c.get('/api/leave-messages/export?format=csv') },
+    'post /api/leave-messages/{id}/replying': { ok: 204, call: async (c) => c.post(`/api/leave-messages/${await leaveMessage()}/replying`, { active: true }) },
+    // No mail server in this test: past the permission check the reply is refused for that reason alone.
+    'post /api/leave-messages/{id}/replies': { ok: 409, call: async (c) => c.post(`/api/leave-messages/${await leaveMessage()}/replies`, { body: 'Thanks' }) },
+    'get /api/settings/routing-rules': { ok: 200, call: (c) => c.get('/api/settings/routing-rules') },
+    'put /api/settings/routing-rules': {
+      ok: 200,
+      call: async (c) => c.put('/api/settings/routing-rules', { version: await version('/api/settings/routing-rules'), settings: {} }),
+    },
+    'post /api/settings/routing-rules/test': { ok: 200, call: (c) => c.post('/api/settings/routing-rules/test', {}) },
+    'get /api/settings/visitor-list': { ok: 200, call: (c) => c.get('/api/settings/visitor-list') },
+    'put /api/settings/visitor-list': {
+      ok: 200,
+      call: async (c) => c.put('/api/settings/visitor-list', { version: await version('/api/settings/visitor-list'), settings: {} }),
+    },
+    'post /api/history/conversations/delete': { ok: 200, call: (c) => c.post('/api/history/conversations/delete', { ids: [987654321] }) },
+    'get /api/billing': { ok: 200, call: (c) => c.get('/api/billing') },
+    'put /api/feedback/{id}/state': {
+      ok: 200,
+      call: async (c) => {
+        const item = await admin.post('/api/feedback', { type: 'problem', title: `Item ${next()}`, content: 'The list does not refresh' });
+        return c.put(`/api/feedback/${item.body.id}/state`, { state: 'in_progress' });
+      },
     },
     'get /api/plugins': { ok: 200, call: (c) => c.get('/api/plugins') },
     'post /api/plugins/{id}/enable': { ok: 200, call: (c) => c.post('/api/plugins/otp/enable', {}) },

@@ -37,7 +37,7 @@ export async function upload(baseUrl: string, route: string, u: Upload, client?:
   const headers: Record<string, string> = { origin: baseUrl, ...(client?.cookie ? { cookie: client.cookie } : {}), ...u.headers };
   const res = await fetch(baseUrl + route, { method: 'POST', body: fd, headers });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, text, headers: res.headers };
 }
 
 /** Streams `size` bytes of file content in 64 KB chunks with no Content-Length (chunked). */
