@@ -16,7 +16,7 @@ interface Stored<S> {
 export type StoredAvatars = Stored<AvatarSettings> & { urls: Record<'agent' | 'visitor' | 'robot', string | null> };
 
 /** An image upload (multipart, so not through the JSON client); field problems come back like the JSON client's. */
-async function postImage<T>(path: string, file: File): Promise<T> {
+export async function postImage<T>(path: string, file: File): Promise<T> {
   const body = new FormData();
   body.set('file', file);
   const response = await fetch(path, { method: 'POST', body, credentials: 'same-origin', headers: { Accept: 'application/json' } });

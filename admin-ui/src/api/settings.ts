@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { widgetSettingsSchema } from '../../../core/src/settings/widget-settings-schema.ts';
+import { AVATAR_TYPES, postImage } from './avatars-mobile';
 import { api } from './client';
 
 /** The chat window, pre-chat and leave-message settings document (WINDOW, PRECHAT, LEAVESET), typed by the server's schema. */
@@ -38,4 +39,9 @@ export const settingsApi = {
   saveWidget: (version: number, settings: WidgetSettings) => api.put<StoredWidgetSettings>('/api/settings/widget', { version, settings }),
   mail: () => api.get<MailSettings>('/api/settings/mail'),
   saveMail: (body: MailSettingsInput) => api.put<MailSettings>('/api/settings/mail', body),
+  uploadAdImage: (file: File) => postImage<{ key: string; url: string }>('/api/settings/widget/ad-image', file),
 };
+
+/** WINDOW-AD-3, checked before uploading so the common mistakes get an answer at once (the server checks again). */
+export const AD_TYPES = AVATAR_TYPES;
+export const AD_MAX_BYTES = 512 * 1024;
