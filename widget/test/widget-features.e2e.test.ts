@@ -274,6 +274,50 @@ test.serial('INVITE-POPUP-2 automatic invitations follow the delay, text and per
   await context.close();
 });
 
+test.serial('POLICY-PROACTIVE-2 the automatic proactive greeting shows in the page; accepting starts the chat, declining stops it for the visit', async (t) => {
+  const proactive = async (p: Record<string, unknown>) => {
+    const current = (await admin.get('/api/settings/policies')).body;
+    const r = await admin.put('/api/settings/policies', { version: current.version, settings: { ...current.settings, proactive: p } });
+    if (r.status !== 200) throw new Error(r.text);
+  };
+  await proactive({ enabled: true, delaySeconds: 1, maxPerVisit: 2, greeting: { en: 'Questions about our prices?' } });
+  t.teardown(() => proactive({ enabled: false }));
+  const context = await newContext();
+  const page = await context.newPage();
+  const listed = next(agent, 'visitor.updated', (m) => (m.visitor.currentUrl ?? '').includes('from=greeting'), 15_000);
+  await page.goto(`${k.url}/demo?from=greeting`);
+  const { visitor } = await listed;
+  const box = page.locator('kefu-widget .inv');
+  await box.waitFor({ timeout: 15_000 });
+  t.is(await box.locator('p').textContent(), 'Questions about our prices?');
+  await page.screenshot({ path: screenshotPath('proactive-greeting') });
+  await box.locator('button.ok').click();
+  const frame = page.frameLocator('kefu-widget iframe');
+  await frame.locator('#app[data-state="active"]').waitFor({ timeout: 15_000 });
+  const conv = await k.server.db('conversations').where({ visitor_id: visitor.id }).first();
+  t.truthy(conv, 'accepting the greeting started a chat');
+  await call(agent, 'conversation.end', { conversationId: Number(conv.id) });
+
+  // Another visitor declines: the server is told, and no second greeting comes in this visit.
+  const other = await newContext();
+  const second = await other.newPage();
+  const listed2 = next(agent, 'visitor.updated', (m) => (m.visitor.currentUrl ?? '').includes('from=declined'), 15_000);
+  await second.goto(`${k.url}/demo?from=declined`);
+  const declined = (await listed2).visitor;
+  const box2 = second.locator('kefu-widget .inv');
+  await box2.waitFor({ timeout: 15_000 });
+  await second.keyboard.press('Escape');
+  const closed = await until(
+    () => k.server.db('proactive_visits').where({ visitor_id: declined.id }).first(),
+    (r) => !!r?.closed_at,
+  );
+  t.truthy(closed.closed_at, 'the server was told (proactive.close): no more greetings in this visit');
+  t.is(await box2.count(), 0);
+  t.falsy(await k.server.db('conversations').where({ visitor_id: declined.id }).first(), 'declining starts no chat');
+  await context.close();
+  await other.close();
+});
+
 test.serial('WIDGET-SDK setUser and setAttributes reach the agent; on("message") fires; reset starts an anonymous visitor', async (t) => {
   const context = await newContext();
   const page = await context.newPage();

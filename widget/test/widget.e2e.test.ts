@@ -37,6 +37,23 @@ test('WIDGET-SIZE loader.js ≤ 6 KB and the chat window JS ≤ 80 KB gzipped', 
   t.true(frame <= 80 * 1024, `frame JS is ${frame} B gzipped`);
 });
 
+test('WIDGET-EMBED the loader adds no global to the host page but window.Kefu', async (t) => {
+  const context = await newContext();
+  const page = await context.newPage();
+  // Served under the test server's origin (intercepted): Chromium refuses public pages loading loopback scripts.
+  await page.route(`${k.url}/plain.html`, (r) =>
+    r.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><h1>Shop</h1><script>window.__before = Object.keys(window)</script><script async src="${k.url}/widget/loader.js" data-company="${k.company.publicId}"></script>`,
+    }),
+  );
+  await page.goto(`${k.url}/plain.html`);
+  await page.locator('kefu-widget button.btn').waitFor();
+  const added = await page.evaluate(() => Object.keys(window).filter((key) => key !== '__before' && !(window as any).__before.includes(key)));
+  t.deepEqual(added, ['Kefu']);
+  await context.close();
+});
+
 test('WIDGET-EMBED the chat frame may be embedded anywhere; the demo page carries the first company and a nonce for its stub', async (t) => {
   const frame = await fetch(k.url + '/widget/frame.html?c=' + k.company.publicId);
   t.is(frame.status, 200);

@@ -110,23 +110,27 @@ function start() {
     ui?.setLabel(t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (config?.online === false ? t.offline : t.online) : '');
   };
 
-  /** Manual (from an agent, `inv` set) or automatic invitation (INVITE-RENDER-7): accept opens the chat. */
-  const invite = (inv?: { id: number; text: string | null }) => {
+  /**
+   * Manual (from an agent, `inv` set) or automatic invitation (INVITE-RENDER-7), or the server's automatic
+   * proactive greeting (POLICY-PROACTIVE-2, `greeting`), which ends this visit's automatic invitations and is
+   * declined with `proactive.close`: accept opens the chat.
+   */
+  const invite = (inv?: { id: number; text: string | null }, greeting?: string) => {
     if (isOpen || hideInvite || !ui) return;
     const texts = config?.invite?.texts;
     const t = texts && (texts[lang] || texts.en);
     if (!t) return;
     const count = JSON.parse(store('sessionStorage', 'inv') || '{"n":0}');
-    if (!inv) store('sessionStorage', 'inv', JSON.stringify({ n: count.n + 1 }));
+    if (!inv) store('sessionStorage', 'inv', JSON.stringify({ n: greeting ? 1e9 : count.n + 1 }));
     hideInvite = ui.invite(
-      { ...t, text: (inv && inv.text) || t.text },
-      (config?.invite?.displaySeconds ?? 20) * 1000,
+      { ...t, text: greeting || (inv && inv.text) || t.text },
+      greeting ? 0 : (config?.invite?.displaySeconds ?? 20) * 1000,
       (accepted) => {
         hideInvite = null;
         // The window opens once the server has made the conversation, so its first session already holds it.
         if (inv) return accepted !== null && live?.emit('invitation.respond', { invitationId: inv.id, accept: accepted }).then(() => accepted && api.open());
-        store('sessionStorage', 'inv', JSON.stringify({ n: count.n + 1, last: Date.now() }));
-        if (!accepted) return autoInvite();
+        if (!greeting) store('sessionStorage', 'inv', JSON.stringify({ n: count.n + 1, last: Date.now() }));
+        if (!accepted) return greeting ? live?.emit('proactive.close', {}) : autoInvite();
         pendingStart = true;
         api.open();
         if (ready && iframe) post({ type: 'kefu:start' });
@@ -153,6 +157,7 @@ function start() {
       hasChat = !!p.conversation;
     } else if (event === 'conversation.updated') hasChat = p.conversation.status !== 'ended';
     else if (event === 'invitation') invite(p.invitation);
+    else if (event === 'proactive.greeting') invite(undefined, p.text);
     else if (event === 'invitation.closed' && hideInvite) {
       hideInvite();
       hideInvite = null;
