@@ -3,6 +3,7 @@ import path from 'node:path';
 import test from 'ava';
 import knexFactory from 'knex';
 import { freshDatabaseUrl, repoRoot } from '@kefu/core/testing';
+import { freePort } from './cluster.ts';
 
 // Two nodes started at the same moment on an empty PostgreSQL database: both come up, one first company.
 test('two nodes booting together on an empty database both come up, with one first company', async (t) => {
@@ -12,7 +13,7 @@ test('two nodes booting together on an empty database both come up, with one fir
     new Promise<{ code: number | null; out: string; kill: () => void }>((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'core/src/main.ts')], {
         cwd: repoRoot,
-        env: { ...process.env, PORT: String(port), DATABASE_URL: fresh.url!, LOG_LEVEL: 'warn', KEFU_ADMIN_PASSWORD: 'Boot-race-2026x' },
+        env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: fresh.url!, LOG_LEVEL: 'warn', KEFU_ADMIN_PASSWORD: 'Boot-race-2026x' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -29,8 +30,9 @@ test('two nodes booting together on an empty database both come up, with one fir
         resolve({ code, out, kill: () => undefined });
       });
     });
-  const base = 42000 + Math.floor(Math.random() * 5000);
-  const [a, b] = await Promise.all([start(base), start(base + 1)]);
+  // Ports the OS hands out as free: a fixed random range collided with ephemeral ports of other tests.
+  const [portA, portB] = [await freePort(), await freePort()];
+  const [a, b] = await Promise.all([start(portA), start(portB)]);
   try {
     t.is(a.code, null, a.out);
     t.is(b.code, null, b.out);
