@@ -51,6 +51,7 @@ import { settingsServices } from './settings/index.ts';
 import { leaveMessageServices } from './leavemsg/index.ts';
 import { policyServices } from './policies/index.ts';
 import { historyServices } from './history/index.ts';
+import { exportServices } from './exports/index.ts';
 import { iconServices } from './icons/index.ts';
 import { regionServices } from './region/index.ts';
 import { avatarServices } from './avatars/index.ts';
@@ -114,6 +115,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     ...leaveMessageServices,
     ...policyServices,
     ...historyServices,
+    ...exportServices,
     ...agentToolServices,
     ...regionServices,
     ...iconServices,

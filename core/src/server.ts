@@ -60,6 +60,8 @@ import { registerPolicyRoutes } from './policies/policy-routes.ts';
 import { registerAssignmentSettingsRoutes } from './conversations/assignment-settings-routes.ts';
 import { policyVisitorHandlers, registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
+import { registerExportJobRoutes, registerExportJobs } from './exports/export-job-routes.ts';
+import { ExportJobs } from './exports/export-jobs.ts';
 import { ratingVisitorHandlers, registerRatingEvents } from './ratings/rating-handlers.ts';
 import { infoFormVisitorHandlers, registerInfoFormEvents } from './settings/info-form-handlers.ts';
 import { profileVisitorHandlers } from './visitors/profile-handlers.ts';
@@ -132,6 +134,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerPolicyRoutes,
     registerAssignmentSettingsRoutes,
     registerHistoryRoutes,
+    registerExportJobRoutes,
     registerAgentToolRoutes,
     registerTopicRoutes,
     registerIconRoutes,
@@ -199,6 +202,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerNoticeJobs(container);
   registerMailJobs(container);
   registerLoginLogJobs(container);
+  registerExportJobs(container);
   registerPolicyJobs(container);
   container.resolve(ChannelService).start();
   registerVisitorRowUpdates(container);
@@ -250,6 +254,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     (closing ??= (async () => {
       ready = false;
       await container.resolve(CronSupervisor).stopAll();
+      await container.resolve(ExportJobs).stop();
       await gateway.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

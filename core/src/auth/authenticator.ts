@@ -60,20 +60,32 @@ export class Authenticator {
   async fromToken(token: string): Promise<AuthInfo | null> {
     const s = await this.sessions.findLive(token);
     if (!s) return null;
+    return this.forAgent(s.company_id, s.agent_id, { id: s.id, kind: s.kind, restriction: s.restriction });
+  }
+
+  /**
+   * The agent's rights as they are now, or null for a disabled or deleted agent or an inactive company.
+   * Work done later for an agent (export jobs, HISTORY-EXPORTJOB-11) runs without a session.
+   */
+  async forAgent(
+    companyId: number,
+    agentId: number,
+    session: { id: number; kind: AuthInfo['sessionKind']; restriction: string | null } = { id: 0, kind: 'api', restriction: null },
+  ): Promise<AuthInfo | null> {
     const row = await this.db('agents as a')
       .join('companies as c', 'c.id', 'a.company_id')
-      .where('a.id', s.agent_id)
-      .where('a.company_id', s.company_id)
+      .where('a.id', agentId)
+      .where('a.company_id', companyId)
       .select('a.*', 'c.public_id', 'c.status as company_status')
       .first();
     if (!row || row.disabled_at || row.deleted_at || row.company_status !== 'active') return null;
     const permissions: string[] = row.permissions ?? [];
     const isAdmin = row.role === 'admin';
     return {
-      sessionId: s.id,
-      sessionKind: s.kind,
-      restriction: s.restriction,
-      companyId: s.company_id,
+      sessionId: session.id,
+      sessionKind: session.kind,
+      restriction: session.restriction,
+      companyId,
       companyPublicId: Number(row.public_id),
       agent: {
         id: Number(row.id),
@@ -85,7 +97,7 @@ export class Authenticator {
         permissions,
         language: row.language,
       },
-      tenant: new Tenant(this.db, s.company_id),
+      tenant: new Tenant(this.db, companyId),
       can: (p: string) => isAdmin || permissions.includes(p),
     };
   }

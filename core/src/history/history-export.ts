@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { inject, injectable } from '../infra/di.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
-import { AuditService } from '../accounts/audit-service.ts';
 import { conflict } from '../http/errors.ts';
+import { EXPORT_MIME, EXPORT_TUNING, type ExportPlan } from '../exports/export-plan.ts';
 import { toMessageView } from '../conversations/conversation-mapper.ts';
 import type { MessageView } from '../protocol/message-schemas.ts';
 import { exportLabels, listCells, messageCells, timeFormatter, type ExportConversation } from './export-cells.ts';
@@ -15,33 +15,18 @@ import { HistoryService } from './history-service.ts';
 
 /** HISTORY-EXPORT-10 limits per export. */
 export const EXPORT_LIMITS = { conversations: 100_000, messages: 2_000_000, html: 5_000 };
-const BATCH = 500;
-
-const CONTENT_TYPES = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  html: 'text/html; charset=utf-8',
-};
-
-export interface ExportFile {
-  filename: string;
-  contentType: string;
-  body: Readable;
-}
 
 /**
  * Exports of the visible, ended conversations a search finds (HISTORY-EXPORT-10), streamed:
- * conversations are read 500 at a time by keyset and written out as the client reads,
- * so 100,000 conversations never sit in memory.
+ * conversations are read 500 at a time by keyset and written out as the client (or the
+ * export job's file) reads, so 100,000 conversations never sit in memory.
  */
 @injectable()
 export class HistoryExport {
-  constructor(
-    @inject(HistoryService) private readonly history: HistoryService,
-    @inject(AuditService) private readonly audit: AuditService,
-  ) {}
+  constructor(@inject(HistoryService) private readonly history: HistoryService) {}
 
-  async open(auth: AuthInfo, x: ExportQuery): Promise<ExportFile> {
+  /** Counts and checks the limits; the file is written when the plan is opened. */
+  async plan(auth: AuthInfo, x: ExportQuery): Promise<ExportPlan> {
     const { format, content, ...filters } = x;
     // Only ended conversations are exported; a running one has no final transcript yet.
     const f: HistoryFilters = { ...filters, status: 'ended' };
@@ -57,17 +42,14 @@ export class HistoryExport {
       });
     if (format !== 'html' && content === 'messages' && messageRows > EXPORT_LIMITS.messages)
       throw conflict('export_too_large', 'Too many messages for one export; narrow the search', { count: messageRows, limit: EXPORT_LIMITS.messages });
-    await this.audit.write(auth.tenant, { actor: auth.agent.id, action: 'history.export', new: { filters: f, format, content, count } });
-
     const labels = exportLabels(auth.agent.language);
     const time = timeFormatter(rules.timeZone);
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: rules.timeZone }).format(new Date()).replaceAll('-', '');
     const filename = `kefu-conversations-${format === 'html' ? 'transcripts' : content}-${day}.${format}`;
-    const batches = () => this.batches(auth, f, rules.editableAfter);
-    const withMessages = () => this.withMessages(auth, batches());
-    let body: Readable;
-    if (format === 'html') body = htmlStream(labels.title, withMessages(), time, labels);
-    else {
+    const open = (progress?: (rows: number) => Promise<void>): Readable => {
+      const batches = () => this.batches(auth, f, rules.editableAfter, progress);
+      const withMessages = () => this.withMessages(auth, batches());
+      if (format === 'html') return htmlStream(labels.title, withMessages(), time, labels);
       const table =
         content === 'list'
           ? { headers: labels.list, rows: mapRows(batches(), (batch) => batch.map((c) => listCells(c, time, labels))) }
@@ -75,13 +57,19 @@ export class HistoryExport {
               headers: labels.messages,
               rows: mapRows(withMessages(), (b) => b.conversations.flatMap((c) => (b.messages.get(c.row.id) ?? []).map((m) => messageCells(m, time)))),
             };
-      body = format === 'csv' ? csvStream(table) : xlsxStream(table, content === 'list' ? 'conversations' : 'messages');
-    }
-    return { filename, contentType: CONTENT_TYPES[format], body };
+      return format === 'csv' ? csvStream(table) : xlsxStream(table, content === 'list' ? 'conversations' : 'messages');
+    };
+    return { count, filename, contentType: EXPORT_MIME[format], audit: { action: 'history.export', new: { filters: f, format, content, count } }, open };
   }
 
-  /** The matching conversations, newest first, BATCH at a time (keyset on start time and id). */
-  private async *batches(auth: AuthInfo, f: HistoryFilters, editableAfter: Date): AsyncGenerator<ExportConversation[]> {
+  /** The matching conversations, newest first, a batch at a time (keyset on start time and id); `progress` hears of each batch once it is written. */
+  private async *batches(
+    auth: AuthInfo,
+    f: HistoryFilters,
+    editableAfter: Date,
+    progress?: (rows: number) => Promise<void>,
+  ): AsyncGenerator<ExportConversation[]> {
+    const size = EXPORT_TUNING.batch;
     const t = auth.tenant;
     const range = this.history.range(f, (await this.history.companyRules(t)).timeZone);
     let after: [string, number] | null = null;
@@ -94,11 +82,12 @@ export class HistoryExport {
           { column: 'c.created_at', order: 'desc' },
           { column: 'c.id', order: 'desc' },
         ])
-        .limit(BATCH);
+        .limit(size);
       if (!rows.length) return;
       const history = await toHistoryRows(t, rows, { editableAfter, preview: false });
       yield history.map((row, i) => ({ row, email: rows[i].visitor_email ?? null, mobile: rows[i].visitor_phone ?? null, ip: rows[i].visitor_ip ?? null }));
-      if (rows.length < BATCH) return;
+      await progress?.(rows.length);
+      if (rows.length < size) return;
       const last = rows[rows.length - 1];
       after = [last.sort_value, Number(last.id)];
     }

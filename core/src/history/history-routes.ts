@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { parseOr400 } from '../http/validate.ts';
 import { HistoryDelete } from './history-delete.ts';
 import { HistoryExport } from './history-export.ts';
 import { HistoryService } from './history-service.ts';
+import { ExportJobs } from '../exports/export-jobs.ts';
+import { exportJobStarted } from '../exports/export-job-routes.ts';
 import { countQuery, detailResponse, exportQuery, historySettings, historySettingsBody, searchQuery, searchResponse } from './history-schemas.ts';
 
 /** Conversation history (SPEC HISTORY §4.1): search, total, transcript, export, editable window. */
@@ -11,7 +14,9 @@ export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
   const history = c.resolve(HistoryService);
   const exporter = c.resolve(HistoryExport);
   const deleter = c.resolve(HistoryDelete);
+  const jobs = c.resolve(ExportJobs);
   const tags = ['history'];
+  jobs.register('history', { permission: 'history.export', plan: (auth, params) => exporter.plan(auth, parseOr400(exportQuery, params, 'query')) });
 
   api.route({
     method: 'get',
@@ -47,17 +52,14 @@ export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
   api.route({
     method: 'get',
     path: '/api/history/export',
-    summary: 'Export the ended conversations a search finds as CSV, XLSX or HTML, streamed (HISTORY-EXPORT-10); too many → 409 export_too_large',
+    summary:
+      'Export the ended conversations a search finds as CSV, XLSX or HTML (HISTORY-EXPORT-10): up to 1,000 conversations the file is streamed; more start a background job and the answer is `{ job }` JSON (HISTORY-EXPORTJOB-11; 429 rate_limited with 2 running); too many → 409 export_too_large',
     tags,
     auth: 'agent',
     permission: 'history.export',
     query: exportQuery,
-    handler: async ({ query, auth, ctx }) => {
-      const file = await exporter.open(auth, query);
-      ctx.set('Content-Disposition', `attachment; filename="${file.filename}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
-      ctx.type = file.contentType;
-      return file.body;
-    },
+    response: exportJobStarted,
+    handler: async ({ query, auth, ctx }) => jobs.deliver(ctx, auth, 'history', await exporter.plan(auth, query)),
   });
   api.route({
     method: 'post',

@@ -3,8 +3,8 @@ import type { Knex } from 'knex';
 import { inject, injectable } from '../infra/di.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
-import { AuditService } from '../accounts/audit-service.ts';
 import { conflict } from '../http/errors.ts';
+import { EXPORT_MIME, EXPORT_TUNING, type ExportPlan } from '../exports/export-plan.ts';
 import { safeCell, timeFormatter } from '../history/export-cells.ts';
 import { csvStream, xlsxStream } from '../history/export-writers.ts';
 import { LEAVE_FIELDS } from '../settings/widget-settings-schema.ts';
@@ -12,7 +12,6 @@ import { filteredLeaveMessages, type LeaveMessageFilters } from './leave-message
 
 /** LEAVEMSG-EXPORT-13: rows per export. */
 export const LEAVE_EXPORT_LIMIT = 100_000;
-const BATCH = 500;
 const KNOWN = new Set<string>([...LEAVE_FIELDS, 'content']);
 
 const zh = {
@@ -77,33 +76,42 @@ const en: typeof zh = {
 /** CSV and XLSX export of the visible leave-messages a search finds, streamed 500 rows at a time (LEAVEMSG-EXPORT-13). */
 @injectable()
 export class LeaveMessageExport {
-  constructor(
-    @inject(TOKENS.Clock) private readonly clock: Clock,
-    @inject(AuditService) private readonly audit: AuditService,
-  ) {}
+  constructor(@inject(TOKENS.Clock) private readonly clock: Clock) {}
 
-  async open(auth: AuthInfo, f: LeaveMessageFilters, format: 'csv' | 'xlsx'): Promise<{ filename: string; contentType: string; body: Readable }> {
+  /** Counts and checks the limit; the file is written when the plan is opened. */
+  async plan(auth: AuthInfo, f: LeaveMessageFilters, format: 'csv' | 'xlsx'): Promise<ExportPlan> {
     const now = this.clock.now();
     const [{ n }] = await filteredLeaveMessages(auth, f, now).count({ n: '*' });
     const count = Number(n);
     if (count > LEAVE_EXPORT_LIMIT)
       throw conflict('export_too_large', 'Too many leave-messages for one export; narrow the search', { count, limit: LEAVE_EXPORT_LIMIT });
-    await this.audit.write(auth.tenant, { actor: auth.agent.id, action: 'leavemsg.export', new: { filters: f, format, count } });
     const company = await auth.tenant.unscoped('companies').where({ id: auth.companyId }).first('timezone');
     const timeZone = company?.timezone ?? 'Asia/Shanghai';
     const time = timeFormatter(timeZone);
     const l = auth.agent.language?.startsWith('en') ? en : zh;
     const day = new Intl.DateTimeFormat('en-CA', { timeZone }).format(now).replaceAll('-', '');
-    const table = { headers: l.headers, rows: this.rows(auth, f, now, time, l) };
     return {
+      count,
       filename: `kefu-leave-messages-${day}.${format}`,
-      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      body: format === 'csv' ? csvStream(table) : xlsxStream(table, 'leave-messages'),
+      contentType: EXPORT_MIME[format],
+      audit: { action: 'leavemsg.export', new: { filters: f, format, count } },
+      open: (progress): Readable => {
+        const table = { headers: l.headers, rows: this.rows(auth, f, now, time, l, progress) };
+        return format === 'csv' ? csvStream(table) : xlsxStream(table, 'leave-messages');
+      },
     };
   }
 
-  private async *rows(auth: AuthInfo, f: LeaveMessageFilters, now: Date, time: (iso: string | null) => string, l: typeof zh): AsyncGenerator<string[]> {
+  private async *rows(
+    auth: AuthInfo,
+    f: LeaveMessageFilters,
+    now: Date,
+    time: (iso: string | null) => string,
+    l: typeof zh,
+    progress?: (rows: number) => Promise<void>,
+  ): AsyncGenerator<string[]> {
     const raw = (sql: string) => auth.tenant.unscoped.raw(sql);
+    const size = EXPORT_TUNING.batch;
     let after: [string, number] | null = null;
     for (;;) {
       const q: Knex.QueryBuilder = filteredLeaveMessages(auth, f, now)
@@ -121,11 +129,12 @@ export class LeaveMessageExport {
           { column: 'l.created_at', order: 'desc' },
           { column: 'l.id', order: 'desc' },
         ])
-        .limit(BATCH);
+        .limit(size);
       if (after) q.whereRaw('(l.created_at, l.id) < (?::timestamptz, ?)', after);
       const rows = await q;
       for (const r of rows) yield this.cells(r, time, l);
-      if (rows.length < BATCH) return;
+      if (rows.length) await progress?.(rows.length);
+      if (rows.length < size) return;
       const last = rows[rows.length - 1];
       after = [last.sort_value, Number(last.id)];
     }

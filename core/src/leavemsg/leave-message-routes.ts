@@ -3,12 +3,16 @@ import type { DependencyContainer } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { parseOr400 } from '../http/validate.ts';
+import type { AuthInfo } from '../auth/auth-info.ts';
 import { notFound } from '../http/errors.ts';
 import { sha256 } from '../infra/crypto.ts';
 import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import type { VisitorCaller } from '../conversations/visitor-event-handlers.ts';
 import { consumeOr429 } from './limits.ts';
 import { LeaveMessageExport } from './leave-message-export.ts';
+import { ExportJobs } from '../exports/export-jobs.ts';
+import { exportJobStarted } from '../exports/export-job-routes.ts';
 import { checkLeaveFilters, leaveMessageFilters } from './leave-message-query.ts';
 import { LeaveMessageReplies, emailReplyBody } from './leave-message-replies.ts';
 import { LeaveMessageService } from './leave-message-service.ts';
@@ -101,6 +105,10 @@ export function registerLeaveMessageRoutes(api: ApiRouter, c: DependencyContaine
   const service = c.resolve(LeaveMessageService);
   const replies = c.resolve(LeaveMessageReplies);
   const exporter = c.resolve(LeaveMessageExport);
+  const jobs = c.resolve(ExportJobs);
+  const exportQuery = leaveMessageFilters.extend({ format: z.enum(['csv', 'xlsx']) }).superRefine(checkLeaveFilters);
+  const planExport = (auth: AuthInfo, { format, ...filters }: z.output<typeof exportQuery>) => exporter.plan(auth, filters, format);
+  jobs.register('leavemsg', { permission: 'leavemsg.export', plan: (auth, params) => planExport(auth, parseOr400(exportQuery, params, 'query')) });
   const mail = c.resolve(MailSettingsService);
   const db = c.resolve<Db>(TOKENS.Db);
   const tags = ['leave-messages'];
@@ -146,18 +154,14 @@ export function registerLeaveMessageRoutes(api: ApiRouter, c: DependencyContaine
   api.route({
     method: 'get',
     path: '/api/leave-messages/export',
-    summary: 'Export the visible leave-messages a search finds (or the selected `ids`) as CSV or XLSX, streamed, formula-safe (LEAVEMSG-EXPORT-13)',
+    summary:
+      'Export the visible leave-messages a search finds (or the selected `ids`) as CSV or XLSX, formula-safe (LEAVEMSG-EXPORT-13): up to 1,000 rows streamed, more start a background job answered as `{ job }` JSON (HISTORY-EXPORTJOB-11)',
     tags,
     auth: 'agent',
     permission: 'leavemsg.export',
-    query: leaveMessageFilters.extend({ format: z.enum(['csv', 'xlsx']) }).superRefine(checkLeaveFilters),
-    handler: async ({ query, auth, ctx }) => {
-      const { format, ...filters } = query;
-      const file = await exporter.open(auth, filters, format);
-      ctx.set('Content-Disposition', `attachment; filename="${file.filename}"`);
-      ctx.type = file.contentType;
-      return file.body;
-    },
+    query: exportQuery,
+    response: exportJobStarted,
+    handler: async ({ query, auth, ctx }) => jobs.deliver(ctx, auth, 'leavemsg', await planExport(auth, query)),
   });
   api.route({
     method: 'post',

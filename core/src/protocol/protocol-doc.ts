@@ -6,6 +6,7 @@ import { policyVisitorEvents, policyVisitorServerEvents } from './policy-events.
 import { internalClientEvents } from '../internal/internal-event-handlers.ts';
 import { prechatSubmitPayload } from '../settings/prechat-handlers.ts';
 import { leaveMessageAgentServerEvents, leaveMessageSubmit } from '../leavemsg/leave-message-routes.ts';
+import { exportAgentServerEvents } from '../exports/export-job-routes.ts';
 import { ratingPush, ratingSubmit } from '../ratings/rating-handlers.ts';
 import { formPush, formSubmit } from '../settings/info-form-handlers.ts';
 import { profileSet } from '../visitors/profile-handlers.ts';
@@ -105,7 +106,7 @@ export function renderProtocolDoc(): string {
     section(
       'Server → agent (`/agent`)',
       'the consoles concerned (rooms `company:<id>`, `agent:<id>`, `conversation:<id>`)',
-      { ...agentServerEvents, ...collabAgentServerEvents, ...leaveMessageAgentServerEvents } as Record<string, Spec>,
+      { ...agentServerEvents, ...collabAgentServerEvents, ...leaveMessageAgentServerEvents, ...exportAgentServerEvents } as Record<string, Spec>,
       'out',
     ),
     '',
