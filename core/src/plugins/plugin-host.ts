@@ -10,6 +10,7 @@ import { LoginLogService } from '../auth/login-log-service.ts';
 import { SessionService } from '../auth/session-service.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { parseOr400 } from '../http/validate.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { SecretBox } from '../infra/crypto.ts';
 import type { Db } from '../infra/db.ts';
@@ -23,6 +24,7 @@ import { PluginEnablement } from './plugin-enablement.ts';
 import type { PluginContext, PluginDefinition } from './plugin-types.ts';
 import { SocketDispatcher } from './socket-dispatcher.ts';
 import { ChannelService } from '../channels/channel-service.ts';
+import { cardPayload } from '../protocol/card-schemas.ts';
 import { ConversationService } from '../conversations/conversation-service.ts';
 import { AssignmentService } from '../conversations/assignment-service.ts';
 import { RoutingService } from '../conversations/routing-service.ts';
@@ -249,14 +251,18 @@ export class PluginHost {
       },
       conversations: {
         send: (companyId, conversationId, m) =>
-          c
-            .resolve(ConversationService)
-            .send(
-              companyId,
-              conversationId,
-              { kind: 'plugin', pluginId: id, name: m.name ?? this.loaded.get(id)?.def?.manifest.name['zh-CN'] ?? id },
-              { clientId: m.clientId, kind: m.kind, text: m.text, payload: m.payload ?? null },
-            ),
+          c.resolve(ConversationService).send(
+            companyId,
+            conversationId,
+            { kind: 'plugin', pluginId: id, name: m.name ?? this.loaded.get(id)?.def?.manifest.name['zh-CN'] ?? id },
+            // A card's buttons are checked here, where plugins send them: only http(s) URLs (CONV-MESSAGE-8).
+            {
+              clientId: m.clientId,
+              kind: m.kind,
+              text: m.text,
+              payload: m.kind === 'card' ? parseOr400(cardPayload, m.payload ?? {}, 'payload') : (m.payload ?? null),
+            },
+          ),
         claim: async (companyId, conversationId) => {
           const n = await new Tenant(this.db, companyId)
             .q('conversations')
