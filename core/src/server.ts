@@ -39,6 +39,7 @@ import { redisReady } from './infra/redis-health.ts';
 import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
 import { collabVisitorHandlers, registerCollabEvents } from './conversations/collab-event-handlers.ts';
 import { registerConversationRoutes } from './conversations/conversation-routes.ts';
+import { registerTranscriptMail } from './conversations/transcript-mail-routes.ts';
 import { registerBlockRoutes } from './blocking/block-routes.ts';
 import { registerBeaconRoutes } from './visitors/beacon-routes.ts';
 import { registerInternalEvents } from './internal/internal-event-handlers.ts';
@@ -127,6 +128,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerNoticeRoutes,
     registerFileRoutes,
     registerConversationRoutes,
+    registerTranscriptMail,
     registerBlockRoutes,
     registerBeaconRoutes,
     registerSettingsRoutes,

@@ -35,8 +35,9 @@ export class FileLinks {
     return crypto.createHmac('sha256', this.secret).update(`${key}.${variant}.${exp}`).digest('base64url');
   }
 
-  sign(key: string, variant: FileVariant = 'file'): { url: string; expiresAt: string } {
-    const exp = Math.floor(this.clock.now().getTime() / 1000) + LINK_TTL_S;
+  /** `ttlS` longer than the hour only for links that leave the window (an e-mailed transcript's, CONV-EMAIL-39: 7 days). */
+  sign(key: string, variant: FileVariant = 'file', ttlS = LINK_TTL_S): { url: string; expiresAt: string } {
+    const exp = Math.floor(this.clock.now().getTime() / 1000) + ttlS;
     return { url: `${filePath(key, variant)}?exp=${exp}&sig=${this.mac(key, variant, exp)}`, expiresAt: new Date(exp * 1000).toISOString() };
   }
 

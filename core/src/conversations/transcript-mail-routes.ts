@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { DependencyContainer } from '../infra/di.ts';
+import type { ApiRouter } from '../http/api-router.ts';
+import { HookRegistry } from '../hooks/hook-registry.ts';
+import { FileAccess } from '../files/file-access.ts';
+import { TranscriptMail } from './transcript-mail.ts';
+
+const transcriptEmailBody = z.strictObject({
+  companyId: z.union([z.number().int(), z.string().regex(/^\d{1,15}$/)]),
+  token: z.string().max(100).optional().describe('Or the X-Visitor-Token header'),
+  conversationId: z.number().int().positive(),
+  email: z.email().max(254),
+  language: z.string().trim().min(2).max(10).default('zh-CN').describe('Language of the e-mail (zh-* is Chinese, anything else English)'),
+});
+
+/** CONV-TRANSCRIPT-40 邮件发送记录: the route the chat window calls, and the end of a conversation that sends what waited. */
+export function registerTranscriptMail(api: ApiRouter, c: DependencyContainer) {
+  const mail = c.resolve(TranscriptMail);
+  const access = c.resolve(FileAccess);
+  api.route({
+    method: 'post',
+    path: '/api/widget/transcript/email',
+    tags: ['widget'],
+    auth: 'public',
+    summary:
+      "The visitor asks for the conversation's transcript by e-mail (tool 邮件发送记录): sent when it ends, or at once if it has; at most 3 per conversation (429 rate_limited), 403 tool_disabled, 409 smtp_not_configured",
+    body: transcriptEmailBody,
+    response: z.object({
+      status: z.enum(['sent', 'scheduled']).describe('sent: queued to the mail server now; scheduled: when the conversation ends'),
+      remaining: z.number().describe('Requests left for this conversation'),
+    }),
+    handler: async ({ body, ctx }) =>
+      mail.request(await access.visitor(body.companyId, ctx.get('x-visitor-token') || body.token), {
+        conversationId: body.conversationId,
+        email: body.email,
+        language: body.language,
+      }),
+  });
+  c.resolve(HookRegistry).addAction('conversation.ended', (e, { companyId }) => mail.onEnded(companyId, e.conversationId));
+}

@@ -1,0 +1,105 @@
+import type { KefuConfig } from '@kefu/config';
+import { inject, injectable } from '../infra/di.ts';
+import type { Db } from '../infra/db.ts';
+import type { Logger } from '../infra/logger.ts';
+import { TOKENS, type Clock } from '../tokens.ts';
+import { AppError, conflict, forbiddenCode, notFound } from '../http/errors.ts';
+import { Tenant } from '../tenancy/tenant.ts';
+import { FileLinks } from '../files/file-links.ts';
+import { MailOutbox } from '../leavemsg/mail-outbox.ts';
+import { MailSettingsService } from '../leavemsg/mail-settings-service.ts';
+import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
+import type { VisitorRef } from '../visitors/visitor-service.ts';
+import { toMessageView } from './conversation-mapper.ts';
+import { transcriptMail } from './transcript-text.ts';
+
+/** CONV-TRANSCRIPT-40: at most 3 requests per conversation; the visitor cap stops one visitor mailing many short chats to someone. */
+export const TRANSCRIPT_LIMITS = { perConversation: 3, perVisitorPerDay: 10 };
+const LINK_TTL_S = 7 * 24 * 3600;
+
+export interface TranscriptRequest {
+  conversationId: number;
+  email: string;
+  language: string;
+}
+
+/**
+ * 邮件发送记录: the visitor asks for the transcript by e-mail during or after the chat; it goes
+ * through the company's mail server (the leave-message mail outbox, retried there) when the
+ * conversation ends, or at once if it already has. Built from what the visitor's window shows:
+ * whispers never (CONV-WHISPER-37).
+ */
+@injectable()
+export class TranscriptMail {
+  constructor(
+    @inject(TOKENS.Db) private readonly db: Db,
+    @inject(TOKENS.Logger) private readonly log: Logger,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Config) private readonly config: KefuConfig,
+    @inject(MailOutbox) private readonly outbox: MailOutbox,
+    @inject(MailSettingsService) private readonly mail: MailSettingsService,
+    @inject(WidgetSettingsService) private readonly widget: WidgetSettingsService,
+    @inject(FileLinks) private readonly links: FileLinks,
+  ) {}
+
+  async request(visitor: VisitorRef, r: TranscriptRequest): Promise<{ status: 'sent' | 'scheduled'; remaining: number }> {
+    if (!(await this.widget.read(visitor.companyId)).toolbar.emailTranscript) throw forbiddenCode('tool_disabled', 'E-mailing the transcript is switched off');
+    if (!(await this.mail.forCompany(visitor.companyId))) throw conflict('smtp_not_configured', 'This company has no mail server');
+    return new Tenant(this.db, visitor.companyId).transaction(async (t) => {
+      // The row lock orders this against the conversation's end: a request is either queued here or by onEnded, never both.
+      const conv = await t.q('conversations').where({ id: r.conversationId, visitor_id: visitor.id }).forUpdate().first('id', 'status');
+      if (!conv) throw notFound('Conversation not found');
+      const used = await this.count(t.q('transcript_requests').where({ conversation_id: r.conversationId }));
+      if (used >= TRANSCRIPT_LIMITS.perConversation) throw limited('At most 3 transcript e-mails per conversation', TRANSCRIPT_LIMITS.perConversation);
+      const since = new Date(this.clock.now().getTime() - 24 * 3600_000);
+      const today = await this.count(t.q('transcript_requests').where({ visitor_id: visitor.id }).where('created_at', '>', since));
+      if (today >= TRANSCRIPT_LIMITS.perVisitorPerDay) throw limited('Too many transcript e-mails today', TRANSCRIPT_LIMITS.perVisitorPerDay);
+      const [row] = await t
+        .insert('transcript_requests', {
+          conversation_id: r.conversationId,
+          visitor_id: visitor.id,
+          email: r.email,
+          language: r.language,
+          created_at: this.clock.now(),
+        })
+        .returning('id');
+      const ended = conv.status === 'ended';
+      if (ended) await this.queue(t, [{ id: Number(row.id), email: r.email, language: r.language }], r.conversationId);
+      return { status: ended ? 'sent' : 'scheduled', remaining: TRANSCRIPT_LIMITS.perConversation - used - 1 };
+    });
+  }
+
+  /** The `conversation.ended` action: the requests that waited for the end go to the outbox. */
+  async onEnded(companyId: number, conversationId: number): Promise<void> {
+    await new Tenant(this.db, companyId).transaction(async (t) => {
+      const waiting = await t.q('transcript_requests').where({ conversation_id: conversationId }).whereNull('queued_at').forUpdate().skipLocked();
+      if (waiting.length) await this.queue(t, waiting, conversationId);
+    });
+  }
+
+  private async count(q: ReturnType<Tenant['q']>): Promise<number> {
+    return Number((await q.count('* as n').first())?.n ?? 0);
+  }
+
+  private async queue(t: Tenant, requests: { id: number | string; email: string; language: string }[], conversationId: number) {
+    const company = await t.unscoped('companies').where({ id: t.companyId }).first('name', 'timezone');
+    const conv = await t.q('conversations').where({ id: conversationId }).first('created_at');
+    const rows = await t.q('messages').where({ conversation_id: conversationId }).whereNot('kind', 'whisper').orderBy('seq').limit(5000);
+    const messages = rows.map(toMessageView);
+    for (const r of requests) {
+      const mail = transcriptMail({
+        company: company.name,
+        timeZone: company.timezone,
+        language: r.language,
+        startedAt: new Date(conv.created_at).toISOString(),
+        messages,
+        fileLink: (key) => this.config.derivedPublicUrl + this.links.sign(key, 'file', LINK_TTL_S).url,
+      });
+      const outboxId = await this.outbox.enqueue(t, { leaveMessageId: null, to: r.email, subject: mail.subject, body: mail.body });
+      await t.q('transcript_requests').where({ id: r.id }).update({ outbox_id: outboxId, queued_at: this.clock.now() });
+      this.log.info({ companyId: t.companyId, conversationId, outboxId }, 'transcript e-mail queued');
+    }
+  }
+}
+
+const limited = (message: string, limit: number) => new AppError(429, 'rate_limited', message, { limit });
