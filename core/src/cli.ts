@@ -142,6 +142,14 @@ async function main() {
         break;
       case 'lockout clear':
         await container.resolve(LoginRateLimit).clear({ ip: need('ip'), companyId: values.company, agentId: values.agent });
+        if (values.company && values.agent) {
+          const pk = await companyPk();
+          const agent = await server.db('agents').where({ company_id: pk, agent_id_lower: values.agent.toLowerCase() }).first('id');
+          const { LoginService } = await import('./auth/login-service.ts');
+          const login = container.resolve(LoginService);
+          if (agent && (await login.lockedBefore(pk, Number(agent.id), need('ip'))))
+            await login.lockoutEvent(pk, Number(agent.id), 'lockout_ended', need('ip'), 'Lock-out lifted by the operator');
+        }
         process.stdout.write('Lock cleared.\n');
         break;
       default:

@@ -15,6 +15,7 @@ import { LoginRateLimit } from './auth/login-rate-limit.ts';
 import { LoginService } from './auth/login-service.ts';
 import { MeService } from './auth/me-service.ts';
 import { SessionService } from './auth/session-service.ts';
+import { SessionPresence } from './auth/session-presence.ts';
 import { HookRegistry } from './hooks/hook-registry.ts';
 import type { Bus } from './infra/bus.ts';
 import type { Db } from './infra/db.ts';
@@ -78,6 +79,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     AgentService,
     ProfileService,
     SessionService,
+    SessionPresence,
     LoginLogService,
     LoginRateLimit,
     LoginIpService,

@@ -47,6 +47,7 @@ import { registerNoticeJobs, registerNoticeRoutes } from './notices/notice-route
 import { visitorEventHandlers } from './conversations/visitor-event-handlers.ts';
 import { ConversationQueries } from './conversations/conversation-queries.ts';
 import { PresenceService } from './presence/presence-service.ts';
+import { SessionPresence } from './auth/session-presence.ts';
 import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { VisitorService } from './visitors/visitor-service.ts';
 import { ChannelService } from './channels/channel-service.ts';
@@ -228,6 +229,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     dispatcher: container.resolve(SocketDispatcher),
     enablement: container.resolve(PluginEnablement),
     presence: container.resolve(PresenceService),
+    sessionPresence: container.resolve(SessionPresence),
     notifier: container.resolve(RealtimeNotifier),
     visitors: container.resolve(VisitorService),
     queries: container.resolve(ConversationQueries),

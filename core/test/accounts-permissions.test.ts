@@ -57,6 +57,16 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     },
     'post /api/agents/{id}/password': { ok: 200, call: (c) => c.post(`/api/agents/${target().id}/password`, { password: `Reset-pass-${next()}x` }) },
     'post /api/agents/{id}/sessions/end': { ok: 200, call: (c) => c.post(`/api/agents/${target().id}/sessions/end`) },
+    'post /api/login-log/{id}/sign-out': {
+      ok: 200,
+      call: async (c) => {
+        // A plain agent signed in, so there is a row still 在线中 to sign out.
+        const a = await throwawayAgent();
+        await signIn(k, a.agentId);
+        const [row] = (await admin.get(`/api/login-log?agentId=${a.id}&result=success`)).body.items;
+        return c.post(`/api/login-log/${row.id}/sign-out`);
+      },
+    },
     'post /api/groups': { ok: 201, call: (c) => c.post('/api/groups', { name: `Group ${next()}` }) },
     'patch /api/groups/{id}': { ok: 200, call: async (c) => c.patch(`/api/groups/${await throwawayGroup()}`, { description: 'changed' }) },
     'delete /api/groups/{id}': { ok: 204, call: async (c) => c.del(`/api/groups/${await throwawayGroup()}`) },

@@ -319,7 +319,7 @@ test.serial('LOGINLOG-RECORD-1 a lock-out refusal is logged as locked_out', asyn
   for (let i = 0; i < 5; i++) await c.post('/api/auth/login', loginBody(k, 'locklog1', 'Wrong-password-1'));
   const r = await c.post('/api/auth/login', loginBody(k, 'locklog1', AGENT_PASSWORD));
   t.is(r.status, 429);
-  const entries = (await admin.get('/api/login-log?pageSize=100')).body.items.filter((e: any) => e.ip === ip);
+  const entries = (await admin.get('/api/login-log?pageSize=100')).body.items.filter((e: any) => e.ip === ip && e.type === 'login');
   t.is(entries.length, 6);
   t.like(entries[0], { agentId: 'locklog1', result: 'failure', reason: 'locked_out' });
 });

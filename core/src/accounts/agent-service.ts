@@ -226,6 +226,20 @@ export class AgentService {
     return { ended };
   }
 
+  /** LOGINLOG-FORCE-7: 强制下线 of the one session behind a login-log row still 在线中, under AGENT-SESSIONS-20's rules. */
+  async endLoggedSession(actor: AuthInfo, entryId: number): Promise<{ ended: number }> {
+    const t = actor.tenant;
+    if (!(await t.q('login_log').where({ id: entryId }).first('id'))) throw notFound('Login-log entry not found');
+    const session = await t.q('sessions').where({ login_log_id: entryId }).whereNull('ended_at').first('id', 'agent_id');
+    if (!session) throw conflict('session_not_online', 'The session of this entry has already ended');
+    const before = await this.row(t, Number(session.agent_id));
+    assertMayManage(actor, before);
+    const ended = await this.sessions.end(t.companyId, { sessionId: Number(session.id) }, 'ended_by_admin');
+    await this.loginLog.event(t, { agentId: before.id, actorAgentId: actor.agent.id, reason: 'ended_by_admin', summary: 'Session ended by an administrator' });
+    await this.audit.write(t, { actor: actor.agent.id, action: 'agent.sessionEnd', target: before.agent_id, new: { loginLogId: entryId } });
+    return { ended };
+  }
+
   private async row(t: Tenant, id: number) {
     const r = await t.q('agents').where({ id }).whereNull('deleted_at').first();
     if (!r) throw notFound('Agent not found');

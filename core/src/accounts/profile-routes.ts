@@ -49,6 +49,7 @@ export function registerProfileRoutes(api: ApiRouter, c: DependencyContainer) {
           id: z.number(),
           current: z.boolean(),
           kind: z.string(),
+          method: z.string().nullable().describe('app, web, mobile or api (LOGINLOG-METHOD-3)'),
           ip: z.string().nullable(),
           userAgent: z.string().nullable(),
           createdAt: z.string(),

@@ -4,6 +4,8 @@ import type { ApiRouter } from '../http/api-router.ts';
 import { LoginIpService } from './login-ip-service.ts';
 import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import { LoginLogService, RETENTION_DAYS, isIpOrCidr } from './login-log-service.ts';
+import { AgentService } from '../accounts/agent-service.ts';
+import { idParams } from '../accounts/agent-schemas.ts';
 
 const pageSize = z.coerce
   .number()
@@ -56,6 +58,8 @@ const logEntry = z.object({
   logoutReason: z.string().nullable(),
   durationSeconds: z.number().nullable(),
   online: z.boolean(),
+  /** The viewer may end this row's session (LOGINLOG-FORCE-7, AGENT-SESSIONS-20). */
+  mayEnd: z.boolean(),
 });
 
 /** `core:loginlog-retention`: once a night, on one node, entries past each company's retention go (LOGINLOG-RETENTION-9). */
@@ -69,6 +73,7 @@ export function registerLoginLogJobs(c: DependencyContainer) {
 export function registerLoginLogRoutes(api: ApiRouter, c: DependencyContainer) {
   const log = c.resolve(LoginLogService);
   const loginIp = c.resolve(LoginIpService);
+  const agents = c.resolve(AgentService);
   api.route({
     method: 'get',
     path: '/api/login-log',
@@ -78,7 +83,18 @@ export function registerLoginLogRoutes(api: ApiRouter, c: DependencyContainer) {
     permission: 'loginlog.view',
     query: filters.extend({ page: z.coerce.number().int().min(1).default(1), pageSize }).superRefine(checkRange),
     response: z.object({ total: z.number(), items: z.array(logEntry) }),
-    handler: ({ query, auth }) => log.list(auth.tenant, query),
+    handler: ({ query, auth }) => log.list(auth.tenant, query, auth),
+  });
+  api.route({
+    method: 'post',
+    path: '/api/login-log/:id/sign-out',
+    summary: '强制下线 the session of a row still online; the row then shows 被管理员下线 on every open screen (LOGINLOG-FORCE-7, AGENT-SESSIONS-20)',
+    tags: ['login-log'],
+    auth: 'agent',
+    permission: 'agents.manage',
+    params: idParams,
+    response: z.object({ ended: z.number() }),
+    handler: ({ params, auth }) => agents.endLoggedSession(auth, params.id),
   });
   api.route({
     method: 'get',

@@ -10,6 +10,9 @@ import { AuditService } from '../accounts/audit-service.ts';
 import { conflict } from '../http/errors.ts';
 import { safeCell, timeFormatter } from '../history/export-cells.ts';
 import { csvStream, xlsxStream } from '../history/export-writers.ts';
+import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
+import type { AuthInfo } from './auth-info.ts';
+import { assertMayManage } from '../accounts/agent-guard.ts';
 
 export interface LoginAttempt {
   companyId: number;
@@ -44,6 +47,17 @@ export const LOGIN_EXPORT_LIMIT = 100_000;
 export const RETENTION_DAYS = { min: 90, max: 1095, default: 365 };
 const BATCH = 1000;
 
+/** Whether the viewer may end this agent's sessions (AGENT-SESSIONS-20): `agents.manage` within AGENT-PERMS-16. */
+function mayEndSessionsOf(viewer: AuthInfo, target: { id: number; role: string; is_primary: boolean; permissions: string[] }): boolean {
+  if (!viewer.can('agents.manage')) return false;
+  try {
+    assertMayManage(viewer, target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const toEntry = (r: any) => ({
   id: Number(r.id),
   time: new Date(r.created_at).toISOString(),
@@ -66,6 +80,13 @@ const toEntry = (r: any) => ({
   online: r.type === 'login' && r.result === 'success' && !r.logout_at,
 });
 
+/** A list row; `mayEnd` offers 强制下线 on rows still 在线中 (LOGINLOG-FORCE-7). */
+const toListEntry = (r: any, viewer?: AuthInfo) => {
+  const e = toEntry(r);
+  const target = { id: Number(r.agent_id), role: r.agent_role, is_primary: r.agent_is_primary, permissions: r.agent_permissions ?? [] };
+  return { ...e, mayEnd: !!viewer && e.online && r.agent_id != null && mayEndSessionsOf(viewer, target) };
+};
+
 const EXPORT_HEADERS = {
   zh: ['时间', '客服ID', '姓名', '类型', '结果', '原因', '登录方式', '验证方式', 'IP', '浏览器', '系统', '退出时间', '在线时长(秒)', '退出原因', '说明'],
   en: ['Time', 'Agent ID', 'Name', 'Type', 'Result', 'Reason', 'Method', 'Factor', 'IP', 'Browser', 'OS', 'Logout', 'Duration (s)', 'Logout reason', 'Summary'],
@@ -87,6 +108,7 @@ export class LoginLogService {
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(AuditService) private readonly audit: AuditService,
+    @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
   ) {}
 
   async record(a: LoginAttempt, trx?: Knex.Transaction): Promise<number> {
@@ -120,9 +142,20 @@ export class LoginLogService {
     });
   }
 
-  async closeEntry(trx: Knex | Knex.Transaction, companyId: number, loginLogId: number | null, reason: string) {
-    if (!loginLogId) return;
-    await new Tenant(trx, companyId).q('login_log').where({ id: loginLogId }).whereNull('logout_at').update({ logout_at: trx.fn.now(), logout_reason: reason });
+  /** LOGINLOG-SESSION-2: an entry gets its sign-out once; `at` for a moment in the past (presence lost, expiry). Returns whether it changed. */
+  async closeEntry(trx: Knex | Knex.Transaction, companyId: number, loginLogId: number | null, reason: string, at?: Date): Promise<boolean> {
+    if (!loginLogId) return false;
+    const n = await new Tenant(trx, companyId)
+      .q('login_log')
+      .where({ id: loginLogId })
+      .whereNull('logout_at')
+      .update({ logout_at: at ?? trx.fn.now(), logout_reason: reason });
+    return n > 0;
+  }
+
+  /** Open login-log screens reload these rows (LOGINLOG-FORCE-7); ids only, as the company room includes agents who may not read the log. */
+  changed(companyId: number, entryIds: number[]) {
+    if (entryIds.length) this.notifier.toAgents(rooms.company(companyId), 'loginLog.changed', { entryIds });
   }
 
   private filtered(t: Tenant, f: LoginLogFilters): Knex.QueryBuilder {
@@ -140,18 +173,25 @@ export class LoginLogService {
     return q;
   }
 
-  async list(t: Tenant, f: LoginLogFilters & { page: number; pageSize: number }) {
+  async list(t: Tenant, f: LoginLogFilters & { page: number; pageSize: number }, viewer?: AuthInfo) {
     const base = this.filtered(t, f);
     const [{ count }] = await base.clone().count<{ count: string }[]>('* as count');
     const rows = await base
-      .select('l.*', 'a.agent_id as agent_code', 'a.name as agent_name')
+      .select(
+        'l.*',
+        'a.agent_id as agent_code',
+        'a.name as agent_name',
+        'a.role as agent_role',
+        'a.is_primary as agent_is_primary',
+        'a.permissions as agent_permissions',
+      )
       .orderBy([
         { column: 'l.created_at', order: 'desc' },
         { column: 'l.id', order: 'desc' },
       ])
       .limit(f.pageSize)
       .offset((f.page - 1) * f.pageSize);
-    return { total: Number(count), items: rows.map(toEntry) };
+    return { total: Number(count), items: rows.map((r: any) => toListEntry(r, viewer)) };
   }
 
   /** LOGINLOG-EXPORT-8: the filtered log as CSV or XLSX, streamed 1,000 rows at a time, audited with filters and count. */

@@ -49,11 +49,13 @@ export class LoginRateLimit {
     }
   }
 
-  async fail(companyId: string, agentId: string, ip: string): Promise<void> {
-    await Promise.all([
+  /** Counts a failure; true when this one locked the (company, agent, IP) combination (LOGINLOG-EVENTS-4: lock-out started). */
+  async fail(companyId: string, agentId: string, ip: string): Promise<boolean> {
+    const [, combo] = await Promise.all([
       this.byIp.consume(ip).catch(() => undefined),
       this.byCombo.consume(LoginRateLimit.comboKey(companyId, agentId, ip)).catch(() => undefined),
     ]);
+    return combo?.consumedPoints === this.byCombo.points;
   }
 
   async succeed(companyId: string, agentId: string, ip: string): Promise<void> {

@@ -11,9 +11,12 @@ import { LoginIpService } from './login-ip-service.ts';
 import { LoginLogService } from './login-log-service.ts';
 import { LoginRateLimit } from './login-rate-limit.ts';
 import { SessionService } from './session-service.ts';
+import { Tenant } from '../tenancy/tenant.ts';
 
 const invalidCredentials = () => unauthorized('invalid_credentials', 'Company ID, agent ID or password is incorrect');
 const CHALLENGE_MS = 5 * 60_000;
+/** LOGINLOG-METHOD-3: what the console reported, or API for a bearer-token login. */
+const methodOf = (body: LoginBody) => (body.client === 'api' ? 'api' : body.method);
 const CHALLENGE_ATTEMPTS = 5;
 
 export interface LoginRequestInfo {
@@ -56,7 +59,8 @@ export class LoginService {
       .where({ public_id: Number(publicId) })
       .first();
     const fail = async (reason: string, agentPk: number | null, error = invalidCredentials()) => {
-      await this.limits.fail(publicId, typed, ip);
+      const locked = await this.limits.fail(publicId, typed, ip);
+      if (company && agentPk && locked) await this.lockoutEvent(Number(company.id), agentPk, 'lockout_started', ip);
       if (company)
         await this.loginLog.record({
           companyId: Number(company.id),
@@ -64,7 +68,7 @@ export class LoginService {
           typedAgentId: typed,
           result: 'failure',
           reason,
-          method: body.method,
+          method: methodOf(body),
           ip,
           userAgent: req.userAgent,
         });
@@ -106,6 +110,31 @@ export class LoginService {
     return this.open(companyPk, agentPk, typed, body, req, filtered.value.factor, filtered.value.restriction);
   }
 
+  /**
+   * LOGINLOG-EVENTS-4: a lock of LOGIN-LIMIT-6 started for the agent, or ended
+   * (the operator lifted it, or the agent signed in again after it lapsed).
+   */
+  async lockoutEvent(companyPk: number, agentPk: number, reason: 'lockout_started' | 'lockout_ended', ip: string, summary?: string) {
+    summary ??= reason === 'lockout_started' ? `Sign-in locked for 15 minutes from ${ip}` : `Lock-out over: signed in again from ${ip}`;
+    await this.loginLog.event(new Tenant(this.db, companyPk), { agentId: agentPk, actorAgentId: null, reason, summary, ip });
+  }
+
+  /** Whether the latest lock-out event of the agent at this IP (the lock's key, LOGIN-LIMIT-6) is a start with no end yet. */
+  async lockedBefore(companyPk: number, agentPk: number, ip: string): Promise<boolean> {
+    const last = await new Tenant(this.db, companyPk)
+      .q('login_log')
+      .where({ agent_id: agentPk, type: 'event', ip })
+      .whereIn('reason', ['lockout_started', 'lockout_ended'])
+      // A lock lasts 15 minutes; looking back a day keeps this on the (company, time) index.
+      .where('created_at', '>', new Date(this.clock.now().getTime() - 86_400_000))
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first('reason');
+    return last?.reason === 'lockout_started';
+  }
+
   private async recordLockedOut(publicId: string, typed: string, body: LoginBody, req: LoginRequestInfo) {
     const company = await this.db('companies')
       .where({ public_id: Number(publicId) })
@@ -118,7 +147,7 @@ export class LoginService {
       typedAgentId: typed,
       result: 'failure',
       reason: 'locked_out',
-      method: body.method,
+      method: methodOf(body),
       ip: req.ip,
       userAgent: req.userAgent,
     });
@@ -139,6 +168,7 @@ export class LoginService {
         agentId: Number(ch.agent_id),
         typedAgentId: body.agentId,
         result: 'failure',
+        method: methodOf(body),
         reason: expiredCode,
         ip: req.ip,
         userAgent: req.userAgent,
@@ -157,12 +187,13 @@ export class LoginService {
         r.halted && r.halt.error
           ? new AppError(r.halt.error.status, r.halt.error.code, r.halt.error.message, r.halt.error.extra)
           : unauthorized(`${ch.step}_invalid`, 'Wrong code');
-      await this.limits.fail(body.companyId, body.agentId, req.ip);
+      if (await this.limits.fail(body.companyId, body.agentId, req.ip)) await this.lockoutEvent(companyPk, ref.id, 'lockout_started', req.ip);
       await this.loginLog.record({
         companyId: companyPk,
         agentId: ref.id,
         typedAgentId: body.agentId,
         result: 'failure',
+        method: methodOf(body),
         reason: err.code,
         ip: req.ip,
         userAgent: req.userAgent,
@@ -203,6 +234,7 @@ export class LoginService {
     factor: string,
     restriction: string | undefined,
   ): Promise<LoginSuccess> {
+    const method = methodOf(body);
     const s = await this.db.transaction(async (trx) => {
       const loginLogId = await this.loginLog.record(
         {
@@ -210,7 +242,7 @@ export class LoginService {
           agentId: agentPk,
           typedAgentId: typed,
           result: 'success',
-          method: body.client === 'api' ? 'api' : body.method,
+          method,
           factor,
           ip: req.ip,
           userAgent: req.userAgent,
@@ -227,9 +259,11 @@ export class LoginService {
         userAgent: req.userAgent,
         loginLogId,
         restriction,
+        method,
       });
     });
     await this.limits.succeed(body.companyId, typed, req.ip);
+    if (await this.lockedBefore(companyPk, agentPk, req.ip)) await this.lockoutEvent(companyPk, agentPk, 'lockout_ended', req.ip);
     await this.hooks.emit(
       'agent.login',
       { agentId: agentPk, sessionId: s.id, factor, ip: req.ip },

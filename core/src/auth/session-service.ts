@@ -48,6 +48,8 @@ export class SessionService {
       userAgent?: string;
       loginLogId: number;
       restriction?: string | null;
+      /** LOGINLOG-METHOD-3, shown with the session (PROFILE-SESSIONS-5). */
+      method?: string;
     },
   ): Promise<{ id: number; token: string; expiresAt: Date }> {
     const token = randomToken(32);
@@ -63,6 +65,7 @@ export class SessionService {
         ip: s.ip,
         user_agent: s.userAgent?.slice(0, 500) ?? null,
         login_log_id: s.loginLogId,
+        method: s.method ?? null,
         expires_at: expiresAt,
       })
       .returning('id');
@@ -101,17 +104,20 @@ export class SessionService {
       if (where.agentId) q.where('agent_id', where.agentId);
       if (where.exceptSessionId) q.whereNot('id', where.exceptSessionId);
       const rows = await q.update({ ended_at: trx.fn.now(), end_reason: reason }).returning(['id', 'login_log_id']);
-      for (const r of rows) await this.loginLog.closeEntry(trx, companyId, r.login_log_id ? Number(r.login_log_id) : null, reason);
-      return rows.map((r: { id: number | string }) => Number(r.id));
+      const closed: number[] = [];
+      for (const r of rows)
+        if (await this.loginLog.closeEntry(trx, companyId, r.login_log_id ? Number(r.login_log_id) : null, reason)) closed.push(Number(r.login_log_id));
+      return { ids: rows.map((r: { id: number | string }) => Number(r.id)), closed };
     });
-    if (ended.length) await this.bus.publish(SESSION_ENDED, { sessionIds: ended, reason });
-    return ended.length;
+    if (ended.ids.length) await this.bus.publish(SESSION_ENDED, { sessionIds: ended.ids, reason });
+    this.loginLog.changed(companyId, ended.closed);
+    return ended.ids.length;
   }
 
   async listForAgent(
     t: Tenant,
     agentId: number,
-  ): Promise<{ id: number; kind: string; ip: string | null; userAgent: string | null; createdAt: string; lastActiveAt: string }[]> {
+  ): Promise<{ id: number; kind: string; method: string | null; ip: string | null; userAgent: string | null; createdAt: string; lastActiveAt: string }[]> {
     const rows = await t
       .q('sessions')
       .where({ agent_id: agentId })
@@ -121,6 +127,7 @@ export class SessionService {
     return rows.map((r: any) => ({
       id: Number(r.id),
       kind: r.kind,
+      method: r.method,
       ip: r.ip,
       userAgent: r.user_agent,
       createdAt: new Date(r.created_at).toISOString(),

@@ -105,5 +105,9 @@ export const agentServerEvents = {
     payload: z.object({ conversationId: z.number() }),
   },
   'session.ended': { summary: 'This session ended; the socket closes next', payload: z.object({ reason: z.string() }) },
+  'loginLog.changed': {
+    summary: 'Login-log rows got their sign-out or a session came back; open login-log screens reload them (LOGINLOG-SESSION-2, LOGINLOG-FORCE-7)',
+    payload: z.object({ entryIds: z.array(z.number()) }),
+  },
   'plugins.changed': { summary: 'The company’s enabled plugins changed', payload: z.object({ plugins: z.array(z.string()) }) },
 } as const;

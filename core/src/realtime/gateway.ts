@@ -6,6 +6,7 @@ import type { KefuConfig } from '@kefu/config';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { AGENT_AUTH_CHANGED, Authenticator, tokenFrom } from '../auth/authenticator.ts';
 import { SESSION_ENDED } from '../auth/session-service.ts';
+import type { SessionClient, SessionPresence } from '../auth/session-presence.ts';
 import type { Bus } from '../infra/bus.ts';
 import type { Db } from '../infra/db.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -41,6 +42,8 @@ export interface GatewayDeps {
   dispatcher: SocketDispatcher;
   enablement: PluginEnablement;
   presence: PresenceService;
+  /** Per-session presence for the login log (LOGINLOG-SESSION-2). */
+  sessionPresence: SessionPresence;
   notifier: RealtimeNotifier;
   visitors: VisitorService;
   queries: ConversationQueries;
@@ -62,6 +65,7 @@ export class RealtimeGateway {
   readonly visitorsNs: Namespace;
   private closers: (() => Promise<unknown> | void)[] = [];
   private beat: NodeJS.Timeout;
+  private readonly trusted: ReturnType<typeof parseCidrList>;
 
   constructor(
     server: http.Server,
@@ -87,7 +91,7 @@ export class RealtimeGateway {
         .catch(next);
     });
     this.agents.on('connection', (socket) => void this.onAgent(socket));
-    const trusted = parseCidrList(deps.config.KEFU_TRUSTED_PROXIES);
+    const trusted = (this.trusted = parseCidrList(deps.config.KEFU_TRUSTED_PROXIES));
     this.visitorsNs.use((socket, next) => {
       this.identifyVisitor(socket, trusted)
         .then((ok) => (ok ? next() : next(Object.assign(new Error('unknown_company'), { data: { code: 'unknown_company' } }))))
@@ -142,7 +146,10 @@ export class RealtimeGateway {
     const auth = socket.data.auth as AuthInfo;
     // Listen before any await: a client may emit as soon as it sees `connect`; events wait for the rooms.
     const ready = this.setupAgent(socket, auth);
-    socket.on('disconnect', () => void this.deps.presence.disconnected(auth.companyId, auth.agent.id).catch(() => undefined));
+    socket.on('disconnect', () => {
+      void this.deps.presence.disconnected(auth.companyId, auth.agent.id).catch(() => undefined);
+      void this.sessionLeft(auth).catch(() => undefined);
+    });
     socket.onAny((event: string, payload: unknown, ack?: (r: unknown) => void) =>
       inOrder(socket, async () => {
         if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload as (r: unknown) => void];
@@ -179,6 +186,18 @@ export class RealtimeGateway {
     return auth;
   }
 
+  private sessionClient(socket: Socket): SessionClient {
+    const auth = socket.data.auth as AuthInfo;
+    const ip = clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'] as string | undefined, this.trusted);
+    return { companyId: auth.companyId, sessionId: auth.sessionId, ip, userAgent: socket.handshake.headers['user-agent'] };
+  }
+
+  /** The session's last console (on any node) closed: its presence is lost from now (LOGINLOG-SESSION-2). */
+  private async sessionLeft(auth: AuthInfo) {
+    if ((await this.agents.in(rooms.session(auth.sessionId)).fetchSockets()).length) return;
+    await this.deps.sessionPresence.left(auth.companyId, auth.sessionId);
+  }
+
   private forgetAuthOf(agentId: number) {
     for (const s of this.agents.sockets.values()) if ((s.data.auth as AuthInfo).agent.id === agentId) s.data.fresh = undefined;
   }
@@ -195,6 +214,7 @@ export class RealtimeGateway {
         ...(viewerOf(auth).seesAll ? [VisitorScope.allRoom(auth.companyId)] : []),
       ]);
       if (!auth.restriction) {
+        await this.deps.sessionPresence.connected(this.sessionClient(socket));
         const p = await this.deps.presence.connected(auth.companyId, auth.agent.id, auth.can('conversation.accept'));
         this.deps.notifier.toAgents(rooms.company(auth.companyId), 'presence.changed', {
           agentId: auth.agent.id,
@@ -259,6 +279,9 @@ export class RealtimeGateway {
         ...new Set([...this.agents.sockets.values()].filter((s) => !(s.data.auth as AuthInfo).restriction).map((s) => (s.data.auth as AuthInfo).agent.id)),
       ];
       await this.deps.presence.beat(agentIds);
+      const live = [...this.agents.sockets.values()].filter((s) => !((s.data.fresh?.auth ?? s.data.auth) as AuthInfo).restriction);
+      await this.deps.sessionPresence.beat(live.map((s) => this.sessionClient(s)));
+      await this.deps.sessionPresence.sweep();
       const visitorIds = [...new Set([...this.visitorsNs.sockets.values()].map((s) => (s.data.caller as VisitorCaller).visitor.id))];
       if (visitorIds.length) await this.deps.db('visitors').whereIn('id', visitorIds).update({ last_seen_at: new Date() });
     } catch (err) {
