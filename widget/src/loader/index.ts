@@ -1,46 +1,49 @@
 /**
  * loader.js: the only script a customer's page loads until the chat is opened.
  * Installs `window.Kefu` (replaying calls queued by the snippet's stub), draws the
- * icon in a shadow root, keeps a small realtime link for invitations and proactive
+ * icons in a shadow root, keeps a small realtime link for invitations and proactive
  * chats, and opens the chat frame (an iframe from the Kefu server).
+ *
+ * Several icon codes on one page (ICON-RENDER-8) each run this file; the first copy
+ * serves them all through `window.Kefu.__add`, so a company has one visitor, one live
+ * link and one chat frame however many icons it draws. Another company's snippet on
+ * the same page gets its own, separate set (its storage keys differ too).
  */
 import { pickLanguage } from '../shared/lang.ts';
 import { connectLive, type Live } from './live.ts';
 import { notify, stopNotify } from './notify.ts';
 import { TEXTS } from './texts.ts';
-import { drawUi, type WidgetUi } from './ui.ts';
+import { drawUi, type Icon, type WidgetUi } from './ui.ts';
 
 type Handler = (data?: unknown) => void;
 type Event = 'ready' | 'open' | 'close' | 'unread' | 'message';
 interface Stub {
   q?: [string, unknown[]][];
-  __kefu?: boolean;
+  __add?: (script: HTMLScriptElement) => void;
 }
+/** A drawn icon and its latest settings (`/api/widget/setup` for its key). */
+type Drawn = { ui?: Icon; c?: any };
 
-function start() {
-  const w = window as unknown as { Kefu?: Stub };
-  const stub: Stub = w.Kefu || {};
-  if (stub.__kefu) {
-    console.warn('[Kefu] loader.js is included twice on this page; the second copy does nothing.');
-    return;
-  }
-  const script = (document.currentScript as HTMLScriptElement | null) || document.querySelector<HTMLScriptElement>('script[data-company][src*="loader.js"]');
-  const company = script?.dataset.company || '';
-  // ICON-CODE-2: the snippet's icon key picks the icon's look and binding.
-  const icon = script?.dataset.icon || '';
-  if (!script || !/^\d{1,12}$/.test(company)) {
-    console.warn('[Kefu] missing or invalid data-company on the loader script: the chat widget is not shown.');
-    return;
-  }
+const whenBody = (fn: () => void) => (document.body ? fn() : document.addEventListener('DOMContentLoaded', fn));
+
+/** One company's widget; `stub` is set for the first one, which becomes `window.Kefu`. Answers how to add an icon by key. */
+function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
+  const company = script.dataset.company!;
   const frameUrl = new URL('frame.html', script.src);
   const origin = frameUrl.origin;
   const key = (k: string) => `kefu:${company}:${k}`;
   let lang = pickLanguage(script.dataset.lang || navigator.language);
   let ui: WidgetUi | null = null;
+  // ICON-CODE-2: each snippet's icon key picks its icon's look and binding. The chat opens from `active`; the frame was made for `framed`.
+  const icons: Record<string, Drawn> = {};
+  let active: string | undefined;
+  let main: string | undefined;
+  let framed = '';
+  const others: Record<string, (key: string) => void> = {};
   let iframe: HTMLIFrameElement | null = null;
   let live: Live | null = null;
   let config: any = null;
-  /** MOBILE-SWITCH-1: the mobile window's settings while this is a phone or tablet (or a viewport under 600 px) and it is on. */
+  /** The company's settings (invitations, sound, mobile window): the first icon's. MOBILE-SWITCH-1: the mobile window's settings while this is a phone or tablet (or a viewport under 600 px) and it is on. */
   let phone: any = null;
   let isOpen = false;
   let unread = 0;
@@ -73,7 +76,7 @@ function start() {
 
   // The live trail fills with the chat closed: a small beacon (VISITOR-ARRIVE-2), then the realtime link as the same visitor.
   const pageView = () => {
-    const body = { companyId: Number(company), token: token(), url: location.href, title: document.title, referrer: document.referrer || undefined, language: navigator.language, iconKey: icon || undefined };
+    const body = { companyId: Number(company), token: token(), url: location.href, title: document.title, referrer: document.referrer || undefined, language: navigator.language, iconKey: main || undefined };
     return fetch(origin + '/api/widget/pageview', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), keepalive: true })
       .then((r) => (r.ok ? r.json() : null))
       .then((d) => { if (d && d.token) store('localStorage', 'token', d.token); })
@@ -85,29 +88,43 @@ function start() {
   };
 
   // ICON-STATE-7: online or offline look, refreshed while the page is visible.
-  const loadConfig = () =>
-    fetch(`${origin}/api/widget/setup?c=${company}&i=${icon}`)
+  const loadConfig = (key: string) =>
+    fetch(`${origin}/api/widget/setup?c=${company}&i=${key}`)
       // ICON-RENDER-8: an unknown or deleted icon key warns once and draws nothing.
-      .then((r) => (r.ok ? r.json() : (r.status == 404 && icon && ui?.button.isConnected && (console.warn('[Kefu] unknown icon key', icon), ui.button.remove()), null)))
+      .then((r) => (r.ok ? r.json() : (r.status == 404 && key && icons[key]?.ui && (console.warn('[Kefu] unknown icon key', key), icons[key].ui!.drop(), delete icons[key], (active = main = Object.keys(icons)[0])), null)))
       .then((c) => {
-        if (!c || !ui) return;
+        const i = icons[key];
+        if (!c || !i?.ui) return;
         const first = !config;
-        config = c;
+        if (first || key == main) config = c;
+        i.c = c;
         const s = c.style || {};
         phone = (innerWidth < 600 || /Mobi|Android/.test(navigator.userAgent)) && c.mobile;
         const look = { type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560 };
         // MOBILE-ICON-2: the server sends the mobile icon as a look (round or bar, size, side, offsets) and whether it is hidden.
-        ui.setLook(Object.assign(look, phone && phone.icon));
-        ui.button.hidden = phone && phone.icon.hidden;
-        ui.setOnline(!!c.online);
-        label();
+        i.ui.setLook(Object.assign(look, phone && phone.icon));
+        i.ui.button.hidden = phone && phone.icon.hidden;
+        i.ui.setOnline(!!c.online);
+        label(i);
         if (first) autoInvite();
       })
-      .catch(() => ui?.setOnline(false));
-  const label = () => {
+      .catch(() => icons[key]?.ui?.setOnline(false));
+  const refresh = () => Object.keys(icons).forEach(loadConfig);
+  const label = ({ ui: u, c }: Drawn) => {
     const t = tx();
-    const type = config?.icon?.type;
-    ui?.setLabel(t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (config?.online === false ? t.offline : t.online) : '');
+    const type = c?.icon?.type;
+    u?.setLabel(t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (c?.online === false ? t.offline : t.online) : '');
+  };
+  /** Draws the icon of a snippet once, however often it is embedded. */
+  const add = (key: string) => {
+    if (icons[key]) return;
+    const i: Drawn = (icons[key] = {});
+    if (main == null) main = active = key;
+    whenBody(() => {
+      i.ui = (ui = ui || drawUi()).add(key, () => (isOpen && key == active ? api.close() : show(key)));
+      label(i);
+      void loadConfig(key);
+    });
   };
 
   /**
@@ -178,34 +195,40 @@ function start() {
   const profile = (p: object) =>
     live ? live.emit('profile.set', p).then((r) => r && r.error && console.warn('[Kefu] setUser/setAttributes:', r.error.message)) : profiles.push(p);
 
+  /** Opens the chat from the icon `key`: its binding scopes a new chat; a running chat stays as it is. */
+  const show = (key: string) => {
+    const by = icons[key]?.ui;
+    if (!ui || !by) return;
+    if (hideInvite) hideInvite(), (hideInvite = null);
+    // MOBILE-WINDOW-3 打开方式 separate page: the hosted chat page; the browser's back returns here.
+    if (phone && phone.openMode == 'page') return void (location.href = `${origin}/chat/${company}/${key}?lang=${lang}`);
+    active = key;
+    // One frame for every icon: another icon, with no chat running, gets a window made for its own binding.
+    if (iframe && framed != key && !hasChat) ui.dropFrame(), (iframe = null);
+    if (!iframe) {
+      frameUrl.search = new URLSearchParams({ c: company, lang, i: (framed = key) }).toString();
+      iframe = ui.frame(frameUrl.href, tx().label);
+    }
+    ui.setOpen(true, by);
+    if (isOpen) return;
+    isOpen = true;
+    unread = 0;
+    stopNotify();
+    ui.setUnread(0);
+    store('sessionStorage', 'open', '1');
+    post({ type: 'kefu:visible', open: true });
+    emit('open');
+  };
   const api = {
-    __kefu: true,
-    open() {
-      if (!ui) return;
-      if (hideInvite) hideInvite(), (hideInvite = null);
-      // MOBILE-WINDOW-3 打开方式 separate page: the hosted chat page; the browser's back returns here.
-      if (phone && phone.openMode == 'page') return void (location.href = `${origin}/chat/${company}/${icon}?lang=${lang}`);
-      if (!iframe) {
-        frameUrl.search = new URLSearchParams({ c: company, lang, i: icon }).toString();
-        iframe = ui.frame(frameUrl.href, tx().label);
-      }
-      if (isOpen) return;
-      isOpen = true;
-      unread = 0;
-      stopNotify();
-      ui.setUnread(0);
-      ui.setOpen(true);
-      store('sessionStorage', 'open', '1');
-      post({ type: 'kefu:visible', open: true });
-      emit('open');
-    },
+    open: () => show(active!),
     close() {
-      if (!ui || !isOpen) return;
+      const by = icons[active!]?.ui;
+      if (!ui || !by || !isOpen) return;
       isOpen = false;
-      ui.setOpen(false);
+      ui.setOpen(false, by);
       store('sessionStorage', 'open', null);
       post({ type: 'kefu:visible', open: false });
-      ui.button.focus();
+      by.button.focus();
       emit('close');
     },
     toggle() {
@@ -213,7 +236,7 @@ function start() {
     },
     setLanguage(l: string) {
       lang = pickLanguage(l);
-      label();
+      Object.values(icons).forEach(label);
       post({ type: 'kefu:lang', lang });
     },
     /** Shown to agents; without a verified member token (member-sso) it is never an identity. */
@@ -247,8 +270,14 @@ function start() {
     off(e: Event, fn: Handler) {
       handlers[e] = (handlers[e] || []).filter((h) => h !== fn);
     },
+    /** Another loader snippet on this page: its icon joins this widget, or its company gets its own. */
+    __add(s: HTMLScriptElement) {
+      const c = s.dataset.company!;
+      const key = s.dataset.icon || '';
+      c == company ? add(key) : (others[c] = others[c] || boot(s))(key);
+    },
   };
-  w.Kefu = api;
+  if (stub) (window as unknown as { Kefu: Stub }).Kefu = api;
 
   window.addEventListener('message', (e) => {
     if (!iframe || e.source !== iframe.contentWindow || e.origin !== origin) return;
@@ -270,30 +299,32 @@ function start() {
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) return;
     if (isOpen) stopNotify();
-    void loadConfig();
+    refresh();
   });
-  setInterval(() => !document.hidden && loadConfig(), 30_000);
+  setInterval(() => !document.hidden && refresh(), 30_000);
 
-  const draw = () => {
-    ui = drawUi(() => api.toggle());
-    label();
+  add(script.dataset.icon || '');
+  whenBody(() => {
     void pageView();
-    void loadConfig();
     // Replay what the page asked for before we arrived (the snippet's queue stub).
-    for (const [m, args] of stub.q || []) {
+    for (const [m, args] of stub?.q || []) {
       const fn = (api as unknown as Record<string, (...a: unknown[]) => void>)[m];
       if (typeof fn === 'function') fn(...args);
     }
     if (store('sessionStorage', 'open') === '1') api.open();
     ready = true;
     emit('ready');
-  };
-  if (document.body) draw();
-  else document.addEventListener('DOMContentLoaded', draw);
+  });
+  return add;
 }
 
 try {
-  start();
+  const w = window as unknown as { Kefu?: Stub };
+  const script = (document.currentScript as HTMLScriptElement | null) || document.querySelector<HTMLScriptElement>('script[data-company][src*="loader.js"]');
+  if (!script || !/^\d{1,12}$/.test(script.dataset.company || '')) console.warn('[Kefu] invalid data-company: no chat widget');
+  // A loader already runs on this page (several icon codes, or one included twice): it draws this snippet's icon.
+  else if (w.Kefu?.__add) w.Kefu.__add(script);
+  else boot(script, w.Kefu || {});
 } catch (err) {
   // Never throw into the host page.
   console.warn('[Kefu] widget failed to start', err);

@@ -1,14 +1,11 @@
 /** The chat icon, the chat panel and the invitation, drawn in a shadow root so the host page's CSS cannot reach them. */
 
-const CSS = `
-:host{all:initial}
+const CSS = `:host{all:initial}
 *{box-sizing:border-box}
-.btn{position:fixed;right:var(--mx);bottom:var(--my);width:var(--s);height:var(--s);border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;
- background:var(--c);color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;gap:6px;z-index:2147483000;
- font:600 14px/1 system-ui,sans-serif}
+.btn{position:fixed;right:var(--mx);bottom:var(--my);width:var(--s);height:var(--s);border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;background:var(--c);color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;gap:6px;z-index:2147483000;font:600 14px/1 system-ui,sans-serif}
 .left .btn{right:auto;left:var(--mx)}
 .mid .btn{bottom:50%}
-.btn[hidden]{display:none}
+[hidden]{display:none!important}
 .text .btn{width:auto;height:44px;border-radius:22px;padding:0 18px}
 .fixed .btn{position:static;display:inline-flex;width:auto;height:40px;border-radius:20px;padding:0 16px}
 .btn[data-state=offline]{background:#8c959f}
@@ -16,16 +13,12 @@ const CSS = `
 .btn svg{width:28px;height:28px;fill:currentColor}
 .text .btn svg,.fixed .btn svg{width:20px;height:20px}
 .btn span:empty{display:none}
-.badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#f5222d;color:#fff;
- font:600 12px/20px system-ui,sans-serif;text-align:center}
-.badge[hidden]{display:none}
-.panel{position:fixed;right:var(--mx);bottom:calc(var(--my) + 68px);width:var(--w);height:min(var(--h),calc(100vh - var(--my) - 90px));min-height:360px;border-radius:12px;overflow:hidden;
- background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25);z-index:2147483001;display:none}
+.badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#f5222d;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}
+.panel{position:fixed;right:var(--mx);bottom:calc(var(--my) + 68px);width:var(--w);height:min(var(--h),calc(100vh - var(--my) - 90px));min-height:360px;border-radius:12px;overflow:hidden;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25);z-index:2147483001;display:none}
 .left .panel{right:auto;left:var(--mx)}
 .panel.open{display:block}
 .panel iframe{width:100%;height:100%;border:0;display:block}
-.inv{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(360px,calc(100vw - 32px));background:#fff;border-radius:12px;overflow:hidden;
- box-shadow:0 12px 40px rgba(0,0,0,.3);z-index:2147483002;font:14px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#1f2328;animation:in .25s ease-out}
+.inv{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(360px,calc(100vw - 32px));background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 12px 40px rgba(0,0,0,.3);z-index:2147483002;font:14px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#1f2328;animation:in .25s ease-out}
 .inv h2{margin:0;padding:10px 40px 10px 14px;font-size:15px;background:var(--c);color:#fff}
 .inv p{margin:0;padding:14px}
 .inv .row{display:flex;gap:8px;justify-content:flex-end;padding:0 14px 14px}
@@ -34,10 +27,11 @@ const CSS = `
 .inv .x{position:absolute;top:6px;right:6px;border:0;background:none;color:#fff;font-size:18px;padding:2px 8px}
 @keyframes in{from{opacity:0}}
 @media (prefers-reduced-motion:reduce){.inv{animation:none}}
-@media (max-width:600px){.panel{inset:0!important;width:100vw;height:100vh;height:100dvh;border-radius:0}}
-`;
+@media (max-width:600px){.panel{inset:0!important;width:100vw;height:100vh;height:100dvh;border-radius:0}}`;
 
-const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span></span>';
+/** One icon's static markup (no data): the button with its picture, its shown text and its unread badge. */
+const ICON =
+  '<button class=btn type=button part=button aria-haspopup=dialog aria-expanded=false><svg viewBox="0 0 24 24" aria-hidden=true><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span></span><span class=badge hidden></span></button>';
 
 export interface Look {
   type: 'float' | 'fixed' | 'text';
@@ -58,13 +52,22 @@ export interface Invitation {
   decline: string;
 }
 
-export interface WidgetUi {
+/** One drawn chat icon (ICON-RENDER-8): a page may hold several, each in its own positioned wrapper. */
+export interface Icon {
   button: HTMLButtonElement;
+  /** Removes the icon (an unknown or deleted key). */
+  drop(): void;
   setLabel(text: string, shown: string): void;
-  setUnread(n: number): void;
-  setOpen(open: boolean): void;
   setOnline(online: boolean): void;
   setLook(look: Look): void;
+}
+
+export interface WidgetUi {
+  add(key: string, onClick: () => void): Icon;
+  /** The badge of every icon. */
+  setUnread(n: number): void;
+  /** Shows or hides the panel, placed beside `by` (the icon it opens from). */
+  setOpen(open: boolean, by: Icon): void;
   /** Creates the iframe on first use. */
   frame(src: string, title: string): HTMLIFrameElement;
   dropFrame(): void;
@@ -79,68 +82,81 @@ const make = <K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''
   return n;
 };
 
-export function drawUi(onClick: () => void): WidgetUi {
-  const host = document.createElement('kefu-widget');
-  // Inline !important beats any page rule aimed at the host element itself.
-  host.setAttribute('style', 'all:initial!important;position:fixed!important;display:block!important;width:0!important;height:0!important;right:0!important;bottom:0!important;z-index:2147483000!important');
-  const root = host.attachShadow({ mode: 'open' });
-  const wrap = make('div');
+/** A host element whose shadow root holds `inner` with the widget's styles, so the host page's CSS cannot reach them. */
+const shadow = (tag: string, inner: HTMLElement) => {
+  const host = document.createElement(tag);
   const style = make('style');
   style.textContent = CSS;
-  const button = make('button', 'btn');
-  button.type = 'button';
-  button.setAttribute('part', 'button');
-  button.setAttribute('aria-haspopup', 'dialog');
-  button.setAttribute('aria-expanded', 'false');
-  button.innerHTML = ICON; // static markup, no data
-  const badge = make('span', 'badge');
-  badge.hidden = true;
-  button.appendChild(badge);
-  button.addEventListener('click', onClick);
+  host.attachShadow({ mode: 'open' }).append(style, inner);
+  return host;
+};
+
+export function drawUi(): WidgetUi {
+  // The panel's wrapper takes the look of the icon it opens from (side, offsets, colour).
+  const wrap = make('div');
   const panel = make('div', 'panel');
   panel.setAttribute('role', 'dialog');
-  wrap.append(panel, button);
-  root.append(style, wrap);
+  wrap.append(panel);
+  const host = shadow('kefu-widget', wrap);
+  // Inline !important beats any page rule aimed at the host element itself.
+  host.setAttribute('style', 'all:initial!important;position:fixed!important;display:block!important;width:0!important;height:0!important;right:0!important;bottom:0!important;z-index:2147483000!important');
   document.body.appendChild(host);
+  const root = host.shadowRoot!;
+  const icons: Icon[] = [];
   let iframe: HTMLIFrameElement | null = null;
-  let inline: HTMLElement | null = null;
+  const place = (by: Icon) => {
+    const box = by.button.parentElement!;
+    wrap.className = box.className;
+    wrap.style.cssText = box.style.cssText;
+  };
   return {
-    button,
-    setLabel(text, shown) {
-      button.setAttribute('aria-label', text);
-      button.title = text;
-      (button.querySelector('span') as HTMLElement).textContent = shown;
-      panel.setAttribute('aria-label', text);
+    add(key, onClick) {
+      const box = make('div');
+      box.innerHTML = ICON;
+      const button = box.firstChild as HTMLButtonElement;
+      button.onclick = onClick;
+      root.append(box);
+      let inline: HTMLElement | null = null;
+      const icon: Icon = {
+        button,
+        drop() {
+          (inline || box).remove();
+          icons.splice(icons.indexOf(icon), 1);
+        },
+        setLabel(text, shown) {
+          button.setAttribute('aria-label', text);
+          button.title = text;
+          button.querySelector('span')!.textContent = shown;
+        },
+        setOnline(online) {
+          button.dataset.state = online ? 'online' : 'offline';
+        },
+        setLook(l) {
+          box.className = l.type + (l.left ? ' left' : '') + (l.mid ? ' mid' : '');
+          for (const [k, v] of [['--c', l.color], ['--mx', l.marginX + 'px'], ['--my', l.marginY + 'px'], ['--w', l.width + 'px'], ['--h', l.height + 'px'], ['--s', (l.size || 56) + 'px']])
+            box.style.setProperty(k, v);
+          if (!wrap.className) place(icon);
+          // 固定 fixed icons take the place of their icon code (ICON-CODE-2: the loader takes the link over) or of an empty
+          // [data-kefu-icon] (ICON-TYPES-3), in their own shadow root.
+          const spot = l.type === 'fixed' && document.querySelector(`[data-kefu-icon="${key}"],[data-kefu-icon=""]`);
+          if (spot && !inline) spot.replaceWith((inline = shadow('kefu-icon', box)));
+        },
+      };
+      icons.push(icon);
+      return icon;
     },
     setUnread(n) {
-      badge.hidden = n <= 0;
-      badge.textContent = n > 99 ? '99+' : String(n);
-    },
-    setOpen(open) {
-      panel.classList.toggle('open', open);
-      button.setAttribute('aria-expanded', String(open));
-    },
-    setOnline(online) {
-      button.dataset.state = online ? 'online' : 'offline';
-    },
-    setLook(l) {
-      wrap.className = l.type + (l.left ? ' left' : '') + (l.mid ? ' mid' : '');
-      for (const [k, v] of [['--c', l.color], ['--mx', l.marginX + 'px'], ['--my', l.marginY + 'px'], ['--w', l.width + 'px'], ['--h', l.height + 'px'], ['--s', (l.size || 56) + 'px']])
-        wrap.style.setProperty(k, v);
-      // 固定 fixed icons sit where the page put [data-kefu-icon] (ICON-TYPES-3), in their own shadow root.
-      const spot = l.type === 'fixed' && document.querySelector('[data-kefu-icon]');
-      if (spot && !inline) {
-        inline = document.createElement('kefu-icon');
-        const r = inline.attachShadow({ mode: 'open' });
-        const s2 = make('style');
-        s2.textContent = CSS;
-        const w2 = make('div', wrap.className);
-        w2.style.cssText = wrap.style.cssText;
-        w2.append(button);
-        r.append(s2, w2);
-        spot.appendChild(inline);
-        wrap.classList.remove('fixed');
+      for (const { button } of icons) {
+        const badge = button.querySelector<HTMLElement>('.badge')!;
+        badge.hidden = n <= 0;
+        badge.textContent = n > 99 ? '99+' : String(n);
       }
+    },
+    setOpen(open, by) {
+      place(by);
+      panel.classList.toggle('open', open);
+      panel.setAttribute('aria-label', by.button.title);
+      for (const i of icons) i.button.setAttribute('aria-expanded', String(open && i === by));
     },
     frame(src, title) {
       if (!iframe) {

@@ -1,0 +1,141 @@
+import test from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
+import { agentSocket, call, DESKTOP_CHROME, next, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { launchBrowser, screenshotPath, until } from './browser.ts';
+
+/** Issue 6 item 1: several icon codes of one company on one page share one visitor, one live link and one chat frame. */
+let k: TestKefu;
+let browser: Browser;
+let admin: TestClient;
+let agent: Socket;
+let me: number;
+
+test.before(async () => {
+  [k, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  await k.server.db('companies').where({ id: k.company.id }).update({ chat_settings: JSON.stringify({ autoAssign: true }) });
+  admin = await k.login();
+  agent = await agentSocket(k.url, admin);
+  me = (await admin.get('/api/auth/me')).body.agent.id;
+});
+test.after.always(async () => {
+  agent?.close();
+  await browser?.close();
+  await k?.close();
+});
+
+/** A customer's page holding `html`, served under the test server's origin (see icons-tags.e2e.test.ts). */
+async function customerPage(html: string): Promise<Page> {
+  const context = await browser.newContext({ userAgent: DESKTOP_CHROME, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.route(`${k.url}/many.html`, (r) => r.fulfill({ contentType: 'text/html', body: `<!doctype html><html><body><h1>Shop</h1>${html}</body></html>` }));
+  await page.goto(`${k.url}/many.html`);
+  return page;
+}
+
+const visitorCount = async () => Number((await k.server.db('visitors').where({ company_id: k.company.id }).count('* as n'))[0].n);
+
+test.serial('ICON-RENDER-8 ICON-BIND-5 WIDGET-EMBED three icon codes draw three icons with one visitor and one frame; each click routes by its own binding', async (t) => {
+  const sales = (await admin.post('/api/groups', { name: 'Sales', memberIds: [me] })).body;
+  const made = await Promise.all([
+    admin.post('/api/icons', { name: 'Corner', type: 'float', float: { position: 'bottom-left', offsetX: 30, offsetY: 30 } }),
+    admin.post('/api/icons', { name: 'Sales pill', type: 'text', binding: { kind: 'group', groupId: sales.id } }),
+    admin.post('/api/icons', { name: 'My desk', type: 'fixed', binding: { kind: 'agent', agentId: me } }),
+  ]);
+  for (const m of made) t.is(m.status, 201, m.text);
+  const [corner, pill, desk] = made.map((m) => m.body);
+  const before = await visitorCount();
+  const listed = next(agent, 'visitor.updated', (m) => (m.visitor.currentUrl ?? '').includes('/many.html'), 15_000);
+  // The fixed icon's own code marks where it goes; the corner icon's function code is pasted twice.
+  const page = await customerPage(
+    `<p>Desk: ${desk.code.icon}</p>${corner.code.function}${pill.code.function}${desk.code.function}${corner.code.function}`,
+  );
+  const floating = page.locator('kefu-widget button.btn');
+  const inline = page.locator('p kefu-icon button.btn');
+  await until(
+    async () => (await floating.count()) + (await inline.count()),
+    (n) => n === 3,
+  );
+  t.is(await floating.count(), 2, 'the corner icon and the text pill float; the duplicate snippet draws nothing more');
+  t.is(await inline.count(), 1, 'the fixed icon takes its icon code’s place');
+  t.is(await page.locator('p a[data-kefu-icon]').count(), 0, 'the script-less link is taken over');
+  await until(
+    () => page.locator('kefu-widget .text button.btn').textContent(),
+    (s) => s === 'Chat online',
+  );
+  const cornerBox = (await page.locator('kefu-widget .left button.btn').boundingBox())!;
+  t.is(Math.round(cornerBox.x), 30, 'the corner icon keeps its own offsets');
+  t.deepEqual(
+    await page.evaluate(() => Object.keys(window).filter((key) => /kefu/i.test(key))),
+    ['Kefu'],
+  );
+  const { visitor } = await listed;
+  await page.screenshot({ path: screenshotPath('three-icons') });
+
+  /** Clicks an icon and starts the chat; answers the conversation the agent sees. */
+  const chatFrom = async (button: ReturnType<Page['locator']>, key: string) => {
+    await button.click();
+    const src = await until(
+      () => page.locator('kefu-widget iframe').getAttribute('src'),
+      (s) => !!s && new URL(s).searchParams.get('i') === key,
+    );
+    t.is(new URL(src!).searchParams.get('i'), key, 'the window is made for the clicked icon');
+    const frame = page.frameLocator('kefu-widget iframe');
+    await frame.locator('#start-chat').click();
+    const created = await until(
+      () => k.server.db('conversations').where({ company_id: k.company.id }).whereNot('status', 'ended').first(),
+      (c) => !!c,
+    );
+    await frame.locator('#app[data-state="active"]').waitFor({ timeout: 15_000 });
+    t.is(await page.locator('iframe').count(), 1, 'one chat frame on the page');
+    const ended = next(agent, 'conversation.updated', (m) => m.conversation.id === Number(created.id) && m.conversation.status === 'ended');
+    await call(agent, 'conversation.end', { conversationId: Number(created.id) });
+    await ended;
+    await frame.locator('#app[data-state="ended"]').waitFor();
+    return created;
+  };
+  const fromPill = await chatFrom(page.locator('kefu-widget .text button.btn'), pill.key);
+  t.is(Number(fromPill.group_id), sales.id, 'the text icon is bound to Sales');
+  t.is(Number(fromPill.icon_id), pill.id);
+  const fromDesk = await chatFrom(inline, desk.key);
+  t.is(Number(fromDesk.icon_id), desk.id, 'the fixed icon’s binding (its agent) scopes the second chat');
+  t.is(Number(fromDesk.agent_id), me);
+  t.is(fromDesk.group_id, null);
+  const fromCorner = await chatFrom(page.locator('kefu-widget .left button.btn'), corner.key);
+  t.is(Number(fromCorner.icon_id), corner.id);
+  t.is(fromCorner.group_id, null);
+  t.deepEqual(
+    [fromPill, fromDesk, fromCorner].map((c) => Number(c.visitor_id)),
+    [visitor.id, visitor.id, visitor.id],
+    'all three chats are the visitor the agent lists',
+  );
+  t.is(await visitorCount(), before + 1, 'one visitor for the page');
+  await page.context().close();
+});
+
+test.serial('WIDGET-EMBED two companies on one page stay separate: each draws its icon and opens its own chat', async (t) => {
+  const other = await k.createCompany('Other shop');
+  const loader = (c: number) => `<script async src="${k.url}/widget/loader.js" data-company="${c}"></script>`;
+  const page = await customerPage(loader(k.company.publicId) + loader(other.publicId));
+  const hosts = page.locator('kefu-widget');
+  await until(
+    () => hosts.count(),
+    (n) => n === 2,
+  );
+  await until(
+    () => page.locator('kefu-widget button.btn[data-state]').count(),
+    (n) => n === 2,
+  );
+  await hosts.nth(1).locator('button.btn').click();
+  await until(
+    () => page.locator('kefu-widget iframe').count(),
+    (n) => n === 1,
+  );
+  t.regex((await hosts.nth(1).locator('iframe').getAttribute('src'))!, new RegExp(`[?&]c=${other.publicId}(&|$)`));
+  const tokens = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.endsWith(':token')).sort());
+  t.deepEqual(tokens, [`kefu:${k.company.publicId}:token`, `kefu:${other.publicId}:token`].sort(), 'a visitor of each company');
+  // window.Kefu is the first company's.
+  await page.evaluate(() => (window as any).Kefu.open());
+  t.regex((await hosts.nth(0).locator('iframe').getAttribute('src'))!, new RegExp(`[?&]c=${k.company.publicId}(&|$)`));
+  await page.context().close();
+});
