@@ -12,7 +12,7 @@ export interface WidgetConfig {
   busy?: boolean;
   texts: PerLang<Record<'title' | 'welcome' | 'closing' | 'busy' | 'waiting' | 'warning' | 'offline', string>>;
   style: { themeColor: string };
-  toolbar: Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'sound' | 'saveTranscript', boolean>;
+  toolbar: Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'sound' | 'saveTranscript' | 'emailTranscript', boolean>;
   prechat: { enabled: boolean; welcome: PerLang<string>; fields: FieldDef[]; questionTypes: { id: string; label: PerLang<string> }[] };
   leaveMessage: {
     enabled: boolean;

@@ -22,6 +22,7 @@ import { drawLeave, drawStart, externalLeaveUrl } from './screens.ts';
 import { onCardButton } from './rich.ts';
 import { drawTags } from './tags.ts';
 import { downloadTranscript } from './transcript.ts';
+import { setupTranscriptMail } from './transcript-mail.ts';
 import { companyStore, uuid } from './storage.ts';
 import { applyTexts, clearMessages, el, onRatingCard, removeRow, setAgent, setState, setStatus, upsert, type Shown } from './view.ts';
 import './style.css';
@@ -96,6 +97,7 @@ function render() {
   const tools = config?.toolbar;
   el.heart.hidden = !(tools?.rating ?? true) || !conv?.agentId || rated.has(conv.id);
   el.save.hidden = tools?.saveTranscript === false || !conv;
+  mailTool.show(tools?.emailTranscript === true && !!conv);
   el.queueLeave.hidden = conv?.status !== 'queued' || !config?.leaveMessage.enabled;
   el.image.hidden = tools?.image === false;
   el.file.hidden = tools?.file === false;
@@ -329,6 +331,7 @@ el.end.addEventListener('click', async () => {
 });
 el.close.addEventListener('click', () => toParent({ type: 'kefu:close' }));
 el.save.addEventListener('click', () => conv && downloadTranscript(conv.id));
+const mailTool = setupTranscriptMail({ company, token: () => store.token(), conversationId: () => conv?.id ?? null, knownEmail: () => store.prechat().email });
 el.heart.addEventListener('click', () => upsert({ clientId: 'local:rate', senderKind: 'system', kind: 'rating', text: null, payload: { request: true }, seq: lastSeq + 0.5 }));
 
 // Files: the picker (image or any file), and images pasted from the clipboard (screenshots).

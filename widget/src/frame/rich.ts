@@ -1,12 +1,17 @@
 /**
  * Rich message parts: cards with buttons (the robot's "did you mean" and hand-over
  * cards, plugins' cards) and clickable links in what agents write. Everything is
- * built with DOM calls and textContent; only http(s) addresses become links.
+ * built with DOM calls and textContent; only http(s) addresses become links,
+ * for a card button's `url` as for addresses in text.
  */
 
-/** A card button (the robot's `robot.ask`, `robot.handover`): a click sends its label, which the plugin reads as the choice. */
+/**
+ * A card button: with a `url`, a link that opens the page in a new tab; otherwise (the robot's `robot.ask`,
+ * `robot.handover`) a click sends its label, which the plugin reads as the choice.
+ */
 interface CardButton {
   label: string;
+  url?: unknown;
 }
 
 let sendLabel: (text: string) => Promise<unknown> = async () => undefined;
@@ -52,6 +57,33 @@ const buttonsOf = (payload: Record<string, unknown> | null | undefined): CardBut
     .filter((b): b is CardButton => !!b && typeof b === 'object' && typeof (b as CardButton).label === 'string' && !!(b as CardButton).label)
     .slice(0, 10);
 
+/** A URL button as a link; null when its address is not http(s) (the server refuses those, but an old or forged message must not run script). */
+function linkButton(b: CardButton): HTMLAnchorElement | null {
+  const href = typeof b.url === 'string' ? safeUrl(b.url) : null;
+  if (!href) return null;
+  const a = link(href, b.label);
+  a.className = 'card-button card-link';
+  return a;
+}
+
+function answerButton(b: CardButton): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'card-button';
+  button.textContent = b.label;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await sendLabel(b.label);
+    } catch {
+      /* the message row says it was not sent */
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
 export function drawCard(box: HTMLElement, text: string | null, payload: Record<string, unknown> | null | undefined) {
   const body = document.createElement('p');
   body.className = 'card-text';
@@ -59,21 +91,8 @@ export function drawCard(box: HTMLElement, text: string | null, payload: Record<
   const actions = document.createElement('div');
   actions.className = 'card-buttons';
   for (const b of buttonsOf(payload)) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'card-button';
-    button.textContent = b.label;
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      try {
-        await sendLabel(b.label);
-      } catch {
-        /* the message row says it was not sent */
-      } finally {
-        button.disabled = false;
-      }
-    });
-    actions.append(button);
+    const button = b.url === undefined ? answerButton(b) : linkButton(b);
+    if (button) actions.append(button);
   }
   box.replaceChildren(body, actions);
 }
