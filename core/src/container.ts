@@ -43,6 +43,7 @@ import { BlockService } from './blocking/block-service.ts';
 import { PageViewRecorder } from './visitors/page-view-recorder.ts';
 import { HandoverService } from './conversations/handover-service.ts';
 import { InvitationService } from './conversations/invitation-service.ts';
+import { AutoInvite } from './conversations/auto-invite.ts';
 import { MonitorService } from './conversations/monitor-service.ts';
 import { TransferService } from './conversations/transfer-service.ts';
 import { SegmentService } from './conversations/segment-service.ts';
@@ -113,6 +114,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     TransferService,
     SegmentService,
     InvitationService,
+    AutoInvite,
     ...settingsServices,
     ...leaveMessageServices,
     ...policyServices,

@@ -118,7 +118,18 @@ test.serial(`VISITOR-INVITE-9 INVITE-ACCEPT-8 invitations: pending, declined, co
   const shown = next(v1.socket, 'invitation');
   const inv = await call(a, 'visitor.invite', { visitorId: v1Id, text: 'Can I help you choose?' });
   t.is(inv.invitation.status, 'pending');
-  t.deepEqual((await shown).invitation, { id: inv.invitation.id, agentNickname: 'ann', text: 'Can I help you choose?' });
+  // The agent's own text, with the company's title and buttons in the visitor's language (none known: the company default, INVITE-TEXT-5).
+  t.deepEqual((await shown).invitation, {
+    id: inv.invitation.id,
+    agentNickname: 'ann',
+    text: 'Can I help you choose?',
+    title: '在线咨询',
+    accept: '接受',
+    decline: '以后再说',
+    auto: false,
+    mode: 'center',
+    displaySeconds: 20,
+  });
   const dup = await call(b, 'visitor.invite', { visitorId: v1Id });
   t.is(dup.error.code, 'invitation_pending');
   t.is(dup.error.agentId, c.id.ann);

@@ -45,7 +45,12 @@ test.serial('WINDOW-TEXT-1 STYLE-STORE-2 settings have defaults, round-trip and 
   t.is(again.settings.texts.en.welcome, 'Hi there');
   t.is(again.settings.texts.en.closing, 'Thank you for chatting with us. Have a nice day!', 'other texts keep their defaults');
   t.like(again.settings.style, { themeColor: '#ff6600', position: 'bottom-left' });
-  t.like(again.settings.invite, { auto: true, delaySeconds: 30 });
+  t.like(again.settings.invite, { auto: true });
+  t.deepEqual(
+    again.settings.invite.strategies.map((r: any) => r.conditions),
+    [{ minSeconds: 30 }],
+    'the former delaySeconds became the rule "time on site ≥ 30 s" (INVITE-STRATEGY-4)',
+  );
 
   const stale = await admin.put('/api/settings/widget', { version: 0, settings: {} });
   t.is(stale.status, 409);

@@ -3,6 +3,7 @@ import { HookRegistry } from '../hooks/hook-registry.ts';
 import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import { SocketDispatcher } from '../plugins/socket-dispatcher.ts';
 import { collabAgentEvents, collabVisitorEvents } from '../protocol/collab-events.ts';
+import { AutoInvite } from './auto-invite.ts';
 import { actorOf } from './collab-support.ts';
 import { InvitationService } from './invitation-service.ts';
 import { MonitorService } from './monitor-service.ts';
@@ -86,10 +87,18 @@ export function registerCollabEvents(c: DependencyContainer) {
   );
 
   // Unanswered transfers (60 s) and invitations expire; one node runs each tick.
-  c.resolve(CronSupervisor).schedule('core', 'collab.expire', '*/5 * * * * *', async () => {
+  const cron = c.resolve(CronSupervisor);
+  cron.schedule('core', 'collab.expire', '*/5 * * * * *', async () => {
     await transfers.sweep();
     await invitations.sweep();
   });
+
+  // Automatic invitations (INVITE-AUTO-3): each visit is checked when it starts, on each page and when due.
+  const autoInvite = c.resolve(AutoInvite);
+  hooks.addAction('visitor.arrived', (v, ctx) => autoInvite.onArrived(ctx.companyId, v.visitorId, v.visitId), { owner: 'core' });
+  hooks.addAction('visitor.pageview', (v, ctx) => autoInvite.onPageView(ctx.companyId, v.visitId), { owner: 'core' });
+  cron.schedule('core', 'invite.auto', '*/2 * * * * *', () => autoInvite.fireDue());
+  cron.schedule('core', 'invite.purge', '23 * * * *', () => autoInvite.purge());
 }
 
 type VisitorHandler = { spec: { schema: any; handler: (p: any, caller: VisitorCaller) => Promise<unknown> } };

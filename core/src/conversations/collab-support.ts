@@ -7,8 +7,8 @@ import type { Candidate } from './routing-service.ts';
 
 /** A pending transfer not answered within this time is rejected with reason `timeout` (CONV-TRANSFER-30; company setting later). */
 export const TRANSFER_TIMEOUT_MS = 60_000;
-/** A manual invitation shows for this long (INVITE-POPUP-2 default display duration). */
-export const INVITATION_TTL_MS = 20_000;
+/** An invitation shown "until answered" (display duration 0, INVITE-POPUP-2) still expires after this long, as its visitor may be gone. */
+export const INVITATION_UNANSWERED_MS = 3_600_000;
 /** A visitor who declined cannot be invited again for this long (VISITOR-INVITE-9). */
 export const INVITATION_COOLDOWN_MS = 60_000;
 /** At most this many invitations per agent per minute (VISITOR-INVITE-9). */

@@ -10,7 +10,10 @@ import type { ConversationView, MessageView } from '../protocol/message-schemas.
 import { VISITOR_LEFT_MS } from '../visitors/live-visitors.ts';
 import type { VisitorRef } from '../visitors/visitor-service.ts';
 import { HARD_LIMIT } from './chat-settings.ts';
-import { INVITATION_COOLDOWN_MS, INVITATION_TTL_MS, INVITATIONS_PER_MINUTE, TAKING_STATUSES, toInvitationView, type Actor } from './collab-support.ts';
+import { inviteWords } from './invite-words.ts';
+import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
+import type { InviteSettings } from '../settings/widget-settings-schema.ts';
+import { INVITATION_COOLDOWN_MS, INVITATION_UNANSWERED_MS, INVITATIONS_PER_MINUTE, TAKING_STATUSES, toInvitationView, type Actor } from './collab-support.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
 import { RoutingService } from './routing-service.ts';
@@ -31,10 +34,13 @@ export class InvitationService {
     @inject(ConversationService) private readonly conversations: ConversationService,
     @inject(ConversationQueries) private readonly queries: ConversationQueries,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(WidgetSettingsService) private readonly settings: WidgetSettingsService,
   ) {}
 
   async invite(actor: Actor, visitorId: number, text?: string): Promise<InvitationView> {
     const t = new Tenant(this.db, actor.companyId);
+    const s = (await this.settings.read(actor.companyId)).invite;
+    if (!s.enabled) throw conflict('invite_disabled', 'Invitations are switched off in the invitation window settings');
     await this.browsingVisitor(t, visitorId);
     if (!(await this.available(actor))) throw conflict('agent_unavailable', 'Set yourself online, busy or invisible first');
     const now = this.clock.now();
@@ -53,17 +59,60 @@ export class InvitationService {
     let row: any;
     try {
       [row] = await t
-        .insert('invitations', { visitor_id: visitorId, agent_id: actor.agentId, kind: 'invite', status: 'pending', text: text ?? null, created_at: now })
+        .insert('invitations', {
+          visitor_id: visitorId,
+          agent_id: actor.agentId,
+          kind: 'invite',
+          status: 'pending',
+          text: text ?? null,
+          created_at: now,
+          expires_at: this.expiry(s),
+        })
         .returning('*');
     } catch (err: any) {
       if (err?.code === '23505') throw conflict('invitation_pending', 'This visitor already has a pending invitation');
       throw err;
     }
-    const invitation = toInvitationView(row, actor.nickname);
-    this.notifier.toVisitors(rooms.visitor(visitorId), 'invitation', {
-      invitation: { id: invitation.id, agentNickname: actor.nickname, text: invitation.text },
+    return this.show(t, row, s, actor.nickname);
+  }
+
+  /**
+   * An automatic invitation fired by rule `strategy` (1-based, INVITE-STRATEGY-4); no agent invites.
+   * Null when an invitation is already pending for the visitor.
+   */
+  async autoInvite(t: Tenant, visitorId: number, s: InviteSettings, strategy: number): Promise<InvitationView | null> {
+    const row = {
+      visitor_id: visitorId,
+      agent_id: null,
+      kind: 'invite',
+      status: 'pending',
+      strategy,
+      created_at: this.clock.now(),
+      expires_at: this.expiry(s),
+    };
+    try {
+      return this.show(t, (await t.insert('invitations', row).returning('*'))[0], s, null);
+    } catch (err: any) {
+      if (err?.code === '23505') return null;
+      throw err;
+    }
+  }
+
+  /** INVITE-POPUP-2 自动邀请延时: 0 shows until answered, within a bound so a vanished visitor's invitation still closes. */
+  private expiry(s: InviteSettings): Date {
+    return new Date(this.clock.now().getTime() + (s.displaySeconds ? s.displaySeconds * 1000 : INVITATION_UNANSWERED_MS));
+  }
+
+  /** Pushes the invitation to the visitor in their language, with the pop-up mode and duration (INVITE-TEXT-5, INVITE-POPUP-2), and tells the consoles. */
+  private async show(t: Tenant, row: any, s: InviteSettings, nickname: string | null): Promise<InvitationView> {
+    const invitation = toInvitationView(row, nickname);
+    const visitor = await t.q('visitors').where({ id: row.visitor_id }).first('language');
+    const company = await t.unscoped('companies').where({ id: t.companyId }).first('visitor_language');
+    const words = inviteWords(s, visitor?.language ?? null, company?.visitor_language ?? 'zh-CN', { strategy: row.strategy, text: invitation.text });
+    this.notifier.toVisitors(rooms.visitor(invitation.visitorId), 'invitation', {
+      invitation: { id: invitation.id, agentNickname: nickname, ...words, auto: row.strategy != null, mode: s.mode, displaySeconds: s.displaySeconds },
     });
-    this.notifier.toAgents(rooms.company(actor.companyId), 'invitation.changed', { invitation });
+    this.notifier.toAgents(rooms.company(t.companyId), 'invitation.changed', { invitation });
     return invitation;
   }
 
@@ -121,9 +170,8 @@ export class InvitationService {
 
   /** Pending invitations past their display time expire (cron job; tests call it). */
   async sweep(): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - INVITATION_TTL_MS);
     // A system job reads across companies; each row is then handled within its own.
-    const due = await this.db('invitations').where({ status: 'pending', kind: 'invite' }).where('created_at', '<=', cutoff).select('*');
+    const due = await this.db('invitations').where({ status: 'pending', kind: 'invite' }).where('expires_at', '<=', this.clock.now()).select('*');
     let n = 0;
     for (const row of due) if (await this.expireIfDue(new Tenant(this.db, Number(row.company_id)), row)) n++;
     return n;
@@ -150,7 +198,7 @@ export class InvitationService {
   }
 
   private async expireIfDue(t: Tenant, row: any): Promise<boolean> {
-    if (this.clock.now().getTime() - new Date(row.created_at).getTime() < INVITATION_TTL_MS) return false;
+    if (!row.expires_at || this.clock.now() < new Date(row.expires_at)) return false;
     const [done] = await t
       .q('invitations')
       .where({ id: row.id, status: 'pending' })

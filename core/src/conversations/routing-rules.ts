@@ -109,6 +109,11 @@ export class RoutingRuleService {
     const rule = this.first(rules, {
       url: s.url ?? null,
       referrer: s.referrer ?? null,
+      // The sample names no visit; conditions on it see a direct first visit's first page.
+      source: 'direct',
+      secondsOnSite: 0,
+      pageViews: 1,
+      visitNumber: s.visitorType === 'returning' ? 2 : 1,
       keyword: s.keyword ?? null,
       region: s.region ?? { country: null, province: null, city: null },
       language: s.language ?? null,

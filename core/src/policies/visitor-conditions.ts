@@ -4,9 +4,9 @@ import type { Region } from '../visitors/region-type.ts';
 
 /**
  * Conditions on a browsing visitor, combined with AND; a condition left out
- * always holds. Used by routing rules (ASSIGN-RULES-4) and automatic
- * proactive chat (POLICY-PROACTIVE-2). Failing fields are named by their path,
- * e.g. `rules.2.conditions.page.value`.
+ * always holds. Used by routing rules (ASSIGN-RULES-4), automatic proactive
+ * chat (POLICY-PROACTIVE-2) and invitation strategies (INVITE-STRATEGY-4).
+ * Failing fields are named by their path, e.g. `rules.2.conditions.page.value`.
  */
 const code = (c: string) => ({ params: { code: c } });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -22,9 +22,39 @@ export const timeWindow = z
     ...code('invalid_window'),
   });
 
+/** A pattern longer than this, or with a quantified group holding a quantifier (`(a+)+`), is refused: it could stall the server. */
+const MAX_PATTERN = 200;
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
+/** Only this much of a URL is matched against a pattern. */
+const MATCHED_URL = 1000;
+
+const page = z.strictObject({ op: z.enum(['contains', 'startsWith', 'equals', 'regex']), value: text(500) }).superRefine((p, ctx) => {
+  if (p.op !== 'regex') return;
+  const refuse = (message: string, c: string) => ctx.addIssue({ code: 'custom', path: ['value'], message, ...code(c) });
+  if (p.value.length > MAX_PATTERN || NESTED_QUANTIFIER.test(p.value))
+    return refuse(`At most ${MAX_PATTERN} characters, no nested repetition`, 'unsafe_pattern');
+  try {
+    new RegExp(p.value, 'i');
+  } catch {
+    refuse('Not a valid regular expression', 'invalid_pattern');
+  }
+});
+
+/** 来源: how the visitor reached the site (campaign = tagged landing URL, utm_* or gclid). */
+export const SOURCE_TYPES = ['search', 'referral', 'direct', 'campaign'] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
 export const visitorConditions = z.strictObject({
   /** 当前页面 */
-  page: z.strictObject({ op: z.enum(['contains', 'startsWith', 'equals']), value: text(500) }).optional(),
+  page: page.optional(),
+  /** 停留时间: seconds since the visit started. */
+  minSeconds: z.number().int().min(0).max(3600).optional(),
+  /** 本次浏览页数: page views in this visit. */
+  minPageViews: z.number().int().min(1).max(1000).optional(),
+  /** 访问次数: this visit's number for the visitor (1 = first). */
+  minVisits: z.number().int().min(1).max(10000).optional(),
+  /** 来源 */
+  sources: z.array(z.enum(SOURCE_TYPES)).min(1).max(SOURCE_TYPES.length).optional(),
   /** 来源网站: the referrer's host or any of its subdomains. */
   referrerHost: z
     .string()
@@ -53,6 +83,11 @@ export type VisitorConditions = z.output<typeof visitorConditions>;
 export interface VisitorFacts {
   url: string | null;
   referrer: string | null;
+  source: SourceType;
+  /** Seconds since the visit started, page views and the visit's number (1 = first). */
+  secondsOnSite: number;
+  pageViews: number;
+  visitNumber: number;
   keyword: string | null;
   region: Pick<Region, 'country' | 'province' | 'city'>;
   language: string | null;
@@ -85,8 +120,21 @@ export function conditionsHold(c: VisitorConditions, f: VisitorFacts): boolean {
   if (c.page) {
     const url = f.url ?? '';
     const { op, value } = c.page;
-    if (!(op === 'equals' ? url === value : op === 'startsWith' ? url.startsWith(value) : url.includes(value))) return false;
+    if (
+      !(op === 'regex'
+        ? new RegExp(value, 'i').test(url.slice(0, MATCHED_URL))
+        : op === 'equals'
+          ? url === value
+          : op === 'startsWith'
+            ? url.startsWith(value)
+            : url.includes(value))
+    )
+      return false;
   }
+  if (c.minSeconds !== undefined && f.secondsOnSite < c.minSeconds) return false;
+  if (c.minPageViews !== undefined && f.pageViews < c.minPageViews) return false;
+  if (c.minVisits !== undefined && f.visitNumber < c.minVisits) return false;
+  if (c.sources && !c.sources.includes(f.source)) return false;
   if (c.referrerHost) {
     const host = hostOf(f.referrer);
     if (!host || (host !== c.referrerHost && !host.endsWith(`.${c.referrerHost}`))) return false;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INVITE_MODES } from '../settings/widget-defaults.ts';
 import { ack, clientId, conversationId, conversationView, messageText, messageView, syncRequest } from './message-schemas.ts';
 
 /** Agent actions of SPEC §2.1: transfer, monitor, whisper, take over, invite and proactive chat. */
@@ -44,8 +45,22 @@ export const invitationView = z.object({
 });
 export type InvitationView = z.infer<typeof invitationView>;
 
-/** What the widget is shown: never the agent's internal id. */
-export const visitorInvitationView = z.object({ id: z.number(), agentNickname: z.string().nullable(), text: z.string().nullable() });
+/**
+ * What the widget is shown: never the agent's internal id. The words are in the visitor's language
+ * (INVITE-TEXT-5; `text` is the agent's own when given); `auto` marks an automatic invitation (INVITE-AUTO-3).
+ */
+export const visitorInvitationView = z.object({
+  id: z.number(),
+  agentNickname: z.string().nullable(),
+  text: z.string().nullable(),
+  title: z.string(),
+  accept: z.string(),
+  decline: z.string(),
+  auto: z.boolean(),
+  mode: z.enum(INVITE_MODES),
+  /** 0 = until answered */
+  displaySeconds: z.number(),
+});
 
 const note = z.string().trim().max(200);
 
@@ -144,7 +159,10 @@ export const collabVisitorEvents = {
 } as const;
 
 export const collabVisitorServerEvents = {
-  invitation: { summary: 'An agent invites the visitor to chat', payload: z.object({ invitation: visitorInvitationView }) },
+  invitation: {
+    summary: 'An agent or the company strategies (INVITE-STRATEGY-4) invite the visitor to chat',
+    payload: z.object({ invitation: visitorInvitationView }),
+  },
   'invitation.closed': { summary: 'The invitation expired', payload: z.object({ invitationId: z.number() }) },
   'proactive.open': {
     summary: 'An agent opened a chat (VISITOR-PROACTIVE-11)',

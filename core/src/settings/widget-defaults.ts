@@ -91,6 +91,10 @@ export const LEAVE_TEXTS: Record<Lang, { title: string; intro: string; thanks: s
   },
 };
 
+/** INVITE-POPUP-2 弹出方式 and INVITE-STYLE-6 templates (custom = the company's own colours and size). */
+export const INVITE_MODES = ['center', 'bottom-right', 'bottom-left', 'top-banner'] as const;
+export const INVITE_TEMPLATES = ['simple', 'business', 'card', 'bubble', 'banner', 'dark', 'custom'] as const;
+
 /** INVITE-TEXT-5: the invitation's title, text and buttons. */
 export const INVITE_TEXTS: Record<Lang, { title: string; text: string; accept: string; decline: string }> = {
   'zh-CN': { title: '在线咨询', text: '您好!有什么可以帮您的吗?点击「接受」即可与客服对话。', accept: '接受', decline: '以后再说' },

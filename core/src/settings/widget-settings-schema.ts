@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { INVITE_TEXTS, LANGS, type Lang, LEAVE_TEXTS, PRECHAT_WELCOME, WINDOW_TEXTS } from './widget-defaults.ts';
+import { visitorConditions } from '../policies/visitor-conditions.ts';
+import { INVITE_MODES, INVITE_TEMPLATES, INVITE_TEXTS, LANGS, type Lang, LEAVE_TEXTS, PRECHAT_WELCOME, WINDOW_TEXTS } from './widget-defaults.ts';
 
 /**
  * Chat window settings of a company (SPEC WINDOW §7.1.2, PRECHAT §7.3, LEAVESET §7.2):
@@ -149,6 +150,57 @@ const ad = z
     if (a.enabled && !a.image) ctx.addIssue({ code: 'custom', path: ['image'], ...custom('required', 'Upload the image first') });
   });
 
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1677ff');
+const inviteTexts = z.strictObject({ title: text(30, 1), text: text(200, 1), accept: text(10, 1), decline: text(10, 1) }).partial();
+const NO_TEXTS = Object.fromEntries(LANGS.map((l) => [l, {}])) as Record<Lang, z.output<typeof inviteTexts>>;
+
+/** INVITE-STRATEGY-4: one rule; its texts override the company's per language. */
+export const inviteStrategy = z.strictObject({
+  name: text(30).default(''),
+  conditions: visitorConditions.prefault({}),
+  texts: perLang(inviteTexts, NO_TEXTS),
+});
+/** Turning automatic invitation on with no rule creates "time on site ≥ 15 s". */
+const ruleAfter = (seconds: number) => inviteStrategy.parse({ conditions: { minSeconds: seconds } });
+
+/**
+ * The invitation window (SPEC §7.1.4): INVITE-SWITCH-1 `enabled`, INVITE-POPUP-2
+ * mode/count/interval/display, INVITE-AUTO-3 `auto` with INVITE-STRATEGY-4 `strategies`,
+ * INVITE-TEXT-5 `texts`, INVITE-STYLE-6 `style`. The former `delaySeconds` is still
+ * accepted and becomes the rule "time on site ≥ delaySeconds" when no rule is given.
+ */
+const invite = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    mode: z.enum(INVITE_MODES).default('center'),
+    maxPerVisit: z.number().int().min(1).max(10).default(3),
+    intervalSeconds: z.number().int().min(10).max(3600).default(60),
+    displaySeconds: z.number().int().min(0).max(300).default(20),
+    auto: z.boolean().default(false),
+    /** @deprecated read once into `strategies` */
+    delaySeconds: z.number().int().min(0).max(3600).optional(),
+    strategies: z.array(inviteStrategy).max(20).default([]),
+    texts: perLang(inviteTexts, INVITE_TEXTS),
+    style: z
+      .strictObject({
+        template: z.enum(INVITE_TEMPLATES).default('simple'),
+        width: z.number().int().min(200).max(600).default(360),
+        height: z.number().int().min(100).max(400).default(200),
+        /** Custom colours; null follows the theme colour. */
+        titleColor: colour.nullable().default(null),
+        textColor: colour.nullable().default(null),
+        buttonColor: colour.nullable().default(null),
+        buttonTextColor: colour.nullable().default(null),
+        showClose: z.boolean().default(true),
+      })
+      .prefault({}),
+  })
+  .prefault({})
+  .transform(({ delaySeconds, ...i }) =>
+    i.strategies.length || (!i.auto && delaySeconds === undefined) ? i : { ...i, strategies: [ruleAfter(delaySeconds ?? 15)] },
+  );
+export type InviteSettings = z.output<typeof invite>;
+
 export const widgetSettingsSchema = z.strictObject({
   texts: perLang(windowTexts, WINDOW_TEXTS),
   style: z
@@ -179,17 +231,7 @@ export const widgetSettingsSchema = z.strictObject({
     .prefault({}),
   /** The loader's chat icon (ICON-TYPES-3, ICON-STATE-7); 文本 text icons use the widget's texts per language. */
   icon: z.strictObject({ type: z.enum(['float', 'fixed', 'text']).default('float') }).prefault({}),
-  /** INVITE-POPUP-2: automatic invitations per visit, the pause between them, and how long each stays (0 = until answered). */
-  invite: z
-    .strictObject({
-      auto: z.boolean().default(false),
-      delaySeconds: z.number().int().min(0).max(3600).default(15),
-      maxPerVisit: z.number().int().min(1).max(10).default(3),
-      intervalSeconds: z.number().int().min(10).max(3600).default(60),
-      displaySeconds: z.number().int().min(0).max(300).default(20),
-      texts: perLang(z.strictObject({ title: text(30, 1), text: text(200, 1), accept: text(10, 1), decline: text(10, 1) }).partial(), INVITE_TEXTS),
-    })
-    .prefault({}),
+  invite,
   prechat,
   leaveMessage,
   ad,

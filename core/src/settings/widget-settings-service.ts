@@ -116,7 +116,8 @@ export class WidgetSettingsService {
       style: s.style,
       toolbar: s.toolbar,
       icon: s.icon,
-      invite: s.invite,
+      // Automatic invitations are decided on the server (INVITE-AUTO-3): their rules never reach the page.
+      invite: (({ auto: _auto, strategies: _rules, ...shown }) => shown)(s.invite),
       prechat: {
         enabled: s.prechat.enabled,
         welcome: s.prechat.welcome,
