@@ -61,6 +61,7 @@ import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJo
 import { registerPolicyRoutes } from './policies/policy-routes.ts';
 import { registerAssignmentSettingsRoutes } from './conversations/assignment-settings-routes.ts';
 import { policyVisitorHandlers, registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
+import { registerQueueJobs } from './conversations/queue-timers.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { registerExportJobRoutes, registerExportJobs } from './exports/export-job-routes.ts';
 import { ExportJobs } from './exports/export-jobs.ts';
@@ -247,6 +248,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     ]),
   });
   watchVisitorConnections(container, gateway.visitorsNs);
+  registerQueueJobs(container, gateway.visitorsNs);
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address() as { port: number };

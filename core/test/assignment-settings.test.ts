@@ -28,6 +28,8 @@ test.serial('ASSIGN-SCREEN-16 reads the defaults, refuses bad values field by fi
       mode: 'service',
       defaultCap: 5,
       maxQueue: 50,
+      queueFullText: {},
+      maxWaitSeconds: 600,
       sticky: { enabled: false, lookBackDays: 30, waitSeconds: 30 },
       confirm: { enabled: false, seconds: 20 },
       showEstimatedWait: false,

@@ -50,7 +50,7 @@ function chatSettingsSection<K extends Key>(keys: readonly K[], versionKey: stri
 }
 
 const assignmentSection = chatSettingsSection(
-  ['autoAssign', 'mode', 'defaultCap', 'maxQueue', 'sticky', 'confirm', 'showEstimatedWait'],
+  ['autoAssign', 'mode', 'defaultCap', 'maxQueue', 'queueFullText', 'maxWaitSeconds', 'sticky', 'confirm', 'showEstimatedWait'],
   'assignmentVersion',
   'settings.assignment.update',
 );
@@ -71,7 +71,8 @@ export function registerAssignmentSettingsRoutes(api: ApiRouter, c: DependencyCo
     ...manage,
     method: 'get',
     path: '/api/settings/assignment',
-    summary: 'Automatic assignment settings: switch, mode, default cap, queue limit, previous agent, confirmation, estimated wait (ASSIGN §3.4)',
+    summary:
+      'Automatic assignment settings: switch, mode, default cap, queue limit and its text, maximum wait, previous agent, confirmation, estimated wait (ASSIGN §3.4)',
     response: assignmentSection.stored,
     handler: ({ auth }) => assignmentSection.read(auth.tenant),
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGS, type Lang } from '../settings/widget-defaults.ts';
 
 /** Company chat settings of the conversation engine, stored in companies.chat_settings (defaults per SPEC §3.4). */
 // Not strict: the same JSON holds settings other features own (files, policies); each reads its keys.
@@ -6,7 +7,14 @@ export const chatSettingsSchema = z.object({
   autoAssign: z.boolean().default(true),
   mode: z.enum(['service', 'sales']).default('service'),
   defaultCap: z.number().int().min(1).max(50).default(5),
+  /** ASSIGN-OVERFLOW-10 最大排队人数: waiting requests per scope; beyond, the leave-message form with `queueFullText`. 0 = never queue. */
   maxQueue: z.number().int().min(0).max(500).default(50),
+  /** The text shown above that form, per language; only what the company entered (QUEUE_FULL_TEXT fills the rest). */
+  queueFullText: z
+    .strictObject(Object.fromEntries(LANGS.map((l) => [l, z.string().trim().min(1).max(200).optional()])) as Record<Lang, z.ZodOptional<z.ZodString>>)
+    .default({}),
+  /** ASSIGN-OVERFLOW-10 最长等待时间 in seconds, then 继续等待 once or the leave-message form; 0 = unlimited. */
+  maxWaitSeconds: z.number().int().min(0).max(3600).default(600),
   /**
    * ASSIGN-STICKY-7: give a returning visitor their previous agent when that agent is eligible,
    * and wait up to `waitSeconds` for them when they are on duty but full.
@@ -28,6 +36,15 @@ export const chatSettingsSchema = z.object({
 export type ChatSettings = z.output<typeof chatSettingsSchema>;
 
 export const readChatSettings = (raw: unknown): ChatSettings => chatSettingsSchema.parse({ ...(typeof raw === 'object' && raw ? raw : {}) });
+
+/** ASSIGN-OVERFLOW-10: the built-in text of a full queue. */
+export const QUEUE_FULL_TEXT: Record<Lang, string> = {
+  'zh-CN': '当前咨询人数较多,请您留言,我们会尽快回复。',
+  'zh-TW': '目前諮詢人數較多,請您留言,我們會盡快回覆。',
+  en: "We're very busy right now. Please leave a message and we'll get back to you soon.",
+  ja: 'ただいま大変混み合っております。メッセージを残していただければ、折り返しご連絡いたします。',
+  ko: '현재 문의가 많습니다. 메시지를 남겨 주시면 빠르게 답변드리겠습니다.',
+};
 
 /** The hard limit of open conversations any agent may hold, whatever the cap (ASSIGN-ELIGIBLE-2). */
 export const HARD_LIMIT = 50;

@@ -13,6 +13,7 @@ import { ConversationQueries } from './conversation-queries.ts';
 import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { MessageStore, type AppendGuard, type NewMessage } from './message-store.ts';
 import { MonitorService } from './monitor-service.ts';
+import { QueueLimits } from './queue-limits.ts';
 
 export type Sender =
   | { kind: 'visitor'; visitorId: number }
@@ -34,6 +35,7 @@ export class ConversationService {
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
     @inject(QueueBroadcaster) private readonly queue: QueueBroadcaster,
     @inject(MonitorService) private readonly monitors: MonitorService,
+    @inject(QueueLimits) private readonly limits: QueueLimits,
   ) {}
 
   /** CONV-REQUEST-4: a repeated request returns the open conversation (unique index, not check-then-act). */
@@ -45,6 +47,7 @@ export class ConversationService {
     const t = new Tenant(this.db, companyId);
     const open = await this.queries.openOfVisitor(t, visitor.id);
     if (open) return { conversation: open, created: false };
+    const { queueDueAt } = await this.limits.admit(companyId, visitor, opts.groupId ?? null);
     let id: number;
     try {
       const [row] = await t
@@ -57,6 +60,7 @@ export class ConversationService {
           // The icon the chat came from: icon-routing.ts keeps an agent-bound icon's chats with its agent.
           icon_id: opts.iconId ?? null,
           created_at: this.clock.now(),
+          queue_due_at: queueDueAt,
         })
         .returning('id');
       id = Number(row.id);
@@ -67,6 +71,7 @@ export class ConversationService {
       return { conversation: again, created: false };
     }
     this.notifier.joinConversation(id, { visitorId: visitor.id });
+    await this.limits.classify(companyId, { id, visitor_id: visitor.id, channel: visitor.channel, group_id: opts.groupId ?? null });
     await this.hooks.emit(
       'conversation.created',
       { conversationId: id, visitorId: visitor.id, channel: visitor.channel },
@@ -138,16 +143,16 @@ export class ConversationService {
    * CONV-END-26 / CONV-VISITOREND-27: ending twice, or on two nodes at once, produces one end.
    * Besides the participants, a monitor of the serving agent may end it.
    */
-  async end(companyId: number, conversationId: number, by: Sender, reason: string): Promise<ConversationView> {
+  async end(companyId: number, conversationId: number, by: Sender, reason: string, opts: { whileQueued?: boolean } = {}): Promise<ConversationView> {
     const t = new Tenant(this.db, companyId);
     if (!(by.kind === 'agent' && (await this.monitorsItsAgent(t, conversationId, by.agentId)))) await this.assertParticipant(t, conversationId, by);
     const endedBy = by.kind === 'agent' ? `agent:${by.agentId}` : by.kind === 'visitor' ? 'visitor' : by.kind === 'plugin' ? `plugin:${by.pluginId}` : 'system';
-    const rows = await t
-      .q('conversations')
-      .where({ id: conversationId })
-      .whereNot('status', 'ended')
-      .update({ status: 'ended', ended_at: this.clock.now(), ended_by: endedBy, end_reason: reason })
-      .returning(['id', 'agent_id']);
+    // Leaving the queue must not end a chat an agent took a moment ago (ASSIGN-LEAVE-11).
+    const q = t.q('conversations').where({ id: conversationId });
+    if (opts.whileQueued) q.where('status', 'queued');
+    else q.whereNot('status', 'ended');
+    const rows = await q.update({ status: 'ended', ended_at: this.clock.now(), ended_by: endedBy, end_reason: reason }).returning(['id', 'agent_id']);
+    if (!rows.length && opts.whileQueued) throw conflict('not_queued', 'This request is no longer waiting');
     if (!rows.length) throw conflict('conversation_ended', 'This conversation has ended');
     const conversation = await this.queries.one(t, conversationId);
     this.notifier.toVisitors(rooms.conversation(conversationId), 'conversation.updated', { conversation });

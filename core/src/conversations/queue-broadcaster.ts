@@ -22,12 +22,17 @@ export class QueueBroadcaster {
   async changed(companyId: number): Promise<void> {
     const waiting = await this.queries.waiting(new Tenant(this.db, companyId));
     this.notifier.toAgents(rooms.company(companyId), 'queue.changed', { waiting });
-    const company = await this.db('companies').where({ id: companyId }).first('chat_settings');
-    const estimate = readChatSettings(company?.chat_settings).showEstimatedWait ? await this.estimatedWaitMinutes(companyId) : null;
+    const estimate = await this.shownEstimate(companyId);
     // `waiting` is in queue order, so the position is the index.
     waiting.forEach((c, i) =>
       this.notifier.toVisitors(rooms.visitor(c.visitorId), 'queue.position', { conversationId: c.id, position: i + 1, estimatedWaitMinutes: estimate }),
     );
+  }
+
+  /** The estimate waiting visitors are told: null unless the company shows it (显示预计等待时间). */
+  async shownEstimate(companyId: number): Promise<number | null> {
+    const company = await this.db('companies').where({ id: companyId }).first('chat_settings');
+    return readChatSettings(company?.chat_settings).showEstimatedWait ? this.estimatedWaitMinutes(companyId) : null;
   }
 
   /** ASSIGN-POSITION-9: median wait of the last 20 chats connected in 24 h, whole minutes up; none under 5 of them. */

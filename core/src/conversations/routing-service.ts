@@ -11,6 +11,9 @@ export interface Candidate extends RoutingCandidate {
   autoAccept: boolean;
 }
 
+/** ASSIGN-QUEUE-8: the queue is ordered by these classes, then by request time. */
+export const QUEUE_CLASS = { returned: 1, priority: 2, normal: 3 } as const;
+
 const isEligible = (c: Candidate) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap;
 
 /**
@@ -134,21 +137,35 @@ export class RoutingService {
     }
     if (!eligible.length) return { candidates: [], stickyAgentId: null };
 
-    const visitor = await this.db('visitors').where({ id: conv.visitor_id }).first('language', 'region');
-    const r = await this.hooks.runFilter(
-      'visitor.routing',
-      {
-        conversationId: conv.id,
-        visitor: { id: conv.visitor_id, language: visitor?.language ?? null, channel: conv.channel, region: visitor?.region ?? null },
-        mode: settings.mode,
-        candidates: eligible,
-      },
-      { companyId, actor: { kind: 'system' } },
-    );
+    const r = await this.filter(companyId, conv, settings, eligible);
     if (r.halted) return null;
     // A handler may narrow or re-order, never add someone outside the eligible set.
     const allowed = new Set(eligible.map((c) => c.agentId));
     const candidates = r.value.candidates.filter((c) => allowed.has(c.agentId));
     return { candidates, stickyAgentId: candidates[0]?.agentId === stickyAgentId ? stickyAgentId : null };
+  }
+
+  /**
+   * ASSIGN-QUEUE-8: a new request waits in the priority class when a `visitor.routing`
+   * handler marks its visitor priority (member-sso's 优先 rule, SSO-ROUTING-13);
+   * class 1 is for chats returned to routing, 3 for all others.
+   */
+  async queueClass(companyId: number, conv: { id: number; visitor_id: number; channel: string; group_id: number | null }, settings: ChatSettings) {
+    const r = await this.filter(companyId, conv, settings, await this.eligible(companyId, conv.group_id, settings));
+    return !r.halted && r.value.priority ? QUEUE_CLASS.priority : QUEUE_CLASS.normal;
+  }
+
+  private async filter(companyId: number, conv: { id: number; visitor_id: number; channel: string }, settings: ChatSettings, candidates: RoutingCandidate[]) {
+    const visitor = await this.db('visitors').where({ id: conv.visitor_id }).first('language', 'region');
+    return this.hooks.runFilter(
+      'visitor.routing',
+      {
+        conversationId: conv.id,
+        visitor: { id: conv.visitor_id, language: visitor?.language ?? null, channel: conv.channel, region: visitor?.region ?? null },
+        mode: settings.mode,
+        candidates,
+      },
+      { companyId, actor: { kind: 'system' } },
+    );
   }
 }

@@ -13,6 +13,8 @@ import { ConversationService } from './conversation-service.ts';
 import { AntiSpam } from '../policies/anti-spam.ts';
 import { FloodLimit } from '../policies/flood-limit.ts';
 import { EntryScope } from '../icons/entry-scope.ts';
+import { QueueBroadcaster } from './queue-broadcaster.ts';
+import { QueueTimers } from './queue-timers.ts';
 
 export interface VisitorCaller {
   visitor: VisitorRef;
@@ -33,6 +35,8 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
   const antiSpam = c.resolve(AntiSpam);
   const flood = c.resolve(FloodLimit);
   const entry = c.resolve(EntryScope);
+  const queue = c.resolve(QueueTimers);
+  const waiting = c.resolve(QueueBroadcaster);
   const E = visitorClientEvents;
   const sender = (v: VisitorRef) => ({ kind: 'visitor' as const, visitorId: v.id });
 
@@ -44,7 +48,8 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
       // Service region and icon binding (core/src/icons/entry-scope.ts) decide whether, and for whom, the chat is.
       const scope = await entry.admit(visitor.companyId, visitor.id, ip, p);
       const { conversation } = await conversations.request(visitor.companyId, visitor, scope);
-      return { conversation, position: await queries.position(new Tenant(db, visitor.companyId), conversation) };
+      const position = await queries.position(new Tenant(db, visitor.companyId), conversation);
+      return { conversation, position, estimatedWaitMinutes: position ? await waiting.shownEstimate(visitor.companyId) : null };
     },
     'message.send': async (p, { visitor }) => {
       await flood.take(visitor.companyId, visitor.id);
@@ -71,6 +76,8 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
       return {};
     },
     'chat.end': async (p, { visitor }) => ({ conversation: await conversations.end(visitor.companyId, p.conversationId, sender(visitor), 'visitor_ended') }),
+    'queue.leave': async (p, { visitor }) => ({ conversation: await queue.leave(visitor.companyId, visitor.id, p.conversationId, p.leaveMessage) }),
+    'queue.continue': (p, { visitor }) => queue.keepWaiting(visitor.companyId, visitor.id, p.conversationId),
   };
   return new Map(Object.entries(handlers).map(([name, handler]) => [name, { spec: { schema: E[name as keyof typeof E].payload, handler } }]));
 }

@@ -66,6 +66,8 @@ export interface RoutingValue {
   visitor: { id: number; language: string | null; channel: string; region: string | null };
   mode: 'service' | 'sales';
   candidates: RoutingCandidate[];
+  /** Set by a handler (member-sso's 优先 rule, SSO-ROUTING-13): the request waits in the priority class of ASSIGN-QUEUE-8. */
+  priority?: boolean;
 }
 
 /** Who a visitor is in the company's app: a plugin (member-sso) sets `memberId` only for a verified member (P2-A34). */

@@ -13,6 +13,14 @@ interface Job {
 }
 
 /**
+ * Jobs inside their lock transaction at once on PostgreSQL. Each holds a pooled
+ * connection for its whole run while its body needs others, so with a dozen jobs
+ * falling on the same second (every ten seconds) an unbounded number would take the
+ * whole pool and then wait for it until the acquire timeout; the rest queue.
+ */
+const MAX_LOCKED_JOBS = 3;
+
+/**
  * Wraps node-cron: jobs named `<owner>:<job>`, never overlapping on a node, and
  * guarded by a PostgreSQL advisory lock so that one node of several runs each tick.
  */
@@ -20,6 +28,8 @@ interface Job {
 export class CronSupervisor {
   private jobs = new Map<string, Job>();
   private stopped = false;
+  private freeSlots = MAX_LOCKED_JOBS;
+  private waiting: (() => void)[] = [];
 
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
@@ -57,12 +67,21 @@ export class CronSupervisor {
       await fn();
       return true;
     }
-    return this.db.transaction(async (trx) => {
-      const { rows } = await trx.raw('select pg_try_advisory_xact_lock(hashtext(?)) as ok', [`kefu:cron:${name}`]);
-      if (!rows[0].ok) return false;
-      await fn();
-      return true;
-    });
+    if (this.freeSlots > 0) this.freeSlots--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await this.db.transaction(async (trx) => {
+        const { rows } = await trx.raw('select pg_try_advisory_xact_lock(hashtext(?)) as ok', [`kefu:cron:${name}`]);
+        if (!rows[0].ok) return false;
+        await fn();
+        return true;
+      });
+    } finally {
+      // The slot passes straight to the next job waiting, if any.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.freeSlots++;
+    }
   }
 
   unschedule(name: string) {

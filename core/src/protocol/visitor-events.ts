@@ -32,7 +32,7 @@ export const visitorClientEvents = {
       /** The answer to the image challenge of a `verification_required` refusal (POLICY-SPAM-4/5). */
       verification: z.strictObject({ challengeId: z.uuid(), answer: z.string().trim().min(1).max(10) }).optional(),
     }),
-    ack: ack({ conversation: conversationView, position: z.number().nullable() }),
+    ack: ack({ conversation: conversationView, position: z.number().nullable(), estimatedWaitMinutes: z.number().nullable() }),
   },
   'message.send': {
     summary: 'Send a message; stored before the ack, idempotent by clientId (CONV-IDEMPOTENT-9)',
@@ -59,6 +59,16 @@ export const visitorClientEvents = {
     payload: z.strictObject({ conversationId }),
     ack: ack({ conversation: conversationView }),
   },
+  'queue.leave': {
+    summary: 'Stop waiting: 取消排队, or 留言 to leave a message instead; the request ends at once (ASSIGN-LEAVE-11, CONV-QUEUE-7)',
+    payload: z.strictObject({ conversationId, leaveMessage: z.boolean().default(false) }),
+    ack: ack({ conversation: conversationView }),
+  },
+  'queue.continue': {
+    summary: '继续等待 after the maximum wait: one more period, then the request ends with `queue_timeout` (ASSIGN-OVERFLOW-10)',
+    payload: z.strictObject({ conversationId }),
+    ack: ack({ waitUntil: z.string().nullable() }),
+  },
 } as const;
 
 /** Server → visitor pushes. */
@@ -72,5 +82,9 @@ export const visitorServerEvents = {
   'queue.position': {
     summary: 'Position in the queue, and an estimated wait when the company shows it (ASSIGN-POSITION-9)',
     payload: z.object({ conversationId: z.number(), position: z.number(), estimatedWaitMinutes: z.number().nullable() }),
+  },
+  'queue.prompt': {
+    summary: 'The maximum wait was reached: keep waiting (`queue.continue`) or leave a message (`queue.leave`) before `answerBy` (ASSIGN-OVERFLOW-10)',
+    payload: z.object({ conversationId: z.number(), answerBy: z.string().nullable() }),
   },
 } as const;
