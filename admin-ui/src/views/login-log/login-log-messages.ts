@@ -7,7 +7,16 @@ const en = {
     to: 'To',
     method: 'Method',
     ip: 'IP or range (203.0.113.0/24)',
+    reason: 'Reason',
   },
+  reasonGroups: {
+    failure: 'Failed sign-ins',
+    logout: 'Sign-outs',
+    event: 'Events',
+  },
+  signOut: 'Sign out',
+  signOutConfirm: 'Sign {agent} out of this session now? That console returns to the sign-in page.',
+  signedOut: 'Signed out.',
   export: 'Export',
   exported: 'Downloaded {name}.',
   columns: {
@@ -90,7 +99,16 @@ const zhCN: typeof en = {
     to: '结束日期',
     method: '登录方式',
     ip: 'IP 或网段(203.0.113.0/24)',
+    reason: '原因',
   },
+  reasonGroups: {
+    failure: '登录失败',
+    logout: '退出',
+    event: '事件',
+  },
+  signOut: '强制下线',
+  signOutConfirm: '立即将 {agent} 的这个会话强制下线?对方的控制台将返回登录页。',
+  signedOut: '已强制下线。',
   export: '导出',
   exported: '已下载 {name}。',
   columns: {
