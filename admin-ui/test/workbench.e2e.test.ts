@@ -42,9 +42,9 @@ test.serial('MAIN-LAYOUT-1 the agent sees a visitor, chats with them safely and 
   await page.locator('[data-test="tab-visitors"]').click();
   const row = page.locator('[data-test="visitor-row"]', { hasText: `#${v.visitorNumber}` });
   await row.waitFor({ timeout: 10_000 });
-  t.regex((await row.textContent()) ?? '', /Pricing/);
-
+  // The row is a line of the agent's columns (DISPLAY-COLDEFS-6); the side panel shows its current page.
   await row.click();
+  await page.locator('[data-test="side-panel"]', { hasText: 'Pricing' }).waitFor({ timeout: 10_000 });
   await page.screenshot({ path: screenshotPath('workbench-visitors') });
   const requested = await call(v.socket, 'chat.request', {});
   t.true(requested.ok, JSON.stringify(requested));

@@ -8,8 +8,11 @@ import { createSender } from './workbench-sender';
 import { collabOf, type AgentClient, type AgentStatus, type ConversationView, type LiveVisitor, type LoadState, type MessageView } from './workbench-types';
 
 export interface WorkbenchAlerts {
-  newChat(conversation: ConversationView): void;
+  /** `request`: a visitor joined the queue; `connected`: a conversation became mine (OTHERSET-NOTIFY-2's events). */
+  newChat(conversation: ConversationView, event: 'request' | 'connected'): void;
   newMessage(message: MessageView): void;
+  /** A conversation entered my 等待评估 list while the workbench was open (EVAL-PENDING-6, OTHERSET-EVALPROMPT-12). */
+  awaiting(conversation: ConversationView): void;
 }
 
 const bySeq = (a: MessageView, b: MessageView) => a.seq - b.seq;
@@ -79,6 +82,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       remember(snap.waiting);
       remember(snap.mine);
       visitors.value = Object.fromEntries(snap.visitors.map((v) => [v.id, v]));
+      // Rows may predate their chat (see patchVisitor): after a reload the queue order still finds my chats.
+      [...snap.waiting, ...snap.mine].forEach(patchVisitor);
       unread.value = Object.fromEntries(Object.entries(snap.unread).map(([k, n]) => [Number(k), n]));
       snapshotState.value = 'ready';
       // Replay what was missed while away, then send what waited in the outbox.
@@ -119,9 +124,16 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     }
   }
 
+  /** Ids in 等待评估 at the last refresh; null before the first, so entries already there are not announced. */
+  let awaitingIds: Set<number> | null = null;
   async function refreshAwaiting() {
     try {
-      awaitingCount.value = (await conversationsApi.awaitingEvaluation()).items.length;
+      const { items } = await conversationsApi.awaitingEvaluation();
+      awaitingCount.value = items.length;
+      remember(items);
+      const before = awaitingIds;
+      awaitingIds = new Set(items.map((c) => c.id));
+      if (before) for (const c of items) if (!before.has(c.id)) alerts?.awaiting(c);
     } catch {
       awaitingCount.value = null;
     }
@@ -154,7 +166,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     const index = mine.value.findIndex((m) => m.id === c.id);
     if (isMine && index < 0) {
       mine.value = [c, ...mine.value];
-      if (before?.status !== 'active' || before.agentId !== meId) alerts?.newChat(c);
+      if (before?.status !== 'active' || before.agentId !== meId) alerts?.newChat(c, 'connected');
     } else if (isMine) mine.value[index] = c;
     else if (index >= 0) mine.value = mine.value.filter((m) => m.id !== c.id);
     if (c.status !== 'queued') waiting.value = waiting.value.filter((w) => w.id !== c.id);
@@ -172,7 +184,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
         remember(list);
         list.forEach(patchVisitor);
         const fresh = list.find((w) => !seen.has(w.id));
-        if (fresh) alerts?.newChat(fresh);
+        if (fresh) alerts?.newChat(fresh, 'request');
       }),
       c.on('conversation.updated', ({ conversation }) => upsertConversation(conversation)),
       c.on('message', ({ message }) => {
@@ -229,6 +241,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     clearInterval(ticker);
     ticker = undefined;
     alerts = null;
+    awaitingIds = null;
   }
 
   function select(id: number | null) {
@@ -244,8 +257,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     return client.call(event, payload, timeout);
   };
 
-  async function setPresence(next: { status?: AgentStatus; autoAccept?: boolean }) {
-    const r = await call('presence.set', { status: next.status ?? status.value, autoAccept: next.autoAccept ?? autoAccept.value });
+  /** `reason` idle: changed by the idle rule (OTHERSET-IDLE-9), so the status log says 空闲. */
+  async function setPresence(next: { status?: AgentStatus; autoAccept?: boolean; reason?: 'manual' | 'idle' }) {
+    const r = await call('presence.set', { status: next.status ?? status.value, autoAccept: next.autoAccept ?? autoAccept.value, reason: next.reason ?? 'manual' });
     status.value = r.status;
     autoAccept.value = r.autoAccept;
   }

@@ -36,11 +36,12 @@ export function registerAgentEvents(c: DependencyContainer) {
   d.on('core', 'presence.set', {
     schema: E['presence.set'].payload,
     handler: async (p, caller) => {
-      const r = await presence.set(caller.auth, p.status, p.autoAccept);
+      const r = await presence.set(caller.auth, p.status, p.autoAccept, p.reason);
       if (r.status === 'online' && r.autoAccept) await assignment.assignWaiting(caller.companyId);
       return r;
     },
   });
+  d.on('core', 'ping', { schema: E.ping.payload, handler: async () => ({}) });
   d.on('core', 'workbench.snapshot', {
     schema: E['workbench.snapshot'].payload,
     handler: async (_p, caller) => {

@@ -53,13 +53,20 @@ export class PresenceService {
     this.notifier.toAgents(rooms.company(companyId), 'presence.changed', { agentId, status: 'offline' });
   }
 
-  async set(auth: AuthInfo, status: AgentStatus, autoAccept?: boolean): Promise<{ status: AgentStatus; autoAccept: boolean }> {
+  /** `reason` idle: the console's idle rule (OTHERSET-IDLE-9) made the change (logged as such); it never makes anyone invisible. */
+  async set(
+    auth: AuthInfo,
+    status: AgentStatus,
+    autoAccept?: boolean,
+    reason: 'manual' | 'idle' = 'manual',
+  ): Promise<{ status: AgentStatus; autoAccept: boolean }> {
     if (status === 'invisible' && auth.agent.role !== 'admin') throw forbidden('admin', 'Only administrators can be invisible');
     if ((status === 'online' || status === 'busy') && !auth.can('conversation.accept'))
       throw conflict('status_not_allowed', 'Without the right to take chats you can only be away');
+    if (reason === 'idle' && status === 'invisible') throw conflict('status_not_allowed', 'Idleness never makes an agent invisible');
     const patch: Record<string, unknown> = { status, heartbeat_at: this.clock.now() };
     if (autoAccept !== undefined) patch.auto_accept = autoAccept;
-    return this.apply(auth.companyId, auth.agent.id, patch, 'manual');
+    return this.apply(auth.companyId, auth.agent.id, patch, reason);
   }
 
   /**

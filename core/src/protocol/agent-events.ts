@@ -30,8 +30,20 @@ export const liveVisitorView = z.object({
 export const agentClientEvents = {
   'presence.set': {
     summary: 'Change status (TOOLBAR-STATUS-8); invisible is for admins only',
-    payload: z.strictObject({ status: agentStatus, autoAccept: z.boolean().optional() }),
+    payload: z.strictObject({
+      status: agentStatus,
+      autoAccept: z.boolean().optional(),
+      reason: z
+        .enum(['manual', 'idle'])
+        .default('manual')
+        .describe('idle: the console changed it by the idle rule (OTHERSET-IDLE-9), logged and shown as 空闲'),
+    }),
     ack: ack({ status: agentStatus, autoAccept: z.boolean() }),
+  },
+  ping: {
+    summary: 'Round-trip probe: the console times the ack for its network state (DISPLAY-NETWORK-4)',
+    payload: z.strictObject({}),
+    ack: ack({}),
   },
   'workbench.snapshot': {
     summary: 'Everything the workbench shows, as one snapshot (after connect or reconnect)',

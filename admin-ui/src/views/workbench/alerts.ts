@@ -1,7 +1,9 @@
 /** New-chat and new-message alerts: a short beep made with WebAudio and a desktop notification when the tab is hidden. */
 let audio: AudioContext | null = null;
 
-export function beep(frequency = 880, ms = 160): void {
+/** `volume` 0–100 (OTHERSET-SOUND-4's master volume). */
+export function beep(frequency = 880, ms = 160, volume = 70): void {
+  if (volume <= 0) return;
   try {
     audio ??= new AudioContext();
     if (audio.state === 'suspended') void audio.resume();
@@ -10,7 +12,7 @@ export function beep(frequency = 880, ms = 160): void {
     osc.type = 'sine';
     osc.frequency.value = frequency;
     gain.gain.setValueAtTime(0.0001, audio.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.2, audio.currentTime + 0.01);
+    gain.gain.exponentialRampToValueAtTime(0.3 * (volume / 100), audio.currentTime + 0.01);
     gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + ms / 1000);
     osc.connect(gain).connect(audio.destination);
     osc.start();

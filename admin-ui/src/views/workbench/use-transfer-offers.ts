@@ -6,7 +6,7 @@ import type { PushOf } from '@kefu/core/protocol/client';
 import type { collabAgentServerEvents } from '@kefu-protocol/collab-events';
 import { useRealtimeStore } from '@/stores/realtime';
 import { useWorkbenchStore } from '@/stores/workbench';
-import { beep } from './alerts';
+import { useAlertSounds } from './use-alert-sounds';
 import { useWorkbenchActions } from './use-actions';
 
 type Offered = PushOf<typeof collabAgentServerEvents, 'transfer.offered'>;
@@ -18,11 +18,12 @@ export function useTransferOffers() {
   const realtime = useRealtimeStore();
   const store = useWorkbenchStore();
   const actions = useWorkbenchActions();
+  const play = useAlertSounds();
   let stopWatch: (() => void) | undefined;
   let bound: Socket | null = null;
 
   async function onOffered(p: Offered) {
-    beep(660);
+    play('transfer');
     const who = p.conversation.visitorName || t('workbench.visitorNo', { n: p.conversation.visitorNumber });
     const text = t('workbench.transfer.offered', { from: p.from.nickname, visitor: who }) + (p.transfer.note ? `\n${p.transfer.note}` : '');
     let accept: boolean;
