@@ -68,6 +68,10 @@ const en = {
   formReplaced: 'Replaced by a newer form',
   entryOnline: 'Online',
   entryOffline: 'Offline · leave a message',
+  cancelQueue: 'Stop waiting',
+  keepWaiting: 'Keep waiting',
+  queuePrompt: 'You have been waiting a while. Keep waiting, or leave a message and we will get back to you?',
+  estimate: 'Estimated wait: about {n} min.',
 };
 export type Key = keyof typeof en;
 
@@ -101,6 +105,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     captchaTitle: '请输入图片中的字符', captchaImage: '验证码图片', captchaAnswer: '图片中的字符', captchaRefresh: '换一张', captchaSend: '继续', captchaCancel: '取消', captchaWrong: '字符不正确，请按新图片重新输入。', save: '保存对话记录', chooseEntry: '请选择咨询对象',
     formTitle: '请填写您的信息', formSent: '已提交，谢谢！', formReplaced: '已被新的表单取代',
     entryOnline: '在线', entryOffline: '离线 · 留言',
+    cancelQueue: '取消排队', keepWaiting: '继续等待', queuePrompt: '您已等待较长时间,是否继续等待?也可以留言,我们会尽快回复。', estimate: '预计等待约 {n} 分钟。',
   },
   'zh-TW': {
     title: '線上客服', welcome: '您好！關於訂單或商品有任何問題，我們隨時為您服務。', start: '開始諮詢', connecting: '正在連線…',
@@ -116,6 +121,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     captchaTitle: '請輸入圖片中的字元', captchaImage: '驗證碼圖片', captchaAnswer: '圖片中的字元', captchaRefresh: '換一張', captchaSend: '繼續', captchaCancel: '取消', captchaWrong: '字元不正確，請依新圖片重新輸入。', save: '儲存對話記錄', chooseEntry: '請選擇諮詢對象',
     formTitle: '請填寫您的資料', formSent: '已提交，謝謝！', formReplaced: '已被新的表單取代',
     entryOnline: '線上', entryOffline: '離線 · 留言',
+    cancelQueue: '取消排隊', keepWaiting: '繼續等待', queuePrompt: '您已等待較長時間,是否繼續等待?也可以留言,我們會盡快回覆。', estimate: '預計等待約 {n} 分鐘。',
   },
   ja: {
     title: 'カスタマーサポート', welcome: 'こんにちは。ご注文や商品についてお気軽にご相談ください。', start: 'チャットを開始', connecting: '接続中…',
@@ -131,6 +137,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     captchaTitle: '画像の文字を入力してください', captchaImage: '認証画像', captchaAnswer: '画像の文字', captchaRefresh: '別の画像', captchaSend: '続ける', captchaCancel: 'キャンセル', captchaWrong: '文字が違います。新しい画像で入力してください。', save: '会話を保存', chooseEntry: 'お問い合わせ先を選んでください',
     formTitle: 'お客様情報をご入力ください', formSent: '送信しました。ありがとうございます。', formReplaced: '新しいフォームに置き換えられました',
     entryOnline: 'オンライン', entryOffline: 'オフライン · メッセージを残す',
+    cancelQueue: '待機をやめる', keepWaiting: '待ち続ける', queuePrompt: 'お待たせしております。このまま待つか、メッセージを残してください。', estimate: '待ち時間の目安: 約 {n} 分。',
   },
   ko: {
     title: '고객 상담', welcome: '안녕하세요! 주문이나 상품에 대해 궁금한 점이 있으면 언제든지 문의하세요.', start: '상담 시작', connecting: '연결 중…',
@@ -146,6 +153,7 @@ const catalogue: Record<string, Record<Key, string>> = {
     captchaTitle: '이미지의 문자를 입력하세요', captchaImage: '인증 이미지', captchaAnswer: '이미지의 문자', captchaRefresh: '새 이미지', captchaSend: '계속', captchaCancel: '취소', captchaWrong: '문자가 틀렸습니다. 새 이미지로 다시 입력하세요.', save: '대화 저장', chooseEntry: '상담 대상을 선택하세요',
     formTitle: '고객님의 정보를 입력해 주세요', formSent: '제출되었습니다. 감사합니다!', formReplaced: '새 양식으로 대체되었습니다',
     entryOnline: '온라인', entryOffline: '오프라인 · 메시지 남기기',
+    cancelQueue: '대기 취소', keepWaiting: '계속 기다리기', queuePrompt: '오래 기다리셨습니다. 계속 기다리시겠어요, 아니면 메시지를 남기시겠어요?', estimate: '예상 대기 시간: 약 {n}분.',
   },
 };
 

@@ -18,7 +18,7 @@ import { language, setLanguage, t } from './i18n.ts';
 import { fetchLinks, upload, useFileAuth } from './media.ts';
 import { closeOnBack, forDevice } from './mobile.ts';
 import { drawRating } from './rating.ts';
-import { drawLeave, drawStart, externalLeaveUrl } from './screens.ts';
+import { drawLeave, drawStart, externalLeaveUrl, setupQueue } from './screens.ts';
 import { onCardButton } from './rich.ts';
 import { drawTags } from './tags.ts';
 import { downloadTranscript } from './transcript.ts';
@@ -48,6 +48,8 @@ let entryGroup: number | null = null;
 /** Whether the loader's panel is open; embedded, the loader says so once the frame is ready. */
 let panelOpen = !embedded;
 let position: number | null = null;
+/** ASSIGN-POSITION-9: minutes, when the company shows an estimate. */
+let estimate: number | null = null;
 let connected = false;
 let leaving = false;
 /** The host page's address, from the loader (for leave-messages and the external leave page). */
@@ -83,7 +85,8 @@ const outbox = new Outbox<MessageView>(
 function showStatus() {
   if (!navigator.onLine) return setStatus(t('offline'));
   if (!connected) return setStatus(t('connecting'));
-  if (conv?.status === 'queued') return setStatus(position ? t('queue', { n: position }) : t('waiting'));
+  if (conv?.status === 'queued')
+    return setStatus(position ? [t('queue', { n: position }), ...(estimate ? [t('estimate', { n: estimate })] : [])].join(' ') : t('waiting'));
   setStatus('');
 }
 
@@ -98,7 +101,7 @@ function render() {
   el.heart.hidden = !(tools?.rating ?? true) || !conv?.agentId || rated.has(conv.id);
   el.save.hidden = tools?.saveTranscript === false || !conv;
   mailTool.show(tools?.emailTranscript === true && !!conv);
-  el.queueLeave.hidden = conv?.status !== 'queued' || !config?.leaveMessage.enabled;
+  queue.show(conv?.status === 'queued', !!config?.leaveMessage.enabled);
   el.image.hidden = tools?.image === false;
   el.file.hidden = tools?.file === false;
   el.emoji.hidden = tools?.emoji === false;
@@ -205,15 +208,19 @@ client.on('message', ({ message }) => {
 client.on('conversation.updated', ({ conversation }) => {
   if (conv && conversation.id === conv.id) {
     conv = conversation;
+    // The maximum wait passed unanswered (ASSIGN-OVERFLOW-10): the leave-message form, with what was typed.
+    if (conversation.endReason === 'queue_timeout' && !leaving) return showLeave();
     render();
   } else if (!conv || conv.status === 'ended') void useConversation(conversation); // an accepted invitation, a proactive chat
 });
 client.on('queue.position', (p) => {
   if (conv && p.conversationId === conv.id) {
     position = p.position;
+    estimate = p.estimatedWaitMinutes;
     showStatus();
   }
 });
+client.on('queue.prompt', (p) => conv?.status === 'queued' && p.conversationId === conv.id && queue.ask());
 
 // The browser knows about a lost network before the socket does: go offline at once, back when online.
 window.addEventListener('offline', () => {
@@ -233,6 +240,7 @@ async function requestChat(groupId?: number | null) {
       client.call('chat.request', { ...(scope ? { groupId: scope } : {}), ...(iconKey ? { iconKey } : {}), ...(verification ? { verification } : {}) }),
     );
     position = r.position;
+    estimate = r.estimatedWaitMinutes;
     await useConversation(r.conversation);
     if (r.conversation.status === 'queued') {
       if (config?.busy) localLine('busy', inLang(config.texts)?.busy ?? '');
@@ -240,6 +248,8 @@ async function requestChat(groupId?: number | null) {
     }
     el.input.focus();
   } catch (err) {
+    // ASSIGN-OVERFLOW-10: the scope's queue is full; the form comes with the company's text.
+    if (err instanceof RealtimeError && err.code === 'queue_full') return showLeave(err.message);
     const cancelled = err instanceof RealtimeError && err.code === 'verification_cancelled';
     setStatus(cancelled ? '' : err instanceof RealtimeError && err.code !== 'timeout' ? err.message : t('unavailable'));
     throw err;
@@ -291,7 +301,7 @@ function drawScreens() {
   });
 }
 
-function showLeave() {
+function showLeave(notice?: string) {
   const external = config?.leaveMessage.enabled && config.leaveMessage.externalUrl;
   if (external) {
     window.open(externalLeaveUrl(external, { company, visitor: store.token() ?? '', page }), '_blank', 'noopener');
@@ -301,6 +311,7 @@ function showLeave() {
   const typed = [...el.list.querySelectorAll('.msg.visitor .text')].map((n) => n.textContent).join('\n');
   drawLeave(config, {
     prefill: { ...store.prechat(), ...(typed ? { content: typed } : {}) },
+    notice,
     page,
     canChat: !!config?.online,
     back: () => {
@@ -316,11 +327,21 @@ function showLeave() {
 
 el.start.addEventListener('click', () => void requestChat().catch(() => undefined));
 el.restart.addEventListener('click', begin);
-el.leaveLink.addEventListener('click', showLeave);
-el.queueLeave.addEventListener('click', async () => {
-  if (conv?.status === 'queued') await client.call('chat.end', { conversationId: conv.id }).catch(() => null);
-  showLeave();
+el.leaveLink.addEventListener('click', () => showLeave());
+/** Leaving the queue (ASSIGN-LEAVE-11): 取消排队 shows the ended chat, 留言 the form prefilled with what was typed (CONV-QUEUE-7). */
+async function leaveQueue(leaveMessage: boolean) {
+  if (conv?.status !== 'queued') return leaveMessage && showLeave();
+  const r = await client.call('queue.leave', { conversationId: conv.id, leaveMessage }).catch(() => null);
+  if (r) conv = r.conversation;
+  if (leaveMessage) showLeave();
+  else render();
+}
+const queue = setupQueue({
+  cancel: () => void leaveQueue(false),
+  leaveMessage: () => void leaveQueue(true),
+  keepWaiting: () => void (conv && client.call('queue.continue', { conversationId: conv.id }).catch(() => null)),
 });
+el.queueLeave.addEventListener('click', () => void leaveQueue(true));
 el.end.addEventListener('click', async () => {
   if (!conv) return;
   const r = await client.call('chat.end', { conversationId: conv.id }).catch(() => null);

@@ -1,11 +1,12 @@
 /**
- * The screens before a chat: the start screen (welcome and button, or the
- * pre-chat form, PRECHAT-RENDER-7) and the leave-message form (LEAVESET-RENDER-8)
- * with its thank-you text, or the offline notice when leave-messages are off.
+ * The screens around a chat: the start screen (welcome and button, or the
+ * pre-chat form, PRECHAT-RENDER-7), the waiting visitor's controls (CONV-QUEUE-7)
+ * and the leave-message form (LEAVESET-RENDER-8) with its thank-you text, or the
+ * offline notice when leave-messages are off.
  */
 import { inLang, type WidgetConfig } from './config.ts';
 import { drawForm } from './forms.ts';
-import { language, t } from './i18n.ts';
+import { language, t, type Key } from './i18n.ts';
 import { uuid } from './storage.ts';
 import { el } from './view.ts';
 
@@ -34,8 +35,56 @@ export function drawStart(config: WidgetConfig | null, a: StartActions) {
   });
 }
 
+export interface QueueActions {
+  cancel(): void;
+  leaveMessage(): void;
+  keepWaiting(): void;
+}
+
+/** A button whose text follows the window's language (applyTexts re-reads data-i18n). */
+function textButton(id: string, key: Key, cls: string, onClick: () => void) {
+  const b = Object.assign(document.createElement('button'), { id, type: 'button', className: cls, textContent: t(key) });
+  b.dataset.i18n = key;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/**
+ * The waiting visitor's controls: 取消排队 beside the 留言 button (ASSIGN-LEAVE-11,
+ * CONV-QUEUE-7), and the question asked once the maximum wait is reached: 继续等待
+ * or 留言 (ASSIGN-OVERFLOW-10).
+ */
+export function setupQueue(a: QueueActions) {
+  const cancel = textButton('queue-cancel', 'cancelQueue', 'plain', a.cancel);
+  el.queueLeave.after(cancel);
+  const prompt = Object.assign(document.createElement('div'), { id: 'queue-prompt', className: 'queue-prompt', hidden: true });
+  prompt.setAttribute('role', 'alert');
+  const question = para(t('queuePrompt'));
+  question.dataset.i18n = 'queuePrompt';
+  prompt.append(
+    question,
+    textButton('queue-keep', 'keepWaiting', 'primary', () => {
+      prompt.hidden = true;
+      a.keepWaiting();
+    }),
+    textButton('queue-write', 'leave', 'plain', a.leaveMessage),
+  );
+  el.tools.before(prompt);
+  return {
+    /** Shown while the request waits; the question goes with it. */
+    show(waiting: boolean, canLeaveMessage: boolean) {
+      cancel.hidden = !waiting;
+      el.queueLeave.hidden = !waiting || !canLeaveMessage;
+      if (!waiting) prompt.hidden = true;
+    },
+    ask: () => (prompt.hidden = false),
+  };
+}
+
 export interface LeaveActions {
   prefill: Record<string, string>;
+  /** Why the form replaces the chat (a full queue, ASSIGN-OVERFLOW-10), shown above its intro. */
+  notice?: string;
   page: string;
   /** Whether "back" can return to the chat (someone is online). */
   canChat: boolean;
@@ -52,7 +101,7 @@ export function drawLeave(config: WidgetConfig | null, a: LeaveActions) {
   const texts = inLang(m.texts);
   const title = Object.assign(document.createElement('h2'), { textContent: texts?.title || t('leave') });
   const host = document.createElement('div');
-  el.leave.replaceChildren(title, para(texts?.intro ?? '', 'intro'), host, ...(a.canChat ? [back] : []));
+  el.leave.replaceChildren(title, ...(a.notice ? [para(a.notice, 'queue-full')] : []), para(texts?.intro ?? '', 'intro'), host, ...(a.canChat ? [back] : []));
   // One client id per form: a second click or a resend after reconnect stores one leave-message.
   const clientId = uuid();
   drawForm(host, {
