@@ -8,7 +8,8 @@ import { z } from 'zod';
  */
 export const cardButton = z
   .object({
-    label: z.string().trim().min(1).max(200),
+    // 300: the robot's 转人工 text may be that long.
+    label: z.string().trim().min(1).max(300),
     url: z
       .url({ protocol: /^https?$/, error: 'Only http:// and https:// addresses' })
       .max(2048)
