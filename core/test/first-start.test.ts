@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { TestClient, repoRoot } from '@kefu/core/testing';
+import { TestClient, freePort, repoRoot } from '@kefu/core/testing';
 
 /** Starts the real entry point (`npm start` minus the UI build) on an empty embedded database. */
 function startMain(env: Record<string, string>) {
@@ -16,7 +16,7 @@ function startMain(env: Record<string, string>) {
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (re: RegExp, ms = 60_000) => {
+  const waitFor = async (re: RegExp, ms = 100_000) => {
     const end = Date.now() + ms;
     while (!re.test(out)) {
       if (Date.now() > end || child.exitCode !== null) throw new Error(`did not see ${re}; output:\n${out}`);
@@ -37,7 +37,7 @@ async function waitHealthy(port: string) {
 
 test('first start creates a company and admin, prints them once, and SIGTERM shuts down cleanly', async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-first-'));
-  const port = String(40000 + Math.floor(Math.random() * 10000));
+  const port = String(await freePort());
   const app = startMain({ PORT: port, KEFU_DATA_DIR: dataDir });
   try {
     const [, companyId] = await app.waitFor(/Company ID:\s+(\d+)/);

@@ -9,6 +9,7 @@ import { freshDatabaseUrl } from './test-database.ts';
 
 export { TestClient } from './http-client.ts';
 export { freshDatabaseUrl } from './test-database.ts';
+export { freePort } from './free-port.ts';
 export { agentSocket, visitorSocket, call, next, DESKTOP_CHROME } from './sockets.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');

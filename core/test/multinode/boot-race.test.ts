@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import test from 'ava';
 import knexFactory from 'knex';
-import { freshDatabaseUrl, repoRoot } from '@kefu/core/testing';
-import { freePort } from './cluster.ts';
+import { freePort, freshDatabaseUrl, repoRoot } from '@kefu/core/testing';
 
 // Two nodes started at the same moment on an empty PostgreSQL database: both come up, one first company.
 test('two nodes booting together on an empty database both come up, with one first company', async (t) => {

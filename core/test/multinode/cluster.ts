@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '@kefu/core/testing';
+import { freePort, repoRoot } from '@kefu/core/testing';
 
 /**
  * Pieces of the two-process suite: real `core/src/main.ts` nodes, a private
@@ -12,17 +12,6 @@ import { repoRoot } from '@kefu/core/testing';
  */
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, ms = 10_000, every = 50): Promise<number> {
   const start = Date.now();

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import test from 'ava';
 import knexFactory, { type Knex } from 'knex';
 import type { Socket } from 'socket.io-client';
-import { TestClient, freshDatabaseUrl } from '@kefu/core/testing';
+import { TestClient, freePort, freshDatabaseUrl } from '@kefu/core/testing';
 import { agentSocket, call, next, visitorSocket } from '../helpers/sockets.ts';
-import { TcpProxy, freePort, sleep, startNode, startRedis, waitUntil, type KefuNode } from './cluster.ts';
+import { TcpProxy, sleep, startNode, startRedis, waitUntil, type KefuNode } from './cluster.ts';
 
 // Two real processes of core/src/main.ts on one PostgreSQL database and one
 // Redis (this suite's own redis-server, so it can be restarted), node 2 reaching
