@@ -171,6 +171,80 @@ test.serial('ICON-BIND-5 ASSIGN-SCOPE-3 a chat from a group-bound icon goes to t
   sockets[1].close();
 });
 
+test.serial(
+  'ICON-GROUP-6 ASSIGN-SCOPE-3 LEAVEMSG-ASSIGN-7 a group icon’s agent entry: nickname by default, its own state, chats for that agent only, leave-messages handled by them',
+  async (t) => {
+    const group = (await admin.post('/api/groups', { name: `Desk ${++n}` })).body;
+    const ann = await addAgent(admin, `entann${n}`, { name: 'Ann Realname' });
+    const bob = await addAgent(admin, `entbob${n}`);
+    await k.server.db('agents').where({ id: ann.id }).update({ nickname: 'Ann at the desk' });
+    const made = await admin.post('/api/icons', {
+      name: `Teams ${n}`,
+      type: 'group',
+      entries: [
+        { kind: 'agent', id: ann.id, name: { ja: 'アン' } },
+        { kind: 'group', id: group.id },
+      ],
+    });
+    t.is(made.status, 201, made.text);
+    const icon = made.body;
+    const entries = async () => (await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${icon.key}`)).body.icon.entries;
+    const before = await entries();
+    t.deepEqual(
+      before.map((e: any) => [e.kind, e.id, e.name.en, e.name['zh-CN'], e.name.ja, e.online]),
+      [
+        ['agent', ann.id, 'Ann at the desk', 'Ann at the desk', 'アン', false],
+        ['group', group.id, group.name, group.name, group.name, false],
+      ],
+      'in order, named by nickname or group name where no name is set, each offline',
+    );
+    t.false(JSON.stringify(before).includes('Realname'), 'the agent’s real name never reaches visitors');
+
+    // Bob is online too and, unscoped, could take the chats: the entry must win.
+    const sockets = [await agentSocket(k.url, await signIn(k, ann.agentId)), await agentSocket(k.url, await signIn(k, bob.agentId))];
+    t.true((await until(entries, (e) => e[0].online))[0].online, 'the entry follows its agent’s state');
+    t.false((await entries())[1].online, 'the group has nobody online');
+    for (let i = 0; i < 3; i++) {
+      const v = await visitorSocket(k.url, k.company.publicId);
+      const r = await call(v.socket, 'chat.request', { iconKey: icon.key, agentId: ann.id });
+      t.true(r.ok, JSON.stringify(r));
+      const row = await until(
+        () => k.server.db('conversations').where({ id: r.conversation.id }).first(),
+        (c) => c.agent_id != null,
+      );
+      t.is(Number(row.agent_id), ann.id, 'only the entry’s agent serves it');
+      t.is(Number(row.scope_agent_id), ann.id, 'the scope is stored on the conversation');
+      await call(v.socket, 'chat.end', { conversationId: r.conversation.id });
+      v.socket.close();
+    }
+    const v = await visitorSocket(k.url, k.company.publicId);
+    const foreign = await call(v.socket, 'chat.request', { iconKey: icon.key, agentId: bob.id });
+    t.is(foreign.error?.code, 'validation_failed', 'an agent the icon does not list is refused');
+    t.deepEqual(fields({ body: foreign }), ['agentId:agent_not_found']);
+
+    // Ann leaves: her entry is offline and the leave-message left for her is hers to handle.
+    sockets[0].close();
+    await k.server.db('agent_presence').where({ agent_id: ann.id }).update({ status: 'away' });
+    t.false((await entries())[0].online);
+    const leave = (extra: Record<string, unknown>) =>
+      call(v.socket, 'leavemsg.submit', { fields: { name: 'Sun Li', mobile: '13900139000', content: `For the desk ${JSON.stringify(extra)}` }, ...extra });
+    const forAnn = await leave({ iconKey: icon.key, agentId: ann.id });
+    t.true(forAnn.ok, JSON.stringify(forAnn));
+    t.is(Number((await k.server.db('leave_messages').where({ id: forAnn.leaveMessage.id }).first()).handler_id), ann.id);
+    const forBob = await leave({ iconKey: icon.key, agentId: bob.id });
+    t.is((await k.server.db('leave_messages').where({ id: forBob.leaveMessage.id }).first()).handler_id, null, 'an agent the icon does not list is no tag');
+    v.socket.close();
+
+    // Ann is disabled: visitors no longer see her entry.
+    t.is((await admin.post(`/api/agents/${ann.id}/disable`)).status, 200);
+    t.deepEqual(
+      (await entries()).map((e: any) => e.kind),
+      ['group'],
+    );
+    sockets[1].close();
+  },
+);
+
 test.serial('TAG-LIST-1 TAG-ROUTE-2 custom tags: limits and codes, stale versions, and what the widget gets', async (t) => {
   const read = await admin.get('/api/settings/tags');
   t.like(read.body, { version: 0, settings: { enabled: false, tags: [] } });

@@ -52,8 +52,9 @@ test.serial('ICON-RENDER-8 ICON-BIND-5 WIDGET-EMBED three icon codes draw three 
   );
   const floating = page.locator('kefu-widget button.btn');
   const inline = page.locator('p kefu-icon button.btn');
+  // Every icon is drawn once its settings arrive: the fixed one then moves into the page.
   await until(
-    async () => (await floating.count()) + (await inline.count()),
+    async () => (await page.locator('kefu-widget button.btn[data-state]').count()) + (await inline.count()),
     (n) => n === 3,
   );
   t.is(await floating.count(), 2, 'the corner icon and the text pill float; the duplicate snippet draws nothing more');
@@ -87,12 +88,13 @@ test.serial('ICON-RENDER-8 ICON-BIND-5 WIDGET-EMBED three icon codes draw three 
       (c) => !!c,
     );
     await frame.locator('#app[data-state="active"]').waitFor({ timeout: 15_000 });
+    const served = await k.server.db('conversations').where({ id: created.id }).first();
     t.is(await page.locator('iframe').count(), 1, 'one chat frame on the page');
     const ended = next(agent, 'conversation.updated', (m) => m.conversation.id === Number(created.id) && m.conversation.status === 'ended');
     await call(agent, 'conversation.end', { conversationId: Number(created.id) });
     await ended;
     await frame.locator('#app[data-state="ended"]').waitFor();
-    return created;
+    return served;
   };
   const fromPill = await chatFrom(page.locator('kefu-widget .text button.btn'), pill.key);
   t.is(Number(fromPill.group_id), sales.id, 'the text icon is bound to Sales');
@@ -126,16 +128,75 @@ test.serial('WIDGET-EMBED two companies on one page stay separate: each draws it
     () => page.locator('kefu-widget button.btn[data-state]').count(),
     (n) => n === 2,
   );
-  await hosts.nth(1).locator('button.btn').click();
-  await until(
-    () => page.locator('kefu-widget iframe').count(),
-    (n) => n === 1,
+  // The scripts are async: either may run first. Each host opens its own company's window (both icons sit in
+  // the default corner, one over the other, so the click is sent to each button directly).
+  const companyOf = async (i: number) => {
+    await hosts.nth(i).locator('button.btn').dispatchEvent('click');
+    const src = await until(
+      () => hosts.nth(i).locator('iframe').getAttribute('src', { timeout: 15_000 }),
+      (s) => !!s,
+    );
+    return Number(new URL(src!).searchParams.get('c'));
+  };
+  t.deepEqual([await companyOf(0), await companyOf(1)].sort(), [k.company.publicId, other.publicId].sort());
+  t.is(await page.locator('kefu-widget iframe').count(), 2, 'a frame per company');
+  const tokens = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.endsWith(':token')));
+  t.deepEqual(tokens.sort(), [`kefu:${k.company.publicId}:token`, `kefu:${other.publicId}:token`].sort(), 'a visitor of each company');
+  t.deepEqual(
+    await page.evaluate(() => Object.keys(window).filter((key) => /kefu/i.test(key))),
+    ['Kefu'],
   );
-  t.regex((await hosts.nth(1).locator('iframe').getAttribute('src'))!, new RegExp(`[?&]c=${other.publicId}(&|$)`));
-  const tokens = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.endsWith(':token')).sort());
-  t.deepEqual(tokens, [`kefu:${k.company.publicId}:token`, `kefu:${other.publicId}:token`].sort(), 'a visitor of each company');
-  // window.Kefu is the first company's.
-  await page.evaluate(() => (window as any).Kefu.open());
-  t.regex((await hosts.nth(0).locator('iframe').getAttribute('src'))!, new RegExp(`[?&]c=${k.company.publicId}(&|$)`));
   await page.context().close();
+});
+
+test.serial('ICON-GROUP-6 LEAVEMSG-ASSIGN-7 a group icon lists agent entries by nickname with their state; the online one chats with that agent, the offline one takes a leave-message for them', async (t) => {
+  await k.server.db('agents').where({ id: me }).update({ nickname: 'Front desk' });
+  const bob = await admin.post('/api/agents', { agentId: 'bob', name: 'Bob Realname', password: 'Quiet-river-42', mustChangePassword: false });
+  t.is(bob.status, 201, bob.text);
+  const made = await admin.post('/api/icons', {
+    name: 'People',
+    type: 'group',
+    entries: [
+      { kind: 'agent', id: me, name: {} },
+      { kind: 'agent', id: bob.body.id, name: { en: 'Bob in sales' } },
+    ],
+  });
+  t.is(made.status, 201, made.text);
+  const open = async () => {
+    const page = await customerPage(made.body.code.function);
+    await page.locator('kefu-widget button.btn').click();
+    const frame = page.frameLocator('kefu-widget iframe');
+    const entries = frame.locator('#start .entries button.entry');
+    await entries.first().waitFor({ timeout: 15_000 });
+    return { page, frame, entries };
+  };
+
+  const first = await open();
+  t.deepEqual(await first.entries.allTextContents(), ['Front deskOnline', 'Bob in salesOffline · leave a message'], 'nicknames or set names, never real names');
+  await first.page.screenshot({ path: screenshotPath('agent-entries') });
+  await first.entries.first().click();
+  const served = next(agent, 'conversation.updated', (m) => m.conversation.status === 'active', 15_000);
+  await first.frame.locator('#start-chat').click();
+  const { conversation } = await served;
+  await first.frame.locator('#app[data-state="active"]').waitFor({ timeout: 15_000 });
+  const row = await k.server.db('conversations').where({ id: conversation.id }).first();
+  t.is(Number(row.scope_agent_id), me, 'the chat is scoped to the picked agent');
+  t.is(Number(row.agent_id), me);
+  await call(agent, 'conversation.end', { conversationId: conversation.id });
+  await first.page.context().close();
+
+  // Bob is offline: his entry opens the leave-message form, and the message is his to handle.
+  const second = await open();
+  await second.entries.nth(1).click();
+  const form = second.frame.locator('#app[data-state="leave"] #leave-form');
+  await form.waitFor({ timeout: 15_000 });
+  await form.locator('input[name="name"]').fill('Sun Li');
+  await form.locator('input[name="mobile"]').fill('13900139000');
+  await form.locator('textarea[name="content"]').fill('Please call me back, Bob');
+  await form.locator('button[type="submit"]').click();
+  await second.frame.locator('#leave .thanks').waitFor();
+  const left = await k.server.db('leave_messages').where({ company_id: k.company.id, content: 'Please call me back, Bob' });
+  t.is(left.length, 1);
+  t.is(Number(left[0].handler_id), bob.body.id);
+  await second.page.context().close();
 });

@@ -42,7 +42,7 @@ export class ConversationService {
   async request(
     companyId: number,
     visitor: { id: number; channel: string },
-    opts: { groupId?: number | null; iconId?: number | null; initiator?: string } = {},
+    opts: { groupId?: number | null; iconId?: number | null; agentId?: number | null; initiator?: string } = {},
   ): Promise<{ conversation: ConversationView; created: boolean }> {
     const t = new Tenant(this.db, companyId);
     const open = await this.queries.openOfVisitor(t, visitor.id);
@@ -59,6 +59,8 @@ export class ConversationService {
           group_id: opts.groupId ?? null,
           // The icon the chat came from: icon-routing.ts keeps an agent-bound icon's chats with its agent.
           icon_id: opts.iconId ?? null,
+          // ICON-GROUP-6: the group-icon agent entry picked, kept with its agent the same way.
+          scope_agent_id: opts.agentId ?? null,
           created_at: this.clock.now(),
           queue_due_at: queueDueAt,
         })

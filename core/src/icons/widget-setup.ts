@@ -10,6 +10,7 @@ import type { IconBody } from './icon-schemas.ts';
 import { TagService } from './tag-service.ts';
 import { AvatarService } from '../avatars/avatar-service.ts';
 import { MobileService } from '../mobile/mobile-service.ts';
+import { LANGS } from '../settings/widget-defaults.ts';
 
 const DRAWN: Record<IconBody['type'], 'float' | 'fixed' | 'text'> = { float: 'float', fixed: 'fixed', text: 'text', group: 'float', email: 'float' };
 
@@ -54,12 +55,17 @@ export class WidgetSetup {
     if (!found) throw notFound('Unknown icon');
     const icon = found.icon;
     const style = base.style as Record<string, unknown>;
-    // ICON-GROUP-6: each entry's own state; an offline one leads to the leave-message form.
+    const names = await this.entryNames(companyId, icon.entries);
+    // ICON-GROUP-6: each entry's own state; an offline one leads to the leave-message form. Entries whose agent or group is gone are left out.
     const entries = await Promise.all(
-      icon.entries.map(async (e) => ({
-        ...e,
-        online: await this.online(companyId, { binding: e.kind === 'group' ? { kind: 'group', groupId: e.id } : { kind: 'agent', agentId: e.id } }),
-      })),
+      icon.entries
+        .filter((e) => names.has(`${e.kind}:${e.id}`))
+        .map(async (e) => ({
+          ...e,
+          // Languages without a name of their own show the default one.
+          name: { ...Object.fromEntries(LANGS.map((l) => [l, names.get(`${e.kind}:${e.id}`)])), ...e.name },
+          online: await this.online(companyId, { binding: e.kind === 'group' ? { kind: 'group', groupId: e.id } : { kind: 'agent', agentId: e.id } }),
+        })),
     );
     return {
       ...config,
@@ -68,6 +74,19 @@ export class WidgetSetup {
       icon: { key: iconKey, type: DRAWN[icon.type], kind: icon.type, language: icon.language, text: icon.text, style: icon.style, entries },
       style: icon.type === 'float' ? { ...style, position: icon.float.position, marginX: icon.float.offsetX, marginY: icon.float.offsetY } : style,
     };
+  }
+
+  /**
+   * ICON-GROUP-6: the default display name of each live entry, by `kind:id`: the group's name, or the
+   * agent's nickname (never the real name, which only colleagues see, AGENT-FIELDS-3).
+   */
+  private async entryNames(companyId: number, entries: IconBody['entries']): Promise<Map<string, string>> {
+    const ids = (kind: 'agent' | 'group') => entries.filter((e) => e.kind === kind).map((e) => e.id);
+    const [agents, groups] = await Promise.all([
+      this.db('agents').where({ company_id: companyId }).whereIn('id', ids('agent')).whereNull('disabled_at').whereNull('deleted_at').select('id', 'nickname'),
+      this.db('groups').where({ company_id: companyId }).whereIn('id', ids('group')).select('id', 'name'),
+    ]);
+    return new Map([...agents.map((a): [string, string] => [`agent:${a.id}`, a.nickname]), ...groups.map((g): [string, string] => [`group:${g.id}`, g.name])]);
   }
 
   /** ICON-STATE-7 for the icon's scope: its agent, its group, or the whole company. */

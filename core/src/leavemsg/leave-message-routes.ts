@@ -9,10 +9,11 @@ import { notFound } from '../http/errors.ts';
 import { sha256 } from '../infra/crypto.ts';
 import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import type { VisitorCaller } from '../conversations/visitor-event-handlers.ts';
+import { iconKeySchema } from '../protocol/visitor-events.ts';
 import { consumeOr429 } from './limits.ts';
 import { LeaveMessageExport } from './leave-message-export.ts';
 import { ExportJobs } from '../exports/export-jobs.ts';
-import { exportJobStarted } from '../exports/export-job-routes.ts';
+import { exportJobStarted } from '../exports/export-schemas.ts';
 import { checkLeaveFilters, leaveMessageFilters } from './leave-message-query.ts';
 import { LeaveMessageReplies, emailReplyBody } from './leave-message-replies.ts';
 import { LeaveMessageService } from './leave-message-service.ts';
@@ -50,6 +51,9 @@ export const leaveMessageSubmit = z.strictObject({
   language: z.enum(['zh-CN', 'zh-TW', 'en', 'ja', 'ko']).optional(),
   pageUrl: z.string().max(2048).optional(),
   groupId: z.number().int().positive().nullable().optional(),
+  /** LEAVEMSG-ASSIGN-7: the page's icon and, for a group icon, the agent entry picked; that agent becomes the handler. */
+  iconKey: iconKeySchema.optional(),
+  agentId: z.number().int().positive().optional(),
 });
 
 const leaveMessageDetail = leaveMessage.extend({

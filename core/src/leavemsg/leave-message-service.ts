@@ -10,6 +10,7 @@ import { HookRegistry } from '../hooks/hook-registry.ts';
 import { AppError, conflict, fieldError, forbidden, notFound, validationFailed } from '../http/errors.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import { Tenant } from '../tenancy/tenant.ts';
+import { IconService } from '../icons/icon-service.ts';
 import { checkForm } from '../settings/field-rules.ts';
 import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
 import { CONTACT_FIELDS, LEAVE_FIELDS } from '../settings/widget-settings-schema.ts';
@@ -24,6 +25,8 @@ export interface SubmitInput {
   language?: string;
   pageUrl?: string;
   groupId?: number | null;
+  iconKey?: string;
+  agentId?: number;
 }
 
 export type ListQuery = LeaveMessageFilters & { page: number; pageSize: number };
@@ -107,6 +110,7 @@ export class LeaveMessageService {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(AuditService) private readonly audit: AuditService,
     @inject(RealtimeNotifier) private readonly realtime: RealtimeNotifier,
+    @inject(IconService) private readonly icons: IconService,
   ) {
     this.perVisitor = makeLimiter(db, 'leavemsg_visitor', 5, 3600);
     this.perIp = makeLimiter(db, 'leavemsg_ip', 20, 3600);
@@ -129,6 +133,7 @@ export class LeaveMessageService {
 
     let groupId: number | null = null;
     if (input.groupId) groupId = (await t.q('groups').where({ id: input.groupId }).first('id')) ? input.groupId : null;
+    const handlerId = await this.taggedAgent(t, input);
     const [row] = await t
       .insert('leave_messages', {
         visitor_id: meta.visitorId,
@@ -139,6 +144,7 @@ export class LeaveMessageService {
         content: values.content,
         fields: JSON.stringify(values),
         group_id: groupId,
+        handler_id: handlerId,
         language: input.language ?? null,
         ip: meta.ip,
         page_url: input.pageUrl ?? null,
@@ -146,7 +152,7 @@ export class LeaveMessageService {
       })
       .returning('*');
     const msg = toLeaveMessage(row);
-    this.changed(companyId, { ids: [msg.id], change: 'created', by: null });
+    this.changed(companyId, { ids: [msg.id], change: 'created', by: null, ...(handlerId ? { handlerId } : {}) });
     // Stored: whatever happens next (hooks, mail) cannot lose it.
     await this.forward(companyId, msg).catch((err) => this.log.error({ err, companyId, leaveMessageId: msg.id }, 'queueing leave-message mail failed'));
     void this.hooks
@@ -157,6 +163,26 @@ export class LeaveMessageService {
       )
       .catch((err) => this.log.error({ err, leaveMessageId: msg.id }, 'leaveMessage.created failed'));
     return msg;
+  }
+
+  /**
+   * LEAVEMSG-ASSIGN-7: the agent a new leave-message is tagged with handles it, if enabled — the page icon's bound
+   * agent, or the agent entry of the group icon the visitor picked (ICON-GROUP-6; only an agent the icon lists).
+   */
+  private async taggedAgent(t: Tenant, input: SubmitInput): Promise<number | null> {
+    const found = input.iconKey ? await this.icons.byKey(t.companyId, input.iconKey) : null;
+    if (!found) return null;
+    const { binding, entries } = found.icon;
+    const id =
+      input.agentId != null
+        ? entries.some((e) => e.kind === 'agent' && e.id === input.agentId)
+          ? input.agentId
+          : null
+        : binding.kind === 'agent'
+          ? binding.agentId
+          : null;
+    if (id == null) return null;
+    return (await t.q('agents').where({ id }).whereNull('disabled_at').whereNull('deleted_at').first('id')) ? id : null;
   }
 
   /** LEAVESET-EMAIL-2: one queued mail per recipient, sent by the outbox job (kicked at once). */

@@ -28,6 +28,8 @@ export const visitorClientEvents = {
       groupId: z.number().int().positive().optional(),
       /** The embedded icon's key (`data-icon`): its binding scopes the chat (ICON-BIND-5). */
       iconKey: iconKeySchema.optional(),
+      /** ICON-GROUP-6: the agent entry of that group icon the visitor picked; the chat is offered to that agent only. */
+      agentId: z.number().int().positive().optional(),
       form: z.record(z.string(), z.string().max(500)).optional(),
       /** The answer to the image challenge of a `verification_required` refusal (POLICY-SPAM-4/5). */
       verification: z.strictObject({ challengeId: z.uuid(), answer: z.string().trim().min(1).max(10) }).optional(),

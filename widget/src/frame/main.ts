@@ -13,7 +13,7 @@ import { askCaptcha, challengeOf, newChallenge, type Answer } from './captcha.ts
 import { setupEmoji } from './emoji.ts';
 import { drawForm } from './forms.ts';
 import { onPushedForm } from './info-form.ts';
-import { drawEntries } from './entries.ts';
+import { drawEntries, type Entry } from './entries.ts';
 import { language, setLanguage, t } from './i18n.ts';
 import { fetchLinks, upload, useFileAuth } from './media.ts';
 import { closeOnBack, forDevice } from './mobile.ts';
@@ -43,8 +43,9 @@ let lastSeq = 0;
 /** CONV-READ-41: the newest agent message shown, and the one last reported as seen. */
 let agentSeq = 0;
 let seenSent = 0;
-/** ICON-GROUP-6: the group-icon entry the visitor picked; it scopes the chat before any question type. */
-let entryGroup: number | null = null;
+/** ICON-GROUP-6: the group-icon entry the visitor picked; it scopes the chat (and a leave-message) instead of any question type. */
+let entry: Entry | null = null;
+const entryScope = () => (entry ? { [entry.kind === 'group' ? 'groupId' : 'agentId']: entry.id } : {});
 /** Whether the loader's panel is open; embedded, the loader says so once the frame is ready. */
 let panelOpen = !embedded;
 let position: number | null = null;
@@ -234,11 +235,9 @@ window.addEventListener('online', () => {
 
 async function requestChat(groupId?: number | null) {
   el.start.disabled = el.restart.disabled = true;
-  const scope = entryGroup ?? groupId;
+  const scope = entry ? entryScope() : groupId ? { groupId } : {};
   try {
-    const r = await verified((verification) =>
-      client.call('chat.request', { ...(scope ? { groupId: scope } : {}), ...(iconKey ? { iconKey } : {}), ...(verification ? { verification } : {}) }),
-    );
+    const r = await verified((verification) => client.call('chat.request', { ...scope, ...(iconKey ? { iconKey } : {}), ...(verification ? { verification } : {}) }));
     position = r.position;
     estimate = r.estimatedWaitMinutes;
     await useConversation(r.conversation);
@@ -275,7 +274,7 @@ async function verified<T>(send: (v?: Answer) => Promise<T>): Promise<T> {
 function begin() {
   if (config && !config.region.served) return config.region.leaveMessage ? showLeave() : undefined;
   if (config && (!config.online || config.icon?.kind === 'email')) return showLeave();
-  if (config?.prechat.enabled || (config?.icon?.kind === 'group' && entryGroup === null)) {
+  if (config?.prechat.enabled || (config?.icon?.kind === 'group' && !entry)) {
     conv = null;
     drawScreens();
     return render();
@@ -284,10 +283,10 @@ function begin() {
 }
 
 function drawScreens() {
-  if (config?.icon?.kind === 'group' && entryGroup === null)
-    return drawEntries(config, (groupId, online) => {
-      entryGroup = groupId;
-      if (!online) return showLeave();
+  if (config?.icon?.kind === 'group' && !entry)
+    return drawEntries(config, (picked) => {
+      entry = picked;
+      if (!picked.online) return showLeave();
       drawScreens();
       el.startBody.querySelector<HTMLElement>('input, select, button')?.focus();
     });
@@ -318,7 +317,8 @@ function showLeave(notice?: string) {
       leaving = false;
       render();
     },
-    submit: (p) => call('leavemsg.submit', { ...p, ...(entryGroup ? { groupId: entryGroup } : {}) }),
+    // LEAVEMSG-ASSIGN-7: the icon (its bound agent) or the agent entry picked makes the handler.
+    submit: (p) => call('leavemsg.submit', { ...p, ...entryScope(), ...(iconKey ? { iconKey } : {}) }),
   });
   leaving = true;
   render();
