@@ -1,48 +1,11 @@
-import net from 'node:net';
 import test from 'ava';
-import { SMTPServer } from 'smtp-server';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { HookRegistry } from '../src/hooks/hook-registry.ts';
 import { CronSupervisor } from '../src/plugins/cron-supervisor.ts';
 import { MailOutbox } from '../src/leavemsg/mail-outbox.ts';
 import { addAgent, clientAt, signIn } from './helpers/accounts.ts';
 import { call, visitorSocket } from './helpers/sockets.ts';
-
-interface Received {
-  to: string[];
-  raw: string;
-  auth?: { user: string; pass: string };
-}
-
-/** A real SMTP server; `refuse` makes it answer 451 to MAIL FROM. */
-async function smtp(refuse = false) {
-  const received: Received[] = [];
-  let auth: Received['auth'];
-  const server = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(a, _s, cb) {
-      auth = { user: a.username ?? '', pass: a.password ?? '' };
-      cb(null, { user: a.username });
-    },
-    onMailFrom(_a, _s, cb) {
-      if (refuse) return cb(Object.assign(new Error('Mailbox busy, try later'), { responseCode: 451 }));
-      cb();
-    },
-    onData(stream, session, cb) {
-      let raw = '';
-      stream.on('data', (d) => (raw += d.toString()));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, auth });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { received, port: (server.server.address() as net.AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { smtp } from './helpers/smtp.ts';
 
 let k: TestKefu;
 let admin: TestClient;
@@ -144,7 +107,11 @@ test.serial('LEAVESET-STORE-9 LEAVESET-EMAIL-2 a visitor’s leave-message is li
   t.regex(mail.raw, /Name: Ann Lee/);
   t.regex(mail.raw, /Message: Please call me about order 42\./);
   t.regex(mail.raw, /Page: https:\/\/shop\.example\/p\/1/);
-  const rows = await outboxRows(ok.leaveMessage.id);
+  // The server marks a mail sent after the SMTP server took it: wait for that too.
+  const rows = await until(
+    () => outboxRows(ok.leaveMessage.id),
+    (r) => r.length === 2 && r.every((m) => !!m.sent_at),
+  );
   t.true(rows.length === 2 && rows.every((m) => !!m.sent_at));
   v.socket.close();
 });

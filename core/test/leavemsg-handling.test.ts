@@ -1,37 +1,12 @@
-import net from 'node:net';
 import test from 'ava';
 import ExcelJS from 'exceljs';
-import { SMTPServer } from 'smtp-server';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { HookRegistry } from '../src/hooks/hook-registry.ts';
 import { CronSupervisor } from '../src/plugins/cron-supervisor.ts';
 import { MailOutbox } from '../src/leavemsg/mail-outbox.ts';
 import { addAgent, patchAgent, signIn, type CreatedAgent } from './helpers/accounts.ts';
 import { agentSocket, call, next, visitorSocket } from './helpers/sockets.ts';
-
-/** A real SMTP server; `refuse` makes it answer 451 to MAIL FROM. */
-async function smtp(refuse = false) {
-  const received: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onMailFrom(_a, _s, cb) {
-      if (refuse) return cb(Object.assign(new Error('Mailbox busy, try later'), { responseCode: 451 }));
-      cb();
-    },
-    onData(stream, session, cb) {
-      let raw = '';
-      stream.on('data', (d) => (raw += d.toString()));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { received, port: (server.server.address() as net.AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { smtp } from './helpers/smtp.ts';
 
 let k: TestKefu;
 let admin: TestClient;

@@ -1,13 +1,26 @@
 import type net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
-/** A real SMTP server on a free port; `refuse` makes it answer 451 to MAIL FROM. */
+export interface ReceivedMail {
+  to: string[];
+  raw: string;
+  /** The credentials the client signed in with, if it did. */
+  auth?: { user: string; pass: string };
+}
+
+/** A real SMTP server on a free port (sign-in optional, recorded); `refuse` makes it answer 451 to MAIL FROM. */
 export async function smtp(refuse = false) {
-  const received: { to: string[]; raw: string }[] = [];
+  const received: ReceivedMail[] = [];
+  let auth: ReceivedMail['auth'];
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(a, _s, cb) {
+      auth = { user: a.username ?? '', pass: a.password ?? '' };
+      cb(null, { user: a.username });
+    },
     onMailFrom(_a, _s, cb) {
       if (refuse) return cb(Object.assign(new Error('Mailbox busy, try later'), { responseCode: 451 }));
       cb();
@@ -16,7 +29,7 @@ export async function smtp(refuse = false) {
       let raw = '';
       stream.on('data', (d) => (raw += d.toString()));
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, auth });
         cb();
       });
     },
