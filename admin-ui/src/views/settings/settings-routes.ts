@@ -11,6 +11,12 @@ const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'shell.pages.chatSettings', permission, menu: { section: 'config', order: 10 } },
   },
   {
+    path: '/settings/invite',
+    name: 'settings-invite',
+    component: () => import('./InviteWindowPage.vue'),
+    meta: { titleKey: 'settings.invite.title', permission, menu: { section: 'config', order: 13 } },
+  },
+  {
     path: '/settings/prechat',
     name: 'settings-prechat',
     component: () => import('./PrechatPage.vue'),
