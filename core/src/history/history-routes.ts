@@ -6,7 +6,7 @@ import { HistoryDelete } from './history-delete.ts';
 import { HistoryExport } from './history-export.ts';
 import { HistoryService } from './history-service.ts';
 import { ExportJobs } from '../exports/export-jobs.ts';
-import { exportJobStarted } from '../exports/export-job-routes.ts';
+import { exportJobStarted } from '../exports/export-schemas.ts';
 import { countQuery, detailResponse, exportQuery, historySettings, historySettingsBody, searchQuery, searchResponse } from './history-schemas.ts';
 
 /** Conversation history (SPEC HISTORY §4.1): search, total, transcript, export, editable window. */
