@@ -10,6 +10,7 @@ import agentTools from '@/views/agent-tools/agent-tools-messages';
 import company from '@/views/company/company-messages';
 import groups from '@/views/groups/groups-messages';
 import history from '@/views/history/history-messages';
+import exportJobs from '@/views/exports/exports-messages';
 import leaveMessages from '@/views/leave-messages/leave-messages-messages';
 import notices from '@/views/notices/notices-messages';
 import settings from '@/views/settings/settings-messages';
@@ -46,6 +47,7 @@ const modules = {
   shortcuts,
   agentTools,
   history,
+  exportJobs,
   policies,
   assignment,
   billing,

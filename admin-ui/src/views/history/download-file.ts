@@ -1,4 +1,5 @@
 import { ApiError } from '@/api/client';
+import type { ExportJob } from '@/api/exports';
 
 /** The name the server gave in Content-Disposition (the UTF-8 form first), else `fallback`. */
 function fileName(header: string | null, fallback: string): string {
@@ -10,14 +11,16 @@ function fileName(header: string | null, fallback: string): string {
 /**
  * Downloads a streamed export through fetch (not a bare link) so refusals such as
  * `409 export_too_large` come back as errors and the bytes received can be shown while it streams.
+ * A large export answers JSON instead: the background job that will write the file (HISTORY-EXPORTJOB-11).
  */
-export async function downloadFile(url: string, onBytes: (received: number) => void, fallbackName: string): Promise<string> {
+export async function downloadFile(url: string, onBytes: (received: number) => void, fallbackName: string): Promise<{ name: string } | { job: ExportJob }> {
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) {
     const body = await response.json().catch(() => null);
     const e = body?.error;
-    throw new ApiError(response.status, e?.code ?? `http_${response.status}`, e?.message ?? response.statusText, e?.fields);
+    throw new ApiError(response.status, e?.code ?? `http_${response.status}`, e?.message ?? response.statusText, e?.fields, e);
   }
+  if (response.headers.get('Content-Type')?.startsWith('application/json')) return { job: ((await response.json()) as { job: ExportJob }).job };
   const chunks: Uint8Array[] = [];
   let received = 0;
   const reader = response.body!.getReader();
@@ -35,5 +38,5 @@ export async function downloadFile(url: string, onBytes: (received: number) => v
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
-  return name;
+  return { name };
 }
