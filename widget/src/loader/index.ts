@@ -13,7 +13,7 @@ import { pickLanguage } from '../shared/lang.ts';
 import { connectLive, type Live } from './live.ts';
 import { notify, stopNotify } from './notify.ts';
 import { TEXTS } from './texts.ts';
-import { drawUi, type Icon, type WidgetUi } from './ui.ts';
+import { drawUi, type Icon, type Invitation, type WidgetUi } from './ui.ts';
 
 type Handler = (data?: unknown) => void;
 type Event = 'ready' | 'open' | 'close' | 'unread' | 'message';
@@ -42,8 +42,9 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
   const others: Record<string, (key: string) => void> = {};
   let iframe: HTMLIFrameElement | null = null;
   let live: Live | null = null;
+  /** The company's settings (invitation words, sound, mobile window): the first icon's answer. */
   let config: any = null;
-  /** The company's settings (invitations, sound, mobile window): the first icon's. MOBILE-SWITCH-1: the mobile window's settings while this is a phone or tablet (or a viewport under 600 px) and it is on. */
+  /** MOBILE-SWITCH-1: the mobile window's settings while this is a phone or tablet (or a viewport under 600 px) and it is on. */
   let phone: any = null;
   let isOpen = false;
   let unread = 0;
@@ -53,7 +54,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
   let hideInvite: (() => void) | null = null;
   const handlers: Partial<Record<Event, Handler[]>> = {};
   const tx = () => TEXTS[lang] || TEXTS.en;
-  // Host-page storage: the token lasts (localStorage), the open panel and invitation counts last the visit (sessionStorage).
+  // Host-page storage: the token lasts (localStorage), the open panel lasts the visit (sessionStorage).
   const store = (s: 'localStorage' | 'sessionStorage', k: string, v?: string | null): string | null => {
     try {
       if (v === undefined) return window[s].getItem(key(k));
@@ -95,8 +96,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
       .then((c) => {
         const i = icons[key];
         if (!c || !i?.ui) return;
-        const first = !config;
-        if (first || key == main) config = c;
+        if (!config || key == main) config = c;
         i.c = c;
         const s = c.style || {};
         phone = (innerWidth < 600 || /Mobi|Android/.test(navigator.userAgent)) && c.mobile;
@@ -106,7 +106,6 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
         i.ui.button.hidden = phone && phone.icon.hidden;
         i.ui.setOnline(!!c.online);
         label(i);
-        if (first) autoInvite();
       })
       .catch(() => icons[key]?.ui?.setOnline(false));
   const refresh = () => Object.keys(icons).forEach(loadConfig);
@@ -128,44 +127,23 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
   };
 
   /**
-   * Manual (from an agent, `inv` set) or automatic invitation (INVITE-RENDER-7), or the server's automatic
-   * proactive greeting (POLICY-PROACTIVE-2, `greeting`), which ends this visit's automatic invitations and is
-   * declined with `proactive.close`: accept opens the chat.
+   * An invitation the server pushes — an agent's or an automatic one (INVITE-RENDER-7, INVITE-POPUP-2), in the
+   * visitor's language with its display time — or the server's automatic proactive greeting (POLICY-PROACTIVE-2,
+   * `greeting`, in the settings' invitation words), declined with `proactive.close`: accept opens the chat.
    */
-  const invite = (inv?: { id: number; text: string | null }, greeting?: string) => {
-    if (isOpen || hideInvite || !ui) return;
+  const invite = (inv?: Invitation & { id: number; displaySeconds: number }, greeting?: string) => {
     const texts = config?.invite?.texts;
-    const t = texts && (texts[lang] || texts.en);
-    if (!t) return;
-    const count = JSON.parse(store('sessionStorage', 'inv') || '{"n":0}');
-    if (!inv) store('sessionStorage', 'inv', JSON.stringify({ n: greeting ? 1e9 : count.n + 1 }));
-    hideInvite = ui.invite(
-      { ...t, text: greeting || (inv && inv.text) || t.text },
-      greeting ? 0 : (config?.invite?.displaySeconds ?? 20) * 1000,
-      (accepted) => {
-        hideInvite = null;
-        // The window opens once the server has made the conversation, so its first session already holds it.
-        if (inv) return accepted !== null && live?.emit('invitation.respond', { invitationId: inv.id, accept: accepted }).then(() => accepted && api.open());
-        if (!greeting) store('sessionStorage', 'inv', JSON.stringify({ n: count.n + 1, last: Date.now() }));
-        if (!accepted) return greeting ? live?.emit('proactive.close', {}) : autoInvite();
-        pendingStart = true;
-        api.open();
-        if (ready && iframe) post({ type: 'kefu:start' });
-      },
-    );
-  };
-  /** INVITE-POPUP-2: after the time on site, at most N per visit, with a pause between them; counted across pages. */
-  const autoInvite = () => {
-    const s = config?.invite;
-    if (!s?.auto) return;
-    if (!store('sessionStorage', 'visit')) store('sessionStorage', 'visit', String(Date.now()));
-    const count = JSON.parse(store('sessionStorage', 'inv') || '{"n":0}');
-    if (count.n >= s.maxPerVisit) return;
-    const at = Math.max(Number(store('sessionStorage', 'visit')) + s.delaySeconds * 1000, count.last ? count.last + s.intervalSeconds * 1000 : 0);
-    setTimeout(() => {
-      if (config.online && !hasChat) invite();
-      else autoInvite();
-    }, Math.max(0, at - Date.now()) + 50);
+    const t = inv || (texts && { ...(texts[lang] || texts.en), text: greeting });
+    if (isOpen || hideInvite || !ui || !t) return;
+    hideInvite = ui.invite(t, inv ? inv.displaySeconds * 1000 : 0, (accepted) => {
+      hideInvite = null;
+      // The window opens once the server has made the conversation, so its first session already holds it.
+      if (inv) return accepted !== null && live?.emit('invitation.respond', { invitationId: inv.id, accept: accepted }).then(() => accepted && api.open());
+      if (!accepted) return live?.emit('proactive.close', {});
+      pendingStart = true;
+      api.open();
+      if (ready && iframe) post({ type: 'kefu:start' });
+    });
   };
 
   function onPush(event: string, p: any) {
@@ -259,7 +237,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
       ready = false;
       hasChat = false;
       for (const k of ['token', 'outbox']) store('localStorage', k, null);
-      for (const k of ['open', 'inv', 'visit']) store('sessionStorage', k, null);
+      store('sessionStorage', 'open', null);
       return pageView();
     },
     on(e: Event, fn: Handler) {
