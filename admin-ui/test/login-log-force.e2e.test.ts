@@ -74,6 +74,12 @@ test.serial('LOGINLOG-FORCE-7 强制下线 from a row 在线中: the row shows �
   await box.waitFor({ state: 'hidden' });
   await logPage.screenshot({ path: screenshotPath('login-log-force-sign-out') });
 
+  // PROFILE-SESSIONS-5 lists each session with the method it signed in by (LOGIN-METHOD-16).
+  await logPage.goto(`${k.url}/profile?tab=sessions`);
+  const mine = logPage.locator('[data-test="profile-sessions"] tbody tr', { hasText: '当前浏览器' });
+  await mine.waitFor({ timeout: 10_000 });
+  t.regex(await mine.innerText(), /网页端/);
+
   const events = (await admin.get(`/api/login-log?result=event&agentId=${created.body.id}`)).body.items;
   t.like(events[0], { reason: 'ended_by_admin' });
   t.deepEqual(pageErrors, []);

@@ -12,6 +12,8 @@ export interface SessionRow {
   id: number | string;
   current: boolean;
   kind?: string;
+  /** app, web, mobile or api (LOGINLOG-METHOD-3). */
+  method?: string | null;
   ip: string | null;
   browser?: string | null;
   userAgent?: string | null;
