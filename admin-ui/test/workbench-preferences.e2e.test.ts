@@ -56,11 +56,13 @@ async function open(init?: () => void): Promise<{ context: BrowserContext; page:
 
 test.serial('OTHERSET-SWITCH-6 OTHERSET-LIVEVIEW-11 OTHERSET-EVALPROMPT-12 send-and-switch, live view on connect and the evaluation prompt', async (t) => {
   await reset();
-  await setPrefs({ chat: { switchAfterSend: true, liveViewOnConnect: false } });
+  const quiet = { popup: false, sound: true, blink: true, badge: true };
+  await setPrefs({ chat: { switchAfterSend: true, liveViewOnConnect: false }, notify: { connected: quiet, request: quiet } });
   const { context, page, errors } = await open();
   const a = await chatting();
   const b = await chatting();
   await page.locator('[data-test="conv-mine"]').nth(1).waitFor({ timeout: 10_000 });
+  t.is(await page.locator('.wb-event-popup').count(), 0, 'OTHERSET-NOTIFY-2: no pop-up for 访客请求对话 and 对话接通 when theirs are off');
   for (const x of [a, b]) t.true((await call(x.v.socket, 'message.send', { conversationId: x.conversationId, clientId: crypto.randomUUID(), text: 'Hello?' })).ok);
   await page.locator('[data-test="conv-mine"]', { hasText: `#${a.v.visitorNumber}` }).click();
   await page.locator('[data-test="chat-title"]', { hasText: `#${a.v.visitorNumber}` }).waitFor();
@@ -102,10 +104,13 @@ test.serial('OTHERSET-SWITCH-6 OTHERSET-LIVEVIEW-11 OTHERSET-EVALPROMPT-12 send-
   await context.close();
 });
 
-test.serial('OTHERSET-SOUND-4 OTHERSET-NOTIFY-2 TOOLBAR-SOUND-18 each event plays its own sound; none, 全部静音 and bursts stay silent', async (t) => {
+test.serial('OTHERSET-SOUND-4 OTHERSET-NOTIFY-2 TOOLBAR-SOUND-18 each event plays its own sound and pops up; none, 全部静音, 忙碌时静音 and bursts stay silent', async (t) => {
   await reset();
-  // The chat request itself (queued, then assigned) is silenced, so only the connection rings.
-  await setPrefs({ sound: { events: { message: 'ding', connected: 'knock', request: 'none' } } });
+  // The chat request itself (queued, then assigned) is silenced and pops nothing, so only the connection signals.
+  await setPrefs({
+    sound: { events: { message: 'ding', connected: 'knock', request: 'none' } },
+    notify: { request: { popup: false, sound: false, blink: true, badge: true } },
+  });
   // Every tone the console starts is recorded with its pitch.
   const { context, page, errors } = await open(() => {
     const w = window as unknown as { __tones: number[] };
@@ -125,6 +130,9 @@ test.serial('OTHERSET-SOUND-4 OTHERSET-NOTIFY-2 TOOLBAR-SOUND-18 each event play
   const c = await chatting();
   await page.waitForFunction(() => (window as unknown as { __tones: number[] }).__tones.includes(220), undefined, { timeout: 5000 });
   t.deepEqual(await tones(), [220], 'connected: knock');
+  // 对话接通 pops up by default (OTHERSET-NOTIFY-2): an in-console toast, as the console is in view.
+  await page.locator('.wb-event-popup', { hasText: `#${c.v.visitorNumber}` }).waitFor({ timeout: 5000 });
+  t.is(await page.locator('.wb-event-popup').count(), 1);
   const say = (text: string) => call(c.v.socket, 'message.send', { conversationId: c.conversationId, clientId: crypto.randomUUID(), text });
 
   // A burst of messages rings once (the conversation is not open, so every one is news).
@@ -155,6 +163,20 @@ test.serial('OTHERSET-SOUND-4 OTHERSET-NOTIFY-2 TOOLBAR-SOUND-18 each event play
   await say('five');
   await page.waitForFunction(() => (window as unknown as { __tones: number[] }).__tones.length === 3, undefined, { timeout: 5000 });
   t.deepEqual(await tones(), [220, 880, 990]);
+  // 忙碌时静音: silent while busy.
+  await setPrefs({ sound: { muteWhenBusy: true } });
+  t.true((await api.get('/api/preferences')).body.preferences.sound.muteWhenBusy);
+  await page.locator('[data-test="wb-status"]').click();
+  await page.locator('.el-select-dropdown__item:visible').nth(1).click();
+  await page.locator('[data-test="statusbar-status"][data-status="busy"]').waitFor({ timeout: 5000 });
+  await page.waitForTimeout(2100);
+  await say('six');
+  await page.locator('[data-test="conv-unread"]', { hasText: '6' }).waitFor({ timeout: 5000 });
+  await page.waitForTimeout(300);
+  t.deepEqual(await tones(), [220, 880, 990]);
+  await page.locator('[data-test="wb-status"]').click();
+  await page.locator('.el-select-dropdown__item:visible').nth(0).click();
+  await page.locator('[data-test="statusbar-status"][data-status="online"]').waitFor({ timeout: 5000 });
   t.deepEqual(errors, []);
   await context.close();
 });

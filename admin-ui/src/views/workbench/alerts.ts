@@ -27,10 +27,11 @@ export function askNotificationPermission(): void {
   if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
 }
 
-export function desktopNotify(title: string, body: string, onClick?: () => void): void {
+/** `tag`: notifications with the same tag (one conversation's) replace each other (OTHERSET-DESKTOP-3). */
+export function desktopNotify(title: string, body: string, onClick?: () => void, tag = 'kefu-workbench'): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return;
   try {
-    const n = new Notification(title, { body, tag: 'kefu-workbench' });
+    const n = new Notification(title, { body, tag });
     n.onclick = () => {
       window.focus();
       onClick?.();

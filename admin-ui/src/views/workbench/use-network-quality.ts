@@ -19,7 +19,8 @@ export function useNetworkQuality() {
   let timer: ReturnType<typeof setInterval> | undefined;
 
   async function ping() {
-    if (realtime.state !== 'connected') return;
+    // Until the workbench has its client there is nothing to time (not a missed reply).
+    if (realtime.state !== 'connected' || !store.client()) return;
     const started = performance.now();
     try {
       // A reply later than the period counts as missed.
