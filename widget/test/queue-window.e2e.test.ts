@@ -80,6 +80,14 @@ test.serial('CONV-QUEUE-7 ASSIGN-POSITION-9 ASSIGN-OVERFLOW-10 the waiting windo
   await prompt.waitFor({ state: 'visible', timeout: 5000 });
   t.regex((await prompt.textContent()) ?? '', /Keep waiting, or leave a message/);
   await page.screenshot({ path: screenshotPath('queue-prompt') });
+  // A reload inside the 30 s the place is kept: the same request, asked again.
+  await page.reload();
+  const again = page.frameLocator('kefu-widget iframe');
+  await again.locator('#app[data-state="queued"]').waitFor({ state: 'attached', timeout: 15_000 });
+  if (!(await again.locator('#app').isVisible())) await page.locator('kefu-widget button.btn').click();
+  await again.locator('#app[data-state="queued"]').waitFor({ timeout: 15_000 });
+  await prompt.waitFor({ state: 'visible', timeout: 5000 });
+  await again.locator('.msg.visitor', { hasText: 'My order 1234' }).waitFor();
   await prompt.locator('#queue-keep').click();
   await prompt.waitFor({ state: 'hidden' });
   const kept = await until(

@@ -51,6 +51,8 @@ let panelOpen = !embedded;
 let position: number | null = null;
 /** ASSIGN-POSITION-9: minutes, when the company shows an estimate. */
 let estimate: number | null = null;
+/** ASSIGN-OVERFLOW-10: the waiting conversation asked 继续等待 / 留言 and not answered yet. */
+let askedFor: number | null = null;
 let connected = false;
 let leaving = false;
 /** The host page's address, from the loader (for leave-messages and the external leave page). */
@@ -103,6 +105,7 @@ function render() {
   el.save.hidden = tools?.saveTranscript === false || !conv;
   mailTool.show(tools?.emailTranscript === true && !!conv);
   queue.show(conv?.status === 'queued', !!config?.leaveMessage.enabled);
+  if (conv?.status === 'queued' && conv.id === askedFor) queue.ask();
   el.image.hidden = tools?.image === false;
   el.file.hidden = tools?.file === false;
   el.emoji.hidden = tools?.emoji === false;
@@ -221,7 +224,11 @@ client.on('queue.position', (p) => {
     showStatus();
   }
 });
-client.on('queue.prompt', (p) => conv?.status === 'queued' && p.conversationId === conv.id && queue.ask());
+// Kept by id: after a reload the question may come before the conversation is shown.
+client.on('queue.prompt', (p) => {
+  askedFor = p.conversationId;
+  render();
+});
 
 // The browser knows about a lost network before the socket does: go offline at once, back when online.
 window.addEventListener('offline', () => {
@@ -339,7 +346,10 @@ async function leaveQueue(leaveMessage: boolean) {
 const queue = setupQueue({
   cancel: () => void leaveQueue(false),
   leaveMessage: () => void leaveQueue(true),
-  keepWaiting: () => void (conv && client.call('queue.continue', { conversationId: conv.id }).catch(() => null)),
+  keepWaiting: () => {
+    askedFor = null;
+    if (conv) void client.call('queue.continue', { conversationId: conv.id }).catch(() => null);
+  },
 });
 el.queueLeave.addEventListener('click', () => void leaveQueue(true));
 el.end.addEventListener('click', async () => {
