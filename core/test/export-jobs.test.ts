@@ -2,9 +2,11 @@ import test from 'ava';
 import ExcelJS from 'exceljs';
 import { agentSocket, next, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import type { Socket } from 'socket.io-client';
+import { Readable } from 'node:stream';
 import { EXPORT_TUNING } from '../src/exports/export-plan.ts';
+import { ExportJobs } from '../src/exports/export-jobs.ts';
 import { CronSupervisor } from '../src/plugins/cron-supervisor.ts';
-import { addAgent, signIn } from './helpers/accounts.ts';
+import { addAgent, setPermissions, signIn } from './helpers/accounts.ts';
 import { seedConversation } from './history-seed.ts';
 
 const driver = process.env.KEFU_TEST_PG ? 'PostgreSQL' : 'embedded PGlite';
@@ -198,6 +200,56 @@ test.serial(`HISTORY-EXPORTJOB-11 a job whose requester no longer holds the perm
   await run('export-jobs');
   t.is(await until(async () => (await jobs().where({ id: row.id }).first()).status), 'cancelled');
   t.is((await jobs().where({ id: row.id }).first()).error, 'permission_removed');
+});
+
+test.serial(`HISTORY-EXPORTJOB-11 AGENT-PERMS-17 a running job is cancelled as soon as its requester's permission is removed (${driver})`, async (t) => {
+  const dora = await addAgent(admin, 'dora', { permissions: ['history.export'] });
+  // A kind whose file never ends until released, so the job is surely still running when the permission goes.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let wrote = 0;
+  k.server.container.resolve(ExportJobs).register('held', {
+    permission: 'history.export',
+    plan: async () => ({
+      count: 10,
+      filename: 'held.csv',
+      contentType: 'text/csv',
+      audit: { action: 'test', new: {} },
+      open: (progress) =>
+        Readable.from(
+          (async function* () {
+            yield 'a\r\n';
+            await progress?.(1);
+            wrote++;
+            await held;
+            yield 'b\r\n';
+          })(),
+        ),
+    }),
+  });
+  const [row] = await k.server
+    .db('export_jobs')
+    .insert({
+      company_id: k.company.id,
+      agent_id: dora.id,
+      kind: 'held',
+      format: 'csv',
+      params: '{}',
+      filename: 'held.csv',
+      file_path: `exports/${k.company.id}/held-${Date.now()}.csv`,
+      heartbeat_at: new Date(Date.now() - EXPORT_TUNING.staleMs - 1000),
+    })
+    .returning('*');
+  try {
+    await run('export-jobs');
+    for (let i = 0; i < 100 && !wrote; i++) await new Promise((r) => setTimeout(r, 20));
+    t.like(await jobs().where({ id: row.id }).first(), { status: 'running', done: 1 });
+    await setPermissions(admin, dora.id, []);
+    t.is(await until(async () => (await jobs().where({ id: row.id }).first()).status), 'cancelled');
+    t.is((await jobs().where({ id: row.id }).first()).error, 'permission_removed');
+  } finally {
+    release();
+  }
 });
 
 test.serial(`LEAVEMSG-EXPORT-13 more than the threshold of leave-messages runs as a job delivered the same way (${driver})`, async (t) => {
