@@ -54,6 +54,39 @@ test('ICON-LIST-1 ICON-BIND-5 ICON-CODE-2 an icon made in the console, bound to 
   await page.context().close();
 });
 
+test('ICON-GROUP-6 ICON-TYPES-3 a group icon made in the console lists a group and an agent, in the order set', async (t) => {
+  const group = (await admin.post('/api/groups', { name: 'Support desk' })).body;
+  const me = (await admin.get('/api/auth/me')).body.agent;
+  const page = await signIn();
+  await page.goto(k.url + '/settings/icons');
+  await page.locator('[data-test="icon-new"]').click();
+  const dialog = page.locator('.el-dialog', { has: page.locator('[data-test="icon-name"]') });
+  await dialog.locator('input[data-test="icon-name"], [data-test="icon-name"] input').first().fill('Our team');
+  await dialog.locator('[data-test="icon-type"]').getByText('Group').click();
+  const option = (text: string) => page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+  await dialog.locator('[data-test="icon-entry-add"]').click();
+  await dialog.locator('[data-test="icon-entry-target-0"]').click();
+  await option('Support desk').click();
+  await dialog.locator('[data-test="icon-entry-0"] input[placeholder="Name (English)"]').fill('Support');
+  await dialog.locator('[data-test="icon-entry-add"]').click();
+  await dialog.locator('[data-test="icon-entry-1"] .kind').click();
+  await page.locator('.el-select-dropdown__item:visible').getByText('Agent', { exact: true }).click();
+  await dialog.locator('[data-test="icon-entry-target-1"]').click();
+  await option(`(${me.agentId})`).click();
+  await dialog.locator('[data-test="icon-entry-1"]').getByRole('button', { name: 'Move up' }).click();
+  await page.screenshot({ path: screenshotPath('icons-group-entries') });
+  await dialog.locator('[data-test="icon-save"]').click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  const [icon] = (await admin.get('/api/icons')).body.filter((i: any) => i.name === 'Our team');
+  t.is(icon.type, 'group');
+  t.deepEqual(icon.entries, [
+    { kind: 'agent', id: me.id, name: {} },
+    { kind: 'group', id: group.id, name: { en: 'Support' } },
+  ]);
+  await page.context().close();
+});
+
 test('TAG-SCREEN-4 REGION-PICKER-3 the custom-tag and service-region screens save what is entered', async (t) => {
   const page = await signIn();
   await page.goto(k.url + '/settings/tags');
