@@ -53,7 +53,9 @@ test('INVITE-SCREEN-9 INVITE-STRATEGY-4 the invitation window screen: a refused 
   t.false((await admin.get('/api/settings/widget')).body.settings.invite.auto, 'nothing saved while a rule is refused');
 
   await input(page, 'rule-0-page-value').fill('/pricing');
-  await page.locator('.lang-tabs .el-tabs__item', { hasText: 'English' }).first().click();
+  await rule.locator('.el-tabs__item', { hasText: 'English' }).click();
+  await input(page, 'rule-0-text-en').fill('Questions about our prices?');
+  await page.locator('[data-test="invite-texts"] .el-tabs__item', { hasText: 'English' }).click();
   await input(page, 'invite-en-title').fill('Talk to us');
   await page.locator('[data-test="invite-preview"]', { hasText: 'Talk to us' }).waitFor();
   await choose(page, 'invite-template', 'Custom');
@@ -66,6 +68,8 @@ test('INVITE-SCREEN-9 INVITE-STRATEGY-4 the invitation window screen: a refused 
   t.like(saved, { auto: true, mode: 'bottom-left', maxPerVisit: 5 });
   t.deepEqual(saved.strategies[0].conditions, { minSeconds: 30, page: { op: 'regex', value: '/pricing' } });
   t.is(saved.texts.en.title, 'Talk to us');
+  t.deepEqual(saved.strategies[0].texts.en, { text: 'Questions about our prices?' }, 'the rule overrides the text alone');
+  t.deepEqual(saved.strategies[0].texts['zh-CN'], {}, 'other languages use the company text');
   t.like(saved.style, { template: 'custom', titleColor: '#112233', buttonColor: null });
 
   await page.reload();
@@ -74,8 +78,10 @@ test('INVITE-SCREEN-9 INVITE-STRATEGY-4 the invitation window screen: a refused 
   t.is(await input(page, 'rule-0-minSeconds').inputValue(), '30');
   t.is(await input(page, 'rule-0-page-value').inputValue(), '/pricing');
   t.is(await input(page, 'invite-titleColor').inputValue(), '#112233');
-  await page.locator('.lang-tabs .el-tabs__item', { hasText: 'English' }).first().click();
+  await page.locator('[data-test="invite-texts"] .el-tabs__item', { hasText: 'English' }).click();
   t.is(await input(page, 'invite-en-title').inputValue(), 'Talk to us');
+  await page.locator('[data-test="rule-0"] .el-tabs__item', { hasText: 'English' }).click();
+  t.is(await input(page, 'rule-0-text-en').inputValue(), 'Questions about our prices?');
   t.regex((await page.locator('[data-test="invite-mode"]').textContent()) ?? '', /Bottom left/);
   await context.close();
 });

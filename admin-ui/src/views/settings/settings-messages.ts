@@ -61,6 +61,8 @@ const en = {
     moveDown: 'Move down',
     remove: 'Remove',
     noRules: 'No rule yet: saving with automatic invitation on creates “time on site ≥ 15 s”.',
+    ruleText: 'Invitation text of this rule',
+    ruleTextHint: 'Empty: the invitation text below',
     cond: {
       minSeconds: 'Time on site ≥ (s)',
       page: 'Current page',
@@ -337,6 +339,8 @@ const zhCN: typeof en = {
     moveDown: '下移',
     remove: '删除',
     noRules: '尚无策略:开启自动邀请并保存时将创建“停留时间 ≥ 15 秒”。',
+    ruleText: '此策略的邀请语',
+    ruleTextHint: '留空:使用下方的邀请语',
     cond: {
       minSeconds: '停留时间 ≥(秒)',
       page: '当前页面',
