@@ -54,10 +54,14 @@ async function open(init?: () => void): Promise<{ context: BrowserContext; page:
   return { context, page, errors };
 }
 
-test.serial('OTHERSET-SWITCH-6 OTHERSET-LIVEVIEW-11 OTHERSET-EVALPROMPT-12 send-and-switch, live view on connect and the evaluation prompt', async (t) => {
+test.serial('OTHERSET-SWITCH-6 OTHERSET-SHORTCUTS-7 OTHERSET-LIVEVIEW-11 OTHERSET-EVALPROMPT-12 send-and-switch, own shortcuts, live view on connect and the evaluation prompt', async (t) => {
   await reset();
   const quiet = { popup: false, sound: true, blink: true, badge: true };
-  await setPrefs({ chat: { switchAfterSend: true, liveViewOnConnect: false }, notify: { connected: quiet, request: quiet } });
+  await setPrefs({
+    chat: { switchAfterSend: true, liveViewOnConnect: false },
+    notify: { connected: quiet, request: quiet },
+    shortcuts: { nextConversation: 'Alt+K' },
+  });
   const { context, page, errors } = await open();
   const a = await chatting();
   const b = await chatting();
@@ -73,6 +77,15 @@ test.serial('OTHERSET-SWITCH-6 OTHERSET-LIVEVIEW-11 OTHERSET-EVALPROMPT-12 send-
   await input.press('Enter');
   await page.locator('[data-test="chat-title"]', { hasText: `#${b.v.visitorNumber}` }).waitFor({ timeout: 5000 });
   t.is(await input.inputValue(), '', 'B has no draft of A');
+
+  // The agent's own shortcut for the next conversation (Alt+K instead of Alt+Z); Alt+X goes back.
+  await page.keyboard.press('Alt+Z');
+  await page.waitForTimeout(300);
+  await page.locator('[data-test="chat-title"]', { hasText: `#${b.v.visitorNumber}` }).waitFor({ timeout: 1000 });
+  await page.keyboard.press('Alt+K');
+  await page.locator('[data-test="chat-title"]', { hasText: `#${a.v.visitorNumber}` }).waitFor({ timeout: 5000 });
+  await page.keyboard.press('Alt+X');
+  await page.locator('[data-test="chat-title"]', { hasText: `#${b.v.visitorNumber}` }).waitFor({ timeout: 5000 });
 
   // Live view was off at connect: the agent sees that B types, not what.
   t.true((await call(b.v.socket, 'typing', { conversationId: b.conversationId, text: 'my secret draft' })).ok);
@@ -181,7 +194,7 @@ test.serial('OTHERSET-SOUND-4 OTHERSET-NOTIFY-2 TOOLBAR-SOUND-18 each event play
   await context.close();
 });
 
-test.serial('DISPLAY-COLDEFS-6 DISPLAY-SORT-7 DISPLAY-QUEUE-8 columns chooser and click-to-sort persist per agent; ties keep queue order', async (t) => {
+test.serial('DISPLAY-COLDEFS-6 DISPLAY-SORT-7 DISPLAY-QUEUE-8 VISITOR-DISPLAY-6 columns chooser and click-to-sort persist per agent; ties keep queue order', async (t) => {
   await reset();
   const { context, page, errors } = await open();
   const vs = [];
@@ -237,6 +250,14 @@ test.serial('DISPLAY-COLDEFS-6 DISPLAY-SORT-7 DISPLAY-QUEUE-8 columns chooser an
   t.true(cols.find((c) => c.key === 'ip')!.shown);
   t.false(cols.find((c) => c.key === 'os')!.shown);
   await page.screenshot({ path: screenshotPath('workbench-visitor-columns') });
+
+  // 访客显示方式 (VISITOR-DISPLAY-6): only my visitors, remembered for the agent; the counts include the others.
+  await page.locator('[data-test="visitor-mode"]').click();
+  await page.locator('[data-test="visitor-mode-mine"]').click();
+  await expectOrder([n1], 'only my chat');
+  t.is((await api.get('/api/preferences')).body.preferences.display.visitorMode, 'mine');
+  const online = Number(/\d+/.exec((await page.locator('[data-test="visitor-counts"]').textContent()) ?? '')?.[0]);
+  t.true(online >= vs.length, `counts include hidden rows (${online})`);
   t.deepEqual(errors, []);
   await context.close();
 });

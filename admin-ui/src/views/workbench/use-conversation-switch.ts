@@ -11,13 +11,23 @@ export function useConversationSwitch() {
 
   /** `unansweredOnly`: after sending, move only if some conversation waits for an answer. */
   function next(unansweredOnly = false): boolean {
-    const list = store.mine;
+    return step(store.mine, unansweredOnly ? 'only' : 'first');
+  }
+
+  /** 上一对话 (OTHERSET-SHORTCUTS-7): simply the one before, wrapping round. */
+  function previous(): boolean {
+    return step([...store.mine].reverse(), 'plain');
+  }
+
+  /** `first`: unanswered ones first; `only`: none else; `plain`: the adjacent one. */
+  function step(list: typeof store.mine, preference: 'first' | 'only' | 'plain'): boolean {
     const start = list.findIndex((c) => c.id === store.selectedId);
     const order = list.map((_, i) => list[(start + 1 + i) % list.length]).filter((c) => c.id !== store.selectedId);
-    const target = order.find((c) => unanswered(c.id)) ?? (unansweredOnly ? undefined : order[0]);
+    const waiting = preference === 'plain' ? undefined : order.find((c) => unanswered(c.id));
+    const target = waiting ?? (preference === 'only' ? undefined : order[0]);
     if (target) store.select(target.id);
     return target != null;
   }
 
-  return { next };
+  return { next, previous };
 }

@@ -99,8 +99,22 @@ export function useVisitorTable() {
 
   const collator = computed(() => new Intl.Collator(document.documentElement.lang || undefined, { numeric: true }));
 
+  /** 访客显示方式 (VISITOR-DISPLAY-6): which rows show; the counts above the list include the hidden ones. */
+  const mode = computed(() => display.value?.visitorMode ?? 'all');
+  const hideLeft = computed(() => display.value?.hideLeft ?? false);
+  function shown(v: LiveVisitor): boolean {
+    if (hideLeft.value && v.state === 'left') return false;
+    const m = mode.value;
+    return m === 'all' || (m === 'mine' ? group(v) === 'mine' : v.state === m);
+  }
+  const counts = computed(() => {
+    const all = Object.values(store.visitors);
+    const n = (state: LiveVisitor['state']) => all.filter((v) => v.state === state).length;
+    return { online: all.length - n('left'), waiting: n('waiting'), chatting: n('chatting') };
+  });
+
   const rows = computed(() => {
-    const list = Object.values(store.visitors).sort(queueCompare);
+    const list = Object.values(store.visitors).filter(shown).sort(queueCompare);
     const s = sort.value;
     if (!s) return list;
     const sign = s.direction === 'asc' ? 1 : -1;
@@ -128,5 +142,8 @@ export function useVisitorTable() {
     return prefs.patch({ display: { columns: all.map((c) => (c.key === key ? { ...c, shown } : c)) } });
   }
 
-  return { columns, sort, rows, value, cycleSort, setShown, allColumns: computed(() => display.value?.columns ?? []) };
+  const setMode = (visitorMode: typeof mode.value) => prefs.patch({ display: { visitorMode } });
+  const setHideLeft = (value: boolean) => prefs.patch({ display: { hideLeft: value } });
+
+  return { columns, sort, rows, value, cycleSort, setShown, allColumns: computed(() => display.value?.columns ?? []), mode, hideLeft, counts, setMode, setHideLeft };
 }

@@ -22,6 +22,10 @@ const en = {
   visitors: {
     empty: 'No visitors on the site right now.',
     queueOrder: 'Queue order',
+    mode: 'Show',
+    modes: { all: 'All visitors', waiting: 'Waiting', chatting: 'In conversation', mine: 'My visitors', browsing: 'Not chatting' },
+    hideLeft: 'Hide visitors who left',
+    counts: 'Online {online} · Waiting {waiting} · Chatting {chatting}',
     sortedBy: 'Sorted by {column}; click its title again to change',
     columns: 'Columns',
     state: { browsing: 'Browsing', waiting: 'Waiting', chatting: 'Chatting', left: 'Left' },
@@ -205,6 +209,10 @@ const zhCN: typeof en = {
   visitors: {
     empty: '当前网站上没有访客。',
     queueOrder: '队列排序',
+    mode: '访客显示方式',
+    modes: { all: '全部访客', waiting: '等待中', chatting: '对话中', mine: '我的访客', browsing: '未对话' },
+    hideLeft: '隐藏已离开访客',
+    counts: '在线 {online} · 等待 {waiting} · 对话中 {chatting}',
     sortedBy: '按{column}排序,再次点击列标题可切换',
     columns: '显示列',
     state: { browsing: '浏览中', waiting: '等待中', chatting: '对话中', left: '已离开' },
