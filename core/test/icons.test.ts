@@ -181,6 +181,7 @@ test.serial(
     const made = await admin.post('/api/icons', {
       name: `Teams ${n}`,
       type: 'group',
+      float: { position: 'middle-left', offsetX: 5, offsetY: 7 },
       entries: [
         { kind: 'agent', id: ann.id, name: { ja: 'アン' } },
         { kind: 'group', id: group.id },
@@ -189,6 +190,8 @@ test.serial(
     t.is(made.status, 201, made.text);
     const icon = made.body;
     const entries = async () => (await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${icon.key}`)).body.icon.entries;
+    const { style } = (await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${icon.key}`)).body;
+    t.like(style, { position: 'middle-left', marginX: 5, marginY: 7 }, 'a group icon floats in its own corner');
     const before = await entries();
     t.deepEqual(
       before.map((e: any) => [e.kind, e.id, e.name.en, e.name['zh-CN'], e.name.ja, e.online]),

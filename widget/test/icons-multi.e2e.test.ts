@@ -140,7 +140,11 @@ test.serial('WIDGET-EMBED two companies on one page stay separate: each draws it
   };
   t.deepEqual([await companyOf(0), await companyOf(1)].sort(), [k.company.publicId, other.publicId].sort());
   t.is(await page.locator('kefu-widget iframe').count(), 2, 'a frame per company');
-  const tokens = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.endsWith(':token')));
+  // Each company's page-view beacon names its own visitor.
+  const tokens = await until(
+    () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.endsWith(':token'))),
+    (keys) => keys.length === 2,
+  );
   t.deepEqual(tokens.sort(), [`kefu:${k.company.publicId}:token`, `kefu:${other.publicId}:token`].sort(), 'a visitor of each company');
   t.deepEqual(
     await page.evaluate(() => Object.keys(window).filter((key) => /kefu/i.test(key))),

@@ -72,7 +72,8 @@ export class WidgetSetup {
       online: icon.type !== 'email' && (await this.online(companyId, icon)),
       // `type` is how the loader draws it (group and email icons float); `kind` is what a click does.
       icon: { key: iconKey, type: DRAWN[icon.type], kind: icon.type, language: icon.language, text: icon.text, style: icon.style, entries },
-      style: icon.type === 'float' ? { ...style, position: icon.float.position, marginX: icon.float.offsetX, marginY: icon.float.offsetY } : style,
+      // Every floating icon (group and email icons float too) keeps its own corner, so several on one page need not overlap.
+      style: DRAWN[icon.type] === 'float' ? { ...style, position: icon.float.position, marginX: icon.float.offsetX, marginY: icon.float.offsetY } : style,
     };
   }
 
