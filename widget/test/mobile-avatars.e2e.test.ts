@@ -72,6 +72,17 @@ test.serial('MOBILE-LINK-4 MOBILE-RENDER-5 MOBILE-WINDOW-3 the hosted chat page 
   await context.close();
 });
 
+test.serial('MOBILE-SWITCH-1 a desktop visitor keeps the desktop texts in the 380 px in-page window while the mobile window is on', async (t) => {
+  const context = await browser.newContext({ userAgent: DESKTOP_CHROME, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  const page = await customerPage(context, `<script async src="${k.url}/widget/loader.js" data-company="${k.company.publicId}"></script>`);
+  await page.locator('kefu-widget button.btn').click();
+  const title = page.frameLocator('kefu-widget iframe').locator('#title');
+  await title.waitFor();
+  t.true(((await page.locator('kefu-widget .panel.open').boundingBox())?.width ?? 0) < 600, 'the panel is narrower than a phone screen');
+  t.not(await title.textContent(), 'Help desk', 'the mobile title (saved by the previous test) is for phones only');
+  await context.close();
+});
+
 test.serial('MOBILE-SWITCH-1 MOBILE-ICON-2 MOBILE-RENDER-5 phones get the mobile icon and a full-screen window the back button closes', async (t) => {
   await save('mobile', { icon: { style: 'bar', position: 'bottom-left', size: 48, offsetX: 10, offsetY: 30, guide: { en: 'Ask us' } } });
   const context = await phone();

@@ -10,8 +10,11 @@ export interface MobileConfig {
   toolbar: Partial<WidgetConfig['toolbar']>;
 }
 
-/** MOBILE-SWITCH-1: a phone or tablet by its browser, or a viewport under 600 px. */
-export const isPhone = () => innerWidth < 600 || /Mobi|Android/.test(navigator.userAgent);
+/**
+ * MOBILE-SWITCH-1: a phone or tablet by its browser, or a screen under 600 px. Not this window's innerWidth:
+ * inside the in-page panel that is the panel's 380 px, which made every desktop visitor a phone.
+ */
+export const isPhone = () => Math.min(screen.width, screen.height) < 600 || /Mobi|Android/.test(navigator.userAgent);
 
 /** MOBILE-WINDOW-3: on phones the mobile window's texts, theme colour and tools replace the desktop ones. */
 export function forDevice(c: (WidgetConfig & { mobile?: MobileConfig | null }) | null): WidgetConfig | null {
