@@ -35,7 +35,9 @@ export async function newChallenge(companyId: string): Promise<Challenge> {
   return body as Challenge;
 }
 
-const node = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}) => Object.assign(document.createElement(tag), props);
+// Typed as the element alone: Object.assign's intersection with the Partial is too complex a union for tsc on <input>.
+const node = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}): HTMLElementTagNameMap[K] =>
+  Object.assign(document.createElement(tag), props);
 
 /**
  * Shows the dialog and resolves with the visitor's answer; rejects when the visitor cancels.
