@@ -171,7 +171,7 @@ test.serial(`VISITOR-INVITE-9 INVITE-ACCEPT-8 invitations: pending, declined, co
     .update({ last_seen_at: new Date(Date.now() - 120_000) });
   t.is((await call(b, 'visitor.invite', { visitorId: v3Id })).error.code, 'visitor_offline');
   await call(a, 'presence.set', { status: 'away' });
-  t.is((await call(a, 'visitor.invite', { visitorId: v1Id })).error.code, 'agent_unavailable');
+  t.is((await call(a, 'visitor.invite', { visitorId: v1Id })).error.code, 'agent_away');
   await closeAll(a, b, v1.socket, v2.socket);
 });
 

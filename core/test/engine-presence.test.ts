@@ -79,7 +79,7 @@ test.serial(`TOOLBAR-AWAY-11 TOOLBAR-BUSY-10 away keeps current chats but takes 
   await call(ann, 'presence.set', { status: 'away' });
   const v2 = await visitorSocket(k.url, k.company.publicId);
   const second = await call(v2.socket, 'chat.request', {});
-  t.is((await call(ann, 'conversation.accept', { conversationId: second.conversation.id })).error.code, 'agent_unavailable');
+  t.is((await call(ann, 'conversation.accept', { conversationId: second.conversation.id })).error.code, 'agent_away');
   t.like(await stateOf(second.conversation.id), { status: 'queued', agent_id: null });
   const reply = await call(ann, 'message.send', { conversationId: first.conversation.id, clientId: crypto.randomUUID(), text: 'still with you' });
   t.true(reply.ok, 'an away agent keeps serving current chats');

@@ -35,7 +35,7 @@ export class AssignmentService {
   /** CONV-ACCEPT-5: first accept wins; the others get 409 already_accepted naming the winner. */
   async accept(companyId: number, agentId: number, conversationId: number) {
     // 离开 prepares for leaving: current chats stay, new ones are not taken (TOOLBAR-AWAY-11).
-    if ((await this.presence.get(agentId)).status === 'away') throw conflict('agent_unavailable', 'Set yourself online, busy or invisible first');
+    if ((await this.presence.get(agentId)).status === 'away') throw conflict('agent_away', 'You are away: set yourself online, busy or invisible first');
     const t = new Tenant(this.db, companyId);
     const claimed = await t.transaction(async (tt) => {
       // A plain row lock (not SKIP LOCKED): the loser waits for the winner's commit and can name it.

@@ -42,7 +42,7 @@ export class InvitationService {
     const s = (await this.settings.read(actor.companyId)).invite;
     if (!s.enabled) throw conflict('invite_disabled', 'Invitations are switched off in the invitation window settings');
     await this.browsingVisitor(t, visitorId);
-    if (!(await this.available(actor))) throw conflict('agent_unavailable', 'Set yourself online, busy or invisible first');
+    await this.ensureAvailable(actor);
     const now = this.clock.now();
     const pending = await t.q('invitations').where({ visitor_id: visitorId, kind: 'invite', status: 'pending' }).first();
     if (pending && !(await this.expireIfDue(t, pending)))
@@ -145,7 +145,7 @@ export class InvitationService {
     if (!actor.can('conversation.accept')) throw forbidden('conversation.accept');
     const t = new Tenant(this.db, actor.companyId);
     const v = await this.browsingVisitor(t, visitorId);
-    if (!(await this.available(actor))) throw conflict('agent_unavailable', 'Set yourself online, busy or invisible first');
+    await this.ensureAvailable(actor);
     const [{ n }] = await t.q('conversations').where({ agent_id: actor.agentId, status: 'active' }).count<{ n: string }[]>('* as n');
     if (Number(n) >= HARD_LIMIT) throw conflict('too_many_conversations', `At most ${HARD_LIMIT} open conversations`);
     const visitor: VisitorRef = { id: visitorId, companyId: actor.companyId, number: Number(v.number), channel: v.channel };
@@ -227,10 +227,11 @@ export class InvitationService {
     return v;
   }
 
-  /** Present, and 在线, 忙碌 or 隐身. */
-  private async available(actor: Pick<Actor, 'companyId' | 'agentId'>): Promise<boolean> {
+  /** Present, and 在线, 忙碌 or 隐身; 离开 has its own code (TOOLBAR-AWAY-11). */
+  private async ensureAvailable(actor: Pick<Actor, 'companyId' | 'agentId'>): Promise<void> {
     const me = (await this.routing.candidates(actor.companyId, null, await this.routing.settings(actor.companyId))).find((c) => c.agentId === actor.agentId);
-    return !!me && (TAKING_STATUSES as readonly string[]).includes(me.status);
+    if (me?.status === 'away') throw conflict('agent_away', 'You are away: set yourself online, busy or invisible first');
+    if (!me || !(TAKING_STATUSES as readonly string[]).includes(me.status)) throw conflict('agent_unavailable', 'Set yourself online, busy or invisible first');
   }
 
   /** The inviter, if they can take the chat now (present, allowed, below the hard limit). */
