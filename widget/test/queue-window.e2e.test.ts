@@ -54,6 +54,8 @@ test.after.always(async () => {
 
 test.serial('CONV-QUEUE-7 ASSIGN-POSITION-9 ASSIGN-OVERFLOW-10 the waiting window: position and estimate, the question at the maximum wait, 留言 prefilled', async (t) => {
   const context = await newContext();
+  // A failure must not leave this visitor waiting in the next test's queue.
+  t.teardown(() => context.close());
   const page = await context.newPage();
   const frame = await openDemoChat(page, k.url, k.company.publicId);
   await frame.locator('#start-chat').click();
@@ -104,7 +106,6 @@ test.serial('CONV-QUEUE-7 ASSIGN-POSITION-9 ASSIGN-OVERFLOW-10 the waiting windo
   const ended = await k.server.db('conversations').where({ id }).first();
   t.like(ended, { status: 'ended', end_reason: 'queue_left', ended_by: 'visitor' });
   await page.screenshot({ path: screenshotPath('queue-leave-form') });
-  await context.close();
 });
 
 test.serial('ASSIGN-LEAVE-11 取消排队 ends the request at once; a full queue opens the form with its text', async (t) => {

@@ -1,4 +1,4 @@
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import { inject, injectable, type DependencyContainer } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -44,7 +44,7 @@ export class QueueTimers {
     this.ns = ns;
     ns.on('connection', (socket) => {
       const visitor = (socket.data.caller as VisitorCaller).visitor;
-      void this.back(visitor).catch((err) => this.log.warn({ err }, 'keeping a queued visitor failed'));
+      void this.back(visitor, socket).catch((err) => this.log.warn({ err }, 'keeping a queued visitor failed'));
       socket.on('disconnect', (reason) => {
         // A node shutting down is not the visitor leaving: they reconnect elsewhere, and the stale sweep covers those who do not.
         if (reason === 'server namespace disconnect' || reason === 'server shutting down') return;
@@ -70,17 +70,17 @@ export class QueueTimers {
       .update({ queue_away_until: new Date(this.clock.now().getTime() + QUEUE_AWAY_MS) });
   }
 
-  /** Back in time: the place is theirs again, and an unanswered 继续等待 / 留言 question is asked again. */
-  async back(v: VisitorRef): Promise<void> {
+  /**
+   * Back in time: the place is theirs again, and an unanswered 继续等待 / 留言 question is asked again — on this socket
+   * itself, since it joins the visitor's room only after the gateway's own queries.
+   */
+  async back(v: VisitorRef, socket: Socket): Promise<void> {
     const [row] = await this.waitingOf(v).update({ queue_away_until: null }).returning(['id', 'queue_stage', 'queue_due_at']);
-    if (row?.queue_stage === STAGE.asked) this.ask(v.id, Number(row.id), row.queue_due_at);
+    if (row?.queue_stage === STAGE.asked) socket.emit('queue.prompt', prompt(Number(row.id), row.queue_due_at));
   }
 
   private ask(visitorId: number, conversationId: number, answerBy: Date | string | null) {
-    this.notifier.toVisitors(rooms.visitor(visitorId), 'queue.prompt', {
-      conversationId,
-      answerBy: answerBy ? new Date(answerBy).toISOString() : null,
-    });
+    this.notifier.toVisitors(rooms.visitor(visitorId), 'queue.prompt', prompt(conversationId, answerBy));
   }
 
   /** 取消排队, or 留言 (CONV-QUEUE-7): ends the request at once; 留言 answering the maximum-wait question is a timeout. */
@@ -160,3 +160,8 @@ export function registerQueueJobs(c: DependencyContainer, visitors: Namespace): 
   cron.schedule('core', 'queue-timers', '* * * * * *', () => timers.fireDue());
   cron.schedule('core', 'queue-sweep', '5,15,25,35,45,55 * * * * *', () => timers.sweepStale());
 }
+
+const prompt = (conversationId: number, answerBy: Date | string | null) => ({
+  conversationId,
+  answerBy: answerBy ? new Date(answerBy).toISOString() : null,
+});
