@@ -54,6 +54,27 @@ test('WIDGET-EMBED the loader adds no global to the host page but window.Kefu', 
   await context.close();
 });
 
+test('WIDGET-EMBED with the Kefu server unreachable (loader cached, API and realtime down) the icon shows offline and nothing is thrown into the page', async (t) => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route(`${k.url}/api/**`, (r) => r.abort('connectionrefused'));
+  await page.route(`${k.url}/socket.io/**`, (r) => r.abort('connectionrefused'));
+  await page.route(`${k.url}/down.html`, (r) =>
+    r.fulfill({ contentType: 'text/html', body: `<!doctype html><h1>Shop</h1><script async src="${k.url}/widget/loader.js" data-company="${k.company.publicId}"></script>` }),
+  );
+  await page.goto(`${k.url}/down.html`);
+  const icon = page.locator('kefu-widget button.btn[data-state="offline"]');
+  await icon.waitFor();
+  await icon.click();
+  await new Promise((r) => setTimeout(r, 1500));
+  t.deepEqual(errors, [], 'no error reaches the host page');
+  t.is(await page.locator('h1').textContent(), 'Shop', 'the host page is untouched');
+  await page.screenshot({ path: screenshotPath('server-down') });
+  await context.close();
+});
+
 test('WIDGET-EMBED the chat frame may be embedded anywhere; the demo page carries the first company and a nonce for its stub', async (t) => {
   const frame = await fetch(k.url + '/widget/frame.html?c=' + k.company.publicId);
   t.is(frame.status, 200);

@@ -88,6 +88,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
       });
   };
 
+  const lookOf = (c: any, s = c.style || {}) => ({ type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560 });
   // ICON-STATE-7: online or offline look, refreshed while the page is visible.
   const loadConfig = (key: string) =>
     fetch(`${origin}/api/widget/setup?c=${company}&i=${key}`)
@@ -98,16 +99,20 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
         if (!c || !i?.ui) return;
         if (!config || key == main) config = c;
         i.c = c;
-        const s = c.style || {};
         phone = (innerWidth < 600 || /Mobi|Android/.test(navigator.userAgent)) && c.mobile;
-        const look = { type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560 };
         // MOBILE-ICON-2: the server sends the mobile icon as a look (round or bar, size, side, offsets) and whether it is hidden.
-        i.ui.setLook(Object.assign(look, phone && phone.icon));
+        i.ui.setLook(Object.assign(lookOf(c), phone && phone.icon));
         i.ui.button.hidden = phone && phone.icon.hidden;
         i.ui.setOnline(!!c.online);
         label(i);
       })
-      .catch(() => icons[key]?.ui?.setOnline(false));
+      // A server that cannot be reached: offline, in the default look until a config ever arrived (a later failed refresh keeps it).
+      .catch(() => {
+        const i = icons[key];
+        if (!i?.ui) return;
+        if (!i.c) i.ui.setLook(lookOf({}));
+        i.ui.setOnline(false);
+      });
   const refresh = () => Object.keys(icons).forEach(loadConfig);
   const label = ({ ui: u, c }: Drawn) => {
     const t = tx();
