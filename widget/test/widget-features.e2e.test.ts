@@ -156,7 +156,7 @@ test.serial('EVAL-PUSH-9 EVAL-RATING-8 the agent pushes the survey; the rating i
   await context.close();
 });
 
-test.serial('CONV-IMAGE-17 WINDOW-TOOLBAR-4 WINDOW-RATING-5 an image with progress reaches the agent and shows inline; emoji; the rating at the end is stored', async (t) => {
+test.serial('CONV-IMAGE-17 WINDOW-TOOLBAR-4 WINDOW-RATING-5 an image with progress reaches the agent and shows inline; a pasted screenshot too; emoji; the rating at the end is stored', async (t) => {
   const context = await newContext();
   const page = await context.newPage();
   const { frame, conversationId } = await chatWithAgent(page);
@@ -197,6 +197,16 @@ test.serial('CONV-IMAGE-17 WINDOW-TOOLBAR-4 WINDOW-RATING-5 an image with progre
   await img.click();
   await frame.locator('.lightbox img').waitFor();
   await frame.locator('.lightbox').press('Escape');
+
+  // A screenshot pasted into the input (Ctrl/⌘+V) goes out as an image, like a picked one.
+  const pasted = next(agent, 'message', (m) => m.message.kind === 'image', 15_000);
+  await frame.locator('#input').evaluate((input, b64) => {
+    const data = new DataTransfer();
+    data.items.add(new File([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], 'screenshot.png', { type: 'image/png' }));
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, png.toString('base64'));
+  t.is((await pasted).message.payload.name, 'screenshot.png');
+  await frame.locator('.msg.visitor.media[data-state="sent"] .thumb img').nth(1).waitFor({ timeout: 15_000 });
 
   // A file over the company's type rules: the error is shown on the message, nothing reaches the agent.
   await frame.locator('#picker').setInputFiles({ name: 'run.sh', mimeType: 'text/x-sh', buffer: Buffer.from('#!/bin/sh\nrm -rf /\n') });
