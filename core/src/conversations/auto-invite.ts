@@ -7,6 +7,7 @@ import { BlockService } from '../blocking/block-service.ts';
 import { RegionService } from '../region/region-service.ts';
 import { conditionsHold } from '../policies/visitor-conditions.ts';
 import { loadVisitorFacts } from '../policies/visitor-facts.ts';
+import { approachableIp, claimDueVisits, purgeVisitDeadlines } from '../policies/visit-deadlines.ts';
 import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
 import type { InviteSettings } from '../settings/widget-settings-schema.ts';
 import { VISITOR_LEFT_MS } from '../visitors/live-visitors.ts';
@@ -61,14 +62,8 @@ export class AutoInvite {
 
   /** Run every 2 seconds: claims due visits so each is decided once. */
   async fireDue(): Promise<void> {
-    const { rows } = await this.db.raw(
-      `update invite_visits v set due_at = null
-         from (select visit_id from invite_visits where due_at <= ? order by due_at limit 100 for update skip locked) d
-        where v.visit_id = d.visit_id
-        returning v.*`,
-      [this.clock.now()],
-    );
-    for (const r of rows) await this.decide(r).catch((err) => this.log.error({ err, visitId: Number(r.visit_id) }, 'automatic invitation failed'));
+    for (const r of await claimDueVisits(this.db, 'invite_visits', this.clock.now()))
+      await this.decide(r).catch((err) => this.log.error({ err, visitId: Number(r.visit_id) }, 'automatic invitation failed'));
   }
 
   /** Leaving `due_at` null ends the visit's automatic invitations; `later` checks again. */
@@ -88,9 +83,8 @@ export class AutoInvite {
     if (await t.q('conversations').where({ visitor_id: visitorId }).whereNot('status', 'ended').first('id')) return later(now.getTime() + RECHECK_MS);
     const wait = await this.waitUntil(t, visitorId, started, s);
     if (wait > now.getTime()) return later(wait);
-    const ip = (await t.q('visits').where({ id: r.visit_id }).first('ip'))?.ip ?? '';
-    if (await this.blocks.check(companyId, visitorId, ip)) return;
-    if (!(await this.region.verdict(companyId, ip)).served) return;
+    const ip = await approachableIp(t, this.blocks, this.region, visitorId, r.visit_id);
+    if (ip === null) return;
     const facts = await loadVisitorFacts(t, visitorId, { ip, iconId: null, at: now });
     const index = s.strategies.findIndex((rule) => conditionsHold(rule.conditions, facts));
     if (index < 0) return later(Math.min(this.nextDwell(s, started, facts.secondsOnSite) ?? Infinity, now.getTime() + RULES_RECHECK_MS));
@@ -138,10 +132,7 @@ export class AutoInvite {
       .update({ due_at: new Date(Math.min(at, this.clock.now().getTime() + GIVE_UP_MS)) });
   }
 
-  /** Visits of the last day are enough to decide; older rows are dropped. */
   async purge(): Promise<void> {
-    await this.db('invite_visits')
-      .where('started_at', '<', new Date(this.clock.now().getTime() - 86_400_000))
-      .del();
+    await purgeVisitDeadlines(this.db, 'invite_visits', this.clock.now());
   }
 }

@@ -12,6 +12,7 @@ import { textFor } from './policy-settings-schema.ts';
 import { PolicySettingsService } from './policy-settings-service.ts';
 import { conditionsHold } from './visitor-conditions.ts';
 import { loadVisitorFacts } from './visitor-facts.ts';
+import { approachableIp, claimDueVisits, purgeVisitDeadlines } from './visit-deadlines.ts';
 
 /** While nobody can take the chat, the greeting is re-checked this often, for at most a visit's first half hour. */
 const RETRY_MS = 10_000;
@@ -60,14 +61,8 @@ export class AutoProactive {
 
   /** Run every second by the policy timer job: claims due visits so each greeting is decided once. */
   async fireDue(): Promise<void> {
-    const { rows } = await this.db.raw(
-      `update proactive_visits p set due_at = null
-         from (select visit_id from proactive_visits where due_at <= ? order by due_at limit 100 for update skip locked) d
-        where p.visit_id = d.visit_id
-        returning p.*`,
-      [this.clock.now()],
-    );
-    for (const r of rows) await this.decide(r).catch((err) => this.log.error({ err, visitId: Number(r.visit_id) }, 'automatic proactive chat failed'));
+    for (const r of await claimDueVisits(this.db, 'proactive_visits', this.clock.now()))
+      await this.decide(r).catch((err) => this.log.error({ err, visitId: Number(r.visit_id) }, 'automatic proactive chat failed'));
   }
 
   private async decide(r: any): Promise<void> {
@@ -78,10 +73,8 @@ export class AutoProactive {
     if (!s.enabled || r.closed_at || r.shown >= s.maxPerVisit) return;
     // Held conversations are still open (status active), so this also covers the hold.
     if (await t.q('conversations').where({ visitor_id: visitorId }).whereNot('status', 'ended').first('id')) return;
-    const visit = await t.q('visits').where({ id: r.visit_id }).first('ip');
-    const ip = visit?.ip ?? '';
-    if (await this.blocks.check(companyId, visitorId, ip)) return;
-    if (!(await this.region.verdict(companyId, ip)).served) return;
+    const ip = await approachableIp(t, this.blocks, this.region, visitorId, r.visit_id);
+    if (ip === null) return;
     const now = this.clock.now();
     const facts = await loadVisitorFacts(t, visitorId, { ip, iconId: null, at: now });
     if (!conditionsHold(s.conditions, facts)) return;
@@ -109,10 +102,7 @@ export class AutoProactive {
       .update({ due_at: new Date(at) });
   }
 
-  /** Visits of the last day are enough to decide; older rows are dropped. */
   async purge(): Promise<void> {
-    await this.db('proactive_visits')
-      .where('started_at', '<', new Date(this.clock.now().getTime() - 86_400_000))
-      .del();
+    await purgeVisitDeadlines(this.db, 'proactive_visits', this.clock.now());
   }
 }
