@@ -40,8 +40,7 @@ import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
 import { collabVisitorHandlers, registerCollabEvents } from './conversations/collab-event-handlers.ts';
 import { registerConversationRoutes } from './conversations/conversation-routes.ts';
 import { registerTranscriptMail } from './conversations/transcript-mail-routes.ts';
-import { registerBlockJobs, registerBlockRoutes } from './blocking/block-routes.ts';
-import { BlockService } from './blocking/block-service.ts';
+import { registerBlockRoutes } from './blocking/block-routes.ts';
 import { registerBeaconRoutes } from './visitors/beacon-routes.ts';
 import { registerInternalEvents } from './internal/internal-event-handlers.ts';
 import { registerNoticeJobs, registerNoticeRoutes } from './notices/notice-routes.ts';
@@ -209,7 +208,6 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerLoginLogJobs(container);
   registerExportJobs(container);
   registerPolicyJobs(container);
-  registerBlockJobs(container);
   container.resolve(ChannelService).start();
   registerVisitorRowUpdates(container);
   registerSegments(container);
@@ -236,7 +234,6 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     notifier: container.resolve(RealtimeNotifier),
     visitors: container.resolve(VisitorService),
     queries: container.resolve(ConversationQueries),
-    blocked: async (companyId, visitorId, ip) => !!(await container.resolve(BlockService).match(companyId, visitorId, ip, false)),
     assignWaiting: (companyId) => container.resolve(AssignmentService).assignWaiting(companyId),
     live: container.resolve(LiveVisitors),
     visitorHandlers: new Map([

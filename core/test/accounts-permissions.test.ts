@@ -30,6 +30,7 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
   const version = async (path: string) => (await admin.get(path)).body.version;
   const throwawayAgent = async () => addAgent(admin, `tmp${next()}`);
   const throwawayGroup = async () => (await admin.post('/api/groups', { name: `Tmp ${next()}` })).body.id;
+  const throwawayTemplate = async () => (await admin.post('/api/permission-templates', { name: `Tmp ${next()}`, permissions: [] })).body.id;
   const leaveMessage = async () =>
     (
       await k.server
@@ -57,6 +58,19 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     },
     'post /api/agents/{id}/password': { ok: 200, call: (c) => c.post(`/api/agents/${target().id}/password`, { password: `Reset-pass-${next()}x` }) },
     'post /api/agents/{id}/sessions/end': { ok: 200, call: (c) => c.post(`/api/agents/${target().id}/sessions/end`) },
+    'post /api/agents/bulk': { ok: 200, call: (c) => c.post('/api/agents/bulk', { agentIds: [target().id], action: { kind: 'setMaxChats', maxChats: null } }) },
+    'get /api/permission-templates': { ok: 200, call: (c) => c.get('/api/permission-templates') },
+    'post /api/permission-templates': { ok: 201, call: (c) => c.post('/api/permission-templates', { name: `Tpl ${next()}`, permissions: [] }) },
+    'patch /api/permission-templates/{id}': {
+      ok: 200,
+      call: async (c) => c.patch(`/api/permission-templates/${await throwawayTemplate()}`, { name: `Tpl ${next()}` }),
+    },
+    'delete /api/permission-templates/{id}': { ok: 204, call: async (c) => c.del(`/api/permission-templates/${await throwawayTemplate()}`) },
+    'post /api/permission-templates/{id}/apply': {
+      ok: 200,
+      call: async (c) => c.post(`/api/permission-templates/${await throwawayTemplate()}/apply`, { agentIds: [target().id] }),
+    },
+    'post /api/permission-templates/{id}/reapply': { ok: 200, call: async (c) => c.post(`/api/permission-templates/${await throwawayTemplate()}/reapply`, {}) },
     'post /api/login-log/{id}/sign-out': {
       ok: 200,
       call: async (c) => {

@@ -4,12 +4,14 @@ import type { ApiRouter } from '../http/api-router.ts';
 import { AgentService } from './agent-service.ts';
 import { agentRow, createAgentBody, deleteAgentQuery, idParams, listAgentsQuery, passwordBody, updateAgentBody } from './agent-schemas.ts';
 import { PermissionCatalog } from './permission-catalog.ts';
+import { registerTemplateRoutes } from './template-routes.ts';
 
 export function registerAgentRoutes(api: ApiRouter, c: DependencyContainer) {
   const agents = c.resolve(AgentService);
   const catalog = c.resolve(PermissionCatalog);
   const tags = ['agents'];
   const permission = 'agents.manage';
+  registerTemplateRoutes(api, c);
 
   api.route({
     method: 'get',

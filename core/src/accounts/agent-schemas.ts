@@ -29,6 +29,7 @@ export const createAgentBody = z.strictObject({
   ...agentFields,
   role: agentFields.role.default('agent'),
   permissions: agentFields.permissions.optional(),
+  templateId: z.number().int().positive().optional().describe('Start from this permission template instead of the default (ignored with permissions)'),
   groupIds: agentFields.groupIds.default([]),
   maxChats: agentFields.maxChats.default(null),
   language: agentFields.language.default(null),
@@ -92,3 +93,21 @@ export type AgentRow = z.infer<typeof agentRow>;
 export const passwordBody = z.strictObject({ password: z.string().min(1).max(128).optional() });
 // In the query string: a DELETE body has no defined meaning (RFC 9110) and the body parser skips it.
 export const deleteAgentQuery = z.strictObject({ confirmAgentId: z.string().trim().min(1).max(32) });
+
+const pk = z.number().int().positive();
+/** AGENT-BULK-19: one action on up to 200 agents; the answer has each agent's result. */
+export const bulkAgentsBody = z.strictObject({
+  agentIds: z.array(pk).min(1).max(200),
+  action: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('addGroups'), groupIds: z.array(pk).min(1).max(20) }),
+    z.strictObject({ kind: z.literal('removeGroups'), groupIds: z.array(pk).min(1).max(20) }),
+    z.strictObject({ kind: z.literal('setMaxChats'), maxChats: agentFields.maxChats }),
+    z.strictObject({ kind: z.literal('applyTemplate'), templateId: pk }),
+    z.strictObject({ kind: z.literal('disable') }),
+    z.strictObject({ kind: z.literal('enable') }),
+  ]),
+});
+export const bulkResultsView = z.object({
+  results: z.array(z.object({ id: z.number(), result: z.string().describe('ok, unchanged, or the error code this agent alone would get') })),
+  changed: z.number(),
+});

@@ -7,20 +7,42 @@ import type { Bus } from '../infra/bus.ts';
 import { TOKENS } from '../tokens.ts';
 import { LoginLogService } from '../auth/login-log-service.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
-import { conflict, forbidden, notFound } from '../http/errors.ts';
+import { AppError, conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
 import { generatePassword } from '../infra/crypto.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { assertGrantable, assertMayManage, assertNotSelf } from './agent-guard.ts';
 import { toAgentRow } from './agent-mapper.ts';
-import type { AgentRow, createAgentBody, listAgentsQuery, updateAgentBody } from './agent-schemas.ts';
+import type { AgentRow, bulkAgentsBody, createAgentBody, listAgentsQuery, updateAgentBody } from './agent-schemas.ts';
 import { AuditService } from './audit-service.ts';
 import { checkNewPassword, nextHistory } from './password-policy.ts';
 import { PasswordHasher } from './password-hasher.ts';
 import { PermissionCatalog } from './permission-catalog.ts';
 import { newAgentPermissions, withIncluded } from './permissions.ts';
+import { TemplateStore } from './template-store.ts';
+import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 
 type CreateInput = z.output<typeof createAgentBody>;
 type UpdateInput = z.output<typeof updateAgentBody>;
+
+/** One agent's outcome in a bulk action: `ok`, `unchanged`, or the error code it would have answered alone. */
+export interface BulkResult {
+  id: number;
+  result: string;
+}
+
+/** Runs `fn` for each agent on its own, so one refusal (e.g. `seat_limit_reached`) does not stop the rest (AGENT-BULK-19). */
+export async function eachAgent(ids: number[], fn: (id: number) => Promise<'ok' | 'unchanged'>): Promise<BulkResult[]> {
+  const results: BulkResult[] = [];
+  for (const id of [...new Set(ids)]) {
+    try {
+      results.push({ id, result: await fn(id) });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      results.push({ id, result: err.code });
+    }
+  }
+  return results;
+}
 
 /** Agent accounts (SPEC §3.2): every call is made by an authenticated actor within their company. */
 @injectable()
@@ -33,6 +55,8 @@ export class AgentService {
     @inject(AuditService) private readonly audit: AuditService,
     @inject(HookRegistry) private readonly hooks: HookRegistry,
     @inject(TOKENS.Bus) private readonly bus: Bus,
+    @inject(TemplateStore) private readonly templates: TemplateStore,
+    @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
   ) {}
 
   async list(t: Tenant, f: z.output<typeof listAgentsQuery>) {
@@ -56,7 +80,8 @@ export class AgentService {
   async create(actor: AuthInfo, input: CreateInput): Promise<AgentRow & { initialPassword?: string }> {
     const t = actor.tenant;
     if (input.role === 'admin' && actor.agent.role !== 'admin') throw forbidden('admin', 'Only administrators create administrators');
-    const permissions = input.role === 'admin' ? [] : withIncluded(input.permissions ?? newAgentPermissions, this.catalog.all());
+    const template = input.role === 'admin' || input.permissions ? null : await this.templates.chosenOrDefault(t, input.templateId);
+    const permissions = input.role === 'admin' ? [] : withIncluded(input.permissions ?? template?.permissions ?? newAgentPermissions, this.catalog.all());
     if (input.role !== 'admin') assertGrantable(actor, permissions, [], this.catalog.all());
     const generated = input.password ? undefined : generatePassword();
     const password = input.password ?? generated!;
@@ -75,6 +100,7 @@ export class AgentService {
           phone: input.phone,
           role: input.role,
           permissions,
+          permission_template_id: template?.id ?? null,
           max_chats: input.maxChats,
           language: input.language,
           note: input.note ?? null,
@@ -122,7 +148,7 @@ export class AgentService {
       ] as const)
         if (input[k] !== undefined) patch[col] = input[k];
       if (input.role !== undefined) patch.role = role;
-      if (permissions) patch.permissions = role === 'admin' ? [] : permissions;
+      if (permissions) Object.assign(patch, { permissions: role === 'admin' ? [] : permissions, permission_template_id: null });
       const n = await tt.q('agents').where({ id, version: input.version }).update(patch);
       // Read through the transaction: the embedded database has one connection, which the transaction holds.
       if (!n) throw conflict('agent_changed', 'Someone else changed this agent; reload and try again', { current: await this.get(tt, id) });
@@ -213,6 +239,70 @@ export class AgentService {
     return generated ? { password: generated } : {};
   }
 
+  /**
+   * Replaces a non-admin agent's permissions with a template's (AGENT-TEMPLATE-18) under the
+   * rules of a direct edit (AGENT-PERMS-16); `dryRun` only says whether it would change.
+   */
+  async applyTemplate(actor: AuthInfo, id: number, template: { id: number; permissions: string[] }, dryRun: boolean): Promise<'ok' | 'unchanged'> {
+    const t = actor.tenant;
+    const before = await this.row(t, id);
+    assertNotSelf(actor, id, 'modify');
+    assertMayManage(actor, before);
+    if (before.role === 'admin') throw conflict('admin_permissions_fixed', 'Administrators hold every permission');
+    const permissions = withIncluded(template.permissions, this.catalog.all());
+    assertGrantable(actor, permissions, before.permissions, this.catalog.all());
+    const same = permissions.join() === [...before.permissions].sort().join();
+    if (dryRun) return same ? 'unchanged' : 'ok';
+    await t.transaction(async (tt) => {
+      await tt
+        .q('agents')
+        .where({ id })
+        .update({ permissions, permission_template_id: template.id, version: before.version + 1, updated_at: new Date() });
+      await this.audit.write(tt, {
+        actor: actor.agent.id,
+        action: 'agent.applyTemplate',
+        target: before.agent_id,
+        old: { permissions: before.permissions },
+        new: { permissions, templateId: template.id },
+      });
+    });
+    if (same) return 'unchanged';
+    await this.changed(actor, id, 'permissionsChanged');
+    return 'ok';
+  }
+
+  /** AGENT-BULK-19: each agent goes through the same checks as alone; the answer lists every agent's result. */
+  async bulk(actor: AuthInfo, input: z.output<typeof bulkAgentsBody>): Promise<{ results: BulkResult[]; changed: number }> {
+    const a = input.action;
+    const template = a.kind === 'applyTemplate' ? await this.templates.chosenOrDefault(actor.tenant, a.templateId) : null;
+    const results = await eachAgent(input.agentIds, async (id) => {
+      const before = await this.get(actor.tenant, id);
+      const groups = before.groups.map((g) => g.id);
+      switch (a.kind) {
+        case 'disable':
+        case 'enable':
+          if (before.disabled === (a.kind === 'disable')) return 'unchanged';
+          await this.setDisabled(actor, id, a.kind === 'disable');
+          return 'ok';
+        case 'setMaxChats':
+          if (before.maxChats === a.maxChats) return 'unchanged';
+          await this.update(actor, id, { version: before.version, maxChats: a.maxChats });
+          return 'ok';
+        case 'addGroups':
+        case 'removeGroups': {
+          const next = a.kind === 'addGroups' ? [...new Set([...groups, ...a.groupIds])] : groups.filter((g) => !a.groupIds.includes(g));
+          if (next.length === groups.length && next.every((g) => groups.includes(g))) return 'unchanged';
+          if (next.length > 20) throw fieldError('groupIds', 'too_many_groups', 'An agent belongs to at most 20 groups');
+          await this.update(actor, id, { version: before.version, groupIds: next });
+          return 'ok';
+        }
+        case 'applyTemplate':
+          return this.applyTemplate(actor, id, template!, false);
+      }
+    });
+    return { results, changed: results.filter((r) => r.result === 'ok').length };
+  }
+
   async endSessions(actor: AuthInfo, id: number): Promise<{ ended: number }> {
     const before = await this.row(actor.tenant, id);
     assertMayManage(actor, before);
@@ -290,6 +380,8 @@ export class AgentService {
 
   private async changed(actor: AuthInfo, agentId: number, kind: 'created' | 'updated' | 'permissionsChanged' | 'disabled' | 'enabled' | 'deleted') {
     await this.bus.publish(AGENT_AUTH_CHANGED, { agentId });
+    // Rosters, pickers and agent lists of every open console refetch (AGENT-EVENTS-21); the adapter carries it to every node.
+    this.notifier.toAgents(rooms.company(actor.companyId), 'agents.changed', { agentId, kind });
     await this.hooks.emit('agent.changed', { agentId, kind, by: actor.agent.id }, { companyId: actor.companyId, actor: { kind: 'agent', id: actor.agent.id } });
   }
 }

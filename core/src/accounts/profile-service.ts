@@ -10,6 +10,7 @@ import type { Bus } from '../infra/bus.ts';
 import { TOKENS } from '../tokens.ts';
 import { forbidden, unauthorized } from '../http/errors.ts';
 import { agentFields } from './agent-schemas.ts';
+import { readChatSettings } from '../conversations/chat-settings.ts';
 import { PasswordHasher } from './password-hasher.ts';
 import { checkNewPassword, nextHistory } from './password-policy.ts';
 
@@ -35,8 +36,24 @@ export class ProfileService {
     @inject(TOKENS.Bus) private readonly bus: Bus,
   ) {}
 
+  /** PROFILE-VIEW-1: besides the account, groups, the cap (own or the company's), created at and the latest sign-in. */
   async view(auth: AuthInfo) {
-    return (await this.me.describe(auth.companyId, auth.agent.id)).agent;
+    const t = auth.tenant;
+    const [me, row, groups, company, lastLogin] = await Promise.all([
+      this.me.describe(auth.companyId, auth.agent.id),
+      t.q('agents').where({ id: auth.agent.id }).first('max_chats', 'created_at'),
+      t.q('group_members as m').join('groups as g', 'g.id', 'm.group_id').where('m.agent_id', auth.agent.id).orderBy('g.name').select('g.id', 'g.name'),
+      t.unscoped('companies').where({ id: auth.companyId }).first('chat_settings'),
+      t.q('login_log').where({ agent_id: auth.agent.id, type: 'login', result: 'success' }).orderBy('id', 'desc').first('created_at', 'ip', 'method'),
+    ]);
+    return {
+      ...me.agent,
+      groups: groups.map((g: any) => ({ id: Number(g.id), name: g.name })),
+      maxChats: row.max_chats ?? null,
+      effectiveMaxChats: row.max_chats ?? readChatSettings(company?.chat_settings).defaultCap,
+      createdAt: new Date(row.created_at).toISOString(),
+      lastLogin: lastLogin ? { at: new Date(lastLogin.created_at).toISOString(), ip: lastLogin.ip, method: lastLogin.method } : null,
+    };
   }
 
   async update(auth: AuthInfo, input: z.output<typeof profileBody>) {

@@ -24,8 +24,6 @@ export const liveVisitorView = z.object({
   firstSeenAt: z.string(),
   lastSeenAt: z.string(),
   conversationId: z.number().nullable(),
-  /** 已阻止对话 until `endsAt` (null: permanent), DISPLAY-BLOCKCHAT-13. */
-  chatBlock: z.object({ endsAt: z.string().nullable() }).nullable(),
 });
 
 /** The `/agent` namespace (console): core events; plugin events are `<pluginId>:<event>`. */
@@ -102,7 +100,6 @@ export const agentServerEvents = {
   },
   'conversation.resumed': { summary: 'The visitor of a held chat is back (访客已返回)', payload: z.object({ conversationId: z.number() }) },
   'visitor.updated': { summary: 'A live visitor row changed', payload: z.object({ visitor: liveVisitorView }) },
-  'visitor.hidden': { summary: 'A visitor was blocked (阻止访客): drop the row (DISPLAY-BLOCKVISITOR-12)', payload: z.object({ visitorId: z.number() }) },
   'presence.changed': {
     summary: 'An agent’s status changed',
     payload: z.object({ agentId: z.number(), status: z.enum(['online', 'busy', 'away', 'invisible', 'offline']) }),
@@ -110,6 +107,10 @@ export const agentServerEvents = {
   'presence.self': {
     summary: 'This agent’s own status changed (by them on another tab, or by the system with a reason such as `no_response`)',
     payload: z.object({ status: agentStatus, autoAccept: z.boolean(), reason: z.string() }),
+  },
+  'agents.changed': {
+    summary: 'An agent of the company was added, edited, disabled, enabled or deleted: rosters, pickers and agent lists reload (AGENT-EVENTS-21)',
+    payload: z.object({ agentId: z.number(), kind: z.enum(['created', 'updated', 'permissionsChanged', 'disabled', 'enabled', 'deleted']) }),
   },
   'conversation.offered': {
     summary: 'An automatic assignment to confirm with `conversation.accept` before `expiresAt` (ASSIGN-CONNECT-15 需要客服确认)',

@@ -17,17 +17,16 @@ export function visitorSocket(
   url: string,
   companyId: number,
   token?: string,
-  headers: Record<string, string> = {},
-): Promise<{ socket: Socket; token: string; visitorNumber: number; conversation: any; blocked: boolean }> {
+): Promise<{ socket: Socket; token: string; visitorNumber: number; conversation: any }> {
   return new Promise((resolve, reject) => {
     const s = io(url + '/visitor', {
       auth: { companyId, token },
-      extraHeaders: { 'user-agent': DESKTOP_CHROME, ...headers },
+      extraHeaders: { 'user-agent': DESKTOP_CHROME },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
     });
-    s.once('session', (m) => resolve({ socket: s, token: m.token, visitorNumber: m.visitorNumber, conversation: m.conversation, blocked: m.blocked }));
+    s.once('session', (m) => resolve({ socket: s, token: m.token, visitorNumber: m.visitorNumber, conversation: m.conversation }));
     s.once('connect_error', reject);
   });
 }
