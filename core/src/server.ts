@@ -62,6 +62,7 @@ import { registerPolicyRoutes } from './policies/policy-routes.ts';
 import { registerAssignmentSettingsRoutes } from './conversations/assignment-settings-routes.ts';
 import { policyVisitorHandlers, registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerQueueJobs } from './conversations/queue-timers.ts';
+import { LeftBehind, registerLeftBehind } from './conversations/left-behind.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { registerExportJobRoutes, registerExportJobs } from './exports/export-job-routes.ts';
 import { ExportJobs } from './exports/export-jobs.ts';
@@ -235,6 +236,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     visitors: container.resolve(VisitorService),
     queries: container.resolve(ConversationQueries),
     assignWaiting: (companyId) => container.resolve(AssignmentService).assignWaiting(companyId),
+    reclaim: (companyId, agentId) => container.resolve(LeftBehind).reclaim(companyId, agentId),
     live: container.resolve(LiveVisitors),
     visitorHandlers: new Map([
       ...visitorEventHandlers(container),
@@ -249,6 +251,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   });
   watchVisitorConnections(container, gateway.visitorsNs);
   registerQueueJobs(container, gateway.visitorsNs);
+  registerLeftBehind(container);
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address() as { port: number };

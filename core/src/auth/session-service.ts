@@ -5,6 +5,7 @@ import type { Bus } from '../infra/bus.ts';
 import { randomToken, sha256 } from '../infra/crypto.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import { Tenant } from '../tenancy/tenant.ts';
+import { HookRegistry } from '../hooks/hook-registry.ts';
 import { LoginLogService } from './login-log-service.ts';
 
 const HOUR = 3600_000;
@@ -35,6 +36,7 @@ export class SessionService {
     @inject(TOKENS.Bus) private readonly bus: Bus,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(LoginLogService) private readonly loginLog: LoginLogService,
+    @inject(HookRegistry) private readonly hooks: HookRegistry,
   ) {}
 
   async create(
@@ -103,14 +105,21 @@ export class SessionService {
       if (where.sessionId) q.where('id', where.sessionId);
       if (where.agentId) q.where('agent_id', where.agentId);
       if (where.exceptSessionId) q.whereNot('id', where.exceptSessionId);
-      const rows = await q.update({ ended_at: trx.fn.now(), end_reason: reason }).returning(['id', 'login_log_id']);
+      const rows = await q.update({ ended_at: trx.fn.now(), end_reason: reason }).returning(['id', 'login_log_id', 'agent_id']);
       const closed: number[] = [];
       for (const r of rows)
         if (await this.loginLog.closeEntry(trx, companyId, r.login_log_id ? Number(r.login_log_id) : null, reason)) closed.push(Number(r.login_log_id));
-      return { ids: rows.map((r: { id: number | string }) => Number(r.id)), closed };
+      return {
+        ids: rows.map((r: { id: number | string }) => Number(r.id)),
+        agents: rows.map((r: { agent_id: number | string }) => Number(r.agent_id)),
+        closed,
+      };
     });
     if (ended.ids.length) await this.bus.publish(SESSION_ENDED, { sessionIds: ended.ids, reason });
     this.loginLog.changed(companyId, ended.closed);
+    // After the sockets are told: the conversations of an agent whose last session ended go back to routing (MENU-EXITCHATS-7).
+    for (const [i, sessionId] of ended.ids.entries())
+      await this.hooks.emit('agent.logout', { agentId: ended.agents[i], sessionId, reason }, { companyId, actor: { kind: 'system' } });
     return ended.ids.length;
   }
 

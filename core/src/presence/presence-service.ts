@@ -36,7 +36,7 @@ export class PresenceService {
     const [row] = await this.db('agent_presence')
       .insert({ agent_id: agentId, company_id: companyId, status: canAccept ? 'online' : 'away', heartbeat_at: now })
       .onConflict('agent_id')
-      .merge(canAccept ? { heartbeat_at: now } : { heartbeat_at: now, status: 'away' })
+      .merge(canAccept ? { heartbeat_at: now, gone_at: null } : { heartbeat_at: now, gone_at: null, status: 'away' })
       .returning(['status', 'auto_accept']);
     return { status: row.status, autoAccept: row.auto_accept };
   }
@@ -49,7 +49,8 @@ export class PresenceService {
   /** The last console of the agent (on any node) closed: offline at once rather than after the expiry. */
   async disconnected(companyId: number, agentId: number): Promise<void> {
     if (await this.notifier.agentHasSockets(agentId)) return;
-    await this.db('agent_presence').where({ agent_id: agentId, company_id: companyId }).update({ heartbeat_at: null });
+    // gone_at: the loss counts from now for the conversations left behind (MENU-EXITCHATS-7).
+    await this.db('agent_presence').where({ agent_id: agentId, company_id: companyId }).update({ heartbeat_at: null, gone_at: this.clock.now() });
     this.notifier.toAgents(rooms.company(companyId), 'presence.changed', { agentId, status: 'offline' });
   }
 

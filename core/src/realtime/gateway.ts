@@ -49,6 +49,8 @@ export interface GatewayDeps {
   queries: ConversationQueries;
   /** An agent who comes online may take waiting visitors at once (ASSIGN-TRIGGER-12). */
   assignWaiting: (companyId: number) => Promise<unknown>;
+  /** An agent back within the grace gets the conversations they left behind that nobody took (MENU-EXITCHATS-7). */
+  reclaim: (companyId: number, agentId: number) => Promise<unknown>;
   live: LiveVisitors;
   visitorHandlers: Map<string, { spec: { schema: any; handler: (p: any, c: VisitorCaller) => Promise<unknown> } }>;
 }
@@ -204,6 +206,7 @@ export class RealtimeGateway {
 
   private async setupAgent(socket: Socket, auth: AuthInfo) {
     try {
+      if (!auth.restriction) await this.deps.reclaim(auth.companyId, auth.agent.id);
       const mine = await this.deps.queries.activeOf(new Tenant(this.deps.db, auth.companyId), auth.agent.id);
       await socket.join([
         rooms.company(auth.companyId),

@@ -214,6 +214,8 @@ client.on('conversation.updated', ({ conversation }) => {
     conv = conversation;
     // The maximum wait passed unanswered (ASSIGN-OVERFLOW-10): the leave-message form, with what was typed.
     if (conversation.endReason === 'queue_timeout' && !leaving) return showLeave();
+    // Its agent left and nobody took it over in time (MENU-EXITCHATS-7): the offline text above the form.
+    if (conversation.endReason === 'agent_left' && !leaving) return showLeave(inLang(config?.texts)?.offline);
     render();
   } else if (!conv || conv.status === 'ended') void useConversation(conversation); // an accepted invitation, a proactive chat
 });
