@@ -24,6 +24,13 @@ export interface MeResult extends AuthResult {
   restriction: string | null;
 }
 
+/** Whom an e-mailed reset link is for (SPEC LOGIN-FORGOT-14). */
+export interface ResetLink {
+  companyId: number;
+  agentId: string;
+  expiresAt: string;
+}
+
 // 401 from these calls is an answer (wrong password, OTP step, not signed in), never a lost session.
 const step = { sessionCall: false } as const;
 
@@ -32,4 +39,7 @@ export const authApi = {
   verify: (challengeId: string, code: string) => api.post<AuthResult>('/api/auth/login/verify', { challengeId, code }, step),
   logout: () => api.post<void>('/api/auth/logout', undefined, step),
   me: () => api.get<MeResult>('/api/auth/me', step),
+  requestPasswordReset: (body: { companyId: string; agentId: string }) => api.post<{ accepted: true }>('/api/auth/password-reset', body, step),
+  inspectPasswordReset: (token: string) => api.post<ResetLink>('/api/auth/password-reset/inspect', { token }, step),
+  completePasswordReset: (token: string, newPassword: string) => api.post<void>('/api/auth/password-reset/complete', { token, newPassword }, step),
 };

@@ -1,7 +1,10 @@
-import { watchEffect } from 'vue';
+import { ref, watchEffect } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useRoute } from 'vue-router';
 import { pickText } from '@/i18n/locales';
+
+/** A prefix such as "【3】" that use-title-blink sets while events wait in a hidden tab. */
+export const titleBadge = ref('');
 
 /** "<screen> · Kefu" in the console language, following the route and the language switch. */
 export function useDocumentTitle(): void {
@@ -11,6 +14,6 @@ export function useDocumentTitle(): void {
     const { titleKey, title } = route.meta;
     const screen = title ? pickText(title, locale.value) : titleKey ? t(titleKey) : '';
     const app = t('common.appName');
-    document.title = screen ? `${screen} · ${app}` : app;
+    document.title = titleBadge.value + (screen ? `${screen} · ${app}` : app);
   });
 }

@@ -8,24 +8,36 @@ export interface LoginIds {
 }
 
 const KEY = 'kefu.login.ids';
+const MAX_REMEMBERED = 5;
 
-export function readRememberedIds(): LoginIds | null {
+const samePair = (a: LoginIds, b: LoginIds) => a.companyId === b.companyId && a.agentId.toLowerCase() === b.agentId.toLowerCase();
+const isPair = (v: unknown): v is LoginIds => typeof (v as LoginIds)?.companyId === 'string' && typeof (v as LoginIds)?.agentId === 'string';
+
+/** The remembered pairs, newest first (a single pair stored by earlier versions counts as a list of one). */
+export function readRememberedIds(): LoginIds[] {
   try {
-    const value = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<LoginIds> | null;
-    return typeof value?.companyId === 'string' && typeof value.agentId === 'string' ? { companyId: value.companyId, agentId: value.agentId } : null;
+    const value: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]');
+    const list = Array.isArray(value) ? value : [value];
+    return list.filter(isPair).map(({ companyId, agentId }) => ({ companyId, agentId }));
   } catch {
-    return null;
+    return [];
   }
 }
 
-export function rememberIds(ids: LoginIds | null): void {
+function write(list: LoginIds[]): LoginIds[] {
   try {
-    if (ids) localStorage.setItem(KEY, JSON.stringify(ids));
+    if (list.length) localStorage.setItem(KEY, JSON.stringify(list));
     else localStorage.removeItem(KEY);
   } catch {
     // storage unavailable: nothing is remembered
   }
+  return list;
 }
+
+/** Puts the pair first, keeping at most five. */
+export const rememberIds = (ids: LoginIds): LoginIds[] => write([ids, ...readRememberedIds().filter((p) => !samePair(p, ids))].slice(0, MAX_REMEMBERED));
+export const forgetIds = (ids: LoginIds): LoginIds[] => write(readRememberedIds().filter((p) => !samePair(p, ids)));
+export const clearRememberedIds = (): LoginIds[] => write([]);
 
 type PasswordCredentialCtor = new (data: { id: string; password: string; name?: string }) => Credential;
 

@@ -1,0 +1,162 @@
+import test from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
+import { ADMIN_PASSWORD, call, startTestServer, visitorSocket, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { MailOutbox } from '../../core/src/leavemsg/mail-outbox.ts';
+import { mailText, smtp } from '../../core/test/helpers/smtp.ts';
+import { field, launchBrowser, screenshotPath, signInWith } from './browser.ts';
+
+let k: TestKefu;
+let browser: Browser;
+let admin: TestClient;
+let mailer: Awaited<ReturnType<typeof smtp>>;
+const sockets: Socket[] = [];
+const BO_PASSWORD = 'Quiet-river-42';
+
+test.before(async () => {
+  [k, browser, mailer] = await Promise.all([startTestServer(), launchBrowser(), smtp()]);
+  admin = await k.login();
+  const bo = await admin.post('/api/agents', { agentId: 'bo', name: 'Bo', password: BO_PASSWORD, mustChangePassword: false, email: 'bo@acme.test' });
+  if (bo.status !== 201) throw new Error(bo.text);
+});
+test.after.always(async () => {
+  for (const s of sockets) s.disconnect();
+  await browser?.close();
+  await k?.close();
+  await mailer?.close();
+});
+
+/** Fills the login form and submits it; `remember` sets the 记住我 box first. */
+async function submitLogin(page: Page, agentId: string, password: string, remember: boolean) {
+  await field(page, 'login-company').fill(String(k.company.publicId));
+  await field(page, 'login-agent').fill(agentId);
+  await field(page, 'login-password').fill(password);
+  const box = page.locator('[data-test="login-remember"]');
+  if ((await box.locator('input').isChecked()) !== remember) await box.click();
+  await page.locator('[data-test="login-submit"]').click();
+  await page.locator('[data-test="app-header"]').waitFor({ timeout: 20_000 });
+}
+
+async function logout(page: Page) {
+  await page.locator('[data-test="user-menu"]').click();
+  await page.locator('[data-test="logout"]').click();
+  await page.locator('[data-test="login-form"]').waitFor({ timeout: 15_000 });
+}
+
+test.serial('LOGIN-IDS-11 LOGIN-SAVEPWD-9 ticked logins remember ID pairs (never a password) and hand the credential to the password manager', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  // Records what the console hands to the Credential Management API, as the browser's password manager would see it.
+  // A string, because the test's transpiler would wrap functions in helpers the page does not have.
+  await context.addInitScript(`
+    window.__stored = [];
+    window.PasswordCredential = class { constructor(data) { this.data = data; } };
+    Object.defineProperty(navigator, 'credentials', { value: { store: async (c) => void window.__stored.push(c.data) } });
+  `);
+  const page = await context.newPage();
+  await page.goto(k.url + '/login');
+  t.is(await field(page, 'login-agent').getAttribute('autocomplete'), 'username');
+  t.is(await field(page, 'login-password').getAttribute('autocomplete'), 'current-password');
+  t.is(await page.locator('[data-test="login-ids"]').count(), 0, 'nothing remembered yet: no ▾');
+
+  await submitLogin(page, 'admin', ADMIN_PASSWORD, true);
+  t.deepEqual(await page.evaluate(() => (window as any).__stored), [{ id: `${k.company.publicId} / admin`, password: ADMIN_PASSWORD, name: 'admin' }]);
+  await logout(page);
+  await submitLogin(page, 'bo', BO_PASSWORD, true);
+  await logout(page);
+
+  // Newest first: bo is filled in, and ▾ lists both pairs.
+  t.is(await field(page, 'login-agent').inputValue(), 'bo');
+  const stored = await page.evaluate(() => JSON.stringify(localStorage));
+  t.false(stored.includes(BO_PASSWORD) || stored.includes(ADMIN_PASSWORD), 'no password in the browser storage');
+  await page.locator('[data-test="login-ids"]').first().click();
+  const items = page.locator('[data-test="login-ids-menu"]:visible [data-test="login-ids-item"]');
+  await items.first().waitFor();
+  t.deepEqual(await items.allInnerTexts(), [`${k.company.publicId} / bo`, `${k.company.publicId} / admin`]);
+  await page.screenshot({ path: screenshotPath('login-remembered-ids') });
+  await items.nth(1).click();
+  t.is(await field(page, 'login-agent').inputValue(), 'admin');
+  t.is(await field(page, 'login-company').inputValue(), String(k.company.publicId));
+
+  // × forgets one pair; 清除记录 forgets the rest and the ▾ goes away.
+  await page.locator('[data-test="login-ids"]').first().click();
+  await page.locator('[data-test="login-ids-menu"]:visible [data-test="login-ids-forget"]').first().click();
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('kefu.login.ids') ?? '[]').length === 1);
+  t.deepEqual(await items.allInnerTexts(), [`${k.company.publicId} / admin`]);
+  await page.locator('[data-test="login-ids-menu"]:visible [data-test="login-ids-clear"]').click();
+  await page.locator('[data-test="login-ids"]').first().waitFor({ state: 'detached' });
+  t.is(await page.evaluate(() => localStorage.getItem('kefu.login.ids')), null);
+
+  // Unticked: nothing remembered and nothing handed to the password manager.
+  await page.evaluate(() => ((window as any).__stored.length = 0));
+  await submitLogin(page, 'bo', BO_PASSWORD, false);
+  t.deepEqual(await page.evaluate(() => (window as any).__stored), []);
+  t.is(await page.evaluate(() => localStorage.getItem('kefu.login.ids')), null);
+  await context.close();
+});
+
+test.serial('LOGIN-FORGOT-14 忘记密码 e-mails a link; the page it opens sets a new password that signs in, once', async (t) => {
+  const version = (await admin.get('/api/settings/mail')).body.version;
+  const saved = await admin.put('/api/settings/mail', { version, smtp: { host: '127.0.0.1', port: mailer.port, security: 'none', fromAddress: 'kefu@acme.test' } });
+  t.is(saved.status, 200, saved.text);
+  const page = await browser.newPage({ viewport: { width: 400, height: 800 } });
+  await page.goto(k.url + '/login');
+  await field(page, 'login-company').fill(String(k.company.publicId));
+  await field(page, 'login-agent').fill('bo');
+  await page.locator('[data-test="login-forgot"]').click();
+  await page.locator('[data-test="forgot-form"]').waitFor();
+  t.is(await field(page, 'forgot-agent').inputValue(), 'bo', 'the IDs typed on the login page are carried over');
+  await page.locator('[data-test="forgot-submit"]').click();
+  await page.locator('[data-test="forgot-sent"]', { hasText: 'If the account exists' }).waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: screenshotPath('forgot-sent') });
+
+  t.is(await k.server.container.resolve(MailOutbox).drain(), 1);
+  const mail = mailer.received.find((m) => m.to.includes('bo@acme.test'));
+  const link = /https?:\/\/\S+?(\/reset-password\?token=\S+)/.exec(mailText(mail?.raw ?? ''));
+  t.truthy(link, 'the mail carries the reset link');
+  await page.goto(k.url + link![1]);
+  await page.locator('[data-test="reset-who"]', { hasText: 'bo' }).waitFor({ timeout: 10_000 });
+  await field(page, 'reset-password').fill('bo-weak');
+  await field(page, 'reset-confirm').fill('bo-weak');
+  await page.locator('[data-test="reset-submit"]').click();
+  // The server's rule shows beside the field.
+  await page.locator('.el-form-item__error', { hasText: /letter and one digit|agent ID/ }).waitFor({ timeout: 10_000 });
+  await field(page, 'reset-password').fill('Fresh-meadow-77');
+  await field(page, 'reset-confirm').fill('Fresh-meadow-77');
+  await page.locator('[data-test="reset-submit"]').click();
+  await page.locator('[data-test="login-reset-done"]').waitFor({ timeout: 10_000 });
+  await submitLogin(page, 'bo', 'Fresh-meadow-77', false);
+
+  // The link is spent.
+  await page.goto(k.url + link![1]);
+  await page.locator('[data-test="reset-invalid"]').waitFor({ timeout: 10_000 });
+  await page.close();
+});
+
+test.serial('MAIN-EVENTS-4 while the tab is hidden the title blinks 【N】 for waiting events and stops when the agent comes back', async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
+  await page.locator('[data-test="wb-waiting"]').waitFor();
+  const setHidden = (hidden: boolean) =>
+    page.evaluate(`
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });
+      document.dispatchEvent(new Event('visibilitychange'));
+    `);
+  await setHidden(true);
+  t.false((await page.title()).startsWith('【'), 'nothing waits yet');
+
+  const v = await visitorSocket(k.url, k.company.publicId);
+  sockets.push(v.socket);
+  const requested = await call(v.socket, 'chat.request', {});
+  t.true(requested.ok, JSON.stringify(requested));
+  const sent = await call(v.socket, 'message.send', { conversationId: requested.conversation.id, clientId: crypto.randomUUID(), text: 'hello?' });
+  t.true(sent.ok, JSON.stringify(sent));
+  await page.waitForFunction(() => /^【[1-9]\d*】/.test(document.title), undefined, { timeout: 10_000 });
+  // It blinks: the badge goes away and comes back while the tab stays hidden.
+  await page.waitForFunction(() => !document.title.startsWith('【'), undefined, { timeout: 5_000 });
+  await page.waitForFunction(() => document.title.startsWith('【'), undefined, { timeout: 5_000 });
+
+  await setHidden(false);
+  await page.waitForFunction(() => !document.title.startsWith('【'), undefined, { timeout: 5_000 });
+  t.false((await page.title()).startsWith('【'), 'a visible tab does not blink');
+  await page.close();
+});
