@@ -21,11 +21,6 @@ export const conversationsApi = {
   evaluate: (id: number, body: EvaluationInput) => api.put<{ conversation: ConversationView }>(`${base}/${id}/evaluation`, body),
 };
 
-/** Blocking the visitor of a row (VISITOR-BLOCK-13; `visitor.block`). */
-export const visitorsApi = {
-  block: (id: number, body: { kind: 'visitor' | 'chat'; note?: string | null }) => api.post<unknown>(`/api/visitors/${id}/block`, body),
-};
-
 /** Sends a file into a conversation (CONV-FILE-14): multipart, so not through the JSON client. */
 export async function uploadFile(file: File, conversationId: number): Promise<{ message: MessageView | null }> {
   const body = new FormData();

@@ -17,6 +17,7 @@ import settings from '@/views/settings/settings-messages';
 import shortcuts from '@/views/shortcuts/shortcuts-messages';
 import login from '@/views/login/login-messages';
 import loginIp from '@/views/login-ip/login-ip-messages';
+import blocking from '@/views/blocking/blocking-messages';
 import loginLog from '@/views/login-log/login-log-messages';
 import plugins from '@/views/plugins/plugins-messages';
 import billing from '@/views/billing/billing-messages';
@@ -38,6 +39,7 @@ const modules = {
   groups,
   loginLog,
   loginIp,
+  blocking,
   company,
   profile,
   plugins,

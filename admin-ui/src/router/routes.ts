@@ -10,6 +10,7 @@ import noticesRoutes from '@/views/notices/notices-routes';
 import settingsRoutes from '@/views/settings/settings-routes';
 import loginRoutes from '@/views/login/login-routes';
 import loginIpRoutes from '@/views/login-ip/login-ip-routes';
+import blockingRoutes from '@/views/blocking/blocking-routes';
 import loginLogRoutes from '@/views/login-log/login-log-routes';
 import pluginsRoutes from '@/views/plugins/plugins-routes';
 import billingRoutes from '@/views/billing/billing-routes';
@@ -34,6 +35,7 @@ export const featureRoutes: RouteRecordRaw[] = [
   ...assignmentRoutes,
   ...loginLogRoutes,
   ...loginIpRoutes,
+  ...blockingRoutes,
   ...companyRoutes,
   ...profileRoutes,
   ...agentToolsRoutes,

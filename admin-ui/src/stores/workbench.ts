@@ -197,6 +197,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       }),
       c.on('visitor.typing', ({ conversationId, text }) => (typing.value[conversationId] = text)),
       c.on('visitor.updated', ({ visitor }) => (visitors.value[visitor.id] = visitor)),
+      c.on('visitor.hidden', ({ visitorId }) => delete visitors.value[visitorId]),
     ];
     const onSelf = (p: { status?: AgentStatus; autoAccept?: boolean }) => {
       if (p?.status) status.value = p.status;

@@ -6,6 +6,7 @@ import { notFound } from '../http/errors.ts';
 import { ConversationService } from '../conversations/conversation-service.ts';
 import { ipInList, parseCidrList } from '../http/client-ip.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
+import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import { BlockService, blockBody } from './block-service.ts';
 
 const blockView = z.object({
@@ -16,6 +17,7 @@ const blockView = z.object({
   note: z.string().nullable(),
   endsAt: z.string().nullable(),
   createdBy: z.number().nullable(),
+  createdByName: z.string().nullable(),
   createdAt: z.string(),
   hits: z.number(),
 });
@@ -62,6 +64,7 @@ export function registerBlockRoutes(api: ApiRouter, c: DependencyContainer) {
     handler: async ({ body, auth, ctx }) => {
       await blocks.add(auth, body, ctx.state.ip);
       await endCovered(auth.tenant, { visitorId: body.visitorId, cidr: body.cidr });
+      await blocks.announce(auth.companyId, [{ kind: body.kind, cidr: body.cidr ?? null, visitor_id: body.visitorId ?? null }], true);
       return { items: await blocks.list(auth.tenant) };
     },
   });
@@ -79,9 +82,11 @@ export function registerBlockRoutes(api: ApiRouter, c: DependencyContainer) {
     handler: async ({ params, body, auth, ctx }) => {
       const v = await auth.tenant.q('visitors').where({ id: params.id }).first('id', 'last_ip');
       if (!v) throw notFound('Visitor not found');
-      await blocks.add(auth, { ...body, visitorId: params.id }, ctx.state.ip);
-      if (v.last_ip && v.last_ip !== ctx.state.ip) await blocks.add(auth, { ...body, cidr: v.last_ip }, ctx.state.ip).catch(() => undefined);
-      await endCovered(auth.tenant, { visitorId: params.id });
+      // One entry holds both, so a visitor whose mobile address changes stays blocked (DISPLAY-BLOCKMENU-14).
+      const cidr = v.last_ip && v.last_ip !== ctx.state.ip ? v.last_ip : undefined;
+      await blocks.add(auth, { ...body, visitorId: params.id, cidr }, ctx.state.ip);
+      await endCovered(auth.tenant, { visitorId: params.id, cidr });
+      await blocks.announce(auth.companyId, [{ kind: body.kind, cidr: cidr ?? null, visitor_id: params.id }], true);
       return { items: await blocks.list(auth.tenant) };
     },
   });
@@ -95,4 +100,10 @@ export function registerBlockRoutes(api: ApiRouter, c: DependencyContainer) {
     params: idParams,
     handler: async ({ params, auth }) => blocks.remove(auth.tenant, params.id),
   });
+}
+
+/** Expired entries go within a minute and their visitors are restored (DISPLAY-BLOCKEND-15); called once per node from server.ts. */
+export function registerBlockJobs(c: DependencyContainer): void {
+  const blocks = c.resolve(BlockService);
+  c.resolve(CronSupervisor).schedule('core', 'block-expiry', '*/20 * * * * *', () => blocks.expireDue().then(() => undefined));
 }

@@ -1,7 +1,6 @@
 import { ElMessage, ElMessageBox } from 'element-plus';
 import { useI18n } from 'vue-i18n';
 import { RealtimeError } from '@kefu/core/protocol/client';
-import { visitorsApi } from '@/api/conversations';
 import { useWorkbenchStore } from '@/stores/workbench';
 import { collabOf, type CollabClient, type LiveVisitor } from '@/stores/workbench-types';
 import { errorText } from '@/utils/error-text';
@@ -62,21 +61,5 @@ export function useWorkbenchActions() {
       store.select(r.conversation.id);
     });
 
-  async function block(v: LiveVisitor, kind: 'visitor' | 'chat') {
-    let note: string;
-    try {
-      const answer = await ElMessageBox.prompt(t(`workbench.block.${kind}Text`, { n: v.number }), t(`workbench.block.${kind}`), {
-        confirmButtonText: t('workbench.block.ok'),
-        cancelButtonText: t('common.actions.cancel'),
-        inputPlaceholder: t('workbench.block.note'),
-        inputValidator: (value) => (value ?? '').length <= 100 || t('common.validation.maxLength', { max: 100 }),
-      });
-      note = (answer.value ?? '').trim();
-    } catch {
-      return false;
-    }
-    return attempt(() => visitorsApi.block(v.id, { kind, note: note || null }), t('workbench.block.done'));
-  }
-
-  return { failText, attempt, collab, accept, end, invite, proactive, block };
+  return { failText, attempt, collab, accept, end, invite, proactive };
 }
