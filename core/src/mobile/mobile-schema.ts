@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGS, type Lang } from '../settings/widget-defaults.ts';
 import { perLang } from '../icons/icon-schemas.ts';
+import { textOn } from '../settings/contrast.ts';
 
 /** MOBILE-ICON-2: the default guide text beside the mobile icon. */
 export const MOBILE_GUIDE: Record<Lang, string> = { 'zh-CN': '咨询', 'zh-TW': '諮詢', en: 'Chat', ja: 'チャット', ko: '상담' };
@@ -65,6 +66,7 @@ export function publicMobile(
       marginX: m.icon.offsetX,
       marginY: m.icon.offsetY,
       color: m.window.themeColor ?? desktop.style.themeColor,
+      text: textOn(m.window.themeColor ?? desktop.style.themeColor),
       // The guide text shows on the bar; the round bubble has no room for it.
       guide: m.icon.style === 'bar' ? Object.fromEntries(LANGS.map((l) => [l, m.icon.guide[l] || MOBILE_GUIDE[l]])) : {},
     },
@@ -76,6 +78,7 @@ export function publicMobile(
       }),
     ),
     themeColor: m.window.themeColor ?? desktop.style.themeColor,
+    themeText: textOn(m.window.themeColor ?? desktop.style.themeColor),
     toolbar: { ...desktop.toolbar, ...(m.window.toolbar ?? {}) },
   };
 }

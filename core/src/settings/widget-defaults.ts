@@ -2,12 +2,13 @@
 export const LANGS = ['zh-CN', 'zh-TW', 'en', 'ja', 'ko'] as const;
 export type Lang = (typeof LANGS)[number];
 
-type WindowTexts = { title: string; welcome: string; closing: string; busy: string; waiting: string; warning: string; offline: string };
+type WindowTexts = { title: string; guide: string; welcome: string; closing: string; busy: string; waiting: string; warning: string; offline: string };
 
 /** WINDOW-TEXT-1, LEAVESET-SWITCH-1 (offline notice). */
 export const WINDOW_TEXTS: Record<Lang, WindowTexts> = {
   'zh-CN': {
     title: '在线客服',
+    guide: '在线咨询,点击开始对话',
     welcome: '您好,欢迎光临!请问有什么可以帮您?',
     closing: '感谢您的咨询,祝您生活愉快,再见!',
     busy: '客服人员正忙,请您稍候,我们将尽快为您服务。',
@@ -17,6 +18,7 @@ export const WINDOW_TEXTS: Record<Lang, WindowTexts> = {
   },
   'zh-TW': {
     title: '線上客服',
+    guide: '線上諮詢,點擊開始對話',
     welcome: '您好,歡迎光臨!請問有什麼可以幫您?',
     closing: '感謝您的諮詢,祝您生活愉快,再見!',
     busy: '客服人員正忙,請您稍候,我們將盡快為您服務。',
@@ -26,6 +28,7 @@ export const WINDOW_TEXTS: Record<Lang, WindowTexts> = {
   },
   en: {
     title: 'Live chat',
+    guide: 'Questions? Chat with us',
     welcome: 'Hello and welcome! How can we help you today?',
     closing: 'Thank you for chatting with us. Have a nice day!',
     busy: 'All our agents are busy right now. Please wait — we will be with you shortly.',
@@ -35,6 +38,7 @@ export const WINDOW_TEXTS: Record<Lang, WindowTexts> = {
   },
   ja: {
     title: 'チャットサポート',
+    guide: 'ご質問はチャットでどうぞ',
     welcome: 'こんにちは、ようこそ!ご用件をお聞かせください。',
     closing: 'お問い合わせありがとうございました。良い一日を!',
     busy: 'ただいま担当者が対応中です。少々お待ちください。',
@@ -44,6 +48,7 @@ export const WINDOW_TEXTS: Record<Lang, WindowTexts> = {
   },
   ko: {
     title: '실시간 상담',
+    guide: '궁금하신 점은 채팅으로 문의하세요',
     welcome: '안녕하세요, 환영합니다! 무엇을 도와드릴까요?',
     closing: '상담해 주셔서 감사합니다. 좋은 하루 되세요!',
     busy: '지금은 상담원이 모두 바쁩니다. 잠시만 기다려 주세요.',

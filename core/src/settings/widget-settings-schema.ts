@@ -63,7 +63,16 @@ export type LeaveField = (typeof LEAVE_FIELDS)[number];
 export const CONTACT_FIELDS: LeaveField[] = ['mobile', 'phone', 'email', 'qq'];
 
 const windowTexts = z
-  .strictObject({ title: text(30, 1), welcome: text(500), closing: text(500), busy: text(500), waiting: text(500), warning: text(500), offline: text(500) })
+  .strictObject({
+    title: text(30, 1),
+    guide: text(30, 1),
+    welcome: text(500),
+    closing: text(500),
+    busy: text(500),
+    waiting: text(500),
+    warning: text(500),
+    offline: text(500),
+  })
   .partial();
 
 const questionType = z.strictObject({
@@ -150,7 +159,8 @@ const ad = z
     if (a.enabled && !a.image) ctx.addIssue({ code: 'custom', path: ['image'], ...custom('required', 'Upload the image first') });
   });
 
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1677ff');
+/** WINDOW-BRAND-6: `#RRGGBB`, else `invalid_color`. */
+const colour = z.string().refine((v) => /^#[0-9a-fA-F]{6}$/.test(v), custom('invalid_color', 'A colour like #1677ff'));
 const inviteTexts = z.strictObject({ title: text(30, 1), text: text(200, 1), accept: text(10, 1), decline: text(10, 1) }).partial();
 const NO_TEXTS = Object.fromEntries(LANGS.map((l) => [l, {}])) as Record<Lang, z.output<typeof inviteTexts>>;
 
@@ -205,15 +215,18 @@ export const widgetSettingsSchema = z.strictObject({
   texts: perLang(windowTexts, WINDOW_TEXTS),
   style: z
     .strictObject({
-      themeColor: z
-        .string()
-        .regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #1677ff')
-        .default('#1677ff'),
+      themeColor: colour.default('#1677ff'),
       position: z.enum(['bottom-right', 'bottom-left', 'middle-right', 'middle-left']).default('bottom-right'),
       marginX: z.number().int().min(0).max(500).default(20),
       marginY: z.number().int().min(0).max(500).default(20),
       width: z.number().int().min(300).max(1000).default(380),
       height: z.number().int().min(400).max(1000).default(560),
+      /** WINDOW-OPEN-7: 内页窗口 in the page, or 新窗口 a separate browser window of this size. */
+      openMode: z.enum(['inpage', 'window']).default('inpage'),
+      windowWidth: z.number().int().min(600).max(1200).default(800),
+      windowHeight: z.number().int().min(450).max(900).default(600),
+      /** WINDOW-INPAGE-8 对话窗口语种: the visitor's browser language, or always this one (a page's `data-lang` still wins). */
+      language: z.enum(['auto', ...LANGS]).default('auto'),
     })
     .prefault({}),
   toolbar: z

@@ -7,6 +7,7 @@ import { RoutingService } from '../conversations/routing-service.ts';
 import { conflict, notFound, validationFailed } from '../http/errors.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { AdImageService, adImageUrl } from './ad-image-service.ts';
+import { textOn } from './contrast.ts';
 import { LEAVE_FIELDS, PRECHAT_FIELDS, readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
 
 export interface StoredWidgetSettings {
@@ -92,28 +93,30 @@ export class WidgetSettingsService {
 
   /** GET /api/widget/config: what a visitor may see, by the company's public ID; cached ≤ 5 s per node. */
   async publicConfig(publicId: number): Promise<Record<string, unknown>> {
-    const company = await this.db('companies').where({ public_id: publicId, status: 'active' }).first('id');
+    const company = await this.db('companies').where({ public_id: publicId, status: 'active' }).first('id', 'name');
     if (!company) throw notFound('Unknown company');
     const companyId = Number(company.id);
     const hit = this.cache.get(companyId);
     if (hit && Date.now() - hit.at < WIDGET_CONFIG_TTL_MS) return hit.value;
-    const value = this.buildPublic(companyId, publicId);
+    const value = this.buildPublic(companyId, publicId, company.name);
     this.cache.set(companyId, { at: Date.now(), value });
     value.catch(() => this.cache.delete(companyId));
     return value;
   }
 
-  private async buildPublic(companyId: number, publicId: number): Promise<Record<string, unknown>> {
+  private async buildPublic(companyId: number, publicId: number, companyName: string): Promise<Record<string, unknown>> {
     const s = await this.read(companyId);
     const state = await this.routing.serviceState(companyId, null);
     const shown = <F extends string>(keys: readonly F[], fields: Record<F, { shown: boolean; required: boolean }>) =>
       keys.filter((f) => fields[f].shown).map((f) => ({ key: f, required: fields[f].required }));
     return {
       companyId: publicId,
+      // WINDOW-BRAND-6: `{company}` in the window title.
+      companyName,
       online: state !== 'offline',
       busy: state === 'busy',
       texts: s.texts,
-      style: s.style,
+      style: { ...s.style, themeText: textOn(s.style.themeColor) },
       toolbar: s.toolbar,
       icon: s.icon,
       // Automatic invitations are decided on the server (INVITE-AUTO-3): their rules never reach the page.

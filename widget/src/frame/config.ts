@@ -11,7 +11,10 @@ export interface WidgetConfig {
   /** Agents are on duty but all 忙碌: the busy text precedes the queue (TOOLBAR-BUSY-10). */
   busy?: boolean;
   texts: PerLang<Record<'title' | 'welcome' | 'closing' | 'busy' | 'waiting' | 'warning' | 'offline', string>>;
-  style: { themeColor: string };
+  /** WINDOW-BRAND-6: `themeText` is the text colour the server chose for the theme colour; `language` 'auto' or a fixed one. */
+  style: { themeColor: string; themeText?: string; language?: string };
+  /** `{company}` in the title. */
+  companyName?: string;
   toolbar: Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'sound' | 'saveTranscript' | 'emailTranscript', boolean>;
   prechat: { enabled: boolean; welcome: PerLang<string>; fields: FieldDef[]; questionTypes: { id: string; label: PerLang<string> }[] };
   leaveMessage: {

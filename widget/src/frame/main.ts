@@ -31,8 +31,10 @@ const params = new URLSearchParams(location.search);
 const company = params.get('c') || document.documentElement.dataset.company || '';
 /** The embedded icon's key (ICON-CODE-2): the server scopes its chats by its binding. */
 const iconKey = params.get('i') || document.documentElement.dataset.icon || '';
-const store = companyStore(company);
 const embedded = window.parent !== window;
+/** WINDOW-OPEN-7: the page whose loader opened this chat as a separate window hands over its visitor, as a parent does to the frame. */
+const host: Window | null = embedded ? window.parent : window.opener;
+const store = companyStore(company, embedded || !host);
 setLanguage(params.get('lang') || navigator.language);
 applyTexts(language());
 if (!embedded) el.close.hidden = true;
@@ -58,9 +60,9 @@ let leaving = false;
 /** The host page's address, from the loader (for leave-messages and the external leave page). */
 let page = embedded ? '' : location.href;
 const rated = new Set<number>();
-// Embedded, the frame connects only once the loader has handed over the visitor token it keeps in the
+// Embedded (or opened as a window by the loader), the frame connects only once the loader has handed over the visitor token it keeps in the
 // host page's first-party storage (its page-view beacon made it), so both are one visitor.
-const socket = io('/visitor', { autoConnect: !embedded, auth: (cb) => cb({ companyId: Number(company), token: store.token() }) });
+const socket = io('/visitor', { autoConnect: !host, auth: (cb) => cb({ companyId: Number(company), token: store.token() }) });
 const client = visitorClient(socket);
 /** Visitor events owned by other core modules (pre-chat, leave-message, rating): same ack and error shape. */
 const call = client.call as (event: string, payload: unknown) => Promise<any>;
@@ -473,7 +475,7 @@ async function sendTag(text: string) {
 /** Texts of the company's settings over the catalogue: title, warning notice, theme colour. */
 function applyConfig() {
   const texts = inLang(config?.texts);
-  if (texts?.title) el.title.textContent = texts.title.replace('{company}', '');
+  if (texts?.title) el.title.textContent = texts.title.replace('{company}', config?.companyName ?? '').trim();
   // REGION-RENDER-5: a visitor outside the served region sees the notice instead of the warning.
   const refused = !!config && !config.region.served;
   el.notice.textContent = (refused ? inLang(config?.region.notice) : texts?.warning) ?? '';
@@ -481,6 +483,7 @@ function applyConfig() {
   drawTags(config, sendTag);
   drawAd(config);
   if (config?.style.themeColor) document.documentElement.style.setProperty('--theme', config.style.themeColor);
+  if (config?.style.themeText) document.documentElement.style.setProperty('--on-theme', config.style.themeText);
   drawScreens();
   render();
 }
@@ -492,7 +495,7 @@ const configLoaded = loadConfig(company, iconKey).then((c) => {
 
 // Messages from the loader on the host page.
 window.addEventListener('message', (e) => {
-  if (!embedded || e.source !== window.parent) return;
+  if (!host || e.source !== host) return;
   const m = e.data as { type?: string; token?: string; lang?: string; page?: string; open?: boolean };
   if (m?.type === 'kefu:init') {
     if (typeof m.token === 'string' && m.token) store.setToken(m.token);
@@ -508,8 +511,8 @@ window.addEventListener('message', (e) => {
   } else if (m?.type === 'kefu:start') void configLoaded.then(() => (!conv || conv.status === 'ended') && begin());
 });
 
-if (embedded) {
-  toParent({ type: 'kefu:hello' });
+if (host) {
+  host.postMessage({ type: 'kefu:hello' }, '*');
   // A loader that never answers (old copy, blocked messages) must not leave the window dead.
   setTimeout(() => {
     if (!socket.connected && !socket.active) socket.connect();

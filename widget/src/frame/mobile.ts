@@ -7,6 +7,7 @@ export interface MobileConfig {
   /** The desktop texts with the mobile ones over them, title included. */
   texts: WidgetConfig['texts'];
   themeColor: string;
+  themeText: string;
   toolbar: Partial<WidgetConfig['toolbar']>;
 }
 
@@ -20,7 +21,7 @@ export const isPhone = () => Math.min(screen.width, screen.height) < 600 || /Mob
 export function forDevice(c: (WidgetConfig & { mobile?: MobileConfig | null }) | null): WidgetConfig | null {
   const m = c?.mobile;
   if (!c || !m || !isPhone()) return c;
-  return { ...c, texts: m.texts, style: { ...c.style, themeColor: m.themeColor }, toolbar: { ...c.toolbar, ...m.toolbar } };
+  return { ...c, texts: m.texts, style: { ...c.style, themeColor: m.themeColor, themeText: m.themeText }, toolbar: { ...c.toolbar, ...m.toolbar } };
 }
 
 /**

@@ -1,19 +1,24 @@
 import type { PendingSend } from '@kefu/core/protocol/client';
 
-/** Per-company keys (`kefu:<companyId>:…`) so two companies' widgets in one browser never mix. */
-export function companyStore(companyId: string) {
+/**
+ * Per-company keys (`kefu:<companyId>:…`) so two companies' widgets in one browser never mix. A chat window
+ * opened by a page's loader (WINDOW-OPEN-7) keeps what its opener handed it in its own session only: a page
+ * could otherwise plant its token in the Kefu origin's lasting storage.
+ */
+export function companyStore(companyId: string, lasting = true) {
   const key = (k: string) => `kefu:${companyId}:${k}`;
+  const area = () => (lasting ? localStorage : sessionStorage);
   const get = (k: string): string | null => {
     try {
-      return localStorage.getItem(key(k));
+      return area().getItem(key(k));
     } catch {
       return null; // storage blocked (third-party iframe rules): works for this page view only
     }
   };
   const set = (k: string, v: string | null) => {
     try {
-      if (v === null) localStorage.removeItem(key(k));
-      else localStorage.setItem(key(k), v);
+      if (v === null) area().removeItem(key(k));
+      else area().setItem(key(k), v);
     } catch {
       /* storage blocked or full */
     }

@@ -33,6 +33,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
   const origin = frameUrl.origin;
   const key = (k: string) => `kefu:${company}:${k}`;
   let lang = pickLanguage(script.dataset.lang || navigator.language);
+  let langSet = !!script.dataset.lang;
   let ui: WidgetUi | null = null;
   // ICON-CODE-2: each snippet's icon key picks its icon's look and binding. The chat opens from `active`; the frame was made for `framed`.
   const icons: Record<string, Drawn> = {};
@@ -41,6 +42,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
   let framed = '';
   const others: Record<string, (key: string) => void> = {};
   let iframe: HTMLIFrameElement | null = null;
+  let popup: Window | null = null;
   let live: Live | null = null;
   /** The company's settings (invitation words, sound, mobile window): the first icon's answer. */
   let config: any = null;
@@ -88,7 +90,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
       });
   };
 
-  const lookOf = (c: any, s = c.style || {}) => ({ type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560 });
+  const lookOf = (c: any, s = c.style || {}) => ({ type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', text: s.themeText, left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560 });
   // ICON-STATE-7: online or offline look, refreshed while the page is visible.
   const loadConfig = (key: string) =>
     fetch(`${origin}/api/widget/setup?c=${company}&i=${key}`)
@@ -97,6 +99,8 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
       .then((c) => {
         const i = icons[key];
         if (!c || !i?.ui) return;
+        // WINDOW-INPAGE-8: a company may fix the window's language; the page's own choice (data-lang, setLanguage) wins.
+        if (!config && !langSet && c.style?.language != 'auto') lang = pickLanguage(c.style?.language || lang);
         if (!config || key == main) config = c;
         i.c = c;
         phone = (innerWidth < 600 || /Mobi|Android/.test(navigator.userAgent)) && c.mobile;
@@ -117,7 +121,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
   const label = ({ ui: u, c }: Drawn) => {
     const t = tx();
     const type = c?.icon?.type;
-    u?.setLabel(t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (c?.online === false ? t.offline : t.online) : '');
+    u?.setLabel(t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (c?.online === false ? t.offline : c?.texts?.[lang]?.guide || t.online) : '');
   };
   /** Draws the icon of a snippet once, however often it is embedded. */
   const add = (key: string) => {
@@ -183,8 +187,13 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
     const by = icons[key]?.ui;
     if (!ui || !by) return;
     if (hideInvite) hideInvite(), (hideInvite = null);
+    const page = `${origin}/chat/${company}/${key}?lang=${lang}`;
+    const s = icons[key]!.c?.style;
     // MOBILE-WINDOW-3 打开方式 separate page: the hosted chat page; the browser's back returns here.
-    if (phone && phone.openMode == 'page') return void (location.href = `${origin}/chat/${company}/${key}?lang=${lang}`);
+    if (phone) {
+      if (phone.openMode == 'page') return void (location.href = page);
+      // WINDOW-OPEN-7 新窗口: the hosted page in a window of its own (a new tab when windows are blocked), given this visitor.
+    } else if (s?.openMode == 'window') return void (popup = open(page, 'kefu' + company, `width=${s.windowWidth},height=${s.windowHeight}`) || open(page));
     active = key;
     // One frame for every icon: another icon, with no chat running, gets a window made for its own binding.
     if (iframe && framed != key && !hasChat) ui.dropFrame(), (iframe = null);
@@ -219,6 +228,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
     },
     setLanguage(l: string) {
       lang = pickLanguage(l);
+      langSet = true;
       Object.values(icons).forEach(label);
       post({ type: 'kefu:lang', lang });
     },
@@ -263,9 +273,10 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
   if (stub) (window as unknown as { Kefu: Stub }).Kefu = api;
 
   window.addEventListener('message', (e) => {
-    if (!iframe || e.source !== iframe.contentWindow || e.origin !== origin) return;
     const m = e.data as { type?: string; message?: unknown };
-    if (m?.type === 'kefu:hello') post({ type: 'kefu:init', token: token(), page: location.href });
+    if (e.origin !== origin || !e.source || (e.source !== iframe?.contentWindow && e.source !== popup)) return;
+    if (m?.type === 'kefu:hello') (e.source as Window).postMessage({ type: 'kefu:init', token: token(), page: location.href }, origin);
+    else if (e.source == popup) return;
     else if (m?.type === 'kefu:ready') {
       post({ type: 'kefu:visible', open: isOpen });
       if (pendingStart) post({ type: 'kefu:start' });

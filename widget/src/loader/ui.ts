@@ -2,7 +2,7 @@
 
 const CSS = `:host{all:initial}
 *{box-sizing:border-box}
-.btn{position:fixed;right:var(--mx);bottom:var(--my);width:var(--s);height:var(--s);border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;background:var(--c);color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;gap:6px;z-index:2147483000;font:600 14px/1 system-ui,sans-serif}
+.btn{position:fixed;right:var(--mx);bottom:var(--my);width:var(--s);height:var(--s);border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;background:var(--c);color:var(--t);box-shadow:0 4px 16px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;gap:6px;z-index:2147483000;font:600 14px/1 system-ui,sans-serif}
 .left .btn{right:auto;left:var(--mx)}
 .mid .btn{bottom:50%}
 [hidden]{display:none!important}
@@ -14,7 +14,7 @@ const CSS = `:host{all:initial}
 .text .btn svg,.fixed .btn svg{width:20px;height:20px}
 .btn span:empty{display:none}
 .badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#f5222d;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}
-.panel{position:fixed;right:var(--mx);bottom:calc(var(--my) + 68px);width:var(--w);height:min(var(--h),calc(100vh - var(--my) - 90px));min-height:360px;border-radius:12px;overflow:hidden;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25);z-index:2147483001;display:none}
+.panel{position:fixed;right:var(--mx);bottom:calc(var(--my) + 68px);width:min(var(--w),calc(100vw - 2*var(--mx)));min-width:300px;height:min(var(--h),calc(100vh - var(--my) - 90px));min-height:360px;border-radius:12px;overflow:hidden;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25);z-index:2147483001;display:none}
 .left .panel{right:auto;left:var(--mx)}
 .panel.open{display:block}
 .panel iframe{width:100%;height:100%;border:0;display:block}
@@ -36,6 +36,8 @@ const ICON =
 export interface Look {
   type: 'float' | 'fixed' | 'text';
   color: string;
+  /** WINDOW-BRAND-6: the text colour on `color`, chosen by the server for contrast. */
+  text?: string;
   left: boolean;
   marginX: number;
   marginY: number;
@@ -133,7 +135,7 @@ export function drawUi(): WidgetUi {
         },
         setLook(l) {
           box.className = l.type + (l.left ? ' left' : '') + (l.mid ? ' mid' : '');
-          for (const [k, v] of [['--c', l.color], ['--mx', l.marginX + 'px'], ['--my', l.marginY + 'px'], ['--w', l.width + 'px'], ['--h', l.height + 'px'], ['--s', (l.size || 56) + 'px']])
+          for (const [k, v] of [['--c', l.color], ['--t', l.text || '#fff'], ['--mx', l.marginX + 'px'], ['--my', l.marginY + 'px'], ['--w', l.width + 'px'], ['--h', l.height + 'px'], ['--s', (l.size || 56) + 'px']])
             box.style.setProperty(k, v);
           if (!wrap.className) place(icon);
           // 固定 fixed icons take the place of their icon code (ICON-CODE-2: the loader takes the link over) or of an empty

@@ -11,6 +11,7 @@ const en = {
     texts: 'Standard texts',
     text: {
       title: 'Window title',
+      guide: 'Guide text (on the bar icon)',
       welcome: 'Welcome',
       closing: 'Closing',
       busy: 'Busy',
@@ -27,6 +28,12 @@ const en = {
     height: 'Height (px)',
     marginX: 'Side margin (px)',
     marginY: 'Bottom margin (px)',
+    openMode: 'Opens as',
+    openModes: { inpage: 'A window in the page', window: 'A separate browser window' },
+    windowWidth: 'Separate window width (px)',
+    windowHeight: 'Separate window height (px)',
+    language: 'Window language',
+    languages: { auto: 'The visitor’s browser language' },
     toolbar: 'Visitor toolbar',
     tools: {
       emoji: 'Emoji',
@@ -289,6 +296,7 @@ const zhCN: typeof en = {
     texts: '标准文本',
     text: {
       title: '窗口标题',
+      guide: '咨询引导语(条形图标上显示)',
       welcome: '欢迎语',
       closing: '结束语',
       busy: '繁忙提示',
@@ -305,6 +313,12 @@ const zhCN: typeof en = {
     height: '高度(px)',
     marginX: '侧边距(px)',
     marginY: '底边距(px)',
+    openMode: '打开方式',
+    openModes: { inpage: '内页窗口', window: '新窗口' },
+    windowWidth: '新窗口宽度(px)',
+    windowHeight: '新窗口高度(px)',
+    language: '对话窗口语种',
+    languages: { auto: '自动(访客浏览器语言)' },
     toolbar: '访客工具条',
     tools: {
       emoji: '表情',

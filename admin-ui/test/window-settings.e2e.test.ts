@@ -1,0 +1,70 @@
+import test from 'ava';
+import type { Browser } from 'playwright-core';
+import { ADMIN_PASSWORD, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { field, launchBrowser, screenshotPath, signInWith } from './browser.ts';
+
+/** 对话窗口 settings screen: how the window opens, its language, guide text, brand colour; 恢复默认. */
+let k: TestKefu;
+let browser: Browser;
+let admin: TestClient;
+
+test.before(async () => {
+  [k, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  admin = await k.login();
+});
+test.after.always(async () => {
+  await browser?.close();
+  await k?.close();
+});
+
+test('WINDOW-OPEN-7 WINDOW-INPAGE-8 WINDOW-BRAND-6 STYLE-RESET-7 open mode with its window size, language, guide text and a light theme colour: previewed, saved, then restored to defaults', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
+  await page.goto(k.url + '/settings/chat-window');
+  await page.locator('[data-test="chat-window-settings"] form').waitFor();
+  // Invitation settings live in the same document but on another screen: restoring this one leaves them alone.
+  const { version, settings } = (await admin.get('/api/settings/widget')).body;
+  t.is((await admin.put('/api/settings/widget', { version, settings: { ...settings, invite: { ...settings.invite, maxPerVisit: 7 } } })).status, 200);
+  await page.reload();
+  await page.locator('[data-test="chat-window-settings"] form').waitFor();
+
+  // The separate window's size appears only with 新窗口.
+  t.is(await page.locator('[data-test="window-width"]').count(), 0);
+  await page.locator('[data-test="open-mode"]').click();
+  await page.getByRole('option', { name: 'A separate browser window' }).click();
+  await field(page, 'window-width').fill('1000');
+  await field(page, 'window-height').fill('700');
+  await page.locator('[data-test="window-language"]').click();
+  await page.getByRole('option', { name: '日本語' }).click();
+
+  await page.getByRole('tab', { name: /English/ }).first().click();
+  await field(page, 'text-en-title').fill('{company} support');
+  await field(page, 'text-en-guide').fill('Ask us anything');
+  await field(page, 'theme-color').fill('#ffe600');
+  // The preview follows the unsaved values: the company's name in the title, dark text on yellow.
+  const company = (await admin.get('/api/company')).body.name;
+  const title = page.locator('[data-test="preview-title"]');
+  await page.waitForFunction((name) => document.querySelector('[data-test="preview-title"]')?.textContent === `${name} support`, company);
+  t.is(await title.evaluate((el) => getComputedStyle(el.closest('.window')!).getPropertyValue('--on-theme').trim()), '#1f2328');
+  await page.locator('[data-test="chat-window-settings"]').screenshot({ path: screenshotPath('window-settings') });
+
+  const put = page.waitForResponse((r) => r.url().endsWith('/api/settings/widget') && r.request().method() === 'PUT');
+  await page.locator('[data-test="settings-save"]').click();
+  t.is((await put).status(), 200, await (await put).text());
+  const saved = (await admin.get('/api/settings/widget')).body.settings;
+  t.like(saved.style, { openMode: 'window', windowWidth: 1000, windowHeight: 700, language: 'ja', themeColor: '#ffe600' });
+  t.like(saved.texts.en, { title: '{company} support', guide: 'Ask us anything' });
+
+  await page.locator('[data-test="settings-reset"]').click();
+  const reset = page.waitForResponse((r) => r.url().endsWith('/api/settings/widget') && r.request().method() === 'PUT');
+  await page.getByRole('dialog').getByRole('button', { name: 'Restore defaults' }).click();
+  t.is((await reset).status(), 200);
+  const restored = (await admin.get('/api/settings/widget')).body.settings;
+  t.like(restored.style, { openMode: 'inpage', windowWidth: 800, language: 'auto', themeColor: '#1677ff' });
+  t.like(restored.texts.en, { title: 'Live chat', guide: 'Questions? Chat with us' });
+  t.is(restored.invite.maxPerVisit, 7, 'the invitation screen’s settings are kept');
+  await page.locator('[data-test="window-width"]').waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  t.is(await page.locator('[data-test="window-width"]').count(), 0, 'the form shows the defaults');
+});

@@ -1,0 +1,89 @@
+import test from 'ava';
+import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { contrastRatio } from '@kefu/core/theme';
+
+let k: TestKefu;
+let admin: TestClient;
+const fields = (r: { body: any }) => (r.body?.error?.fields ?? []).map((f: any) => `${f.path}:${f.code}`);
+
+async function save(change: (s: any) => void) {
+  const { version, settings } = (await admin.get('/api/settings/widget')).body;
+  change(settings);
+  return admin.put('/api/settings/widget', { version, settings });
+}
+/** The widget's config as a visitor's page gets it, once the 5-second cache has let a save through. */
+async function configWhen(ok: (c: any) => boolean): Promise<any> {
+  let c: any;
+  for (const end = Date.now() + 7000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+    c = (await admin.get(`/api/widget/setup?c=${k.company.publicId}`)).body;
+    if (ok(c)) break;
+  }
+  return c;
+}
+
+test.before(async () => {
+  k = await startTestServer();
+  admin = await k.login();
+});
+test.after.always(() => k?.close());
+
+test.serial('WINDOW-BRAND-6 a theme colour other than #RRGGBB answers invalid_color on its field and changes nothing', async (t) => {
+  for (const bad of ['red', '#12345', '#1234567', 'rgb(0,0,0)']) {
+    const r = await save((s) => (s.style.themeColor = bad));
+    t.is(r.status, 400, bad);
+    t.deepEqual(fields(r), ['settings.style.themeColor:invalid_color'], bad);
+  }
+  t.is((await admin.get('/api/settings/widget')).body.settings.style.themeColor, '#1677ff');
+});
+
+test.serial('WINDOW-BRAND-6 the window title names the company, and the text on the theme colour is chosen for WCAG AA contrast', async (t) => {
+  const company = (await admin.get('/api/company')).body;
+  let c = await configWhen(() => true);
+  t.is(c.companyName, company.name);
+  // The default blue keeps white text.
+  t.is(c.style.themeText, '#ffffff');
+  t.true(contrastRatio(c.style.themeColor, c.style.themeText) >= 4, 'white on the default blue');
+
+  t.is((await save((s) => ((s.style.themeColor = '#ffe600'), (s.texts['zh-CN'].title = '{company} 在线客服')))).status, 200);
+  c = await configWhen((x) => x.style.themeColor === '#ffe600');
+  t.is(c.texts['zh-CN'].title, '{company} 在线客服');
+  // White on yellow would be unreadable (1.2:1): the widget gets dark text instead.
+  t.is(c.style.themeText, '#1f2328');
+  t.true(contrastRatio('#ffe600', c.style.themeText) >= 4.5);
+  t.true(contrastRatio('#ffe600', '#ffffff') < 1.5);
+});
+
+test.serial(
+  'WINDOW-OPEN-7 and WINDOW-INPAGE-8 open mode, separate-window size, window language and guide text: defaults, limits, saved values reach the widget',
+  async (t) => {
+    const { settings } = (await admin.get('/api/settings/widget')).body;
+    t.like(settings.style, { openMode: 'inpage', windowWidth: 800, windowHeight: 600, language: 'auto', position: 'bottom-right', width: 380, height: 560 });
+    t.is(settings.texts['zh-CN'].guide, '在线咨询,点击开始对话');
+    t.is(settings.texts.en.guide, 'Questions? Chat with us');
+
+    const r = await save((s) => {
+      s.style.openMode = 'popup';
+      s.style.windowWidth = 500;
+      s.style.windowHeight = 1000;
+      s.style.language = 'fr';
+      s.texts.en.guide = 'x'.repeat(31);
+    });
+    t.is(r.status, 400);
+    t.deepEqual(fields(r).sort(), [
+      'settings.style.language:invalid_value',
+      'settings.style.openMode:invalid_value',
+      'settings.style.windowHeight:too_big',
+      'settings.style.windowWidth:too_small',
+      'settings.texts.en.guide:too_big',
+    ]);
+
+    const ok = await save((s) => {
+      Object.assign(s.style, { openMode: 'window', windowWidth: 1000, windowHeight: 700, language: 'ja' });
+      s.texts.ja.guide = 'チャットはこちら';
+    });
+    t.is(ok.status, 200);
+    const c = await configWhen((x) => x.style.openMode === 'window');
+    t.like(c.style, { openMode: 'window', windowWidth: 1000, windowHeight: 700, language: 'ja' });
+    t.is(c.texts.ja.guide, 'チャットはこちら');
+  },
+);
