@@ -125,6 +125,11 @@ test.serial('WINDOW-INPAGE-8 a bar icon shows the guide text, and a fixed window
   t.is(new URL(src!).searchParams.get('lang'), 'ja');
   await page.screenshot({ path: screenshotPath('window-guide-ja') });
 
+  // A chat link without ?lang= (MOBILE-LINK-4) speaks the fixed language too.
+  const link = await context.newPage();
+  await link.goto(`${k.url}/chat/${k.company.publicId}`);
+  t.is(await until(() => link.evaluate(() => document.documentElement.lang), (l) => l === 'ja'), 'ja');
+
   // The page's own choice still wins.
   const other = await context.newPage();
   await other.addInitScript(() => ((window as any).Kefu = { q: [['setLanguage', ['ko']]] }));

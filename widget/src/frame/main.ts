@@ -489,6 +489,12 @@ function applyConfig() {
 }
 const configLoaded = loadConfig(company, iconKey).then((c) => {
   config = forDevice(c);
+  // WINDOW-INPAGE-8: a chat link without `?lang=` takes the company's fixed window language (the loader passes it otherwise).
+  const fixed = config?.style.language;
+  if (!params.get('lang') && fixed && fixed !== 'auto') {
+    setLanguage(fixed);
+    applyTexts(language());
+  }
   useAvatars(c, company);
   applyConfig();
 });
