@@ -83,8 +83,12 @@ export function registerNoticeRoutes(api: ApiRouter, c: DependencyContainer) {
   });
 }
 
-/** Scheduled notices are delivered from their stored start by `core:notices`, once across nodes (NOTICE-DELIVER-3). */
+/**
+ * Scheduled notices are delivered from their stored start by `core:notices`, once across nodes (NOTICE-DELIVER-3);
+ * `core:notices-purge` deletes them a year after their end, once a day (NOTICE-LIMITS-8).
+ */
 export function registerNoticeJobs(c: DependencyContainer) {
   const notices = c.resolve(NoticeService);
   c.resolve(CronSupervisor).schedule('core', 'notices', '*/5 * * * * *', async () => void (await notices.deliverDue()));
+  c.resolve(CronSupervisor).schedule('core', 'notices-purge', '0 17 3 * * *', async () => void (await notices.purgeExpired()));
 }

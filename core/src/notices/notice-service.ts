@@ -3,7 +3,7 @@ import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { AuditService } from '../accounts/audit-service.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
-import { type FieldProblem, notFound, validationFailed } from '../http/errors.ts';
+import { conflict, type FieldProblem, notFound, rateLimited, validationFailed } from '../http/errors.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
@@ -13,6 +13,10 @@ const DAY = 24 * 3600 * 1000;
 const MAX_AHEAD = 365 * DAY;
 const DEFAULT_LENGTH = 7 * DAY;
 const LIST_DAYS = 90 * DAY;
+/** NOTICE-LIMITS-8: scheduled or active notices per company, notices per publisher per day, and retention after the end. */
+export const MAX_OPEN_NOTICES = 100;
+export const MAX_PER_PUBLISHER_DAY = 20;
+const RETENTION = 365 * DAY;
 
 const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
 const ids = (a: unknown) => ((a as (string | number)[] | null) ?? []).map(Number);
@@ -57,6 +61,7 @@ export class NoticeService {
     if (!hasRecipients(input)) fields.push(noRecipients);
     if (fields.length) throw validationFailed(fields);
     const rec = await this.checkRecipients(t, input);
+    await this.checkLimits(t, auth.agent.id);
     const [row] = await t
       .insert('notices', {
         publisher_id: auth.agent.id,
@@ -79,6 +84,29 @@ export class NoticeService {
     });
     if (startsAt.getTime() <= this.clock.now().getTime()) await this.deliver(t, row);
     return this.managed(t, Number(row.id));
+  }
+
+  private async checkLimits(t: Tenant, publisherId: number) {
+    const now = this.clock.now();
+    const [{ n }] = await t.q('notices').whereNull('withdrawn_at').where('ends_at', '>', now).count('* as n');
+    if (Number(n) >= MAX_OPEN_NOTICES) throw conflict('notice_limit', `At most ${MAX_OPEN_NOTICES} notices may be scheduled or active at once`);
+    const today = await t
+      .q('notices')
+      .where({ publisher_id: publisherId })
+      .where('created_at', '>', new Date(now.getTime() - DAY))
+      .orderBy('created_at', 'desc')
+      .limit(MAX_PER_PUBLISHER_DAY)
+      .select('created_at');
+    if (today.length < MAX_PER_PUBLISHER_DAY) return;
+    const oldest = new Date(today[today.length - 1].created_at).getTime();
+    throw rateLimited(Math.max(1, Math.ceil((oldest + DAY - now.getTime()) / 1000)));
+  }
+
+  /** The `core:notices-purge` job: notices (and, by cascade, their receipts) a year after their end. */
+  async purgeExpired(): Promise<number> {
+    return this.db('notices')
+      .where('ends_at', '<', new Date(this.clock.now().getTime() - RETENTION))
+      .delete();
   }
 
   /** How many agents the recipients resolve to now (shown before publishing, NOTICE-COMPOSE-1). */
