@@ -58,7 +58,7 @@ test.serial('GROUP-EDIT-4 a group is renamed and its members replaced; a taken n
   t.is(same.status, 200, 'its own name in another case is fine');
   const r = await admin.patch(`/api/groups/${g.id}`, { name: 'After-sales', description: null, memberIds: [] });
   t.is(r.status, 200, r.text);
-  t.deepEqual(r.body, { id: g.id, name: 'After-sales', description: null, memberIds: [] });
+  t.like(r.body, { id: g.id, name: 'After-sales', description: null, memberIds: [] });
   t.deepEqual((await admin.get(`/api/agents/${a.id}`)).body.groups, []);
   const missing = await admin.patch('/api/groups/987654', { name: 'Nope' });
   t.is(missing.status, 404);

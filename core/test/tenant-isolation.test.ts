@@ -76,7 +76,16 @@ test.serial('GROUP-ADD-3 company A sees none of B’s groups and cannot change t
   isNotFound(t, await adminA.post('/api/agents', { agentId: 'spy', name: 'Spy', password: AGENT_PASSWORD, groupIds: [groupB] }), 'agent in B group');
   t.is((await adminA.get('/api/agents?q=spy')).body.total, 0, 'nothing was created');
   const groupsB = (await adminB.get('/api/groups')).body.items;
-  t.deepEqual(groupsB, [{ id: groupB, name: 'Beta secret group', description: 'only for Beta', memberIds: [bob.id] }]);
+  t.deepEqual(groupsB, [
+    {
+      id: groupB,
+      name: 'Beta secret group',
+      description: 'only for Beta',
+      memberIds: [bob.id],
+      overflow: { target: 'leave_message', groupId: null, waitSeconds: 60 },
+      live: { state: 'offline', onDuty: 0, waiting: 0 },
+    },
+  ]);
 });
 
 test.serial('LOGINLOG-SCOPE-6 company A’s login log holds no entry of company B', async (t) => {

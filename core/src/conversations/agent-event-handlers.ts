@@ -48,7 +48,7 @@ export function registerAgentEvents(c: DependencyContainer) {
       const t = new Tenant(db, caller.companyId);
       const me = await presence.get(caller.agentId);
       return {
-        waiting: await queries.waiting(t),
+        waiting: await queries.waitingFor(t, caller.agentId),
         mine: await queries.activeOf(t, caller.agentId),
         visitors: await live.list(caller.companyId, { scope: await scope.limitFor(caller.companyId, viewerOf(caller.auth)) }),
         status: me.status,

@@ -8,6 +8,7 @@ import { Tenant } from '../tenancy/tenant.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import { HARD_LIMIT } from './chat-settings.ts';
 import { ConversationQueries } from './conversation-queries.ts';
+import { scopeGroupOf, scopeGroupSql } from './conversation-mapper.ts';
 import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { RoutingService } from './routing-service.ts';
 import { PresenceService } from '../presence/presence-service.ts';
@@ -45,6 +46,7 @@ export class AssignmentService {
         throw conflict(row.status === 'ended' ? 'conversation_ended' : 'already_accepted', 'Another agent accepted this conversation first', {
           agentId: row.agent_id ? Number(row.agent_id) : null,
         });
+      await this.assertInScope(tt, agentId, scopeGroupOf(row));
       await this.assertBelowHardLimit(tt, agentId);
       await tt
         .q('conversations')
@@ -99,7 +101,8 @@ export class AssignmentService {
       .whereNull('offered_agent_id') // reserved for an agent who has yet to confirm (ASSIGN-CONNECT-15)
       .orderBy([{ column: 'queue_class' }, { column: 'created_at' }, { column: 'id' }])
       .limit(200)
-      .select('id', 'visitor_id', 'channel', 'group_id', 'created_at');
+      // Routed within its scope: the overflow target once it overflowed (GROUP-OVERFLOW-7).
+      .select('id', 'visitor_id', 'channel', 'created_at', this.db.raw(`${scopeGroupSql('conversations')} as group_id`));
     let assigned = 0;
     for (const conv of waiting) {
       const choice = await this.routing.choose(
@@ -194,6 +197,12 @@ export class AssignmentService {
     await this.hooks.emit('conversation.assigned', { conversationId: conversation.id, agentId, by, waitMs }, ctx);
     await this.hooks.emit('conversation.accepted', { conversationId: conversation.id, agentId }, ctx);
     return conversation;
+  }
+
+  /** GROUP-SCOPE-5: a group's request is for its members only, admins included. */
+  private async assertInScope(t: Tenant, agentId: number, groupId: number | null) {
+    if (groupId != null && !(await t.q('group_members').where({ group_id: groupId, agent_id: agentId }).first('agent_id')))
+      throw conflict('not_in_scope', 'This request is for the members of another group', { groupId });
   }
 
   private async assertBelowHardLimit(t: Tenant, agentId: number) {

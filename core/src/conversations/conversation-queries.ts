@@ -59,6 +59,13 @@ export class ConversationQueries {
     ).map(toConversationView);
   }
 
+  /** TOOLBAR-WAITING-2: the waiting requests this agent is a candidate for — a group's only for its members (GROUP-SCOPE-5). */
+  async waitingFor(t: Tenant, agentId: number): Promise<ConversationView[]> {
+    const [all, memberships] = await Promise.all([this.waiting(t), t.q('group_members').where({ agent_id: agentId }).select('group_id')]);
+    const groups = new Set(memberships.map((m: any) => Number(m.group_id)));
+    return all.filter((c) => c.scopeGroupId == null || groups.has(c.scopeGroupId));
+  }
+
   async activeOf(t: Tenant, agentId: number): Promise<ConversationView[]> {
     return (await this.base(t).where({ 'c.status': 'active', 'c.agent_id': agentId }).orderBy('c.accepted_at')).map(toConversationView);
   }

@@ -20,8 +20,18 @@ export class QueueBroadcaster {
   ) {}
 
   async changed(companyId: number): Promise<void> {
-    const waiting = await this.queries.waiting(new Tenant(this.db, companyId));
-    this.notifier.toAgents(rooms.company(companyId), 'queue.changed', { waiting });
+    const t = new Tenant(this.db, companyId);
+    const waiting = await this.queries.waiting(t);
+    // Each console gets the requests its agent is a candidate for (GROUP-SCOPE-5, TOOLBAR-WAITING-2).
+    const [agents, members] = await Promise.all([
+      t.q('agents').whereNull('deleted_at').whereNull('disabled_at').select('id'),
+      t.q('group_members').select('group_id', 'agent_id'),
+    ]);
+    const inGroup = new Set(members.map((m: any) => `${m.group_id}:${m.agent_id}`));
+    for (const a of agents) {
+      const mine = waiting.filter((c) => c.scopeGroupId == null || inGroup.has(`${c.scopeGroupId}:${a.id}`));
+      this.notifier.toAgents(rooms.agent(Number(a.id)), 'queue.changed', { waiting: mine });
+    }
     const estimate = await this.shownEstimate(companyId);
     // `waiting` is in queue order, so the position is the index.
     waiting.forEach((c, i) =>

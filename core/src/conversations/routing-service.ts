@@ -14,6 +14,8 @@ export interface Candidate extends RoutingCandidate {
 /** ASSIGN-QUEUE-8: the queue is ordered by these classes, then by request time. */
 export const QUEUE_CLASS = { returned: 1, priority: 2, normal: 3 } as const;
 
+export type ServiceState = 'online' | 'busy' | 'offline';
+
 const isEligible = (c: Candidate) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap;
 
 /**
@@ -77,11 +79,32 @@ export class RoutingService {
    * chats is 在线, `busy` when such agents are only 忙碌 (TOOLBAR-BUSY-10: the
    * busy text, then the queue), `offline` otherwise (leave-message mode).
    */
-  async serviceState(companyId: number, groupId: number | null): Promise<'online' | 'busy' | 'offline'> {
+  async serviceState(companyId: number, groupId: number | null): Promise<ServiceState> {
+    const own = await this.ownState(companyId, groupId);
+    if (own !== 'offline' || groupId == null) return own;
+    // ICON-STATE-7: a group sending its requests elsewhere shows the state of those who will serve them.
+    const target = await this.overflowTarget(companyId, groupId);
+    return target === undefined ? own : this.ownState(companyId, target);
+  }
+
+  /** GROUP-STATE-6: the state of the group's own members (of the company when null), ignoring overflow. */
+  async ownState(companyId: number, groupId: number | null): Promise<ServiceState> {
     const settings = await this.settings(companyId);
     const takers = (await this.candidates(companyId, groupId, settings)).filter((c) => c.canAccept);
     if (takers.some((c) => c.status === 'online')) return 'online';
     return takers.some((c) => c.status === 'busy') ? 'busy' : 'offline';
+  }
+
+  /**
+   * GROUP-OVERFLOW-7: where a group sends what it cannot serve — another group's id,
+   * null for the whole company, undefined for 留言 (the group keeps it, then the form).
+   * A target group deleted since is 留言 too.
+   */
+  async overflowTarget(companyId: number, groupId: number): Promise<number | null | undefined> {
+    const g = await this.db('groups').where({ id: groupId, company_id: companyId }).first('overflow_target', 'overflow_group_id');
+    if (g?.overflow_target === 'company') return null;
+    if (g?.overflow_target === 'group' && g.overflow_group_id != null) return Number(g.overflow_group_id);
+    return undefined;
   }
 
   /** Is anyone able to chat (online or busy) for this scope? Otherwise the widget offers a leave-message. */

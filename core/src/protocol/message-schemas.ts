@@ -43,7 +43,12 @@ export const conversationView = z.object({
   channel: z.string(),
   status: z.enum(['queued', 'active', 'ended']),
   initiator: z.string(),
+  /** The group the request was made for; kept when it overflows (GROUP-OVERFLOW-7). */
   groupId: z.number().nullable(),
+  /** Who may take it now: that group, its overflow group, or null for the whole company (GROUP-SCOPE-5). */
+  scopeGroupId: z.number().nullable(),
+  /** 溢出: sent on from its group to another group or the whole company (GROUP-OVERFLOW-7). */
+  overflowed: z.boolean(),
   agentId: z.number().nullable(),
   agentNickname: z.string().nullable(),
   lastSeq: z.number(),
