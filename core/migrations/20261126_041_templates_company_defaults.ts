@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 
 /**
  * Permission templates (AGENT-TEMPLATE-18), the company's default calling code
- * (COMPANY-LOCALE-7) and a company e-mail change waiting for its confirmation
- * link (COMPANY-EMAIL-5).
+ * (COMPANY-LOCALE-7), a company e-mail change waiting for its confirmation
+ * link (COMPANY-EMAIL-5) and the company logo (COMPANY-LOGO-6).
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('permission_templates', (t) => {
@@ -30,11 +30,18 @@ export async function up(knex: Knex): Promise<void> {
     t.text('pending_email');
     t.text('pending_email_token_hash');
     t.timestamp('pending_email_expires_at', { useTz: true });
+    // COMPANY-LOGO-6: kept in the database like avatars so every node serves it; the random key is its public name.
+    t.text('logo_key');
+    t.text('logo_mime');
+    t.binary('logo_data');
   });
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('companies', (t) => {
+    t.dropColumn('logo_data');
+    t.dropColumn('logo_mime');
+    t.dropColumn('logo_key');
     t.dropColumn('pending_email_expires_at');
     t.dropColumn('pending_email_token_hash');
     t.dropColumn('pending_email');

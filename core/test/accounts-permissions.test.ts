@@ -91,6 +91,11 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
       call: (c) => c.put('/api/settings/login-ip', { enabled: false, entries: [{ cidr: '10.0.0.0/8', note: 'office' }] }),
     },
     'patch /api/company': { ok: 200, call: async (c) => c.patch('/api/company', { version: await version('/api/company'), contact: `Contact ${next()}` }) },
+    'post /api/company/logo': {
+      ok: 200,
+      call: async (c) => upload(k.url, '/api/company/logo', { file: { bytes: await pngBytes(64, 64), name: 'logo.png' } }, c),
+    },
+    'delete /api/company/logo': { ok: 200, call: (c) => c.del('/api/company/logo') },
     'patch /api/profile': { ok: 200, call: (c) => c.patch('/api/profile', { nickname: `Nick${next()}` }) },
     'post /api/notices': { ok: 201, call: (c) => c.post('/api/notices', { title: `Notice ${next()}`, content: 'C', everyone: true }) },
     'post /api/notices/recipients/count': { ok: 200, call: (c) => c.post('/api/notices/recipients/count', { everyone: true }) },

@@ -170,7 +170,7 @@ test.serial('CHATSET-TOPICDEFAULT-5: one default at most; deleting it clears the
 test.serial('CHATSET-TOPICS-4: a rename shows on past conversations; reordering; the last topic cannot be deleted', async (t) => {
   const { v, conversationId } = await chat();
   const [first] = (await admin.get('/api/topics')).body.items;
-  t.is((await admin.put(`/api/conversations/${conversationId}/evaluation`, { topic: first.name, valid: true, note: null })).status, 200);
+  t.is((await admin.put(`/api/conversations/${conversationId}/evaluation`, { topic: first.name, valid: true, note: null, version: 0 })).status, 200);
   await admin.patch(`/api/topics/${first.id}`, { name: '售前' });
   t.is((await k.server.db('conversations').where({ id: conversationId }).first()).topic, '售前');
   v.socket.close();

@@ -231,15 +231,15 @@ test.serial('EVAL-FORM-1 TOOLBAR-EVALPENDING-4 an ended conversation awaits eval
   await call(agent, 'conversation.end', { conversationId: conversation.id });
   const pending = await ann.get('/api/conversations/awaiting-evaluation');
   t.true(pending.body.items.some((c: any) => c.id === conversation.id));
-  const bad = await ann.put(`/api/conversations/${conversation.id}/evaluation`, { topic: '', valid: true, note: null });
+  const bad = await ann.put(`/api/conversations/${conversation.id}/evaluation`, { topic: '', valid: true, note: null, version: 0 });
   t.is(bad.status, 400);
-  const ok = await ann.put(`/api/conversations/${conversation.id}/evaluation`, { topic: 'Refund', valid: true, note: 'asked about a refund' });
+  const ok = await ann.put(`/api/conversations/${conversation.id}/evaluation`, { topic: '售后服务', valid: true, note: 'asked about a refund', version: 0 });
   t.is(ok.status, 200);
-  t.like(ok.body.evaluation, { topic: 'Refund', valid: true, note: 'asked about a refund' });
+  t.like(ok.body.evaluation, { topic: '售后服务', valid: true, note: 'asked about a refund' });
   t.false((await ann.get('/api/conversations/awaiting-evaluation')).body.items.some((c: any) => c.id === conversation.id));
   const bob = await k.login('bob', 'Pass-word-123');
   t.is(
-    (await bob.put(`/api/conversations/${conversation.id}/evaluation`, { topic: 'x', valid: false, note: null })).status,
+    (await bob.put(`/api/conversations/${conversation.id}/evaluation`, { topic: '售后服务', valid: false, note: null, version: 1 })).status,
     404,
     'not his conversation, no history rights: not found',
   );

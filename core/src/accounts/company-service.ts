@@ -2,8 +2,16 @@ import { inject, injectable } from '../infra/di.ts';
 import { z } from 'zod';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
-import { conflict, notFound } from '../http/errors.ts';
-import { generatePassword } from '../infra/crypto.ts';
+import type http from 'node:http';
+import crypto from 'node:crypto';
+import type { KefuConfig } from '@kefu/config';
+import { AppError, conflict, notFound } from '../http/errors.ts';
+import { generatePassword, randomToken } from '../infra/crypto.ts';
+import { FileStorage } from '../files/file-storage.ts';
+import { withSmallUpload } from '../files/small-upload.ts';
+import { MailOutbox } from '../leavemsg/mail-outbox.ts';
+import { MailSettingsService } from '../leavemsg/mail-settings-service.ts';
+import { checkUploadedImage } from '../settings/ad-image-service.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { AuditService } from './audit-service.ts';
 import { PasswordHasher } from './password-hasher.ts';
@@ -16,13 +24,26 @@ export const companyView = z.object({
   website: z.string().nullable(),
   contact: z.string().nullable(),
   email: z.string().nullable(),
+  /** COMPANY-EMAIL-5: false when it was set without a mail server to confirm it. */
+  emailVerified: z.boolean(),
+  /** An address waiting for its confirmation link, and until when the link works. */
+  pendingEmail: z.object({ email: z.string(), expiresAt: z.string() }).nullable(),
   phone: z.string().nullable(),
   address: z.string().nullable(),
   timezone: z.string(),
   visitorLanguage: z.string(),
   consoleLanguage: z.string(),
+  callingCode: z.string(),
+  /** COMPANY-LOGO-6: null shows the Kefu mark. */
+  logoUrl: z.string().nullable(),
   version: z.number(),
 });
+
+/** COMPANY-EMAIL-5: how long a confirmation link works. */
+export const EMAIL_LINK_TTL_MS = 24 * 60 * 60_000;
+export const LOGO_MAX_BYTES = 200 * 1024;
+export const companyLogoUrl = (key: string) => `/company-logos/${key}`;
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
 const nullableText = (max: number) => z.string().trim().max(max).nullable().optional();
 export const updateCompanyBody = z.strictObject({
@@ -56,6 +77,11 @@ export const updateCompanyBody = z.strictObject({
     .optional(),
   visitorLanguage: z.enum(['zh-CN', 'zh-TW', 'en', 'ja', 'ko']).optional(),
   consoleLanguage: z.enum(['zh-CN', 'zh-TW', 'en', 'ja', 'ko']).optional(),
+  callingCode: z
+    .string()
+    .trim()
+    .regex(/^\+[1-9]\d{0,3}$/, 'A + followed by 1–4 digits, e.g. +86')
+    .optional(),
 });
 
 const columns = {
@@ -69,6 +95,7 @@ const columns = {
   timezone: 'timezone',
   visitorLanguage: 'visitor_language',
   consoleLanguage: 'console_language',
+  callingCode: 'calling_code',
 } as const;
 
 /** Companies (tenants) and the first admin of each (COMPANY-ID-4, AGENT-PRIMARY-10). */
@@ -78,6 +105,10 @@ export class CompanyService {
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @inject(AuditService) private readonly audit: AuditService,
+    @inject(TOKENS.Config) private readonly config: KefuConfig,
+    @inject(MailSettingsService) private readonly mail: MailSettingsService,
+    @inject(MailOutbox) private readonly outbox: MailOutbox,
+    @inject(FileStorage) private readonly storage: FileStorage,
   ) {}
 
   async createWithAdmin(input: { name: string; publicId?: number; adminAgentId?: string; adminPassword?: string; seats?: number | null }) {
@@ -136,20 +167,129 @@ export class CompanyService {
       timezone: c.timezone,
       visitorLanguage: c.visitor_language,
       consoleLanguage: c.console_language,
+      callingCode: c.calling_code,
+      logoUrl: c.logo_key ? companyLogoUrl(c.logo_key) : null,
+      emailVerified: c.email_verified,
+      pendingEmail:
+        c.pending_email && new Date(c.pending_email_expires_at) > new Date()
+          ? { email: c.pending_email, expiresAt: new Date(c.pending_email_expires_at).toISOString() }
+          : null,
       version: c.version,
     };
   }
 
+  /**
+   * A new e-mail waits for its confirmation link when the company has a mail server, and the
+   * old address is told; without one it applies at once, marked unverified (COMPANY-EMAIL-5).
+   */
   async update(t: Tenant, actorId: number, input: z.output<typeof updateCompanyBody>) {
     const before = await this.view(t);
     const patch: Record<string, unknown> = { version: before.version + 1, updated_at: new Date() };
     for (const [k, col] of Object.entries(columns)) if ((input as Record<string, unknown>)[k] !== undefined) patch[col] = (input as Record<string, unknown>)[k];
+    const newEmail = input.email !== undefined && input.email !== before.email ? input.email : undefined;
+    const mail = newEmail ? await this.mail.forCompany(t.companyId) : null;
+    let token: string | null = null;
+    if (newEmail !== undefined) {
+      delete patch.email;
+      Object.assign(patch, { pending_email: null, pending_email_token_hash: null, pending_email_expires_at: null });
+      if (newEmail && mail) {
+        token = randomToken(32);
+        Object.assign(patch, {
+          pending_email: newEmail,
+          pending_email_token_hash: sha256(token),
+          pending_email_expires_at: new Date(Date.now() + EMAIL_LINK_TTL_MS),
+        });
+      } else Object.assign(patch, { email: newEmail, email_verified: false });
+    }
     await t.transaction(async (tt, trx) => {
       const n = await trx('companies').where({ id: t.companyId, version: input.version }).update(patch);
       if (!n) throw conflict('settings_changed', 'Someone else changed the company information; reload and try again', { current: before });
       await this.audit.write(tt, { actor: actorId, action: 'company.update', old: before, new: input });
+      if (token && newEmail) await this.sendEmailLinks(tt, before, newEmail, token);
     });
     return this.view(t);
+  }
+
+  private async sendEmailLinks(t: Tenant, before: z.infer<typeof companyView>, newEmail: string, token: string) {
+    const link = `${this.config.derivedPublicUrl}/confirm-company-email?token=${token}`;
+    await this.outbox.enqueue(t, {
+      leaveMessageId: null,
+      to: newEmail,
+      subject: `${before.name}: 确认公司邮箱 / Confirm the company e-mail`,
+      body: [
+        `请在 24 小时内打开以下链接,确认 ${newEmail} 为公司 ${before.publicId} 的邮箱:`,
+        link,
+        '',
+        `Open this link within 24 hours to make ${newEmail} the e-mail of company ${before.publicId}:`,
+        link,
+      ].join('\n'),
+    });
+    if (before.email)
+      await this.outbox.enqueue(t, {
+        leaveMessageId: null,
+        to: before.email,
+        subject: `${before.name}: 公司邮箱变更申请 / Company e-mail change requested`,
+        body: [
+          `有人申请把公司 ${before.publicId} 的邮箱改为 ${newEmail},打开确认链接后生效。如非本公司管理员所为,请登录检查。`,
+          '',
+          `Someone asked to change the e-mail of company ${before.publicId} to ${newEmail}; it takes effect once the link sent there is opened. If this was not your administrator, sign in and check.`,
+        ].join('\n'),
+      });
+  }
+
+  /** The link of COMPANY-EMAIL-5: applies the waiting address once; spent or expired links answer 410. */
+  async confirmEmail(token: string): Promise<{ publicId: number }> {
+    const c = await this.db('companies')
+      .where({ pending_email_token_hash: sha256(token) })
+      .first('id', 'public_id', 'pending_email', 'pending_email_expires_at', 'email');
+    if (!c || new Date(c.pending_email_expires_at) <= new Date())
+      throw new AppError(410, 'email_link_invalid', 'This confirmation link has expired or has already been used');
+    const t = new Tenant(this.db, Number(c.id));
+    await t.transaction(async (tt, trx) => {
+      await trx('companies')
+        .where({ id: c.id })
+        .update({
+          email: c.pending_email,
+          email_verified: true,
+          pending_email: null,
+          pending_email_token_hash: null,
+          pending_email_expires_at: null,
+          version: this.db.raw('version + 1'),
+        });
+      await this.audit.write(tt, { actor: null, action: 'company.emailConfirmed', old: { email: c.email }, new: { email: c.pending_email } });
+    });
+    return { publicId: Number(c.public_id) };
+  }
+
+  /** COMPANY-LOGO-6: PNG, JPEG, GIF or WebP up to 200 KB, under a new random key each time. */
+  async setLogo(t: Tenant, actorId: number, req: http.IncomingMessage) {
+    const image = await withSmallUpload(this.storage, req, LOGO_MAX_BYTES, 'The logo', (path, name) => checkUploadedImage(path, name, 'The logo'));
+    const key = randomToken(24);
+    await t.transaction(async (tt, trx) => {
+      await trx('companies')
+        .where({ id: t.companyId })
+        .update({ logo_key: key, logo_mime: image.mime, logo_data: image.data, version: this.db.raw('version + 1') });
+      await this.audit.write(tt, { actor: actorId, action: 'company.logo', new: { logo: key } });
+    });
+    return this.view(t);
+  }
+
+  /** Removing the logo brings back the Kefu mark. */
+  async removeLogo(t: Tenant, actorId: number) {
+    await t.transaction(async (tt, trx) => {
+      await trx('companies')
+        .where({ id: t.companyId })
+        .update({ logo_key: null, logo_mime: null, logo_data: null, version: this.db.raw('version + 1') });
+      await this.audit.write(tt, { actor: actorId, action: 'company.logo', new: { logo: null } });
+    });
+    return this.view(t);
+  }
+
+  /** The logo behind a key, from any company: the random key is the secret, and a new upload gets a new one. */
+  async logo(key: string): Promise<{ mime: string; data: Buffer }> {
+    const row = await this.db('companies').where({ logo_key: key }).first('logo_mime', 'logo_data');
+    if (!row) throw notFound('No such logo');
+    return { mime: row.logo_mime, data: Buffer.from(row.logo_data) };
   }
 
   /** Operator: make a company's primary admin usable again (AGENT-PRIMARY-10). */

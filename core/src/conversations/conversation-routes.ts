@@ -5,15 +5,9 @@ import { idParams } from '../accounts/agent-schemas.ts';
 import { conversationView, messageView } from '../protocol/message-schemas.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
-import { bulkEvaluationBody, EvaluationService, evaluationBody } from './evaluation-service.ts';
+import { bulkEvaluationBody, evaluationBody, evaluationChange, EvaluationService, evaluationView } from './evaluation-service.ts';
 
-const evaluationView = z.object({
-  topic: z.string().nullable(),
-  valid: z.boolean().nullable(),
-  note: z.string().nullable(),
-  evaluatedAt: z.string().nullable(),
-  evaluatedBy: z.number().nullable(),
-});
+const evaluationResponse = z.object({ conversation: conversationView, evaluation: evaluationView, changes: z.array(evaluationChange) });
 
 /** REST views of conversations for the console (lists, transcript, evaluation); live traffic goes over sockets. */
 export function registerConversationRoutes(api: ApiRouter, c: DependencyContainer) {
@@ -48,11 +42,15 @@ export function registerConversationRoutes(api: ApiRouter, c: DependencyContaine
   api.route({
     method: 'get',
     path: '/api/conversations/:id/messages',
-    summary: 'Transcript of a conversation I serve (or any, with history.viewAll)',
+    summary: 'Transcript of a conversation I serve (or any, with history.viewAll): after afterSeq, or a page before beforeSeq',
     tags,
     auth: 'agent',
     params: idParams,
-    query: z.strictObject({ afterSeq: z.coerce.number().int().min(0).default(0) }),
+    query: z.strictObject({
+      afterSeq: z.coerce.number().int().min(0).default(0),
+      beforeSeq: z.coerce.number().int().min(1).optional().describe('Instead of afterSeq: the `limit` messages just before this seq (keyset, CONV-PANE-2)'),
+      limit: z.coerce.number().int().min(1).max(200).default(50).describe('With beforeSeq only'),
+    }),
     response: z.object({ conversation: conversationView, messages: z.array(messageView) }),
     handler: ({ params, query, auth }) =>
       conversations.sync(
@@ -60,17 +58,29 @@ export function registerConversationRoutes(api: ApiRouter, c: DependencyContaine
         params.id,
         { kind: 'agent', agentId: auth.agent.id, nickname: auth.agent.nickname, isAdmin: auth.agent.role === 'admin' || auth.can('history.viewAll') },
         query.afterSeq,
+        query.beforeSeq ? { beforeSeq: query.beforeSeq, limit: query.limit } : undefined,
       ),
+  });
+  api.route({
+    method: 'get',
+    path: '/api/conversations/:id/evaluation',
+    summary: 'The evaluation of a conversation I served or may see in history, its version and 修改记录 (EVAL-HISTORY-4)',
+    tags,
+    auth: 'agent',
+    params: idParams,
+    response: evaluationResponse,
+    handler: ({ params, auth }) => evaluations.viewVisible(auth, params.id),
   });
   api.route({
     method: 'put',
     path: '/api/conversations/:id/evaluation',
-    summary: 'Evaluate a conversation: topic, valid/invalid, note (EVAL-FORM-1)',
+    summary:
+      'Evaluate a running or ended conversation, or change its evaluation: topic from the company list, valid/invalid, valuable, summary (EVAL-FORM-1, HISTORY-EVALUATE-8); `version` as loaded, else 409 evaluation_changed with the current values; past the editable window 409 conversation_archived',
     tags,
     auth: 'agent',
     params: idParams,
     body: evaluationBody,
-    response: z.object({ conversation: conversationView, evaluation: evaluationView }),
+    response: evaluationResponse,
     handler: ({ params, body, auth }) => evaluations.evaluate(auth, params.id, body),
   });
   api.route({

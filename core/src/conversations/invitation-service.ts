@@ -17,6 +17,7 @@ import { INVITATION_COOLDOWN_MS, INVITATION_UNANSWERED_MS, INVITATIONS_PER_MINUT
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
 import { RoutingService } from './routing-service.ts';
+import { BlockService } from '../blocking/block-service.ts';
 
 /**
  * Invitations (VISITOR-INVITE-9, INVITE-ACCEPT-8) and proactive chat
@@ -35,6 +36,7 @@ export class InvitationService {
     @inject(ConversationQueries) private readonly queries: ConversationQueries,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
     @inject(WidgetSettingsService) private readonly settings: WidgetSettingsService,
+    @inject(BlockService) private readonly blocks: BlockService,
   ) {}
 
   async invite(actor: Actor, visitorId: number, text?: string): Promise<InvitationView> {
@@ -219,8 +221,16 @@ export class InvitationService {
 
   /** The visitor exists here, is on the site and has no open conversation. */
   private async browsingVisitor(t: Tenant, visitorId: number) {
-    const v = await t.q('visitors').where({ id: visitorId }).first('id', 'number', 'channel', 'last_seen_at');
+    const v = await t.q('visitors').where({ id: visitorId }).first('id', 'number', 'channel', 'last_seen_at', 'last_ip');
     if (!v) throw notFound('Visitor not found');
+    // The agent is told why (DISPLAY-BLOCKCHAT-13); the visitor never learns of the block.
+    const block = await this.blocks.match(t.companyId, visitorId, v.last_ip);
+    if (block)
+      throw conflict('visitor_blocked', block.endsAt ? `This visitor is blocked until ${block.endsAt.toISOString()}` : 'This visitor is blocked', {
+        kind: block.kind,
+        endsAt: block.endsAt?.toISOString() ?? null,
+        note: block.note,
+      });
     if (this.clock.now().getTime() - new Date(v.last_seen_at).getTime() > VISITOR_LEFT_MS) throw conflict('visitor_offline', 'The visitor has left the site');
     if (await t.q('conversations').where({ visitor_id: visitorId }).whereNot('status', 'ended').first('id'))
       throw conflict('visitor_busy', 'The visitor is already waiting or chatting');

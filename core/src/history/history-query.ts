@@ -83,6 +83,9 @@ export function filteredConversations(t: Tenant, viewer: Viewer, f: HistoryFilte
   if (f.evaluation === 'valid') q.where('c.eval_valid', true);
   if (f.evaluation === 'invalid') q.where('c.eval_valid', false);
   if (f.evaluation === 'unevaluated') q.whereNull('c.evaluated_at');
+  if (f.evaluation === 'valuable') q.where('c.eval_valuable', true);
+  if (f.rating === 'none') q.whereNull('c.rating');
+  else if (f.rating) q.where('c.rating', Number(f.rating));
   if (f.note) q.whereILike('c.eval_note', likeArg(f.note));
   if (f.region) q.whereILike('v.region', likeArg(f.region));
   if (f.channel) q.where('c.channel', f.channel);

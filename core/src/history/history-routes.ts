@@ -5,6 +5,7 @@ import { parseOr400 } from '../http/validate.ts';
 import { HistoryDelete } from './history-delete.ts';
 import { HistoryExport } from './history-export.ts';
 import { HistoryService } from './history-service.ts';
+import { HistorySaved, savedSearchBody, savedSearchList, savedSearchPatch, savedSearchView } from './history-saved.ts';
 import { ExportJobs } from '../exports/export-jobs.ts';
 import { exportJobStarted } from '../exports/export-schemas.ts';
 import { countQuery, detailResponse, exportQuery, historySettings, historySettingsBody, searchQuery, searchResponse } from './history-schemas.ts';
@@ -14,6 +15,7 @@ export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
   const history = c.resolve(HistoryService);
   const exporter = c.resolve(HistoryExport);
   const deleter = c.resolve(HistoryDelete);
+  const saved = c.resolve(HistorySaved);
   const jobs = c.resolve(ExportJobs);
   const tags = ['history'];
   jobs.register('history', { permission: 'history.export', plan: (auth, params) => exporter.plan(auth, parseOr400(exportQuery, params, 'query')) });
@@ -27,7 +29,12 @@ export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
     auth: 'agent',
     query: searchQuery,
     response: searchResponse,
-    handler: ({ query, auth }) => history.search(auth, query),
+    handler: async ({ query, auth, ctx }) => {
+      const page = await history.search(auth, query);
+      // A new search (not a further page) becomes the first of 最近搜索 (HISTORY-SAVED-15).
+      if (!query.cursor) await saved.recordRecent(auth, ctx.query);
+      return page;
+    },
   });
   api.route({
     method: 'get',
@@ -72,6 +79,50 @@ export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
     body: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(500) }),
     response: z.object({ deleted: z.array(z.number()), notFound: z.array(z.number()) }),
     handler: ({ body, auth }) => deleter.remove(auth, [...new Set(body.ids)]),
+  });
+  const searchId = z.object({ id: z.coerce.number().int().positive() });
+  api.route({
+    method: 'get',
+    path: '/api/history/searches',
+    summary: 'My saved searches with those admins shared (read-only unless mine), and my last 10 searches (HISTORY-SAVED-15)',
+    tags,
+    auth: 'agent',
+    response: savedSearchList,
+    handler: ({ auth }) => saved.list(auth),
+  });
+  api.route({
+    method: 'post',
+    path: '/api/history/searches',
+    summary: 'Save a search under a name, at most 20 per agent (409 too_many_searches); `shared` (admins) shows it to the whole company',
+    tags,
+    auth: 'agent',
+    body: savedSearchBody,
+    response: savedSearchView,
+    handler: ({ body, auth }) => saved.create(auth, body),
+  });
+  api.route({
+    method: 'put',
+    path: '/api/history/searches/:id',
+    summary: 'Rename or (admins) share or unshare one of my saved searches',
+    tags,
+    auth: 'agent',
+    params: searchId,
+    body: savedSearchPatch,
+    response: savedSearchView,
+    handler: ({ params, body, auth }) => saved.update(auth, params.id, body),
+  });
+  api.route({
+    method: 'delete',
+    path: '/api/history/searches/:id',
+    summary: 'Delete one of my saved searches',
+    tags,
+    auth: 'agent',
+    params: searchId,
+    response: z.object({ ok: z.literal(true) }),
+    handler: async ({ params, auth }) => {
+      await saved.remove(auth, params.id);
+      return { ok: true as const };
+    },
   });
   api.route({
     method: 'get',

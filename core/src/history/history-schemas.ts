@@ -47,7 +47,9 @@ export const historyFilters = z.strictObject({
   topic: z.string().trim().min(1).max(50).optional(),
   /** 对话主题 未设置. */
   noTopic: flag.optional(),
-  evaluation: z.enum(['valid', 'invalid', 'unevaluated']).optional(),
+  evaluation: z.enum(['valid', 'invalid', 'valuable', 'unevaluated']).optional(),
+  /** 满意度: a level 1–5 or 未评价 none (EVAL-RATING-8). */
+  rating: z.enum(['1', '2', '3', '4', '5', 'none']).optional(),
   note: z.string().trim().min(1).max(100).optional(),
   region: z.string().trim().min(1).max(50).optional(),
   channel: z.string().trim().min(1).max(40).optional(),
@@ -121,7 +123,11 @@ export const historyRow = z.object({
   endReason: z.string().nullable(),
   topic: z.string().nullable(),
   evaluation: z.enum(['valid', 'invalid']).nullable(),
+  /** ☆ 有价值 (EVAL-FORM-1). */
+  valuable: z.boolean(),
   note: z.string().nullable(),
+  /** The visitor's latest satisfaction score, 1–5 (EVAL-RATING-8). */
+  rating: z.number().nullable(),
   durationSeconds: z.number().nullable(),
   messageCount: z.number(),
   /** Past the editable window of HISTORY-LOCK-9: evaluation is read-only. */

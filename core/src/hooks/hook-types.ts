@@ -99,6 +99,8 @@ export interface ActionHooks {
   'conversation.assigned': { conversationId: number; agentId: number; by: 'auto' | 'manual' | 'transfer' | 'takeover' | 'dispatch' | 'sticky'; waitMs: number };
   'conversation.accepted': { conversationId: number; agentId: number };
   'conversation.ended': { conversationId: number; endedBy: string; reason: string };
+  /** EVAL-FORM-1, HISTORY-EVALUATE-8: an evaluation was saved (first time or changed); reports follow it. */
+  'conversation.evaluated': { conversationId: number; agentId: number; version: number; topic: string; valid: boolean; valuable: boolean };
   /** HISTORY-DELETE-12: plugins drop their copies (daily aggregates already built stay). */
   'conversation.deleted': { conversationIds: number[] };
   'message.created': {

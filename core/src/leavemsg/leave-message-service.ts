@@ -17,6 +17,7 @@ import { CONTACT_FIELDS, LEAVE_FIELDS } from '../settings/widget-settings-schema
 import { MailOutbox } from './mail-outbox.ts';
 import { MailSettingsService } from './mail-settings-service.ts';
 import { makeLimiter, consumeOr429 } from './limits.ts';
+import { BlockService } from '../blocking/block-service.ts';
 import { filteredLeaveMessages, visibleLeaveMessages, type LeaveMessageFilters } from './leave-message-query.ts';
 
 export interface SubmitInput {
@@ -111,6 +112,7 @@ export class LeaveMessageService {
     @inject(AuditService) private readonly audit: AuditService,
     @inject(RealtimeNotifier) private readonly realtime: RealtimeNotifier,
     @inject(IconService) private readonly icons: IconService,
+    @inject(BlockService) private readonly blocks: BlockService,
   ) {
     this.perVisitor = makeLimiter(db, 'leavemsg_visitor', 5, 3600);
     this.perIp = makeLimiter(db, 'leavemsg_ip', 20, 3600);
@@ -120,6 +122,8 @@ export class LeaveMessageService {
     const s = (await this.settings.read(companyId)).leaveMessage;
     if (!s.enabled) throw conflict('leave_message_disabled', 'Leave-messages are switched off');
     if (s.externalUrl) throw conflict('leave_message_external', 'This company takes leave-messages on its own page', { url: s.externalUrl });
+    // Either kind of block refuses leave-messages; the widget shows it as offline (DISPLAY-BLOCKCHAT-13).
+    if (await this.blocks.check(companyId, meta.visitorId, meta.ip)) throw new AppError(403, 'visitor_blocked', 'Leave-messages are not available');
     const t = new Tenant(this.db, companyId);
     if (input.clientId && meta.visitorId) {
       const again = await t.q('leave_messages').where({ visitor_id: meta.visitorId, client_id: input.clientId }).first();

@@ -24,6 +24,8 @@ export const liveVisitorView = z.object({
   firstSeenAt: z.string(),
   lastSeenAt: z.string(),
   conversationId: z.number().nullable(),
+  /** 已阻止对话 until `endsAt` (null: permanent), DISPLAY-BLOCKCHAT-13. */
+  chatBlock: z.object({ endsAt: z.string().nullable() }).nullable(),
 });
 
 /** The `/agent` namespace (console): core events; plugin events are `<pluginId>:<event>`. */
@@ -100,6 +102,7 @@ export const agentServerEvents = {
   },
   'conversation.resumed': { summary: 'The visitor of a held chat is back (访客已返回)', payload: z.object({ conversationId: z.number() }) },
   'visitor.updated': { summary: 'A live visitor row changed', payload: z.object({ visitor: liveVisitorView }) },
+  'visitor.hidden': { summary: 'A visitor was blocked (阻止访客): drop the row (DISPLAY-BLOCKVISITOR-12)', payload: z.object({ visitorId: z.number() }) },
   'presence.changed': {
     summary: 'An agent’s status changed',
     payload: z.object({ agentId: z.number(), status: z.enum(['online', 'busy', 'away', 'invisible', 'offline']) }),
@@ -126,4 +129,9 @@ export const agentServerEvents = {
     payload: z.object({ entryIds: z.array(z.number()) }),
   },
   'plugins.changed': { summary: 'The company’s enabled plugins changed', payload: z.object({ plugins: z.array(z.string()) }) },
+  'conversation.evaluated': {
+    summary:
+      'A conversation’s evaluation changed (HISTORY-EVALUATE-8); consoles showing it reload it through the API, which applies who may see it, so the payload carries no content',
+    payload: z.object({ conversationId: z.number(), version: z.number() }),
+  },
 } as const;

@@ -76,14 +76,19 @@ export const visitorClientEvents = {
 /** Server → visitor pushes. */
 export const visitorServerEvents = {
   session: {
-    summary: 'After connecting: the token to store and the open conversation, if any',
-    payload: z.object({ token: z.string(), visitorNumber: z.number(), conversation: conversationView.nullable() }),
+    summary: 'After connecting: the token to store, the open conversation if any, and whether a block makes the widget show offline',
+    payload: z.object({ token: z.string(), visitorNumber: z.number(), conversation: conversationView.nullable(), blocked: z.boolean() }),
   },
   message: { summary: 'A new message in the visitor’s conversation', payload: z.object({ message: messageView }) },
   'conversation.updated': { summary: 'State changed (accepted, ended…)', payload: z.object({ conversation: conversationView }) },
   'queue.position': {
     summary: 'Position in the queue, and an estimated wait when the company shows it (ASSIGN-POSITION-9)',
     payload: z.object({ conversationId: z.number(), position: z.number(), estimatedWaitMinutes: z.number().nullable() }),
+  },
+  'service.blocked': {
+    summary:
+      'A block covering this visitor started or ended: while blocked the widget shows the offline state, nothing more (DISPLAY-BLOCKCHAT-13, DISPLAY-BLOCKEND-15)',
+    payload: z.object({ blocked: z.boolean() }),
   },
   'queue.prompt': {
     summary: 'The maximum wait was reached: keep waiting (`queue.continue`) or leave a message (`queue.leave`) before `answerBy` (ASSIGN-OVERFLOW-10)',

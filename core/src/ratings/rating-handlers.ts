@@ -64,6 +64,8 @@ export function ratingVisitorHandlers(c: DependencyContainer): Map<string, Visit
       { allowEnded: true },
     );
     if (!duplicate) {
+      // The latest rating counts; kept on the conversation so history filters and lists it (EVAL-SHOW-10).
+      await t.q('conversations').where({ id: p.conversationId }).update({ rating: p.score });
       notifier.toAgents(rooms.conversation(p.conversationId), 'message', { message });
       notifier.toVisitors(rooms.conversation(p.conversationId), 'message', { message });
     }

@@ -47,6 +47,8 @@ export interface GatewayDeps {
   notifier: RealtimeNotifier;
   visitors: VisitorService;
   queries: ConversationQueries;
+  /** Whether a block covers the visitor: its widget then shows the offline state (DISPLAY-BLOCKCHAT-13). */
+  blocked: (companyId: number, visitorId: number, ip: string) => Promise<boolean>;
   /** An agent who comes online may take waiting visitors at once (ASSIGN-TRIGGER-12). */
   assignWaiting: (companyId: number) => Promise<unknown>;
   /** An agent back within the grace gets the conversations they left behind that nobody took (MENU-EXITCHATS-7). */
@@ -248,7 +250,8 @@ export class RealtimeGateway {
     const ready = (async () => {
       const open = await this.deps.queries.openOfVisitor(new Tenant(this.deps.db, caller.visitor.companyId), caller.visitor.id);
       await socket.join([rooms.visitor(caller.visitor.id), ...(open ? [rooms.conversation(open.id)] : [])]);
-      socket.emit('session', { token: socket.data.token, visitorNumber: caller.visitor.number, conversation: open });
+      const blocked = await this.deps.blocked(caller.visitor.companyId, caller.visitor.id, caller.ip);
+      socket.emit('session', { token: socket.data.token, visitorNumber: caller.visitor.number, conversation: open, blocked });
       await this.pushVisitor(caller);
     })().catch((err) => this.deps.log.warn({ err }, 'visitor socket setup failed'));
     // A visitor whose last page has been gone for 30 s has left (VISITOR-ARRIVE-2); navigation fits inside that.

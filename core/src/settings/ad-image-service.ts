@@ -20,11 +20,10 @@ const AD_TYPES = ['png', 'jpg', 'gif', 'webp'];
 /** Where the advertisement image is served; its random key is the only name. */
 export const adImageUrl = (key: string) => `/ad-images/${key}`;
 
-/** Checks an upload is a decodable PNG, JPEG, GIF or WebP by its content; every refusal names the `file` field. */
-async function checkAdImage(path: string, name: string) {
+/** Checks an upload is a decodable PNG, JPEG, GIF or WebP by its content (STYLE-UPLOAD-5); every refusal names the `file` field. */
+export async function checkUploadedImage(path: string, name: string, what = 'The advertisement') {
   const sniffed = await sniffFile(path, name, ['images']);
-  if (!sniffed.ok || !AD_TYPES.includes(sniffed.file.type))
-    throw fieldError('file', 'file_type_not_allowed', 'The advertisement is a PNG, JPEG, GIF or WebP image');
+  if (!sniffed.ok || !AD_TYPES.includes(sniffed.file.type)) throw fieldError('file', 'file_type_not_allowed', `${what} is a PNG, JPEG, GIF or WebP image`);
   await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
     .metadata()
     .catch(() => {
@@ -46,7 +45,7 @@ export class AdImageService {
 
   /** Receives one multipart `file`, checks and stores it; returns its key. */
   async upload(req: http.IncomingMessage, companyId: number): Promise<string> {
-    const image = await withSmallUpload(this.storage, req, AD_MAX_BYTES, 'The advertisement image', checkAdImage);
+    const image = await withSmallUpload(this.storage, req, AD_MAX_BYTES, 'The advertisement image', checkUploadedImage);
     const key = randomToken(24);
     await new Tenant(this.db, companyId).insert('ad_images', { key, ...image });
     return key;

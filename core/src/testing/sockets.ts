@@ -17,16 +17,17 @@ export function visitorSocket(
   url: string,
   companyId: number,
   token?: string,
-): Promise<{ socket: Socket; token: string; visitorNumber: number; conversation: any }> {
+  headers: Record<string, string> = {},
+): Promise<{ socket: Socket; token: string; visitorNumber: number; conversation: any; blocked: boolean }> {
   return new Promise((resolve, reject) => {
     const s = io(url + '/visitor', {
       auth: { companyId, token },
-      extraHeaders: { 'user-agent': DESKTOP_CHROME },
+      extraHeaders: { 'user-agent': DESKTOP_CHROME, ...headers },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
     });
-    s.once('session', (m) => resolve({ socket: s, token: m.token, visitorNumber: m.visitorNumber, conversation: m.conversation }));
+    s.once('session', (m) => resolve({ socket: s, token: m.token, visitorNumber: m.visitorNumber, conversation: m.conversation, blocked: m.blocked }));
     s.once('connect_error', reject);
   });
 }

@@ -30,6 +30,11 @@ export class LiveVisitors {
     if (row) this.notifier.toAgents(await this.scope.roomsOf(companyId, visitorId), 'visitor.updated', { visitor: row });
   }
 
+  /** A fully blocked visitor leaves every console's list at once (DISPLAY-BLOCKVISITOR-12). */
+  async hide(companyId: number, visitorId: number): Promise<void> {
+    this.notifier.toAgents(await this.scope.roomsOf(companyId, visitorId), 'visitor.hidden', { visitorId });
+  }
+
   /** `scope`: a viewer limited to their groups' visitors (VisitorScope.limitFor); none sees every visitor. */
   async list(companyId: number, o: { max?: number; onlyVisitorId?: number; scope?: ScopeLimit | null } = {}) {
     const { max = 500, onlyVisitorId, scope } = o;
@@ -57,19 +62,18 @@ export class LiveVisitors {
       )
       .orderBy('v.last_seen_at', 'desc')
       .limit(max);
-    // Fully blocked visitors disappear from every list (DISPLAY-BLOCKVISITOR-12).
-    const blocked = await this.db('blocks')
-      .where({ company_id: companyId, kind: 'visitor' })
-      .where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', new Date(now)))
-      .select('visitor_id', 'cidr');
-    const blockedIds = new Set(blocked.filter((b) => b.visitor_id).map((b) => Number(b.visitor_id)));
-    const ranges = blocked
-      .filter((b) => b.cidr)
-      .map((b) => b.cidr)
-      .join(',');
-    const ranged = ranges ? parseCidrList(ranges) : null;
-    const visible = rows.filter((r: any) => !blockedIds.has(Number(r.id)) && !(ranged && r.last_ip && ipInList(r.last_ip, ranged)));
+    // Fully blocked visitors disappear from every list (DISPLAY-BLOCKVISITOR-12); chat-blocked ones stay, marked (DISPLAY-BLOCKCHAT-13).
+    const blocks = (
+      await this.db('blocks')
+        .where({ company_id: companyId })
+        .where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', new Date(now)))
+        .select('kind', 'visitor_id', 'cidr', 'ends_at')
+    ).map((b) => ({ ...b, range: b.cidr ? parseCidrList(b.cidr) : null }));
+    const blockOf = (r: any, kind: string) =>
+      blocks.find((b) => b.kind === kind && (Number(b.visitor_id) === Number(r.id) || (b.range && r.last_ip && ipInList(r.last_ip, b.range))));
+    const visible = rows.filter((r: any) => !blockOf(r, 'visitor'));
     return visible.map((r: any) => {
+      const chatBlock = blockOf(r, 'chat');
       const left = now - new Date(r.last_seen_at).getTime() > VISITOR_LEFT_MS;
       const state = r.conversation_status === 'active' ? 'chatting' : r.conversation_status === 'queued' ? 'waiting' : left ? 'left' : 'browsing';
       return {
@@ -93,6 +97,7 @@ export class LiveVisitors {
         firstSeenAt: new Date(r.first_seen_at).toISOString(),
         lastSeenAt: new Date(r.last_seen_at).toISOString(),
         conversationId: r.conversation_id ? Number(r.conversation_id) : null,
+        chatBlock: chatBlock ? { endsAt: chatBlock.ends_at ? new Date(chatBlock.ends_at).toISOString() : null } : null,
       };
     });
   }
