@@ -40,9 +40,9 @@ import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
 import { collabVisitorHandlers, registerCollabEvents } from './conversations/collab-event-handlers.ts';
 import { registerConversationRoutes } from './conversations/conversation-routes.ts';
 import { registerTranscriptMail } from './conversations/transcript-mail-routes.ts';
-import { registerBlockJobs, registerBlockRoutes } from './blocking/block-routes.ts';
-import { BlockService } from './blocking/block-service.ts';
+import { registerBlockRoutes } from './blocking/block-routes.ts';
 import { registerBeaconRoutes } from './visitors/beacon-routes.ts';
+import { registerVisitorPanelRoutes } from './visitors/visitor-panel-routes.ts';
 import { registerInternalEvents } from './internal/internal-event-handlers.ts';
 import { registerNoticeJobs, registerNoticeRoutes } from './notices/notice-routes.ts';
 import { visitorEventHandlers } from './conversations/visitor-event-handlers.ts';
@@ -64,7 +64,6 @@ import { registerAssignmentSettingsRoutes } from './conversations/assignment-set
 import { policyVisitorHandlers, registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerQueueJobs } from './conversations/queue-timers.ts';
 import { LeftBehind, registerLeftBehind } from './conversations/left-behind.ts';
-import { registerOverflowJob } from './conversations/group-overflow.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { registerExportJobRoutes, registerExportJobs } from './exports/export-job-routes.ts';
 import { ExportJobs } from './exports/export-jobs.ts';
@@ -136,6 +135,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerTranscriptMail,
     registerBlockRoutes,
     registerBeaconRoutes,
+    registerVisitorPanelRoutes,
     registerSettingsRoutes,
     registerLeaveMessageRoutes,
     registerPolicyRoutes,
@@ -211,7 +211,6 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerLoginLogJobs(container);
   registerExportJobs(container);
   registerPolicyJobs(container);
-  registerBlockJobs(container);
   container.resolve(ChannelService).start();
   registerVisitorRowUpdates(container);
   registerSegments(container);
@@ -238,7 +237,6 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     notifier: container.resolve(RealtimeNotifier),
     visitors: container.resolve(VisitorService),
     queries: container.resolve(ConversationQueries),
-    blocked: async (companyId, visitorId, ip) => !!(await container.resolve(BlockService).match(companyId, visitorId, ip, false)),
     assignWaiting: (companyId) => container.resolve(AssignmentService).assignWaiting(companyId),
     reclaim: (companyId, agentId) => container.resolve(LeftBehind).reclaim(companyId, agentId),
     live: container.resolve(LiveVisitors),
@@ -256,7 +254,6 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   watchVisitorConnections(container, gateway.visitorsNs);
   registerQueueJobs(container, gateway.visitorsNs);
   registerLeftBehind(container);
-  registerOverflowJob(container);
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address() as { port: number };

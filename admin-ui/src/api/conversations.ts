@@ -18,6 +18,9 @@ export const conversationsApi = {
   awaitingEvaluation: () => api.get<{ items: ConversationView[] }>(`${base}/awaiting-evaluation`),
   messages: (id: number, afterSeq = 0) =>
     api.get<{ conversation: ConversationView; messages: MessageView[] }>(`${base}/${id}/messages`, { query: { afterSeq } }),
+  /** The `limit` messages before `beforeSeq`: the pane reads a transcript from its end (CONV-PANE-2). */
+  page: (id: number, beforeSeq: number, limit: number) =>
+    api.get<{ conversation: ConversationView; messages: MessageView[] }>(`${base}/${id}/messages`, { query: { beforeSeq, limit } }),
   evaluate: (id: number, body: EvaluationInput) => api.put<{ conversation: ConversationView }>(`${base}/${id}/evaluation`, body),
 };
 

@@ -16,6 +16,9 @@ export interface WorkbenchAlerts {
 }
 
 const bySeq = (a: MessageView, b: MessageView) => a.seq - b.seq;
+/** Messages per page of the chat pane; LATEST asks for a transcript's end. */
+const PAGE = 50;
+const LATEST = 2 ** 31 - 1;
 
 /** Everything the workbench shows (SPEC §1.2, §2.1–2.3), kept live over the `/agent` socket (MAIN-LIVE-5). */
 export const useWorkbenchStore = defineStore('workbench', () => {
@@ -34,6 +37,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   /** Stored messages per conversation, in seq order. */
   const messages = shallowRef<Record<number, MessageView[]>>({});
   const messageState = ref<Record<number, LoadState>>({});
+  /** Conversations whose transcript has messages before the loaded ones. */
+  const hasOlder = ref<Record<number, boolean>>({});
   /** Conversations seen anywhere (mine, queue, ended list), for the pane header of any selection. */
   const known = ref<Record<number, ConversationView>>({});
   const selectedId = ref<number | null>(null);
@@ -114,13 +119,37 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function loadMessages(id: number) {
     messageState.value[id] = 'loading';
     try {
-      const r = othersLive(id) && client ? await collabOf(client).call('transcript.view', { conversationId: id, afterSeq: 0 }) : await conversationsApi.messages(id);
+      let r;
+      if (othersLive(id) && client) r = await collabOf(client).call('transcript.view', { conversationId: id, afterSeq: 0 });
+      else {
+        // The latest page only: a transcript of thousands of messages opens as fast as a short one (CONV-PANE-2).
+        r = await conversationsApi.page(id, LATEST, PAGE);
+        hasOlder.value[id] = r.messages.length === PAGE;
+      }
       known.value[id] = r.conversation;
       addMessages(id, r.messages);
       messageState.value[id] = 'ready';
       markRead(id);
     } catch {
       messageState.value[id] = 'error';
+    }
+  }
+
+  /** The page before the oldest loaded message; false when there was nothing more (or it failed: the next scroll retries). */
+  const loadingOlder = new Set<number>();
+  async function loadOlder(id: number): Promise<boolean> {
+    const first = messages.value[id]?.[0]?.seq;
+    if (!hasOlder.value[id] || first == null || loadingOlder.has(id)) return false;
+    loadingOlder.add(id);
+    try {
+      const r = await conversationsApi.page(id, first, PAGE);
+      hasOlder.value[id] = r.messages.length === PAGE;
+      addMessages(id, r.messages);
+      return r.messages.length > 0;
+    } catch {
+      return false;
+    } finally {
+      loadingOlder.delete(id);
     }
   }
 
@@ -279,7 +308,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   return {
     snapshotState, snapshotError, status, autoAccept, waiting, mine, visitors, unread, typing, messages, messageState,
     known, selectedId, selectedVisitorId, awaitingCount, now, selected, selectedVisitor, totalUnread, pending: sender.pending,
-    start, stop, loadSnapshot, loadMessages, select, upsert: upsertConversation, setPresence, accept, end, markRead, remember, refreshAwaiting, call,
+    start, stop, loadSnapshot, loadMessages, loadOlder, hasOlder, select, upsert: upsertConversation, setPresence, accept, end, markRead, remember, refreshAwaiting, call,
     client: () => client, addMessages, send: sender.send, resend: sender.resend, discard: sender.discard,
   };
 });

@@ -14,7 +14,6 @@ import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { MessageStore, type AppendGuard, type NewMessage } from './message-store.ts';
 import { MonitorService } from './monitor-service.ts';
 import { QueueLimits } from './queue-limits.ts';
-import { GroupOverflow } from './group-overflow.ts';
 
 export type Sender =
   | { kind: 'visitor'; visitorId: number }
@@ -37,7 +36,6 @@ export class ConversationService {
     @inject(QueueBroadcaster) private readonly queue: QueueBroadcaster,
     @inject(MonitorService) private readonly monitors: MonitorService,
     @inject(QueueLimits) private readonly limits: QueueLimits,
-    @inject(GroupOverflow) private readonly overflow: GroupOverflow,
   ) {}
 
   /** CONV-REQUEST-4: a repeated request returns the open conversation (unique index, not check-then-act). */
@@ -50,7 +48,6 @@ export class ConversationService {
     const open = await this.queries.openOfVisitor(t, visitor.id);
     if (open) return { conversation: open, created: false };
     const { queueDueAt } = await this.limits.admit(companyId, visitor, opts.groupId ?? null);
-    const overflow = await this.overflow.atRequest(companyId, opts.groupId ?? null);
     let id: number;
     try {
       const [row] = await t
@@ -66,7 +63,6 @@ export class ConversationService {
           scope_agent_id: opts.agentId ?? null,
           created_at: this.clock.now(),
           queue_due_at: queueDueAt,
-          ...overflow,
         })
         .returning('id');
       id = Number(row.id);
@@ -77,8 +73,7 @@ export class ConversationService {
       return { conversation: again, created: false };
     }
     this.notifier.joinConversation(id, { visitorId: visitor.id });
-    const scopeGroupId = overflow ? overflow.overflow_group_id : (opts.groupId ?? null);
-    await this.limits.classify(companyId, { id, visitor_id: visitor.id, channel: visitor.channel, group_id: scopeGroupId });
+    await this.limits.classify(companyId, { id, visitor_id: visitor.id, channel: visitor.channel, group_id: opts.groupId ?? null });
     await this.hooks.emit(
       'conversation.created',
       { conversationId: id, visitorId: visitor.id, channel: visitor.channel },
@@ -171,12 +166,16 @@ export class ConversationService {
     return conversation;
   }
 
-  async sync(companyId: number, conversationId: number, who: Sender, afterSeq: number) {
+  /** `page`: the messages before a seq instead of those after one, for reading a long transcript from its end. */
+  async sync(companyId: number, conversationId: number, who: Sender, afterSeq: number, page?: { beforeSeq: number; limit: number }) {
     const t = new Tenant(this.db, companyId);
     await this.assertParticipant(t, conversationId, who, { allowEnded: true });
+    const forVisitor = who.kind === 'visitor';
     return {
       conversation: await this.queries.one(t, conversationId),
-      messages: await this.store.after(t, conversationId, afterSeq, { forVisitor: who.kind === 'visitor' }),
+      messages: page
+        ? await this.store.before(t, conversationId, page.beforeSeq, { forVisitor, limit: page.limit })
+        : await this.store.after(t, conversationId, afterSeq, { forVisitor }),
     };
   }
 

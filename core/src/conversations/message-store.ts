@@ -118,4 +118,12 @@ export class MessageStore {
     const rows = await q.orderBy('seq').limit(opts.limit ?? 1000);
     return rows.map(toMessageView);
   }
+
+  /** The `limit` messages just before `beforeSeq`, in seq order: a transcript is read from its end (CONV-PANE-2). */
+  async before(t: Tenant, conversationId: number, beforeSeq: number, opts: { forVisitor: boolean; limit: number }): Promise<MessageView[]> {
+    const q = t.q('messages').where({ conversation_id: conversationId }).where('seq', '<', beforeSeq);
+    if (opts.forVisitor) q.whereNot('kind', 'whisper');
+    const rows = await q.orderBy('seq', 'desc').limit(opts.limit);
+    return rows.reverse().map(toMessageView);
+  }
 }

@@ -1,7 +1,8 @@
 /** A piece of message text: plain text, or a link to make clickable (CONV-RENDER-11). */
 export type Segment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
-const URL_PATTERN = /\b(?:https?:\/\/|mailto:)[^\s<>"'\u3000-\u303f\uff01-\uff5e]+/gi;
+// `www.` addresses count as links too (people type them without a scheme); they open over https.
+const URL_PATTERN = /(?:\b(?:https?:\/\/|mailto:)|(?<![\w./@-])www\.)[^\s<>"'\u3000-\u303f\uff01-\uff5e]+/gi;
 const TRAILING = /[.,;:!?)\]}>]+$/;
 
 /** Only http, https and mailto become links; everything is rendered as text by the caller (never v-html). */
@@ -15,12 +16,12 @@ export function linkify(text: string): Segment[] {
     const start = match.index ?? 0;
     let href: string | null = null;
     try {
-      const url = new URL(raw);
+      const url = new URL(/^www\./i.test(raw) ? `https://${raw}` : raw);
       if (['http:', 'https:', 'mailto:'].includes(url.protocol)) href = url.href;
     } catch {
       href = null;
     }
-    if (!href) continue;
+    if (!href || raw.length <= 4) continue;
     if (start > last) out.push({ kind: 'text', text: text.slice(last, start) });
     out.push({ kind: 'link', text: raw, href });
     last = start + raw.length;
