@@ -5,15 +5,9 @@ import { idParams } from '../accounts/agent-schemas.ts';
 import { conversationView, messageView } from '../protocol/message-schemas.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
-import { bulkEvaluationBody, EvaluationService, evaluationBody } from './evaluation-service.ts';
+import { bulkEvaluationBody, evaluationBody, evaluationChange, EvaluationService, evaluationView } from './evaluation-service.ts';
 
-const evaluationView = z.object({
-  topic: z.string().nullable(),
-  valid: z.boolean().nullable(),
-  note: z.string().nullable(),
-  evaluatedAt: z.string().nullable(),
-  evaluatedBy: z.number().nullable(),
-});
+const evaluationResponse = z.object({ conversation: conversationView, evaluation: evaluationView, changes: z.array(evaluationChange) });
 
 /** REST views of conversations for the console (lists, transcript, evaluation); live traffic goes over sockets. */
 export function registerConversationRoutes(api: ApiRouter, c: DependencyContainer) {
@@ -68,14 +62,25 @@ export function registerConversationRoutes(api: ApiRouter, c: DependencyContaine
       ),
   });
   api.route({
+    method: 'get',
+    path: '/api/conversations/:id/evaluation',
+    summary: 'The evaluation of a conversation I served or may see in history, its version and 修改记录 (EVAL-HISTORY-4)',
+    tags,
+    auth: 'agent',
+    params: idParams,
+    response: evaluationResponse,
+    handler: ({ params, auth }) => evaluations.viewVisible(auth, params.id),
+  });
+  api.route({
     method: 'put',
     path: '/api/conversations/:id/evaluation',
-    summary: 'Evaluate a conversation: topic, valid/invalid, note (EVAL-FORM-1)',
+    summary:
+      'Evaluate a running or ended conversation, or change its evaluation: topic from the company list, valid/invalid, valuable, summary (EVAL-FORM-1, HISTORY-EVALUATE-8); `version` as loaded, else 409 evaluation_changed with the current values; past the editable window 409 conversation_archived',
     tags,
     auth: 'agent',
     params: idParams,
     body: evaluationBody,
-    response: z.object({ conversation: conversationView, evaluation: evaluationView }),
+    response: evaluationResponse,
     handler: ({ params, body, auth }) => evaluations.evaluate(auth, params.id, body),
   });
   api.route({

@@ -109,7 +109,13 @@ export const agentServerEvents = {
   },
   'presence.self': {
     summary: 'This agent’s own status changed (by them on another tab, or by the system with a reason such as `no_response`)',
-    payload: z.object({ status: agentStatus, autoAccept: z.boolean(), reason: z.string() }),
+    payload: z.object({
+      status: agentStatus,
+      autoAccept: z.boolean(),
+      reason: z.string(),
+      /** An admin's note when they set this agent to 离开 (reason `forced`, TOOLBAR-FORCE-16). */
+      note: z.string().optional(),
+    }),
   },
   'agents.changed': {
     summary: 'An agent of the company was added, edited, disabled, enabled or deleted: rosters, pickers and agent lists reload (AGENT-EVENTS-21)',
