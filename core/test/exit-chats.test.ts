@@ -200,3 +200,34 @@ test.serial(
     await closeAll(otherSocket, v.socket);
   },
 );
+
+test.serial(
+  `TOOLBAR-FORCE-16 an admin sets a signed-in colleague to 离开 with a note: logged as forced and audited, chats stay; refusals name their code (${driver})`,
+  async (t) => {
+    const k = c.k;
+    c.shift(0);
+    const leaver = await newAgent();
+    const { v, conv } = await served(k, leaver.socket);
+    const told = next(leaver.socket, 'presence.self', (m) => m.reason === 'forced');
+    const r = await c.admin.post(`/api/agents/${leaver.id}/away`, { note: 'Team meeting in 5 minutes' });
+    t.is(r.status, 200, r.text);
+    t.like(await told, { status: 'away', note: 'Team meeting in 5 minutes' });
+    const log = await k.server.db('agent_status_log').where({ agent_id: leaver.id }).orderBy('id', 'desc').first('new_status', 'reason');
+    t.like(log, { new_status: 'away', reason: 'forced' });
+    const audit = await k.server.db('audit_log').where({ action: 'agent.forceAway', target: leaver.agentId }).first('new_value');
+    t.truthy(audit, 'the change is in the audit log');
+    t.like(await rowOf(conv.id), { status: 'active', agent_id: leaver.id }, 'an away agent keeps current chats (TOOLBAR-AWAY-11)');
+
+    const bob = await signIn(k, 'bob');
+    t.is((await bob.post(`/api/agents/${leaver.id}/away`, {})).body.error?.code, 'forbidden', 'the admin role itself, no permission grants it');
+    const boss = await signIn(k, 'boss');
+    t.is((await boss.post(`/api/agents/${c.id.admin}/away`, {})).body.error?.code, 'primary_admin_protected');
+    t.is((await c.admin.post(`/api/agents/${c.id.admin}/away`, {})).body.error?.code, 'cannot_modify_self');
+    t.is((await c.admin.post(`/api/agents/${c.id.cat}/away`, {})).body.error?.code, 'agent_offline', 'only a signed-in agent');
+    const bad = await c.admin.post(`/api/agents/${leaver.id}/away`, { note: 'x'.repeat(201) });
+    t.is(bad.status, 400);
+    t.is(bad.body.error.code, 'validation_failed');
+    await call(v.socket, 'chat.end', { conversationId: conv.id });
+    await closeAll(leaver.socket, v.socket);
+  },
+);

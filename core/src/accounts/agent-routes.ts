@@ -5,6 +5,7 @@ import { AgentService } from './agent-service.ts';
 import { agentRow, createAgentBody, deleteAgentQuery, idParams, listAgentsQuery, passwordBody, updateAgentBody } from './agent-schemas.ts';
 import { PermissionCatalog } from './permission-catalog.ts';
 import { registerTemplateRoutes } from './template-routes.ts';
+import { registerForcedAway } from '../presence/forced-away.ts';
 
 export function registerAgentRoutes(api: ApiRouter, c: DependencyContainer) {
   const agents = c.resolve(AgentService);
@@ -12,6 +13,7 @@ export function registerAgentRoutes(api: ApiRouter, c: DependencyContainer) {
   const tags = ['agents'];
   const permission = 'agents.manage';
   registerTemplateRoutes(api, c);
+  registerForcedAway(api, c);
 
   api.route({
     method: 'get',

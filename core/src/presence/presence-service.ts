@@ -72,13 +72,14 @@ export class PresenceService {
 
   /**
    * The system changes an agent's status, e.g. to away when they let an
-   * assignment offer lapse (ASSIGN-CONNECT-15, reason `no_response`).
+   * assignment offer lapse (ASSIGN-CONNECT-15, reason `no_response`), or an
+   * admin does with a note for the agent (TOOLBAR-FORCE-16, reason `forced`).
    */
-  async setBySystem(companyId: number, agentId: number, status: AgentStatus, reason: string): Promise<void> {
-    await this.apply(companyId, agentId, { status }, reason);
+  async setBySystem(companyId: number, agentId: number, status: AgentStatus, reason: string, note?: string): Promise<void> {
+    await this.apply(companyId, agentId, { status }, reason, note);
   }
 
-  private async apply(companyId: number, agentId: number, patch: Record<string, unknown>, reason: string) {
+  private async apply(companyId: number, agentId: number, patch: Record<string, unknown>, reason: string, note?: string) {
     const row = await this.db.transaction(async (trx) => {
       const before = await trx('agent_presence').where({ agent_id: agentId }).forUpdate().first('status');
       const [after] = await trx('agent_presence')
@@ -102,7 +103,7 @@ export class PresenceService {
     const status: AgentStatus = row.status;
     // Colleagues see invisible admins as offline (TOOLBAR-INVISIBLE-12).
     this.notifier.toAgents(rooms.company(companyId), 'presence.changed', { agentId, status: status === 'invisible' ? 'offline' : status });
-    this.notifier.toAgents(rooms.agent(agentId), 'presence.self', { status, autoAccept: row.auto_accept, reason });
+    this.notifier.toAgents(rooms.agent(agentId), 'presence.self', { status, autoAccept: row.auto_accept, reason, ...(note ? { note } : {}) });
     await this.hooks.emit(
       'agent.statusChanged',
       { agentId, status, reason },
