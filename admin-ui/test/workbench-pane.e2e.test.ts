@@ -276,3 +276,34 @@ test.serial('WORKBENCH-TRAIL-7 the trail tab lists the visit newest first with i
   t.deepEqual(errors, []);
   await context.close();
 });
+
+test.serial('WORKBENCH-HISTORY-12 the history tab lists the visitor’s earlier conversations with agents and first message, and opens one read-only in the panel', async (t) => {
+  const { context, page, errors } = await open();
+  const first = await chatting();
+  const { v } = first;
+  await row(page, v.visitorNumber).waitFor({ timeout: 15_000 });
+  t.true((await say(v.socket, first.conversationId, 'My first question <b>x</b>')).ok);
+  t.true((await call(v.socket, 'chat.end', { conversationId: first.conversationId })).ok);
+  const again = await call(v.socket, 'chat.request', {});
+  t.true(again.ok, JSON.stringify(again));
+  await row(page, v.visitorNumber).click({ timeout: 15_000 });
+  await page.locator('[data-test="chat-title"]', { hasText: `#${v.visitorNumber}` }).waitFor();
+
+  await page.locator('[data-test="side-tab-history"]').click();
+  const rows = page.locator('[data-test="visitor-history-row"]');
+  await rows.first().waitFor({ timeout: 10_000 });
+  t.is(await rows.count(), 1, 'only the ended one: the open conversation is in the pane');
+  t.regex((await rows.first().textContent()) ?? '', /My first question <b>x<\/b>/);
+  t.regex((await rows.first().textContent()) ?? '', /admin|Admin|管理员/);
+  await rows.first().click();
+  const transcript = page.locator('[data-test="visitor-history-transcript"]');
+  await transcript.locator('[data-test="message-text"]', { hasText: 'My first question' }).waitFor({ timeout: 10_000 });
+  t.is(await transcript.locator('b').count(), 0);
+  t.is(await page.locator('[data-test="side-panel"] textarea').count(), 0, 'read-only: no input in the panel');
+  await page.locator('[data-test="visitor-history-back"]').click();
+  await rows.first().waitFor();
+  await page.screenshot({ path: screenshotPath('pane-history') });
+  t.deepEqual(errors, []);
+  await call(v.socket, 'chat.end', { conversationId: again.conversation.id });
+  await context.close();
+});

@@ -170,6 +170,7 @@ const en = {
     started: 'Started',
     ended: 'Ended',
   },
+  visitorHistory: { tab: 'History', empty: 'No earlier conversations with this visitor.', back: 'All conversations' },
   trail: {
     tab: 'Trail',
     empty: 'No pages viewed yet.',
@@ -388,6 +389,7 @@ const zhCN: typeof en = {
     started: '开始时间',
     ended: '结束时间',
   },
+  visitorHistory: { tab: '历史对话', empty: '该访客没有以前的对话。', back: '全部对话' },
   trail: {
     tab: '轨迹',
     empty: '还没有浏览记录。',
