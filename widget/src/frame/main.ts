@@ -87,9 +87,13 @@ const outbox = new Outbox<MessageView>(
   store.outbox(),
 );
 
+/** A block covering this visitor (DISPLAY-BLOCKCHAT-13): the window only shows that chat is unavailable, never why. */
+let blocked = false;
+
 function showStatus() {
   if (!navigator.onLine) return setStatus(t('offline'));
   if (!connected) return setStatus(t('connecting'));
+  if (blocked && conv?.status !== 'active') return setStatus(t('unavailable'));
   if (conv?.status === 'queued')
     return setStatus(position ? [t('queue', { n: position }), ...(estimate ? [t('estimate', { n: estimate })] : [])].join(' ') : t('waiting'));
   setStatus('');
@@ -98,8 +102,9 @@ function showStatus() {
 function render() {
   // Nobody can chat, or not from this region (REGION-RENDER-5): opening the window offers the leave-message form at once (LEAVESET-SWITCH-1).
   const cannotChat = !!config && (!config.online || (!config.region.served && config.region.leaveMessage));
-  if (!leaving && !conv && connected && config && cannotChat && !config.leaveMessage.externalUrl) return showLeave();
+  if (!leaving && !conv && connected && config && cannotChat && !config.leaveMessage.externalUrl && !blocked) return showLeave();
   setState(leaving ? 'leave' : conv ? conv.status : connected ? 'start' : 'loading');
+  el.start.disabled = el.restart.disabled = blocked;
   setAgent(conv?.status === 'active' ? conv.agentNickname : null);
   showServing(conv?.status === 'active' ? conv.agentId : null, conv?.agentNickname ?? null);
   const tools = config?.toolbar;
@@ -182,6 +187,7 @@ async function useConversation(c: ConversationView) {
 socket.on('session', async (s) => {
   store.setToken(s.token);
   connected = true;
+  blocked = s.blocked;
   try {
     if (s.conversation) await useConversation(s.conversation);
     else if (conv && conv.status !== 'ended') {
@@ -220,6 +226,12 @@ client.on('conversation.updated', ({ conversation }) => {
     if (conversation.endReason === 'agent_left' && !leaving) return showLeave(inLang(config?.texts)?.offline);
     render();
   } else if (!conv || conv.status === 'ended') void useConversation(conversation); // an accepted invitation, a proactive chat
+});
+// A block that starts or ends while the page is open (DISPLAY-BLOCKEND-15): no reload needed.
+client.on('service.blocked', (p) => {
+  blocked = p.blocked;
+  if (blocked) leaving = false;
+  render();
 });
 client.on('queue.position', (p) => {
   if (conv && p.conversationId === conv.id) {
@@ -283,6 +295,7 @@ async function verified<T>(send: (v?: Answer) => Promise<T>): Promise<T> {
 
 /** Icon click, restart, or an accepted automatic invitation: the leave form if nobody serves, else the pre-chat form or the chat. */
 function begin() {
+  if (blocked) return render();
   if (config && !config.region.served) return config.region.leaveMessage ? showLeave() : undefined;
   if (config && (!config.online || config.icon?.kind === 'email')) return showLeave();
   if (config?.prechat.enabled || (config?.icon?.kind === 'group' && !entry)) {

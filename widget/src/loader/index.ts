@@ -90,6 +90,8 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
       });
   };
 
+  // DISPLAY-BLOCKCHAT-13: a blocked visitor sees every icon offline; the server says so on connect and when a block starts or ends.
+  let blocked = false;
   const lookOf = (c: any, s = c.style || {}) => ({ type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', text: s.themeText, left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560 });
   // ICON-STATE-7: online or offline look, refreshed while the page is visible.
   const loadConfig = (key: string) =>
@@ -107,7 +109,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
         // MOBILE-ICON-2: the server sends the mobile icon as a look (round or bar, size, side, offsets) and whether it is hidden.
         i.ui.setLook(Object.assign(lookOf(c), phone && phone.icon));
         i.ui.button.hidden = phone && phone.icon.hidden;
-        i.ui.setOnline(!!c.online);
+        i.ui.setOnline(!!c.online && !blocked);
         label(i);
       })
       // A server that cannot be reached: offline, in the default look until a config ever arrived (a later failed refresh keeps it).
@@ -118,10 +120,14 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
         i.ui.setOnline(false);
       });
   const refresh = () => Object.keys(icons).forEach(loadConfig);
+  const setBlocked = (b: boolean) => {
+    blocked = b;
+    Object.values(icons).forEach((i) => i.ui && i.c && (i.ui.setOnline(!!i.c.online && !b), label(i)));
+  };
   const label = ({ ui: u, c }: Drawn) => {
     const t = tx();
     const type = c?.icon?.type;
-    u?.setLabel(t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (c?.online === false ? t.offline : c?.texts?.[lang]?.guide || t.online) : '');
+    u?.setLabel(t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (c?.online === false || blocked ? t.offline : c?.texts?.[lang]?.guide || t.online) : '');
   };
   /** Draws the icon of a snippet once, however often it is embedded. */
   const add = (key: string) => {
@@ -159,7 +165,9 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
     if (event === 'session') {
       if (p.token) store('localStorage', 'token', p.token);
       hasChat = !!p.conversation;
-    } else if (event === 'conversation.updated') hasChat = p.conversation.status !== 'ended';
+      setBlocked(!!p.blocked);
+    } else if (event === 'service.blocked') setBlocked(p.blocked);
+    else if (event === 'conversation.updated') hasChat = p.conversation.status !== 'ended';
     else if (event === 'invitation') invite(p.invitation);
     else if (event === 'proactive.greeting') invite(undefined, p.text);
     else if (event === 'invitation.closed' && hideInvite) {
