@@ -34,6 +34,7 @@ const en = {
     primaryAdmin: 'Primary administrator',
     agent: 'Agent',
   },
+  forcedAway: 'An administrator set your status to Away',
   exit: {
     title: 'Sign out',
     intro: 'You still have:',
@@ -122,6 +123,7 @@ const zhCN: typeof en = {
     primaryAdmin: '主管理员',
     agent: '客服',
   },
+  forcedAway: '管理员已将您的状态设为离开',
   exit: {
     title: '退出',
     intro: '您还有:',
