@@ -33,7 +33,7 @@ test('WINDOW-AD-3 WINDOW-SCREEN-10 the advertisement card: upload with preview, 
     .png()
     .toBuffer();
   await card.locator('[data-test="ad-file"]').setInputFiles({ name: 'spring.png', mimeType: 'image/png', buffer: png });
-  await card.locator('[data-test="ad-preview"][src^="/ad-images/"]').waitFor();
+  await card.locator('[data-test="ad-preview"][src^="/style-images/"]').waitFor();
   t.is(await card.locator('[data-test="ad-error"]').count(), 0);
   await card.locator('[data-test="ad-enabled"]').click();
   await card.locator('input[data-test="ad-link"]').fill('javascript:alert(1)');

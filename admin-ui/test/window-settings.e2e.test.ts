@@ -1,4 +1,5 @@
 import test from 'ava';
+import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { field, launchBrowser, screenshotPath, signInWith } from './browser.ts';
@@ -17,7 +18,7 @@ test.after.always(async () => {
   await k?.close();
 });
 
-test('WINDOW-OPEN-7 WINDOW-INPAGE-8 WINDOW-BRAND-6 STYLE-RESET-7 open mode with its window size, language, guide text and a light theme colour: previewed, saved, then restored to defaults', async (t) => {
+test('WINDOW-OPEN-7 WINDOW-INPAGE-8 WINDOW-BRAND-6 STYLE-RESET-7 open mode with its window size, language, guide text, logo and a light theme colour: previewed, saved, then restored to defaults', async (t) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   t.teardown(() => context.close());
   const page = await context.newPage();
@@ -43,6 +44,13 @@ test('WINDOW-OPEN-7 WINDOW-INPAGE-8 WINDOW-BRAND-6 STYLE-RESET-7 open mode with 
   await field(page, 'text-en-title').fill('{company} support');
   await field(page, 'text-en-guide').fill('Ask us anything');
   await field(page, 'theme-color').fill('#ffe600');
+  await page.locator('[data-test="logo-file"]').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') });
+  await page.locator('[data-test="logo-error"]').waitFor();
+  const png = await sharp({ create: { width: 120, height: 40, channels: 3, background: '#222222' } })
+    .png()
+    .toBuffer();
+  await page.locator('[data-test="logo-file"]').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png });
+  await page.locator('[data-test="preview-logo"][src^="/style-images/"]').waitFor();
   // The preview follows the unsaved values: the company's name in the title, dark text on yellow.
   const company = (await admin.get('/api/company')).body.name;
   const title = page.locator('[data-test="preview-title"]');
@@ -56,13 +64,15 @@ test('WINDOW-OPEN-7 WINDOW-INPAGE-8 WINDOW-BRAND-6 STYLE-RESET-7 open mode with 
   const saved = (await admin.get('/api/settings/widget')).body.settings;
   t.like(saved.style, { openMode: 'window', windowWidth: 1000, windowHeight: 700, language: 'ja', themeColor: '#ffe600' });
   t.like(saved.texts.en, { title: '{company} support', guide: 'Ask us anything' });
+  t.regex(saved.style.logo ?? '', /^[A-Za-z0-9_-]{22,64}$/);
 
   await page.locator('[data-test="settings-reset"]').click();
   const reset = page.waitForResponse((r) => r.url().endsWith('/api/settings/widget') && r.request().method() === 'PUT');
   await page.getByRole('dialog').getByRole('button', { name: 'Restore defaults' }).click();
   t.is((await reset).status(), 200);
   const restored = (await admin.get('/api/settings/widget')).body.settings;
-  t.like(restored.style, { openMode: 'inpage', windowWidth: 800, language: 'auto', themeColor: '#1677ff' });
+  t.like(restored.style, { openMode: 'inpage', windowWidth: 800, language: 'auto', themeColor: '#1677ff', logo: null });
+  t.is((await fetch(`${k.url}/style-images/${saved.style.logo}`)).status, 404, 'restoring the defaults unlinks the uploaded logo');
   t.like(restored.texts.en, { title: 'Live chat', guide: 'Questions? Chat with us' });
   t.is(restored.invite.maxPerVisit, 7, 'the invitation screen’s settings are kept');
   await page.locator('[data-test="window-width"]').waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);

@@ -32,9 +32,9 @@ test.after.always(() => k?.close());
 
 test.serial('AVATAR-UPLOAD-2 PROFILE-AVATAR-4 bad avatar images are refused naming the file field', async (t) => {
   const cases: [Buffer, string, string][] = [
-    [pdfBytes(), 'me.pdf', 'file:file_type_not_allowed'],
+    [pdfBytes(), 'me.pdf', 'file:unsupported_image'],
     [await pngBytes(40, 200), 'thin.png', 'file:image_too_small'],
-    [await noise(400), 'big.png', 'file:file_too_large'],
+    [await noise(400), 'big.png', 'file:image_too_large'],
   ];
   for (const [bytes, name, want] of cases) {
     const r = await upload(k.url, '/api/profile/avatar', { file: { bytes, name } }, admin);

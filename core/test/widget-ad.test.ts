@@ -35,10 +35,10 @@ test.serial('WINDOW-AD-3 the advertisement upload refuses other types and images
   const big = await noise(500);
   t.true(big.length > 512 * 1024);
   const cases: [Buffer, string, string][] = [
-    [pdfBytes(), 'ad.pdf', 'file:file_type_not_allowed'],
+    [pdfBytes(), 'ad.pdf', 'file:unsupported_image'],
     // A PDF named like an image is still a PDF: the content decides.
-    [pdfBytes(), 'ad.png', 'file:file_type_not_allowed'],
-    [big, 'big.png', 'file:file_too_large'],
+    [pdfBytes(), 'ad.png', 'file:unsupported_image'],
+    [big, 'big.png', 'file:image_too_large'],
   ];
   for (const [bytes, name, want] of cases) {
     const r = await upload(k.url, ROUTE, { file: { bytes, name } }, admin);
@@ -60,7 +60,7 @@ test.serial('WINDOW-AD-3 off by default; when on the widget config carries the i
   const bytes = await pngBytes(400, 600);
   const up = await upload(k.url, ROUTE, { file: { bytes, name: 'spring-sale.png' } }, admin);
   t.is(up.status, 201, JSON.stringify(up.body));
-  t.regex(up.body.url, /^\/ad-images\/[A-Za-z0-9_-]{32}$/);
+  t.regex(up.body.url, /^\/style-images\/[A-Za-z0-9_-]{32}$/);
   const img = await fetch(k.url + up.body.url);
   t.is(img.headers.get('content-type'), 'image/png');
   t.true(Buffer.from(await img.arrayBuffer()).equals(bytes), 'served exactly as uploaded');

@@ -1,6 +1,9 @@
 import test from 'ava';
+import sharp from 'sharp';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { contrastRatio } from '@kefu/core/theme';
+import { StyleImageService } from '../src/settings/style-image-service.ts';
+import { pngBytes, upload } from './helpers/uploads.ts';
 
 let k: TestKefu;
 let admin: TestClient;
@@ -85,5 +88,57 @@ test.serial(
     const c = await configWhen((x) => x.style.openMode === 'window');
     t.like(c.style, { openMode: 'window', windowWidth: 1000, windowHeight: 700, language: 'ja' });
     t.is(c.texts.ja.guide, 'チャットはこちら');
+  },
+);
+
+test.serial(
+  'STYLE-UPLOAD-5 WINDOW-BRAND-6 the window logo: images only, by content, at most 200 KB; saved, served for good; replaced or never saved, it goes',
+  async (t) => {
+    const LOGO = '/api/settings/widget/logo';
+    const svg = await upload(
+      k.url,
+      LOGO,
+      { file: { bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), name: 'logo.png' } },
+      admin,
+    );
+    t.is(svg.status, 400);
+    t.deepEqual(fields(svg), ['file:unsupported_image']);
+    const noise = await sharp(Buffer.from(Array.from({ length: 300 * 300 * 3 }, () => Math.floor(Math.random() * 256))), {
+      raw: { width: 300, height: 300, channels: 3 },
+    })
+      .png()
+      .toBuffer();
+    const big = await upload(k.url, LOGO, { file: { bytes: noise, name: 'big.png' } }, admin);
+    t.deepEqual(fields(big), ['file:image_too_large']);
+    t.regex(big.body.error.fields[0].message, /200 KB/);
+
+    const first = await upload(k.url, LOGO, { file: { bytes: await pngBytes(120, 40), name: 'logo.png' } }, admin);
+    t.is(first.status, 201, JSON.stringify(first.body));
+    const ad = await upload(k.url, '/api/settings/widget/ad-image', { file: { bytes: await pngBytes(200, 300), name: 'ad.png' } }, admin);
+    // Each image belongs where it was uploaded for.
+    t.deepEqual(fields(await save((s) => (s.style.logo = ad.body.key))), ['settings.style.logo:unknown_image']);
+    t.is((await save((s) => (s.style.logo = first.body.key))).status, 200);
+    let c = await configWhen((x) => !!x.style.logo);
+    t.is(c.style.logo, first.body.url);
+    const served = await fetch(k.url + first.body.url);
+    t.is(served.headers.get('content-type'), 'image/png');
+    t.regex(served.headers.get('cache-control') ?? '', /immutable/);
+
+    const second = await upload(k.url, LOGO, { file: { bytes: await pngBytes(90, 30), name: 'logo2.png' } }, admin);
+    t.is((await save((s) => (s.style.logo = second.body.key))).status, 200);
+    t.is((await fetch(k.url + first.body.url)).status, 404, 'the replaced logo is gone');
+
+    // An upload left unsaved (the ad above) is swept once a day has passed; what the settings name stays.
+    const sweep = () => k.server.container.resolve(StyleImageService).sweep();
+    await sweep();
+    t.is((await fetch(k.url + ad.body.url)).status, 200, 'a fresh upload may still be saved');
+    await k.server.db('style_images').update({ created_at: new Date(Date.now() - 25 * 3_600_000) });
+    await sweep();
+    t.is((await fetch(k.url + ad.body.url)).status, 404);
+    t.is((await fetch(k.url + second.body.url)).status, 200);
+
+    t.is((await save((s) => (s.style.logo = null))).status, 200);
+    c = await configWhen((x) => !x.style.logo);
+    t.is(c.style.logo, null);
   },
 );

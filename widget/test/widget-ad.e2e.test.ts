@@ -79,7 +79,7 @@ test.serial('WINDOW-AD-3 a window under 600 px wide and a phone show no advertis
   });
   const mobile = await phone.newPage();
   const images: string[] = [];
-  mobile.on('request', (r) => r.url().includes('/ad-images/') && images.push(r.url()));
+  mobile.on('request', (r) => r.url().includes('/style-images/') && images.push(r.url()));
   await mobile.goto(`${k.url}/chat/${k.company.publicId}?lang=en`);
   await mobile.locator('#app:not([data-state="loading"])').waitFor({ timeout: 15_000 });
   t.is(await mobile.locator('aside.ad').count(), 0);

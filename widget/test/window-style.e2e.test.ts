@@ -3,6 +3,7 @@ import test from 'ava';
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { agentSocket, call, DESKTOP_CHROME, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { pngBytes, upload } from '../../core/test/helpers/uploads.ts';
 import { chatWithAgent, launchBrowser, openDemoChat, screenshotPath, until } from './browser.ts';
 
 /** The chat window's own settings (SPEC §7.1.2–7.1.3) as a visitor's browser draws them. */
@@ -83,10 +84,12 @@ test.serial('WINDOW-RENDER-9 minimised, a new agent message shows as a count on 
   t.is(await until(() => page.title(), (s) => s === title), title);
 });
 
-test.serial('WINDOW-BRAND-6 the title names the company and dark text replaces white on a light theme colour, in the window and on the icon', async (t) => {
+test.serial('WINDOW-BRAND-6 the title names the company beside the logo, and dark text replaces white on a light theme colour, in the window and on the icon', async (t) => {
+  const logo = await upload(k.url, '/api/settings/widget/logo', { file: { bytes: await pngBytes(120, 40), name: 'logo.png' } }, admin);
   await saveWidget(
     (s) => {
       s.style.themeColor = '#ffe600';
+      s.style.logo = logo.body.key;
       s.texts.en.title = '{company} live chat';
     },
     (c) => c.style.themeColor === '#ffe600',
@@ -101,6 +104,9 @@ test.serial('WINDOW-BRAND-6 the title names the company and dark text replaces w
   t.is(await frame.locator('.head').evaluate((el) => getComputedStyle(el).color), 'rgb(31, 35, 40)');
   t.is(await frame.locator('.head').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 230, 0)');
   t.is(await page.locator('kefu-widget button.btn').evaluate((el) => getComputedStyle(el).color), 'rgb(31, 35, 40)');
+  const img = frame.locator('.head img.logo');
+  await img.waitFor({ state: 'visible' });
+  t.deepEqual(await img.evaluate((el: HTMLImageElement) => [el.naturalWidth, Math.round(el.getBoundingClientRect().height)]), [120, 32]);
   await page.screenshot({ path: screenshotPath('window-yellow-theme') });
 });
 

@@ -40,8 +40,11 @@ export const settingsApi = {
   mail: () => api.get<MailSettings>('/api/settings/mail'),
   saveMail: (body: MailSettingsInput) => api.put<MailSettings>('/api/settings/mail', body),
   uploadAdImage: (file: File) => postImage<{ key: string; url: string }>('/api/settings/widget/ad-image', file),
+  uploadLogo: (file: File) => postImage<{ key: string; url: string }>('/api/settings/widget/logo', file),
 };
 
 /** WINDOW-AD-3, checked before uploading so the common mistakes get an answer at once (the server checks again). */
 export const AD_TYPES = AVATAR_TYPES;
 export const AD_MAX_BYTES = 512 * 1024;
+/** WINDOW-BRAND-6. */
+export const LOGO_MAX_BYTES = 200 * 1024;

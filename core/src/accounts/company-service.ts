@@ -11,7 +11,7 @@ import { FileStorage } from '../files/file-storage.ts';
 import { withSmallUpload } from '../files/small-upload.ts';
 import { MailOutbox } from '../leavemsg/mail-outbox.ts';
 import { MailSettingsService } from '../leavemsg/mail-settings-service.ts';
-import { checkUploadedImage } from '../settings/ad-image-service.ts';
+import { checkUploadedImage } from '../settings/style-image-service.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { AuditService } from './audit-service.ts';
 import { PasswordHasher } from './password-hasher.ts';

@@ -16,12 +16,12 @@ export const AVATAR_SIZE = 96;
 export async function processAvatar(path: string, name: string): Promise<Buffer> {
   const sniffed = await sniffFile(path, name, ['images']);
   if (!sniffed.ok || !['png', 'jpg', 'gif', 'webp'].includes(sniffed.file.type))
-    throw fieldError('file', 'file_type_not_allowed', 'An avatar is a PNG, JPEG, GIF or WebP image');
+    throw fieldError('file', 'unsupported_image', 'An avatar is a PNG, JPEG, GIF or WebP image');
   const opts = { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' as const };
   const meta = await sharp(path, opts)
     .metadata()
     .catch(() => {
-      throw fieldError('file', 'file_type_not_allowed', 'The image cannot be decoded');
+      throw fieldError('file', 'unsupported_image', 'The image cannot be decoded');
     });
   // EXIF orientation may swap the sides; the smaller one is what counts either way.
   const height = meta.pageHeight ?? meta.height ?? 0;

@@ -4,7 +4,7 @@ import type { FileStorage } from './file-storage.ts';
 import { receiveUpload } from './multipart-upload.ts';
 
 /**
- * Receives one small multipart `file` (an avatar, the advertisement image) into a
+ * Receives one small multipart image `file` (an avatar, a chat-window image, the logo) into a
  * temporary file, hands it to `use` and removes it afterwards, whatever happens.
  * `what` names the upload in the size refusal, e.g. "An avatar".
  */
@@ -20,7 +20,7 @@ export async function withSmallUpload<T>(
     const received = await receiveUpload(req, temp, maxBytes).catch((err) => {
       // The shared message counts megabytes; these caps are a fraction of one.
       if (err instanceof AppError && err.extra.fields?.some((f) => f.code === 'file_too_large'))
-        throw fieldError('file', 'file_too_large', `${what} is at most ${maxBytes / 1024} KB`);
+        throw fieldError('file', 'image_too_large', `${what} is at most ${maxBytes / 1024} KB`);
       throw err;
     });
     if (!received.file?.size) throw fieldError('file', 'required', 'Attach an image in the field named file');

@@ -1,5 +1,5 @@
-import { AdImageService } from './ad-image-service.ts';
+import { StyleImageService } from './style-image-service.ts';
 import { WidgetSettingsService } from './widget-settings-service.ts';
 
 /** Singletons of this folder, registered in container.ts. */
-export const settingsServices = [AdImageService, WidgetSettingsService] as const;
+export const settingsServices = [StyleImageService, WidgetSettingsService] as const;

@@ -145,7 +145,7 @@ const NO_ALT = Object.fromEntries(LANGS.map((l) => [l, ''])) as Record<Lang, str
 const ad = z
   .strictObject({
     enabled: z.boolean().default(false),
-    /** An `ad_images` key; the service checks it belongs to the company. */
+    /** A `style_images` key of kind ad; the service checks it belongs to the company. */
     image: z
       .string()
       .regex(/^[A-Za-z0-9_-]{22,64}$/, 'An uploaded image key')
@@ -227,6 +227,12 @@ export const widgetSettingsSchema = z.strictObject({
       windowHeight: z.number().int().min(450).max(900).default(600),
       /** WINDOW-INPAGE-8 对话窗口语种: the visitor's browser language, or always this one (a page's `data-lang` still wins). */
       language: z.enum(['auto', ...LANGS]).default('auto'),
+      /** WINDOW-BRAND-6: a `style_images` key of kind logo; the service checks it belongs to the company. */
+      logo: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{22,64}$/)
+        .nullable()
+        .default(null),
     })
     .prefault({}),
   toolbar: z

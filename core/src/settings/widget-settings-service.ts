@@ -6,7 +6,7 @@ import { AuditService } from '../accounts/audit-service.ts';
 import { RoutingService } from '../conversations/routing-service.ts';
 import { conflict, notFound, validationFailed } from '../http/errors.ts';
 import { Tenant } from '../tenancy/tenant.ts';
-import { AdImageService, adImageUrl } from './ad-image-service.ts';
+import { StyleImageService, styleImageUrl } from './style-image-service.ts';
 import { textOn } from './contrast.ts';
 import { LEAVE_FIELDS, PRECHAT_FIELDS, readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
 
@@ -32,7 +32,7 @@ export class WidgetSettingsService {
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(AuditService) private readonly audit: AuditService,
     @inject(RoutingService) private readonly routing: RoutingService,
-    @inject(AdImageService) private readonly adImages: AdImageService,
+    @inject(StyleImageService) private readonly images: StyleImageService,
   ) {}
 
   async get(t: Tenant): Promise<StoredWidgetSettings> {
@@ -53,7 +53,7 @@ export class WidgetSettingsService {
   /** Replaces the document; `version` is the one the caller read (0 before the first save). */
   async put(auth: AuthInfo, input: { version: number; settings: WidgetSettings }): Promise<StoredWidgetSettings> {
     await this.checkGroups(auth.tenant, input.settings);
-    await this.adImages.check(auth.tenant, input.settings);
+    await this.images.check(auth.tenant, input.settings);
     const saved = await auth.tenant.transaction(async (t) => {
       const before = await t.q('widget_settings').forUpdate().first();
       const current = before?.version ?? 0;
@@ -71,7 +71,7 @@ export class WidgetSettingsService {
         old: before ? before.settings : undefined,
         new: input.settings,
       });
-      await this.adImages.dropReplaced(t, readWidgetSettings(before?.settings), input.settings);
+      await this.images.dropReplaced(t, readWidgetSettings(before?.settings), input.settings);
       return this.get(t);
     });
     this.cache.delete(auth.companyId);
@@ -116,7 +116,7 @@ export class WidgetSettingsService {
       online: state !== 'offline',
       busy: state === 'busy',
       texts: s.texts,
-      style: { ...s.style, themeText: textOn(s.style.themeColor) },
+      style: { ...s.style, logo: s.style.logo && styleImageUrl(s.style.logo), themeText: textOn(s.style.themeColor) },
       toolbar: s.toolbar,
       icon: s.icon,
       // Automatic invitations are decided on the server (INVITE-AUTO-3): their rules never reach the page.
@@ -135,7 +135,7 @@ export class WidgetSettingsService {
         requireContact: s.leaveMessage.requireContact,
       },
       // WINDOW-AD-3: nothing about the advertisement leaves the server while it is off.
-      ad: s.ad.enabled && s.ad.image ? { url: adImageUrl(s.ad.image), link: s.ad.link, alt: s.ad.alt } : null,
+      ad: s.ad.enabled && s.ad.image ? { url: styleImageUrl(s.ad.image), link: s.ad.link, alt: s.ad.alt } : null,
     };
   }
 }

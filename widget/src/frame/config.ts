@@ -12,7 +12,7 @@ export interface WidgetConfig {
   busy?: boolean;
   texts: PerLang<Record<'title' | 'welcome' | 'closing' | 'busy' | 'waiting' | 'warning' | 'offline', string>>;
   /** WINDOW-BRAND-6: `themeText` is the text colour the server chose for the theme colour; `language` 'auto' or a fixed one. */
-  style: { themeColor: string; themeText?: string; language?: string };
+  style: { themeColor: string; themeText?: string; language?: string; logo?: string | null };
   /** `{company}` in the title. */
   companyName?: string;
   toolbar: Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'sound' | 'saveTranscript' | 'emailTranscript', boolean>;

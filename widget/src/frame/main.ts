@@ -497,6 +497,9 @@ function applyConfig() {
   drawAd(config);
   if (config?.style.themeColor) document.documentElement.style.setProperty('--theme', config.style.themeColor);
   if (config?.style.themeText) document.documentElement.style.setProperty('--on-theme', config.style.themeText);
+  // WINDOW-BRAND-6: the company's logo beside the title.
+  el.logo.hidden = !config?.style.logo;
+  if (config?.style.logo) el.logo.src = config.style.logo;
   drawScreens();
   render();
 }

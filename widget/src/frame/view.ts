@@ -31,6 +31,7 @@ export const el = {
   status: $('status'),
   agent: $('agent'),
   title: $('title'),
+  logo: $<HTMLImageElement>('logo'),
   list: $<HTMLOListElement>('messages'),
   form: $<HTMLFormElement>('composer'),
   input: $<HTMLTextAreaElement>('input'),
