@@ -307,3 +307,58 @@ test.serial('WORKBENCH-HISTORY-12 the history tab lists the visitor’s earlier 
   await call(v.socket, 'chat.end', { conversationId: again.conversation.id });
   await context.close();
 });
+
+test.serial('CONV-SCREENSHOT-18 a pasted image waits in a preview: 取消 drops it, a dragged area is what 发送 sends', async (t) => {
+  const { context, page, errors } = await open();
+  const { v, conversationId } = await chatting();
+  await row(page, v.visitorNumber).click({ timeout: 15_000 });
+  await page.locator('[data-test="chat-title"]', { hasText: `#${v.visitorNumber}` }).waitFor();
+  // Real Chromium offers screen capture: the 截屏 button is usable (the capture itself needs a person to pick a screen).
+  t.false(await page.locator('[data-test="composer-screenshot"]').isDisabled());
+
+  /** A 400×200 PNG drawn in the page, pasted into the input as Ctrl/⌘+V would. */
+  const paste = () =>
+    inputOf(page).evaluate(async (input) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 400;
+      canvas.height = 200;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#3366cc';
+      g.fillRect(0, 0, 400, 200);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const data = new DataTransfer();
+      data.items.add(new File([blob], 'clip.png', { type: 'image/png' }));
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+  const images = () => k.server.db('messages').where({ conversation_id: conversationId, kind: 'image' }).count({ n: '*' }).first();
+
+  await paste();
+  const preview = page.locator('[data-test="shot-preview"] img');
+  await preview.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.locator('[data-test="shot-cancel"]').click();
+  await preview.waitFor({ state: 'hidden', timeout: 5000 });
+  t.is(Number((await images())?.n), 0, 'cancelled: nothing was uploaded');
+
+  await paste();
+  await preview.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.waitForFunction(() => (document.querySelector('[data-test="shot-preview"] img') as HTMLImageElement | null)?.naturalWidth === 400);
+  // Measure once the dialog has finished opening (its transition moves and scales it).
+  await page.waitForFunction(() => !document.querySelector('[class*="dialog-fade-enter"]'));
+  const box = (await preview.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.1);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6, { steps: 5 });
+  await page.mouse.up();
+  await page.locator('[data-test="shot-area"]').waitFor();
+  const received = next<any>(v.socket, 'message', (m) => m.message.kind === 'image', 15_000);
+  await page.locator('[data-test="shot-send"]').click();
+  const image = (await received).message;
+  // The drag is in screen pixels of a scaled image: the crop matches to a pixel or two.
+  t.true(Math.abs(image.payload.width - 160) <= 2, `the selected 40 % of the width: ${image.payload.width}`);
+  t.true(Math.abs(image.payload.height - 100) <= 2, `and 50 % of the height: ${image.payload.height}`);
+  await preview.waitFor({ state: 'hidden', timeout: 5000 });
+  await page.locator('[data-test="chat-messages"] img').waitFor({ timeout: 10_000 });
+  t.deepEqual(errors, []);
+  await call(v.socket, 'chat.end', { conversationId });
+  await context.close();
+});

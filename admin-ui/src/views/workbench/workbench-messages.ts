@@ -170,6 +170,13 @@ const en = {
     started: 'Started',
     ended: 'Ended',
   },
+  shot: {
+    label: 'Screenshot',
+    button: 'Capture a screen, window or tab, then select the area to send',
+    unavailable: 'This browser cannot capture the screen: paste an image (Ctrl/⌘+V) or drop one here instead',
+    title: 'Send image',
+    hint: 'Drag on the image to send only that area.',
+  },
   visitorHistory: { tab: 'History', empty: 'No earlier conversations with this visitor.', back: 'All conversations' },
   trail: {
     tab: 'Trail',
@@ -388,6 +395,13 @@ const zhCN: typeof en = {
     agent: '客服',
     started: '开始时间',
     ended: '结束时间',
+  },
+  shot: {
+    label: '截屏',
+    button: '选择屏幕、窗口或标签页截图，再框选要发送的区域',
+    unavailable: '此浏览器无法截屏：请粘贴图片（Ctrl/⌘+V）或拖入图片',
+    title: '发送图片',
+    hint: '在图片上拖动可只发送所选区域。',
   },
   visitorHistory: { tab: '历史对话', empty: '该访客没有以前的对话。', back: '全部对话' },
   trail: {
