@@ -64,6 +64,8 @@ import { registerAssignmentSettingsRoutes } from './conversations/assignment-set
 import { policyVisitorHandlers, registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
 import { registerQueueJobs } from './conversations/queue-timers.ts';
 import { LeftBehind, registerLeftBehind } from './conversations/left-behind.ts';
+import { registerOverflowJob } from './conversations/group-overflow.ts';
+import { registerQueueDashboardRoutes } from './conversations/queue-dashboard.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { registerExportJobRoutes, registerExportJobs } from './exports/export-job-routes.ts';
 import { ExportJobs } from './exports/export-jobs.ts';
@@ -133,6 +135,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerFileRoutes,
     registerConversationRoutes,
     registerTranscriptMail,
+    registerQueueDashboardRoutes,
     registerBlockRoutes,
     registerBeaconRoutes,
     registerVisitorPanelRoutes,
@@ -254,6 +257,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   watchVisitorConnections(container, gateway.visitorsNs);
   registerQueueJobs(container, gateway.visitorsNs);
   registerLeftBehind(container);
+  registerOverflowJob(container);
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address() as { port: number };

@@ -138,6 +138,9 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
       },
     },
     'get /api/settings/assignment': { ok: 200, call: (c) => c.get('/api/settings/assignment') },
+    'get /api/queue/dashboard': { ok: 200, call: (c) => c.get('/api/queue/dashboard') },
+    // Allowed, it reaches the agent check: an unknown agent is 404.
+    'post /api/queue/dispatch': { ok: 404, call: (c) => c.post('/api/queue/dispatch', { conversationId: 987654, agentId: 987654 }) },
     'put /api/settings/assignment': {
       ok: 200,
       call: async (c) => c.put('/api/settings/assignment', { version: await version('/api/settings/assignment'), settings: {} }),

@@ -37,6 +37,26 @@ export class AssignmentService {
   async accept(companyId: number, agentId: number, conversationId: number) {
     // 离开 prepares for leaving: current chats stay, new ones are not taken (TOOLBAR-AWAY-11).
     if ((await this.presence.get(agentId)).status === 'away') throw conflict('agent_away', 'You are away: set yourself online, busy or invisible first');
+    return this.claim(companyId, agentId, conversationId, 'manual');
+  }
+
+  /**
+   * ASSIGN-DASHBOARD-17 指派: an assign.manage holder hands a waiting request to an agent
+   * on duty who holds conversation.accept — outside the request's scope and above the
+   * cap too, never above the hard limit. Connects at once, like an accept.
+   */
+  async dispatch(companyId: number, agentId: number, conversationId: number) {
+    const t = new Tenant(this.db, companyId);
+    const agent = await t.q('agents').where({ id: agentId }).whereNull('deleted_at').first('role', 'permissions', 'disabled_at');
+    if (!agent) throw notFound('Agent not found');
+    const status = (await this.presence.get(agentId)).status;
+    const mayAccept = agent.role === 'admin' || (agent.permissions ?? []).includes('conversation.accept');
+    if (agent.disabled_at || !mayAccept || !['online', 'busy', 'invisible'].includes(status) || !(await this.notifier.agentHasSockets(agentId)))
+      throw conflict('target_unavailable', 'This agent cannot take chats now');
+    return this.claim(companyId, agentId, conversationId, 'dispatch');
+  }
+
+  private async claim(companyId: number, agentId: number, conversationId: number, by: 'manual' | 'dispatch') {
     const t = new Tenant(this.db, companyId);
     const claimed = await t.transaction(async (tt) => {
       // A plain row lock (not SKIP LOCKED): the loser waits for the winner's commit and can name it.
@@ -46,7 +66,7 @@ export class AssignmentService {
         throw conflict(row.status === 'ended' ? 'conversation_ended' : 'already_accepted', 'Another agent accepted this conversation first', {
           agentId: row.agent_id ? Number(row.agent_id) : null,
         });
-      await this.assertInScope(tt, agentId, scopeGroupOf(row));
+      if (by === 'manual') await this.assertInScope(tt, agentId, scopeGroupOf(row));
       await this.assertBelowHardLimit(tt, agentId);
       await tt
         .q('conversations')
@@ -56,7 +76,7 @@ export class AssignmentService {
       return row;
     });
     // Confirming one's own offer completes an automatic assignment (ASSIGN-CONNECT-15).
-    return this.connected(companyId, agentId, claimed, Number(claimed.offered_agent_id) === agentId ? 'auto' : 'manual');
+    return this.connected(companyId, agentId, claimed, by === 'manual' && Number(claimed.offered_agent_id) === agentId ? 'auto' : by);
   }
 
   private running = new Map<number, { again: boolean; done: Promise<number> }>();
@@ -185,7 +205,7 @@ export class AssignmentService {
     for (const companyId of new Set([...silent.values()].map((s) => s.companyId))) await this.assignWaiting(companyId);
   }
 
-  private async connected(companyId: number, agentId: number, row: any, by: 'manual' | 'auto' | 'sticky') {
+  private async connected(companyId: number, agentId: number, row: any, by: 'manual' | 'auto' | 'sticky' | 'dispatch') {
     const t = new Tenant(this.db, companyId);
     const conversation = await this.queries.one(t, Number(row.id));
     this.notifier.joinConversation(conversation.id, { agentId });

@@ -14,6 +14,7 @@ import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { MessageStore, type AppendGuard, type NewMessage } from './message-store.ts';
 import { MonitorService } from './monitor-service.ts';
 import { QueueLimits } from './queue-limits.ts';
+import { GroupOverflow } from './group-overflow.ts';
 
 export type Sender =
   | { kind: 'visitor'; visitorId: number }
@@ -36,6 +37,7 @@ export class ConversationService {
     @inject(QueueBroadcaster) private readonly queue: QueueBroadcaster,
     @inject(MonitorService) private readonly monitors: MonitorService,
     @inject(QueueLimits) private readonly limits: QueueLimits,
+    @inject(GroupOverflow) private readonly overflow: GroupOverflow,
   ) {}
 
   /** CONV-REQUEST-4: a repeated request returns the open conversation (unique index, not check-then-act). */
@@ -48,6 +50,7 @@ export class ConversationService {
     const open = await this.queries.openOfVisitor(t, visitor.id);
     if (open) return { conversation: open, created: false };
     const { queueDueAt } = await this.limits.admit(companyId, visitor, opts.groupId ?? null);
+    const overflow = await this.overflow.atRequest(companyId, opts.groupId ?? null);
     let id: number;
     try {
       const [row] = await t
@@ -63,6 +66,7 @@ export class ConversationService {
           scope_agent_id: opts.agentId ?? null,
           created_at: this.clock.now(),
           queue_due_at: queueDueAt,
+          ...overflow,
         })
         .returning('id');
       id = Number(row.id);
@@ -73,7 +77,8 @@ export class ConversationService {
       return { conversation: again, created: false };
     }
     this.notifier.joinConversation(id, { visitorId: visitor.id });
-    await this.limits.classify(companyId, { id, visitor_id: visitor.id, channel: visitor.channel, group_id: opts.groupId ?? null });
+    const scopeGroupId = overflow ? overflow.overflow_group_id : (opts.groupId ?? null);
+    await this.limits.classify(companyId, { id, visitor_id: visitor.id, channel: visitor.channel, group_id: scopeGroupId });
     await this.hooks.emit(
       'conversation.created',
       { conversationId: id, visitorId: visitor.id, channel: visitor.channel },

@@ -16,7 +16,7 @@ export const QUEUE_CLASS = { returned: 1, priority: 2, normal: 3 } as const;
 
 export type ServiceState = 'online' | 'busy' | 'offline';
 
-const isEligible = (c: Candidate) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap;
+export const isEligible = (c: Candidate) => c.canAccept && c.autoAccept && c.status === 'online' && c.load < c.cap;
 
 /**
  * Who may serve a request and who gets it automatically (SPEC §3.4): eligible

@@ -29,6 +29,9 @@ interface Entry {
 
 export type FilterResult<V> = { halted: false; value: V } | { halted: true; halt: Halt };
 
+/** ASSIGN-HOOK-14: routing runs while a visitor waits, so a slower handler is skipped rather than waited for. */
+const FILTER_TIMEOUT_CAP: Partial<Record<keyof FilterHooks, number>> = { 'visitor.routing': 100 };
+
 export class HookTimeoutError extends Error {
   constructor(hook: string, owner: string, ms: number) {
     super(`hook ${hook} handler of ${owner} took longer than ${ms} ms`);
@@ -50,7 +53,9 @@ export class HookRegistry {
   ) {}
 
   addFilter<K extends keyof FilterHooks>(name: K, fn: FilterHandler<FilterHooks[K]>, opts: HookOptions = {}): () => void {
-    return this.add(this.filters, name, fn as Entry['fn'], opts, 2000);
+    const cap = FILTER_TIMEOUT_CAP[name];
+    const capped = cap ? { ...opts, timeoutMs: Math.min(opts.timeoutMs ?? cap, cap) } : opts;
+    return this.add(this.filters, name, fn as Entry['fn'], capped, 2000);
   }
 
   addAction<K extends keyof ActionHooks>(name: K, fn: ActionHandler<ActionHooks[K]>, opts: HookOptions = {}): () => void {
