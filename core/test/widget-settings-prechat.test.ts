@@ -74,7 +74,7 @@ test.serial('STYLE-STORE-2 invalid values get field-level errors with their path
   t.like(fields, {
     'settings.texts.fr': 'unknown_language',
     'settings.invite.delaySeconds': 'too_small',
-    'settings.style.themeColor': 'invalid_format',
+    'settings.style.themeColor': 'invalid_color',
     'settings.leaveMessage.externalUrl': 'invalid_url',
     'settings.leaveMessage.fields.qq.required': 'required_field_hidden',
     'settings.prechat.questionTypes': 'question_types_required',
@@ -195,6 +195,58 @@ test.serial('PRECHAT-STORE-8 PRECHAT-QTYPE-2 pre-chat answers are validated, sto
   const conv = await k.server.db('conversations').where({ id: req.conversation.id }).first();
   t.is(Number(conv.group_id), group.id, 'the conversation is scoped to the question type’s group');
   v.socket.close();
+});
+
+test.serial(
+  'PRECHAT-SWITCH-1 PRECHAT-WHEN-4 with the form on, a visitor-started chat needs a submission made for it; held chats and proactive chats do not',
+  async (t) => {
+    const agent = await agentSocket(k.url, admin);
+    const prechat = (enabled: boolean) => put(admin, { prechat: { enabled, questionTypes: [{ id: 'sales', label: { en: 'Sales' }, order: 0 }] } });
+    t.is((await prechat(false)).status, 200);
+    const v = await visitorSocket(k.url, k.company.publicId);
+    const free = await call(v.socket, 'chat.request', {});
+    t.true(free.ok, 'off: no form is needed');
+    await call(v.socket, 'chat.end', { conversationId: free.conversation.id });
+
+    const on = await prechat(true);
+    t.is(on.status, 200, on.text);
+    const refused = await call(v.socket, 'chat.request', {});
+    t.is(refused.error.code, 'prechat_required', 'an earlier chat’s answers do not open a new one');
+    t.true((await call(v.socket, 'prechat.submit', { fields: { name: 'Wang', email: 'w@example.com', mobile: '13900001111' } })).ok);
+    const first = await call(v.socket, 'chat.request', {});
+    t.true(first.ok, JSON.stringify(first));
+    const again = await call(v.socket, 'chat.request', {});
+    t.is(again.conversation.id, first.conversation.id, 'the open (or held) chat comes back without the form');
+    await call(v.socket, 'chat.end', { conversationId: first.conversation.id });
+    t.is((await call(v.socket, 'chat.request', {})).error.code, 'prechat_required', 'the next chat asks again');
+
+    // An agent's proactive chat never asks for the form (PRECHAT-WHEN-4).
+    const fresh = await visitorSocket(k.url, k.company.publicId);
+    await call(fresh.socket, 'page.view', { url: 'https://shop.example/' });
+    t.is((await call(fresh.socket, 'chat.request', {})).error.code, 'prechat_required');
+    const visitorId = Number((await k.server.db('visitors').where({ company_id: k.company.id, number: fresh.visitorNumber }).first('id')).id);
+    const proactive = await call(agent, 'visitor.proactive', { visitorId, text: 'Can I help?' });
+    t.falsy(proactive.error, JSON.stringify(proactive.error));
+    t.is(proactive.conversation.status, 'active');
+    for (const s of [agent, v.socket, fresh.socket]) s.close();
+  },
+);
+
+test.serial('PRECHAT-FIELDS-3 the form’s items: a required item must be shown, at least one is shown, question type needs types', async (t) => {
+  const fields = (f: object, extra: object = {}) => put(admin, { prechat: { fields: f, ...extra } });
+  const codeOf = (r: any) => r.body.error.fields.map((f: any) => [f.path, f.code]);
+  const hiddenRequired = await fields({ mobile: { shown: false, required: true } });
+  t.is(hiddenRequired.status, 400);
+  t.deepEqual(codeOf(hiddenRequired), [['settings.prechat.fields.mobile.required', 'required_field_hidden']]);
+  const none = Object.fromEntries(['name', 'questionType', 'email', 'phone', 'mobile', 'company', 'title'].map((f) => [f, { shown: false, required: false }]));
+  const empty = await fields(none);
+  t.is(empty.status, 400);
+  t.true(codeOf(empty).some(([, code]: string[]) => code === 'fields_required'));
+  const noTypes = await fields({ questionType: { shown: true } }, { enabled: true, questionTypes: [] });
+  t.true(codeOf(noTypes).some(([, code]: string[]) => code === 'question_types_required'));
+  const config = (await k.client().get(`/api/widget/config?c=${k.company.publicId}`)).body;
+  t.is(config.prechat.welcome.en, 'Please fill in your contact details so we can serve you better.');
+  t.is(config.prechat.welcome['zh-CN'], '请填写您的联系方式,以便我们更好地为您服务。');
 });
 
 test.serial('STYLE-STORE-2 tenant isolation: another company has its own settings and config', async (t) => {

@@ -7,6 +7,7 @@ import type { Db } from '../infra/db.ts';
 import type { VisitorRef } from '../visitors/visitor-service.ts';
 import { PageViewRecorder } from '../visitors/page-view-recorder.ts';
 import { BlockService } from '../blocking/block-service.ts';
+import { requirePrechat } from '../settings/prechat-handlers.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
@@ -44,6 +45,7 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
     'page.view': async (p, { visitor, ip, userAgent }) => ({ visitId: await pageViews.record(visitor, p, { ip, userAgent }) }),
     'chat.request': async (p, { visitor, ip }) => {
       if (await blocks.check(visitor.companyId, visitor.id, ip)) throw new AppError(403, 'visitor_blocked', 'Chat is not available');
+      await requirePrechat(c, visitor);
       await antiSpam.admitChatRequest(visitor.companyId, visitor, ip, p.verification);
       // Service region and icon binding (core/src/icons/entry-scope.ts) decide whether, and for whom, the chat is.
       const scope = await entry.admit(visitor.companyId, visitor.id, ip, p);

@@ -60,6 +60,20 @@ export async function submitPrechat(
   return { groupId, questionType: qt?.id ?? null, fields: values };
 }
 
+/**
+ * PRECHAT-SWITCH-1, PRECHAT-WHEN-4: with the form on, a chat the visitor starts needs a submission made since
+ * their last conversation began; asking again for an open (or held) conversation returns it without the form.
+ */
+export async function requirePrechat(c: DependencyContainer, visitor: VisitorRef): Promise<void> {
+  if (!(await c.resolve(WidgetSettingsService).read(visitor.companyId)).prechat.enabled) return;
+  const t = new Tenant(c.resolve<Db>(TOKENS.Db), visitor.companyId);
+  const last = await t.q('conversations').where({ visitor_id: visitor.id }).orderBy('created_at', 'desc').first('status', 'created_at');
+  if (last && last.status !== 'ended') return;
+  const v = await t.q('visitors').where({ id: visitor.id }).first('attributes');
+  const at = v?.attributes?.prechatAt ? new Date(v.attributes.prechatAt) : null;
+  if (!at || (last && at <= new Date(last.created_at))) throw conflict('prechat_required', 'Fill in the visitor information form first');
+}
+
 type VisitorHandler = { spec: { schema: any; handler: (p: any, caller: VisitorCaller) => Promise<unknown> } };
 
 /** `/visitor` events of the pre-chat form, merged into the visitor handler map in server.ts. */
