@@ -40,6 +40,10 @@ async function submitLogin(page: Page, agentId: string, password: string, rememb
 async function logout(page: Page) {
   await page.locator('[data-test="user-menu"]').click();
   await page.locator('[data-test="logout"]').click();
+  // With conversations still open, 退出 asks first (MENU-EXIT-6).
+  const confirm = page.locator('[data-test="exit-dialog"] [data-test="exit-confirm"]');
+  await page.locator('[data-test="login-form"]').or(confirm).first().waitFor({ timeout: 15_000 });
+  if (await confirm.isVisible()) await confirm.click();
   await page.locator('[data-test="login-form"]').waitFor({ timeout: 15_000 });
 }
 
@@ -158,5 +162,62 @@ test.serial('MAIN-EVENTS-4 while the tab is hidden the title blinks 【N】 for 
   await setHidden(false);
   await page.waitForFunction(() => !document.title.startsWith('【'), undefined, { timeout: 5_000 });
   t.false((await page.title()).startsWith('【'), 'a visible tab does not blink');
+  await page.close();
+});
+
+test.serial('LOGIN-NETWORK-12 网络 on the login page tests the server and both realtime transports and shows the address the server sees', async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(k.url + '/login');
+  await page.locator('[data-test="login-network"]').click();
+  const dialog = page.locator('[data-test="network-dialog"]');
+  for (const check of ['server', 'websocket', 'polling', 'rtt', 'ip'])
+    await dialog.locator(`[data-test="network-${check}-state"]`, { hasText: 'OK' }).waitFor({ timeout: 20_000 });
+  t.regex(await dialog.locator('[data-test="network-ip"]').innerText(), /127\.0\.0\.1|::1/);
+  t.regex(await dialog.locator('[data-test="network-rtt"]').innerText(), /\d+ ms/);
+  await page.screenshot({ path: screenshotPath('login-network') });
+  // 重新检测 runs everything again.
+  await dialog.locator('[data-test="network-rerun"]').click();
+  await dialog.locator('[data-test="network-server-state"]', { hasText: 'OK' }).waitFor({ timeout: 20_000 });
+  await page.close();
+});
+
+test.serial('MAIN-LANDING-2 MENU-NAV-1 MAIN-PERMS-8 the console opens the screen asked for before login, ignores foreign targets, and menus follow permissions live without reload', async (t) => {
+  const cy = await admin.post('/api/agents', { agentId: 'cy', name: 'Cy', password: BO_PASSWORD, mustChangePassword: false, permissions: [] });
+  t.is(cy.status, 201, cy.text);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  // Asked for a screen while signed out: back there after the login.
+  await page.goto(k.url + '/leave-messages');
+  await page.waitForURL(/\/login\?redirect=(%2F|\/)leave-messages/);
+  await submitLogin(page, 'admin', ADMIN_PASSWORD, false);
+  await page.waitForURL(/\/leave-messages$/);
+  await logout(page);
+
+  // A target on another site is ignored: the workbench opens.
+  await page.goto(k.url + '/login?redirect=' + encodeURIComponent('//evil.example/phish'));
+  await submitLogin(page, 'admin', ADMIN_PASSWORD, false);
+  await page.waitForURL(/\/workbench$/);
+  await logout(page);
+
+  // Signing out in this tab is not reported as a session ended elsewhere, and starts afresh.
+  t.false(page.url().includes('redirect='));
+  t.is(await page.locator('[data-test="login-session-ended"]').count(), 0);
+
+  // An agent who may neither take chats nor monitor lands on the first screen they may open, even when
+  // the address to return to (left by a session that ended under another agent) is the workbench.
+  await page.goto(k.url + '/login?redirect=%2Fworkbench');
+  await submitLogin(page, 'cy', BO_PASSWORD, false);
+  await page.waitForURL(/\/history$/);
+  const nav = page.locator('[data-test="nav-menu"]');
+  t.is(await nav.getByText('Collaboration').count(), 0, 'no screen under 内部协同 may be opened, so the menu is absent');
+  t.is(await nav.getByText('Workbench').count(), 0);
+  await page.goto(k.url + '/agents');
+  await page.locator('[data-test="no-access"]').waitFor({ timeout: 15_000 });
+
+  // Granted while signed in: the menu appears without a reload.
+  const cur = await admin.get(`/api/agents/${cy.body.id}`);
+  const granted = await admin.patch(`/api/agents/${cy.body.id}`, { version: cur.body.version, permissions: ['agents.manage'] });
+  t.is(granted.status, 200, granted.text);
+  await nav.getByText('Collaboration').waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: screenshotPath('menu-after-grant') });
   await page.close();
 });

@@ -49,6 +49,8 @@ export function installSessionLifecycle(router: Router): void {
           sessionEnded: (reason) => end(reason),
           resynced: () => void session.load(),
           refused: () => void session.load(),
+          // Permissions granted or removed while signed in show or hide controls and menus without a reload (MAIN-PERMS-8).
+          agentChanged: (agentId) => agentId === session.me?.id && void session.load(),
         });
       }
       if (before === 'authenticated' && now !== 'authenticated') {

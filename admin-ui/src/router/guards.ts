@@ -2,7 +2,7 @@ import type { Router } from 'vue-router';
 import { landingPath } from '@/layouts/navigation';
 import { useAdminPluginsStore } from '@/stores/admin-plugins';
 import { useSessionStore } from '@/stores/session';
-import { safeRedirect } from './access';
+import { canOpen, safeRedirect } from './access';
 import { OTP_BIND_PATH, ROUTE } from './route-names';
 
 /** The only screen a restricted session may open. */
@@ -18,7 +18,10 @@ export function restrictionPath(router: Router, restriction: string): string {
 export function startPath(router: Router, redirect?: unknown): string {
   const session = useSessionStore();
   if (session.restriction) return restrictionPath(router, session.restriction);
-  return safeRedirect(redirect) ?? landingPath(session, useAdminPluginsStore().menus);
+  const asked = safeRedirect(redirect);
+  // The address may be left from someone else's session on this browser: only a screen this agent may open counts.
+  if (asked && canOpen(session, router.resolve(asked).meta)) return asked;
+  return landingPath(session, useAdminPluginsStore().menus);
 }
 
 export function installGuards(router: Router): void {

@@ -11,6 +11,8 @@ export interface RealtimeHandlers {
   resynced(): void;
   /** The server refused the handshake: the session may be gone, let the caller check. */
   refused(): void;
+  /** An agent of the company was changed (permissions, role, groups…): the caller reloads itself when it is the one. */
+  agentChanged(agentId: number): void;
 }
 
 /** Failed reconnect attempts after which the indicator says "offline" (it keeps trying). */
@@ -86,6 +88,9 @@ export const useRealtimeStore = defineStore('realtime', () => {
     });
     current.on('plugins.changed', (payload: { plugins?: unknown }) => {
       if (Array.isArray(payload?.plugins)) handlers.pluginsChanged(payload.plugins.filter((id) => typeof id === 'string'));
+    });
+    current.on('agents.changed', (payload: { agentId?: unknown }) => {
+      if (typeof payload?.agentId === 'number') handlers.agentChanged(payload.agentId);
     });
     current.on('session.ended', (payload: { reason?: unknown }) => {
       handlers.sessionEnded(typeof payload?.reason === 'string' ? payload.reason : 'unauthenticated');

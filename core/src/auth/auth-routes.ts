@@ -5,12 +5,16 @@ import { SESSION_COOKIE } from './authenticator.ts';
 import { loginBody, loginResponse, meResponse, verifyBody } from './auth-schemas.ts';
 import { LoginService, type LoginSuccess } from './login-service.ts';
 import { MeService } from './me-service.ts';
+import { registerNetworkCheckRoutes } from './network-check.ts';
+import { registerPasswordResetRoutes } from './password-reset.ts';
 import { SessionService } from './session-service.ts';
 
 export function registerAuthRoutes(api: ApiRouter, c: DependencyContainer) {
   const login = c.resolve(LoginService);
   const me = c.resolve(MeService);
   const sessions = c.resolve(SessionService);
+  registerPasswordResetRoutes(api, c);
+  registerNetworkCheckRoutes(api, c);
 
   const answer = async (ctx: Context, s: LoginSuccess) => {
     if (s.kind === 'console')

@@ -4,10 +4,34 @@ import { type Db, isPglite } from '../infra/db.ts';
 import { rateLimited } from '../http/errors.ts';
 import { TOKENS } from '../tokens.ts';
 
+/** `points` per `duration` seconds, counted in PostgreSQL so every node agrees; the embedded database serves one process, so memory is enough there. */
+export function makeLimiter(db: Db, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+  return isPglite(db)
+    ? new RateLimiterMemory({ keyPrefix, points, duration, blockDuration: duration })
+    : new RateLimiterPostgres({
+        storeClient: db,
+        storeType: 'knex',
+        tableName: 'rate_limits',
+        tableCreated: true,
+        keyPrefix,
+        points,
+        duration,
+        blockDuration: duration,
+      });
+}
+
+/** Counts one call; over the limit it answers 429 rate_limited with the seconds to wait. */
+export async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  // consume() rejects with the limiter's state when over the limit, with an Error when the store fails.
+  await limiter.consume(key).catch((res: unknown) => {
+    if (res instanceof Error) throw res;
+    throw rateLimited(Math.max(1, Math.ceil((res as RateLimiterRes).msBeforeNext / 1000)));
+  });
+}
+
 /**
  * LOGIN-LIMIT-6: 5 failures in 15 min lock (company, agent, IP) for 15 min;
- * 30 failures in 10 min block the IP for 10 min. Counted in PostgreSQL so every
- * node agrees; the embedded database serves one process, so memory is enough there.
+ * 30 failures in 10 min block the IP for 10 min.
  */
 @injectable()
 export class LoginRateLimit {
@@ -15,21 +39,8 @@ export class LoginRateLimit {
   private readonly byIp: RateLimiterAbstract;
 
   constructor(@inject(TOKENS.Db) db: Db) {
-    const make = (keyPrefix: string, points: number, duration: number) =>
-      isPglite(db)
-        ? new RateLimiterMemory({ keyPrefix, points, duration, blockDuration: duration })
-        : new RateLimiterPostgres({
-            storeClient: db,
-            storeType: 'knex',
-            tableName: 'rate_limits',
-            tableCreated: true,
-            keyPrefix,
-            points,
-            duration,
-            blockDuration: duration,
-          });
-    this.byCombo = make('login_combo', 5, 15 * 60);
-    this.byIp = make('login_ip', 30, 10 * 60);
+    this.byCombo = makeLimiter(db, 'login_combo', 5, 15 * 60);
+    this.byIp = makeLimiter(db, 'login_ip', 30, 10 * 60);
   }
 
   private static comboKey(companyId: string, agentId: string, ip: string) {
