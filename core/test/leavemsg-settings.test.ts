@@ -106,3 +106,31 @@ test.serial('LEAVESET-URL-7 an external page must be http(s) ≤ 2048; when set,
   t.deepEqual(await k.server.db('leave_messages').where({ company_id: k.company.id }).count({ n: '*' }), before, 'nothing stored');
   t.is((await saveLeave({ externalUrl: null })).status, 200);
 });
+
+test.serial('LEAVESET-TYPES-6 types: five defaults, 1–20 of ≤ 20 characters, new leave-messages untyped, a type in use needs a replacement', async (t) => {
+  t.deepEqual((await admin.get('/api/settings/widget')).body.settings.leaveMessage.types, ['咨询', '售后', '投诉', '建议', '其他']);
+  t.deepEqual((await admin.get('/api/leave-messages/options')).body.types, ['咨询', '售后', '投诉', '建议', '其他'], 'what agents pick from');
+  t.deepEqual(codes(await saveLeave({ types: [] })), { 'settings.leaveMessage.types': 'too_small' });
+  t.is((await saveLeave({ types: Array.from({ length: 21 }, (_, i) => `t${i}`) })).status, 400);
+  t.is((await saveLeave({ types: ['x'.repeat(21)] })).status, 400);
+
+  const made = await submit({ name: 'Types', company: 'Acme', mobile: '13900139000', content: 'Where is my parcel?' });
+  t.is(made.status, 201, made.text);
+  const [lm] = (await admin.get('/api/leave-messages')).body.items;
+  t.is(lm.type, null, 'a new leave-message has no type');
+  t.is((await admin.patch(`/api/leave-messages/${lm.id}`, { type: '售后', version: lm.version })).status, 200);
+
+  const inUse = await saveLeave({ types: ['咨询', '投诉', '建议', '其他'] });
+  t.is(inUse.status, 409);
+  t.is(inUse.body.error.code, 'type_in_use');
+  t.deepEqual(inUse.body.error.types, [{ type: '售后', count: 1 }]);
+  t.is(
+    (await admin.post('/api/settings/leave-message/types/replace', { from: '售后', to: '售后' })).status,
+    400,
+    'the replacement must be another current type',
+  );
+  t.deepEqual((await admin.post('/api/settings/leave-message/types/replace', { from: '售后', to: '投诉' })).body, { moved: 1 });
+  t.is((await saveLeave({ types: ['咨询', '投诉', '建议', '其他'] })).status, 200, 'with the replacement chosen, it goes');
+  t.is((await admin.get(`/api/leave-messages/${lm.id}`)).body.type, '投诉');
+  t.is((await saveLeave({ types: ['咨询', '售后', '投诉', '建议', '其他'] })).status, 200);
+});

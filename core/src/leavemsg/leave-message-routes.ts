@@ -271,6 +271,17 @@ export function registerLeaveMessageRoutes(api: ApiRouter, c: DependencyContaine
     },
   });
   api.route({
+    method: 'post',
+    path: '/api/settings/leave-message/types/replace',
+    summary: 'Move every leave-message of type `from` to `to` (a current type) or to 未设置 (null), before `from` is deleted (LEAVESET-TYPES-6)',
+    tags: ['settings'],
+    auth: 'agent',
+    permission: 'settings.manage',
+    body: z.strictObject({ from: z.string().trim().min(1).max(20), to: z.string().trim().min(1).max(20).nullable() }),
+    response: z.object({ moved: z.number() }),
+    handler: async ({ body, auth }) => ({ moved: await service.replaceType(auth, body.from, body.to) }),
+  });
+  api.route({
     method: 'get',
     path: '/api/settings/mail',
     summary: 'Mail server and e-mail forwarding of leave-messages (LEAVESET-SMTP-3, LEAVESET-EMAIL-2); the password reads back as •••• + last 4',

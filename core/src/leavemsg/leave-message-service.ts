@@ -118,6 +118,24 @@ export class LeaveMessageService {
     this.perIp = makeLimiter(db, 'leavemsg_ip', 20, 3600);
   }
 
+  /** LEAVESET-TYPES-6: the replacement chosen for a type about to be deleted; audited with the count. */
+  async replaceType(auth: AuthInfo, from: string, to: string | null): Promise<number> {
+    const types = (await this.settings.read(auth.companyId)).leaveMessage.types;
+    if (to !== null && (to === from || !types.includes(to)))
+      throw validationFailed([{ path: 'to', code: 'unknown_type', message: `One of ${types.filter((x) => x !== from).join(', ')}, or null` }]);
+    return auth.tenant.transaction(async (t) => {
+      const moved = await t.q('leave_messages').where({ type: from }).update({ type: to });
+      await this.audit.write(t, {
+        actor: auth.agent.id,
+        action: 'leavemsg.type.replace',
+        target: 'leave_messages',
+        old: { type: from, count: moved },
+        new: { type: to },
+      });
+      return moved;
+    });
+  }
+
   async submit(companyId: number, input: SubmitInput, meta: { visitorId: number | null; ip: string | null; channel?: string }): Promise<LeaveMessage> {
     const s = (await this.settings.read(companyId)).leaveMessage;
     if (!s.enabled) throw conflict('leave_message_disabled', 'Leave-messages are switched off');

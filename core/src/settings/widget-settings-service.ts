@@ -53,6 +53,7 @@ export class WidgetSettingsService {
   /** Replaces the document; `version` is the one the caller read (0 before the first save). */
   async put(auth: AuthInfo, input: { version: number; settings: WidgetSettings }): Promise<StoredWidgetSettings> {
     await this.checkGroups(auth.tenant, input.settings);
+    await this.checkTypesInUse(auth.tenant, input.settings);
     await this.images.check(auth.tenant, input.settings);
     const saved = await auth.tenant.transaction(async (t) => {
       const before = await t.q('widget_settings').forUpdate().first();
@@ -76,6 +77,21 @@ export class WidgetSettingsService {
     });
     this.cache.delete(auth.companyId);
     return saved;
+  }
+
+  /**
+   * LEAVESET-TYPES-6: a leave-message type still set on leave-messages cannot simply vanish; the caller first moves
+   * them to another type or to 未设置 (POST /api/settings/leave-message/types/replace), then saves.
+   */
+  private async checkTypesInUse(t: Tenant, s: WidgetSettings) {
+    const before = (await this.read(t.companyId)).leaveMessage.types;
+    const dropped = before.filter((x) => !s.leaveMessage.types.includes(x));
+    if (!dropped.length) return;
+    const used = await t.q('leave_messages').whereIn('type', dropped).groupBy('type').select('type').count<{ type: string; n: string }[]>('* as n');
+    if (used.length)
+      throw conflict('type_in_use', 'Leave-messages still have this type: choose a replacement first', {
+        types: used.map((u) => ({ type: u.type, count: Number(u.n) })),
+      });
   }
 
   /** Question types may only route to groups of this company. */
