@@ -78,23 +78,36 @@ test.serial('MENU-EXIT-6 退出 with an ongoing and an unevaluated conversation 
   for (const v of [done.v, ongoing.v]) v.socket.close();
 });
 
-test.serial('TOOLBAR-FORCE-16 an admin sets a colleague to 离开: the colleague’s console shows that and the admin’s note', async (t) => {
+test.serial('TOOLBAR-FORCE-16 an admin sets a colleague to 离开 from the agent chat drawer: the colleague’s console shows that and the admin’s note', async (t) => {
   const admin = await k.login();
   const created = await admin.post('/api/agents', { agentId: 'gus', name: 'Gus', password: 'Quiet-river-42', mustChangePassword: false });
   t.is(created.status, 201, created.text);
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'gus', password: 'Quiet-river-42' });
-  // Present once the console's socket is set up.
-  const deadline = Date.now() + 10_000;
-  while (!(await k.server.db('agent_presence').where({ agent_id: created.body.id }).whereNotNull('heartbeat_at').first()) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100));
-  const r = await admin.post(`/api/agents/${created.body.id}/away`, { note: '请先处理留言' });
-  t.is(r.status, 200, r.text);
-  const notice = page.locator('.wb-forced-away');
+  const newPage = async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' })).newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    return page;
+  };
+  const gus = await newPage();
+  await signInWith(gus, k.url, { companyId: k.company.publicId, agentId: 'gus', password: 'Quiet-river-42' });
+  const boss = await newPage();
+  await signInWith(boss, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
+
+  await boss.locator('[data-test="internal-open"]').click();
+  await boss.locator('[data-test="internal-colleague"]', { hasText: 'Gus' }).click();
+  await boss.locator('[data-test="internal-set-away"]').click();
+  const prompt = boss.locator('.el-message-box');
+  await prompt.waitFor();
+  t.regex(await prompt.innerText(), /将 Gus 设为离开/);
+  await prompt.locator('input').fill('请先处理留言');
+  await prompt.locator('.el-button--primary').click();
+  await boss.locator('.el-message--success', { hasText: '已将 Gus 设为离开' }).waitFor({ timeout: 5000 });
+  // The roster follows the colleague's new status: no second 设为离开 once they are away.
+  await boss.locator('[data-test="internal-set-away"]').waitFor({ state: 'detached', timeout: 5000 });
+
+  const notice = gus.locator('.wb-forced-away');
   await notice.waitFor({ timeout: 5000 });
   t.regex(await notice.innerText(), /管理员已将您的状态设为离开/);
   t.regex(await notice.innerText(), /请先处理留言/);
-  await page.screenshot({ path: screenshotPath('forced-away-notice') });
+  await gus.screenshot({ path: screenshotPath('forced-away-notice') });
   t.deepEqual(pageErrors, []);
 });

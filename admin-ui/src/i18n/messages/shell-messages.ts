@@ -35,6 +35,13 @@ const en = {
     agent: 'Agent',
   },
   forcedAway: 'An administrator set your status to Away',
+  setAway: {
+    action: 'Set to Away',
+    prompt: 'Set {name} to Away? New chats stop going to them; current ones stay.',
+    note: 'Note shown to them (optional)',
+    tooLong: 'At most 200 characters',
+    done: '{name} is now Away',
+  },
   exit: {
     title: 'Sign out',
     intro: 'You still have:',
@@ -124,6 +131,13 @@ const zhCN: typeof en = {
     agent: '客服',
   },
   forcedAway: '管理员已将您的状态设为离开',
+  setAway: {
+    action: '设为离开',
+    prompt: '将 {name} 设为离开?新对话不再分配给对方,当前对话保留。',
+    note: '给对方的说明(可选)',
+    tooLong: '最多 200 个字符',
+    done: '已将 {name} 设为离开',
+  },
   exit: {
     title: '退出',
     intro: '您还有:',
