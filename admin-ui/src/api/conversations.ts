@@ -3,10 +3,41 @@ import { api, ApiError } from './client';
 
 export type { ConversationView, MessageView };
 
+/** EVAL-FORM-1; `version` is the one the form was loaded with (409 evaluation_changed when stale). */
 export interface EvaluationInput {
+  topic: string;
+  valid: boolean;
+  valuable: boolean;
+  note: string | null;
+  version: number;
+}
+
+export interface EvaluationValues {
   topic: string | null;
   valid: boolean | null;
+  valuable: boolean;
   note: string | null;
+}
+/** The server's evaluation view (core/src/conversations/evaluation-service.ts). */
+export interface EvaluationView extends EvaluationValues {
+  version: number;
+  evaluatedAt: string | null;
+  evaluatedBy: number | null;
+  rating: number | null;
+  locked: boolean;
+}
+/** One entry of 修改记录. */
+export interface EvaluationChange {
+  version: number;
+  agent: { id: number; nickname: string | null } | null;
+  at: string;
+  old: EvaluationValues | null;
+  new: EvaluationValues;
+}
+export interface EvaluationState {
+  conversation: ConversationView;
+  evaluation: EvaluationView;
+  changes: EvaluationChange[];
 }
 
 const base = '/api/conversations';
@@ -21,7 +52,8 @@ export const conversationsApi = {
   /** The `limit` messages before `beforeSeq`: the pane reads a transcript from its end (CONV-PANE-2). */
   page: (id: number, beforeSeq: number, limit: number) =>
     api.get<{ conversation: ConversationView; messages: MessageView[] }>(`${base}/${id}/messages`, { query: { beforeSeq, limit } }),
-  evaluate: (id: number, body: EvaluationInput) => api.put<{ conversation: ConversationView }>(`${base}/${id}/evaluation`, body),
+  evaluation: (id: number) => api.get<EvaluationState>(`${base}/${id}/evaluation`),
+  evaluate: (id: number, body: EvaluationInput) => api.put<EvaluationState>(`${base}/${id}/evaluation`, body),
 };
 
 /** Sends a file into a conversation (CONV-FILE-14): multipart, so not through the JSON client. */

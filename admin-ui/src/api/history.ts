@@ -11,7 +11,21 @@ export type ExportFormat = 'csv' | 'xlsx' | 'html';
 /** Filters as the address and the API carry them: strings, an empty one meaning "not set". */
 export type HistoryQuery = Record<string, string>;
 
+/** HISTORY-SAVED-15: a named search, or one of the last 10 run (`name` null). */
+export interface SavedSearch {
+  id: number;
+  name: string | null;
+  filters: Record<string, string | string[]>;
+  shared: boolean;
+  readOnly: boolean;
+  owner: { id: number; nickname: string | null };
+  createdAt: string;
+}
+
 export const historyApi = {
+  searches: () => api.get<{ saved: SavedSearch[]; recent: SavedSearch[] }>('/api/history/searches'),
+  saveSearch: (body: { name: string; filters: HistoryQuery; shared: boolean }) => api.post<SavedSearch>('/api/history/searches', body),
+  removeSearch: (id: number) => api.delete<{ ok: true }>(`/api/history/searches/${id}`),
   search: (query: HistoryQuery, signal?: AbortSignal) => api.get<HistoryPage>('/api/history/conversations', { query, signal }),
   count: (query: HistoryQuery, signal?: AbortSignal) => api.get<{ total: number }>('/api/history/conversations/count', { query, signal }),
   detail: (id: number) => api.get<HistoryDetail>(`/api/history/conversations/${id}`),

@@ -15,6 +15,7 @@ export const FILTER_KEYS = [
   'channel',
   'topic',
   'evaluation',
+  'rating',
   'status',
   'conversationId',
   'sort',
