@@ -113,6 +113,38 @@ test.serial(`MENU-EXITCHATS-7 a chat nobody takes within 60 s ends agent_left, w
 });
 
 test.serial(
+  `MENU-EXITCHATS-7 ASSIGN-QUEUE-8 with automatic assignment the returned chat goes to a free agent ahead of older requests (${driver})`,
+  async (t) => {
+    const k = c.k;
+    c.shift(0);
+    const leaver = await newAgent();
+    const { v, conv } = await served(k, leaver.socket);
+    const setAuto = (on: boolean) =>
+      k.server
+        .db('companies')
+        .where({ id: k.company.id })
+        .update({ chat_settings: JSON.stringify({ autoAssign: on }) });
+    // An older request waits because nobody is free; eve comes online with room for one chat only.
+    const early = await visitorSocket(k.url, k.company.publicId);
+    const earlyReq = await call(early.socket, 'chat.request', {});
+    const eve = await online(k, 'eve', 'away');
+    await k.server.db('agents').where({ id: c.id.eve }).update({ max_chats: 1 });
+    await setAuto(true);
+    await call(eve, 'presence.set', { status: 'online', autoAccept: false });
+    const given = next(eve, 'conversation.updated', (m) => m.conversation.status === 'active' && m.conversation.agentId === c.id.eve);
+    await leaver.client.post('/api/auth/logout');
+    await call(eve, 'presence.set', { status: 'online', autoAccept: true });
+    t.is((await given).conversation.id, conv.id, 'the returned chat, not the older request');
+    t.like(await rowOf(earlyReq.conversation.id), { status: 'queued' });
+    await setAuto(false);
+    await k.server.db('agents').where({ id: c.id.eve }).update({ max_chats: null });
+    await call(v.socket, 'chat.end', { conversationId: conv.id });
+    await call(early.socket, 'chat.end', { conversationId: earlyReq.conversation.id });
+    await closeAll(eve, v.socket, early.socket);
+  },
+);
+
+test.serial(
   `MAIN-PRESENCE-7 MENU-EXITCHATS-7 a reload changes nothing; presence lost past 30 s returns the chat, and the agent back within 60 s gets it again (${driver})`,
   async (t) => {
     const k = c.k;
