@@ -1,16 +1,27 @@
 import { api } from './client';
 
+/** GROUP-OVERFLOW-7: where a group sends what it cannot serve, and after how long. */
+export interface GroupOverflow {
+  target: 'leave_message' | 'group' | 'company';
+  groupId: number | null;
+  waitSeconds: number;
+}
+
 export interface Group {
   id: number;
   name: string;
   description: string | null;
   memberIds: number[];
+  overflow: GroupOverflow;
+  /** GROUP-STATE-6: the members' state now, members on duty, visitors waiting for the group. */
+  live: { state: 'online' | 'busy' | 'offline'; onDuty: number; waiting: number };
 }
 
 export interface GroupInput {
   name: string;
   description?: string;
   memberIds?: number[];
+  overflow?: GroupOverflow;
 }
 
 const base = '/api/groups';
