@@ -221,3 +221,50 @@ test.serial('MAIN-LANDING-2 MENU-NAV-1 MAIN-PERMS-8 the console opens the screen
   await page.screenshot({ path: screenshotPath('menu-after-grant') });
   await page.close();
 });
+
+test.serial('VISITOR-SELECT-8 VISITOR-MENU-12 rows select by click and arrow keys; double click opens a chat the agent serves; the row menu disables what does not apply', async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+  await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
+  const a = await visitorSocket(k.url, k.company.publicId);
+  const b = await visitorSocket(k.url, k.company.publicId);
+  sockets.push(a.socket, b.socket);
+  t.true((await call(a.socket, 'page.view', { url: 'https://shop.example.com/a', title: 'Page of A', referrer: '' })).ok);
+  t.true((await call(b.socket, 'page.view', { url: 'https://shop.example.com/b', title: 'Page of B', referrer: '' })).ok);
+  await page.locator('[data-test="tab-visitors"]').click();
+  const row = (n: number) => page.locator(`[data-test="visitor-row"][data-visitor="${n}"]`);
+  await row(a.visitorNumber).waitFor({ timeout: 10_000 });
+  await row(b.visitorNumber).waitFor({ timeout: 10_000 });
+
+  // A click selects the row and the side panel shows that visitor, chat or not.
+  await row(a.visitorNumber).click();
+  await page.locator('[data-test="side-panel"]', { hasText: 'Page of A' }).waitFor({ timeout: 10_000 });
+  // Arrow keys move the selection to the neighbouring row, and back.
+  const order = await page.locator('[data-test="visitor-row"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-visitor'))));
+  const from = order.indexOf(a.visitorNumber);
+  const neighbour = order[from + 1] ?? order[from - 1];
+  await row(a.visitorNumber).press(order[from + 1] ? 'ArrowDown' : 'ArrowUp');
+  await page.locator(`[data-test="visitor-row"].active[data-visitor="${neighbour}"]`).waitFor({ timeout: 5_000 });
+  await page.locator(`[data-test="visitor-row"][data-visitor="${neighbour}"]`).press(order[from + 1] ? 'ArrowUp' : 'ArrowDown');
+  await page.locator(`[data-test="visitor-row"].active[data-visitor="${a.visitorNumber}"]`).waitFor({ timeout: 5_000 });
+
+  // Right-click: a browsing visitor may be invited, not accepted, and the reason is given.
+  await row(a.visitorNumber).click({ button: 'right' });
+  const invite = page.locator('[data-test="visitor-menu-invite"]:visible');
+  const accept = page.locator('[data-test="visitor-menu-accept"]:visible');
+  await invite.waitFor({ timeout: 5_000 });
+  t.not(await invite.getAttribute('aria-disabled'), 'true');
+  t.is(await accept.getAttribute('aria-disabled'), 'true');
+  t.regex((await accept.getAttribute('title')) ?? '', /Browsing/);
+  await page.screenshot({ path: screenshotPath('visitor-row-menu') });
+  await page.locator('[data-test="visitor-menu-copy"]:visible').click();
+  await page.locator('.el-message', { hasText: /Copied/i }).waitFor({ timeout: 5_000 });
+
+  // A visitor the agent serves: double click opens the conversation.
+  const requested = await call(a.socket, 'chat.request', {});
+  t.true(requested.ok, JSON.stringify(requested));
+  t.true((await call(a.socket, 'message.send', { conversationId: requested.conversation.id, clientId: crypto.randomUUID(), text: 'question from A' })).ok);
+  await page.locator(`[data-test="visitor-row"][data-visitor="${a.visitorNumber}"] [data-col="status"]`, { hasText: 'Chatting' }).waitFor({ timeout: 10_000 });
+  await row(a.visitorNumber).dblclick();
+  await page.locator('[data-test="message-text"]', { hasText: 'question from A' }).waitFor({ timeout: 10_000 });
+  await page.close();
+});

@@ -31,8 +31,9 @@ const en = {
     state: { browsing: 'Browsing', waiting: 'Waiting', chatting: 'Chatting', left: 'Left' },
     menu: 'Actions for this visitor',
     open: 'Open conversation',
-    noActions: 'No actions',
     invited: 'Invitation sent.',
+    copyId: 'Copy visitor ID',
+    notNow: 'Not available — visitor state: {state}',
   },
   lists: {
     mine: 'My conversations ({n})',
@@ -257,8 +258,9 @@ const zhCN: typeof en = {
     state: { browsing: '浏览中', waiting: '等待中', chatting: '对话中', left: '已离开' },
     menu: '访客操作',
     open: '打开对话',
-    noActions: '无可用操作',
     invited: '邀请已发送。',
+    copyId: '复制访客ID',
+    notNow: '访客当前{state},不可用',
   },
   lists: {
     mine: '我的当前对话 ({n})',
