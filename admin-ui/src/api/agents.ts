@@ -27,11 +27,14 @@ export interface AgentFields {
   maxChats?: number | null;
 }
 
-export interface AgentCreate extends AgentFields {
+export interface AgentCreate extends Omit<AgentFields, 'permissions'> {
+  permissions?: string[];
   agentId: string;
   password: string;
   /** 首次登录须修改密码 (SPEC LOGIN-FIRSTPW-15); the server's default is on. */
   mustChangePassword?: boolean;
+  /** Start from this template (AGENT-TEMPLATE-18); sent instead of `permissions` while they are the template's. */
+  templateId?: number;
 }
 
 /** Every field optional; `null` clears e-mail or phone; `version` guards against lost updates (409 `agent_changed`). */

@@ -21,10 +21,20 @@ export interface SessionRow {
   lastActiveAt: string | null;
 }
 
+/** PROFILE-VIEW-1: what the profile adds to the signed-in agent. */
+export interface ProfileView extends Me {
+  groups?: { id: number; name: string }[];
+  /** Own cap, or null when following the company default (`effectiveMaxChats`). */
+  maxChats?: number | null;
+  effectiveMaxChats?: number;
+  createdAt?: string;
+  lastLogin?: { at: string; ip: string | null; method: string | null } | null;
+}
+
 const base = '/api/profile';
 
 export const profileApi = {
-  get: () => api.get<Me>(base),
+  get: () => api.get<ProfileView>(base),
   update: (body: ProfileUpdate) => api.patch<Me>(base, body),
   changePassword: (currentPassword: string, newPassword: string) => api.post<void>(`${base}/password`, { currentPassword, newPassword }),
   sessions: () => api.get<{ items: SessionRow[] }>(`${base}/sessions`),
