@@ -139,3 +139,33 @@ test.serial("GROUP-OVERFLOW-7 with members on duty but none free the request wai
   t.like((await listed(helpers.id)).live, { waiting: 1 });
   t.like((await call(consoles.bob, 'conversation.accept', { conversationId: conversation.id })).conversation, { agentId: ids.bob, groupId: g.id });
 });
+
+test.serial(
+  'TOOLBAR-WAITING-2 every candidate console gets the new list when a visitor queues, leaves or is taken; a non-candidate never lists it',
+  async (t) => {
+    const g = await group('VIP', [ids.ann, ids.cat]);
+    for (const name of ['ann', 'bob', 'cat']) await presence(name, 'online', false);
+    const has = (id: number) => (m: any) => m.waiting.some((c: any) => c.id === id);
+    const lacks = (id: number) => (m: any) => !m.waiting.some((c: any) => c.id === id);
+
+    const queued = [next(consoles.ann, 'queue.changed', (m) => m.waiting.length > 0), next(consoles.cat, 'queue.changed', (m) => m.waiting.length > 0)];
+    const bobPush = next(consoles.bob, 'queue.changed');
+    const leaving = await request(g.id);
+    const taken = await request(g.id);
+    for (const p of queued) t.true(has(leaving.conversation.id)(await p));
+    t.true(lacks(leaving.conversation.id)(await bobPush), 'Bob is told the queue changed, without the group’s request');
+
+    const left = [next(consoles.ann, 'queue.changed', lacks(leaving.conversation.id)), next(consoles.cat, 'queue.changed', lacks(leaving.conversation.id))];
+    t.true((await call(leaving.socket, 'queue.leave', { conversationId: leaving.conversation.id, leaveMessage: false })).ok);
+    for (const m of await Promise.all(left))
+      t.deepEqual(
+        m.waiting.map((c: any) => c.id),
+        [taken.conversation.id],
+      );
+
+    const gone = next(consoles.cat, 'queue.changed', lacks(taken.conversation.id));
+    t.true((await call(consoles.ann, 'conversation.accept', { conversationId: taken.conversation.id })).ok);
+    t.deepEqual((await gone).waiting, [], 'taken by Ann: it leaves Cat’s list');
+    t.true((await call(consoles.ann, 'conversation.end', { conversationId: taken.conversation.id })).ok);
+  },
+);
