@@ -118,3 +118,33 @@ test.serial('HISTORY-SAVED-15 a search saved and shared by an admin runs again f
   t.is(url.searchParams.get('status'), null, 'the saved search replaces the conditions');
   t.deepEqual(pageErrors, []);
 });
+
+test.serial('EVAL-LIVE-2 the side panel evaluates the running chat; evaluated before the end, it never waits for evaluation', async (t) => {
+  await page.goto(`${k.url}/`);
+  await page.locator('[data-test="wb-waiting"]').waitFor({ timeout: 15_000 });
+  await page.waitForFunction(() => !document.querySelector('.wb-body > .el-loading-mask'), undefined, { timeout: 15_000 });
+  const v = await visitorSocket(k.url, k.company.publicId);
+  const requested = await call(v.socket, 'chat.request', {});
+  const id = requested.conversation.id as number;
+  await call(v.socket, 'message.send', { conversationId: id, clientId: crypto.randomUUID(), text: '想问下发票' });
+  await page.locator('[data-test="tab-conversations"]').click();
+  await page.locator('[data-test="conv-mine"]').first().click({ timeout: 15_000 });
+  const section = page.locator('[data-test="live-eval"]');
+  await section.locator('.el-collapse-item__header').click();
+  const form = section.locator('[data-test="eval-form"]');
+  await form.locator('[data-test="eval-topic"]').click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '售前咨询' }).click();
+  await form.locator('[data-test="eval-save"]').click();
+  await page.locator('.el-message--success').last().waitFor({ timeout: 10_000 });
+  t.like((await admin.get(`/api/conversations/${id}/evaluation`)).body, { conversation: { status: 'active' }, evaluation: { topic: '售前咨询', version: 1 } });
+
+  t.true((await call(v.socket, 'chat.end', { conversationId: id })).ok);
+  v.socket.disconnect();
+  const awaiting = (await admin.get('/api/conversations/awaiting-evaluation')).body.items.map((c: { id: number }) => c.id);
+  t.false(awaiting.includes(id), 'evaluated while it ran: not in 等待评估');
+  // Still editable after the end, from the same section.
+  await form.locator('[data-test="eval-valuable"]').click();
+  await form.locator('[data-test="eval-save"]').click();
+  await page.waitForFunction(async (cid) => (await (await fetch(`/api/conversations/${cid}/evaluation`)).json()).evaluation.version === 2, id, { timeout: 10_000 });
+  t.deepEqual(pageErrors, []);
+});
