@@ -39,6 +39,8 @@ export const settingsApi = {
   saveWidget: (version: number, settings: WidgetSettings) => api.put<StoredWidgetSettings>('/api/settings/widget', { version, settings }),
   mail: () => api.get<MailSettings>('/api/settings/mail'),
   saveMail: (body: MailSettingsInput) => api.put<MailSettings>('/api/settings/mail', body),
+  /** LEAVESET-TYPES-6: moves the leave-messages of a type about to be deleted to `to` (null: 未设置). */
+  replaceLeaveType: (from: string, to: string | null) => api.post<{ moved: number }>('/api/settings/leave-message/types/replace', { from, to }),
   uploadAdImage: (file: File) => postImage<{ key: string; url: string }>('/api/settings/widget/ad-image', file),
   uploadLogo: (file: File) => postImage<{ key: string; url: string }>('/api/settings/widget/logo', file),
 };
