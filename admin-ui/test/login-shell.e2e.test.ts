@@ -268,3 +268,28 @@ test.serial('VISITOR-SELECT-8 VISITOR-MENU-12 rows select by click and arrow key
   await page.locator('[data-test="message-text"]', { hasText: 'question from A' }).waitFor({ timeout: 10_000 });
   await page.close();
 });
+
+test.serial('TOOLBAR-BUTTONS-1 MAIN-PERMS-8 toolbar buttons follow permissions; a shown button with nothing valid selected says what to select', async (t) => {
+  const dan = await admin.post('/api/agents', { agentId: 'dan', name: 'Dan', password: BO_PASSWORD, mustChangePassword: false, permissions: ['conversation.accept'] });
+  t.is(dan.status, 201, dan.text);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+  await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'dan', password: BO_PASSWORD });
+  const button = (name: string) => page.locator(`[data-test="wb-${name}"]`);
+  await button('accept').waitFor({ timeout: 10_000 });
+  t.true(await button('accept').isDisabled());
+  t.regex((await button('accept').getAttribute('title')) ?? '', /Select a waiting visitor/);
+  t.regex((await button('end').getAttribute('title')) ?? '', /Select or open a conversation/);
+  for (const hidden of ['transfer', 'invite', 'proactive', 'monitor']) t.is(await button(hidden).count(), 0, `${hidden} needs a permission dan lacks`);
+
+  // Granted while signed in: the buttons appear without a reload.
+  const cur = await admin.get(`/api/agents/${dan.body.id}`);
+  const granted = await admin.patch(`/api/agents/${dan.body.id}`, {
+    version: cur.body.version,
+    permissions: ['conversation.accept', 'conversation.transfer', 'visitor.invite', 'visitor.proactive'],
+  });
+  t.is(granted.status, 200, granted.text);
+  for (const shown of ['transfer', 'invite', 'proactive']) await button(shown).waitFor({ timeout: 10_000 });
+  t.regex((await button('invite').getAttribute('title')) ?? '', /browsing/);
+  t.is(await button('monitor').count(), 0);
+  await page.close();
+});

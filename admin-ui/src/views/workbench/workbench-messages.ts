@@ -6,6 +6,9 @@ const en = {
   status: { online: 'Online', busy: 'Busy', away: 'Away', invisible: 'Invisible', offline: 'Offline' },
   convStatus: { queued: 'Waiting', active: 'In progress', ended: 'Ended' },
   toolbar: {
+    selectWaiting: 'Select a waiting visitor or conversation first',
+    selectConversation: 'Select or open a conversation first',
+    selectBrowsing: 'Select a visitor who is browsing and not chatting',
     waiting: 'Waiting',
     unread: 'Unread',
     awaiting: 'Awaiting evaluation',
@@ -178,6 +181,15 @@ const en = {
     title: 'Send image',
     hint: 'Drag on the image to send only that area.',
   },
+  transcript: {
+    button: 'Send transcript',
+    title: 'E-mail the transcript',
+    hint: 'Up to 5 addresses, separated by commas or spaces. Whispers are left out.',
+    placeholder: 'name@example.com',
+    count: 'Enter 1 to 5 e-mail addresses.',
+    sent: 'Transcript sent to {n} address(es).',
+    history: 'Sent before',
+  },
   visitorHistory: { tab: 'History', empty: 'No earlier conversations with this visitor.', back: 'All conversations' },
   trail: {
     tab: 'Trail',
@@ -233,6 +245,9 @@ const zhCN: typeof en = {
   status: { online: '在线', busy: '忙碌', away: '离开', invisible: '隐身', offline: '离线' },
   convStatus: { queued: '排队中', active: '对话中', ended: '已结束' },
   toolbar: {
+    selectWaiting: '请先选择一位等待中的访客或对话',
+    selectConversation: '请先选择或打开一个对话',
+    selectBrowsing: '请先选择一位正在浏览、未在对话的访客',
     waiting: '等待接入',
     unread: '未读消息',
     awaiting: '等待评估',
@@ -404,6 +419,15 @@ const zhCN: typeof en = {
     unavailable: '此浏览器无法截屏：请粘贴图片（Ctrl/⌘+V）或拖入图片',
     title: '发送图片',
     hint: '在图片上拖动可只发送所选区域。',
+  },
+  transcript: {
+    button: '发送记录',
+    title: '通过邮件发送对话记录',
+    hint: '最多 5 个地址,用逗号或空格分隔。悄悄话不会发送。',
+    placeholder: 'name@example.com',
+    count: '请输入 1 至 5 个邮件地址。',
+    sent: '对话记录已发送到 {n} 个地址。',
+    history: '发送记录',
   },
   visitorHistory: { tab: '历史对话', empty: '该访客没有以前的对话。', back: '全部对话' },
   trail: {
