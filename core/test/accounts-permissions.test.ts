@@ -43,6 +43,7 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     'get /api/agents': { ok: 200, call: (c) => c.get('/api/agents') },
     'post /api/agents': { ok: 201, call: (c) => c.post('/api/agents', { agentId: `made${next()}`, name: 'Made', password: AGENT_PASSWORD }) },
     'get /api/agents/{id}': { ok: 200, call: (c) => c.get(`/api/agents/${target().id}`) },
+    'get /api/agents/{id}/detail': { ok: 200, call: (c) => c.get(`/api/agents/${target().id}/detail`) },
     'patch /api/agents/{id}': {
       ok: 200,
       call: async (c) => c.patch(`/api/agents/${target().id}`, { version: await version(`/api/agents/${target().id}`), note: `n${next()}` }),

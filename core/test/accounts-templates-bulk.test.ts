@@ -3,7 +3,7 @@ import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/test
 import { HookRegistry } from '../src/hooks/hook-registry.ts';
 import { corePermissions } from '../src/accounts/permissions.ts';
 import { addAgent, patchAgent, signIn } from './helpers/accounts.ts';
-import { agentSocket, next } from './helpers/sockets.ts';
+import { agentSocket, call, next } from './helpers/sockets.ts';
 
 const DEFAULTS = ['conversation.accept', 'conversation.transfer', 'leavemsg.handle', 'profile.edit', 'visitor.invite', 'visitor.proactive'];
 const LEAD_EXTRA = ['conversation.monitor', 'history.viewAll', 'leavemsg.viewAll', 'loginlog.view', 'notice.publish'];
@@ -329,3 +329,28 @@ test.serial('AGENT-EVENTS-21 every change reaches open consoles and the agent.ch
     s.disconnect();
   }
 });
+
+test.serial(
+  'AGENT-DETAIL-2 the detail has the agent, live status, load, today’s accepted chats, active sessions and the last 10 login-log entries',
+  async (t) => {
+    const a = await addAgent(admin, 'detail1');
+    for (let i = 0; i < 11; i++) await signIn(k, 'detail1');
+    const s = await agentSocket(k.url, await signIn(k, 'detail1'));
+    try {
+      const d = (await admin.get(`/api/agents/${a.id}/detail`)).body;
+      t.is(d.agent.agentId, 'detail1');
+      t.is(d.status, 'online', 'a connected console with conversation.accept is online');
+      t.like(d, { load: 0, acceptedToday: 0 });
+      t.true((await call(s, 'presence.set', { status: 'busy' })).ok);
+      const busy = (await admin.get(`/api/agents/${a.id}/detail`)).body;
+      t.is(busy.status, 'busy');
+      t.true(Date.now() - Date.parse(busy.statusSince) < 60_000, 'since when');
+      t.is(d.sessions.length, 12);
+      t.is(d.loginLog.length, 10, 'the last 10 entries only');
+      t.like(d.loginLog[0], { result: 'success', ip: '127.0.0.1', method: 'web' });
+      t.is((await admin.get('/api/agents/999999/detail')).status, 404);
+    } finally {
+      s.disconnect();
+    }
+  },
+);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
+import { AgentDetailService, agentDetailView } from './agent-detail.ts';
 import { AgentService } from './agent-service.ts';
 import { agentRow, createAgentBody, deleteAgentQuery, idParams, listAgentsQuery, passwordBody, updateAgentBody } from './agent-schemas.ts';
 import { PermissionCatalog } from './permission-catalog.ts';
@@ -48,6 +49,17 @@ export function registerAgentRoutes(api: ApiRouter, c: DependencyContainer) {
     params: idParams,
     response: agentRow,
     handler: ({ params, auth }) => agents.get(auth.tenant, params.id),
+  });
+  api.route({
+    method: 'get',
+    path: '/api/agents/:id/detail',
+    summary: 'Agent detail with status, load, today’s accepted conversations, sessions and the last 10 login-log entries (AGENT-DETAIL-2)',
+    tags,
+    auth: 'agent',
+    permission,
+    params: idParams,
+    response: agentDetailView,
+    handler: ({ params, auth }) => c.resolve(AgentDetailService).detail(auth.tenant, params.id),
   });
   api.route({
     method: 'patch',
