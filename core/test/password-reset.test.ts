@@ -87,7 +87,8 @@ test.serial('LOGIN-FORGOT-14 the link sets a new password once, ends every sessi
   t.is(tampered.status, 410);
 
   const event = await k.server.db('login_log').where({ agent_id: bo.id, type: 'event' }).orderBy('id', 'desc').first();
-  t.like(event, { reason: 'password_reset_email', actor_agent_id: bo.id });
+  t.is(event?.reason, 'password_reset_email');
+  t.is(Number(event?.actor_agent_id), bo.id, 'the agent reset it themselves'); // bigint columns come back as strings on PostgreSQL
 });
 
 test.serial('LOGIN-FORGOT-14 a link expires after 30 minutes', async (t) => {
