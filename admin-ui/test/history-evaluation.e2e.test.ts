@@ -119,7 +119,7 @@ test.serial('HISTORY-SAVED-15 a search saved and shared by an admin runs again f
   t.deepEqual(pageErrors, []);
 });
 
-test.serial('EVAL-LIVE-2 the side panel evaluates the running chat; evaluated before the end, it never waits for evaluation', async (t) => {
+test.serial('EVAL-LIVE-2 EVAL-TOOLBAR-3 the side panel evaluates the running chat, which then never waits for evaluation; the toolbar dialog shows the same form beside the transcript', async (t) => {
   await page.goto(`${k.url}/`);
   await page.locator('[data-test="wb-waiting"]').waitFor({ timeout: 15_000 });
   await page.waitForFunction(() => !document.querySelector('.wb-body > .el-loading-mask'), undefined, { timeout: 15_000 });
@@ -146,5 +146,13 @@ test.serial('EVAL-LIVE-2 the side panel evaluates the running chat; evaluated be
   await form.locator('[data-test="eval-valuable"]').click();
   await form.locator('[data-test="eval-save"]').click();
   await page.waitForFunction(async (cid) => (await (await fetch(`/api/conversations/${cid}/evaluation`)).json()).evaluation.version === 2, id, { timeout: 10_000 });
+  // EVAL-TOOLBAR-3: the 对话评估 button opens the same form as a dialog, the transcript beside it; Esc closes it.
+  await page.locator('[data-test="chat-evaluate"]').click();
+  const dialog = page.locator('[data-test="eval-dialog"]');
+  await dialog.locator('[data-test="eval-transcript"]', { hasText: '想问下发票' }).waitFor({ timeout: 10_000 });
+  await dialog.locator('[data-test="eval-save"]').waitFor();
+  t.true(await dialog.locator('[data-test="eval-valuable"] input').isChecked(), 'the dialog shows the stored values');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
   t.deepEqual(pageErrors, []);
 });
