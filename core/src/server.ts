@@ -40,7 +40,8 @@ import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
 import { collabVisitorHandlers, registerCollabEvents } from './conversations/collab-event-handlers.ts';
 import { registerConversationRoutes } from './conversations/conversation-routes.ts';
 import { registerTranscriptMail } from './conversations/transcript-mail-routes.ts';
-import { registerBlockRoutes } from './blocking/block-routes.ts';
+import { registerBlockJobs, registerBlockRoutes } from './blocking/block-routes.ts';
+import { BlockService } from './blocking/block-service.ts';
 import { registerBeaconRoutes } from './visitors/beacon-routes.ts';
 import { registerVisitorPanelRoutes } from './visitors/visitor-panel-routes.ts';
 import { registerInternalEvents } from './internal/internal-event-handlers.ts';
@@ -214,6 +215,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerLoginLogJobs(container);
   registerExportJobs(container);
   registerPolicyJobs(container);
+  registerBlockJobs(container);
   container.resolve(ChannelService).start();
   registerVisitorRowUpdates(container);
   registerSegments(container);
@@ -240,6 +242,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     notifier: container.resolve(RealtimeNotifier),
     visitors: container.resolve(VisitorService),
     queries: container.resolve(ConversationQueries),
+    blocked: async (companyId, visitorId, ip) => !!(await container.resolve(BlockService).match(companyId, visitorId, ip, false)),
     assignWaiting: (companyId) => container.resolve(AssignmentService).assignWaiting(companyId),
     reclaim: (companyId, agentId) => container.resolve(LeftBehind).reclaim(companyId, agentId),
     live: container.resolve(LiveVisitors),
