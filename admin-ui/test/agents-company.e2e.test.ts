@@ -232,3 +232,25 @@ test.serial('NOTICE-SIGNIN-4 NOTICE-LIST-6 more than five notices waiting at sig
   t.deepEqual(pageErrors, []);
   await page.context().close();
 });
+
+test.serial('AGENT-DETAIL-2 clicking an agent opens the detail with groups, permissions by section, status, sessions, login log and allowed actions', async (t) => {
+  const group = (await admin.post('/api/groups', { name: 'Detail desk' })).body.id;
+  await addAgent('detailee', { groupIds: [group], permissions: ['conversation.accept', 'history.viewAll'] });
+  const own = await signIn('detailee', PASSWORD);
+  const page = await asAdmin();
+  await page.goto(k.url + '/agents');
+  await page.locator('[data-test="agent-open-detailee"]').click();
+  const drawer = page.locator('[data-test="agent-detail"]');
+  await drawer.locator('[data-test="agent-detail-status"]').waitFor({ timeout: 15_000 });
+  const text = await drawer.innerText();
+  t.true(text.includes('Detail desk'));
+  t.regex(text, /查看所有对话记录|See all conversations/);
+  t.regex(text, /对话留言|History and leave-messages/, 'grouped by section');
+  t.regex(await drawer.locator('[data-test="agent-detail-status"]').innerText(), /在线|Online|离开|Away/);
+  t.true((await drawer.locator('[data-test="agent-detail-sessions"] .el-table__body tr').count()) >= 1);
+  t.true((await drawer.locator('[data-test="agent-detail-login-log"] .el-table__body tr').count()) >= 1);
+  await drawer.locator('[data-test="agent-detail-disable"]').waitFor();
+  await page.screenshot({ path: screenshotPath('agent-detail') });
+  await own.context().close();
+  t.deepEqual(pageErrors, []);
+});

@@ -44,11 +44,23 @@ export type AgentUpdate = Partial<Omit<AgentFields, 'email' | 'phone'>> & {
   version: number;
 };
 
+/** 客服详情 (SPEC AGENT-DETAIL-2). */
+export interface AgentDetail {
+  agent: AgentRow;
+  status: 'online' | 'busy' | 'away' | 'invisible' | 'offline';
+  statusSince: string | null;
+  load: number;
+  acceptedToday: number;
+  sessions: { id: number; method: string | null; ip: string | null; createdAt: string; lastActiveAt: string }[];
+  loginLog: { id: number; at: string; result: string; reason: string | null; ip: string | null; method: string | null }[];
+}
+
 const base = '/api/agents';
 
 export const agentsApi = {
   list: (query: AgentQuery, signal?: AbortSignal) => api.get<Page<AgentRow>>(base, { query: { ...query }, signal }),
   get: (id: number) => api.get<AgentRow>(`${base}/${id}`),
+  detail: (id: number) => api.get<AgentDetail>(`${base}/${id}/detail`),
   create: (body: AgentCreate) => api.post<AgentRow>(base, body),
   update: (id: number, body: AgentUpdate) => api.patch<AgentRow>(`${base}/${id}`, body),
   disable: (id: number) => api.post<void>(`${base}/${id}/disable`),
