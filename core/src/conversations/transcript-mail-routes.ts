@@ -3,6 +3,7 @@ import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
 import { FileAccess } from '../files/file-access.ts';
+import { idParams } from '../accounts/agent-schemas.ts';
 import { TranscriptMail } from './transcript-mail.ts';
 
 const transcriptEmailBody = z.strictObject({
@@ -35,6 +36,35 @@ export function registerTranscriptMail(api: ApiRouter, c: DependencyContainer) {
         email: body.email,
         language: body.language,
       }),
+  });
+  api.route({
+    method: 'post',
+    path: '/api/conversations/:id/transcript/email',
+    tags: ['conversations'],
+    auth: 'agent',
+    summary:
+      '发送记录 (CONV-EMAIL-39): e-mail the transcript now to up to 5 addresses; participants, admins and history.viewAll; at most 10 per conversation and 50 per agent a day (429 rate_limited), 409 smtp_not_configured',
+    params: idParams,
+    body: z.strictObject({
+      emails: z.array(z.email().max(254)).min(1).max(5),
+      language: z.string().trim().min(2).max(10).default('zh-CN').describe('Language of the e-mail (zh-* is Chinese, anything else English)'),
+    }),
+    response: z.object({ sent: z.number(), remaining: z.number().describe('Agent sends left for this conversation') }),
+    handler: ({ params, body, auth }) => mail.agentSend(auth, { conversationId: params.id, emails: body.emails, language: body.language }),
+  });
+  api.route({
+    method: 'get',
+    path: '/api/conversations/:id/transcript/sends',
+    tags: ['conversations'],
+    auth: 'agent',
+    summary: 'The transcript e-mails recorded on a conversation: who (null: the visitor asked), to whom, when (CONV-EMAIL-39)',
+    params: idParams,
+    response: z.object({
+      items: z.array(
+        z.object({ email: z.string(), agentId: z.number().nullable(), agentNickname: z.string().nullable(), at: z.string(), queued: z.boolean() }),
+      ),
+    }),
+    handler: async ({ params, auth }) => ({ items: await mail.sends(auth, params.id) }),
   });
   c.resolve(HookRegistry).addAction('conversation.ended', (e, { companyId }) => mail.onEnded(companyId, e.conversationId));
 }

@@ -181,15 +181,6 @@ const en = {
     title: 'Send image',
     hint: 'Drag on the image to send only that area.',
   },
-  transcript: {
-    button: 'Send transcript',
-    title: 'E-mail the transcript',
-    hint: 'Up to 5 addresses, separated by commas or spaces. Whispers are left out.',
-    placeholder: 'name@example.com',
-    count: 'Enter 1 to 5 e-mail addresses.',
-    sent: 'Transcript sent to {n} address(es).',
-    history: 'Sent before',
-  },
   visitorHistory: { tab: 'History', empty: 'No earlier conversations with this visitor.', back: 'All conversations' },
   trail: {
     tab: 'Trail',
@@ -419,15 +410,6 @@ const zhCN: typeof en = {
     unavailable: '此浏览器无法截屏：请粘贴图片（Ctrl/⌘+V）或拖入图片',
     title: '发送图片',
     hint: '在图片上拖动可只发送所选区域。',
-  },
-  transcript: {
-    button: '发送记录',
-    title: '通过邮件发送对话记录',
-    hint: '最多 5 个地址,用逗号或空格分隔。悄悄话不会发送。',
-    placeholder: 'name@example.com',
-    count: '请输入 1 至 5 个邮件地址。',
-    sent: '对话记录已发送到 {n} 个地址。',
-    history: '发送记录',
   },
   visitorHistory: { tab: '历史对话', empty: '该访客没有以前的对话。', back: '全部对话' },
   trail: {
