@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { ADMIN_PASSWORD, call, startTestServer, visitorSocket, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { ADMIN_PASSWORD, agentSocket, call, startTestServer, visitorSocket, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { MailOutbox } from '../../core/src/leavemsg/mail-outbox.ts';
 import { mailText, smtp } from '../../core/test/helpers/smtp.ts';
 import { field, launchBrowser, screenshotPath, signInWith } from './browser.ts';
@@ -291,5 +291,20 @@ test.serial('TOOLBAR-BUTTONS-1 MAIN-PERMS-8 toolbar buttons follow permissions; 
   for (const shown of ['transfer', 'invite', 'proactive']) await button(shown).waitFor({ timeout: 10_000 });
   t.regex((await button('invite').getAttribute('title')) ?? '', /browsing/);
   t.is(await button('monitor').count(), 0);
+  await page.close();
+});
+
+test.serial('MENU-BADGES-2 内部协同 shows unread internal messages in brackets, live', async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+  await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
+  const badge = page.locator('[data-test="nav-badge-collaboration"]');
+  t.is(await badge.count(), 0);
+  // bo's password is the one set through the reset link earlier.
+  const boClient = await k.login('bo', 'Fresh-meadow-77');
+  const socket = await agentSocket(k.url, boClient);
+  sockets.push(socket);
+  const me = await admin.get('/api/auth/me');
+  for (const text of ['one', 'two']) t.true((await call(socket, 'internal.send', { toAgentId: me.body.agent.id, clientId: crypto.randomUUID(), text })).ok);
+  await page.locator('[data-test="nav-badge-collaboration"]', { hasText: '(2)' }).waitFor({ timeout: 10_000 });
   await page.close();
 });
