@@ -57,6 +57,10 @@ test.serial(`HISTORY-SAVED-15 named searches (20 at most), admins share read-onl
   // 最近搜索: each new search (not a further page) moves to the top; repeats do not duplicate; 10 are kept.
   for (let i = 1; i <= 12; i++) t.is((await ann.get(`/api/history/conversations?minMessages=${i}&pageSize=50`)).status, 200);
   t.is((await ann.get('/api/history/conversations?minMessages=5&pageSize=20')).status, 200);
+  // A further page is not a new search; a forged cursor is refused like any malformed one, before it reaches the database.
+  const forged = await ann.get(`/api/history/conversations?minMessages=9&cursor=${Buffer.from('["1",1]').toString('base64url')}`);
+  t.is(forged.status, 400);
+  t.true(JSON.stringify(forged.body.error.fields).includes('invalid_cursor'), forged.text);
   const recent = (await ann.get('/api/history/searches')).body.recent.map((s: any) => s.filters);
   t.deepEqual(
     recent,

@@ -27,10 +27,16 @@ type Key = [string, number];
 export const SEARCH_TUNING = { probe: 500 };
 
 const encodeCursor = (value: string, id: number) => Buffer.from(JSON.stringify([value, id])).toString('base64url');
-function decodeCursor(cursor: string): Key {
+/** A sort value the database can cast back (a forged one would otherwise fail inside the query as a 500). */
+const SORT_VALUE: Record<keyof typeof SORTS, (v: string) => boolean> = {
+  start: (v) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(v),
+  duration: (v) => /^-?\d{1,15}(\.\d+)?$/.test(v),
+  messages: (v) => /^\d{1,9}$/.test(v),
+};
+function decodeCursor(cursor: string, sort: keyof typeof SORTS): Key {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && Number.isSafeInteger(v[1])) return v as Key;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && SORT_VALUE[sort](v[0]) && Number.isSafeInteger(v[1])) return v as Key;
   } catch {
     // Falls through to the same answer as any other malformed cursor.
   }
@@ -89,7 +95,7 @@ export class HistoryService {
       base(s, mode, after, upTo)
         .select(...rowColumns(t))
         .limit(limit);
-    const after = s.cursor ? decodeCursor(s.cursor) : null;
+    const after = s.cursor ? decodeCursor(s.cursor, s.sort) : null;
     const want = s.pageSize + 1;
     let rows: any[];
     if (!s.keyword) rows = await page('index', after, null, want);
