@@ -299,7 +299,7 @@ test.serial('WORKBENCH-HISTORY-12 the history tab lists the visitor’s earlier 
   const transcript = page.locator('[data-test="visitor-history-transcript"]');
   await transcript.locator('[data-test="message-text"]', { hasText: 'My first question' }).waitFor({ timeout: 10_000 });
   t.is(await transcript.locator('b').count(), 0);
-  t.is(await page.locator('[data-test="side-panel"] textarea').count(), 0, 'read-only: no input in the panel');
+  t.is(await page.locator('[data-test="visitor-history"] textarea, [data-test="visitor-history"] input').count(), 0, 'read-only: no input with the transcript');
   await page.locator('[data-test="visitor-history-back"]').click();
   await rows.first().waitFor();
   await page.screenshot({ path: screenshotPath('pane-history') });
