@@ -102,7 +102,7 @@ test.serial('INVITE-SWITCH-1 INVITE-POPUP-2 INVITE-TEXT-5 INVITE-STYLE-6 default
     'texts.en.accept': 'too_small',
     'style.template': 'invalid_value',
     'style.width': 'too_small',
-    'style.buttonColor': 'invalid_format',
+    'style.buttonColor': 'invalid_color',
   });
   const many = await put({ auto: true, strategies: Array.from({ length: 21 }, () => ({ conditions: {} })) });
   t.is(many.status, 400);

@@ -4,7 +4,7 @@ import type { ApiRouter } from '../http/api-router.ts';
 import { CompanyService } from '../accounts/company-service.ts';
 import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import { BillingService } from './billing-service.ts';
-import { billingView, licenceInput, renewalContact } from './billing-schemas.ts';
+import { billingView, licenceInput, renewalContact, topupInput } from './billing-schemas.ts';
 import { LicenceReminders } from './licence-reminders.ts';
 
 /** Billing and licences (SPEC BILLING §9.1): the company's read-only page, the operator's controls and the expiry reminders. */
@@ -50,6 +50,22 @@ export function registerBillingRoutes(api: ApiRouter, c: DependencyContainer) {
     handler: async ({ params, body }) => {
       const company = await companies.byPublicId(params.companyId);
       await billing.setLicence(company.id, params.product, body);
+      return billing.view(company.id);
+    },
+  });
+  api.route({
+    method: 'post',
+    path: '/api/operator/companies/:companyId/quotas/:product/topups',
+    summary: 'Operator: add units to a company’s quota product, e.g. SMS segments (BILLING-QUOTA-5)',
+    tags,
+    auth: 'operator',
+    params: companyParams.extend({ product: z.string().regex(/^[a-z][a-z0-9-]*$/) }),
+    body: topupInput,
+    status: 201,
+    response: billingView,
+    handler: async ({ params, body }) => {
+      const company = await companies.byPublicId(params.companyId);
+      await billing.topUp(company.id, params.product, body.units);
       return billing.view(company.id);
     },
   });

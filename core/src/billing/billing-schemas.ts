@@ -20,6 +20,14 @@ export const billingRow = z.object({
   /** Whole days from today (company time zone) to the expiry day; null without an expiry. */
   remainingDays: z.number().nullable(),
   state: licenceState,
+  /** Quota products (BILLING-QUOTA-5): units left, spent this month, and the top-ups; null for other products. */
+  quota: z
+    .object({
+      left: z.number(),
+      usedThisMonth: z.number(),
+      topups: z.array(z.object({ at: z.string(), units: z.number(), actor: z.string() })),
+    })
+    .nullable(),
 });
 
 export const renewalContact = z.strictObject({
@@ -73,3 +81,6 @@ export const licenceInput = z
     params: { code: 'expiry_before_start' },
   });
 export type LicenceInput = z.infer<typeof licenceInput>;
+
+/** The operator's quota top-up (BILLING-OPERATOR-9). */
+export const topupInput = z.strictObject({ units: z.number().int().min(1).max(100_000_000) });

@@ -6,6 +6,7 @@ import { fieldError, notFound } from '../http/errors.ts';
 import { parseOr400 } from '../http/validate.ts';
 import { PluginEnablement, type Licence } from '../plugins/plugin-enablement.ts';
 import { PluginHost } from '../plugins/plugin-host.ts';
+import { QuotaService } from './quota-service.ts';
 import { licenceInput, renewalContact, type RenewalContact } from './billing-schemas.ts';
 
 const SEATS_NAME = { 'zh-CN': '坐席', en: 'Seats' };
@@ -56,6 +57,7 @@ export class BillingService {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(PluginEnablement) private readonly enablement: PluginEnablement,
     @inject(PluginHost) private readonly host: PluginHost,
+    @inject(QuotaService) private readonly quotas: QuotaService,
   ) {}
 
   async view(companyId: number) {
@@ -82,26 +84,30 @@ export class BillingService {
         expiresOn: null,
         remainingDays: null,
         state: 'active' as const,
+        quota: null,
       },
-      ...this.host
-        .list()
-        .filter((p) => p.status !== 'uninstalled')
-        .sort((a, b) => a.id.localeCompare(b.id))
-        .map((p) => {
-          const l: Licence | undefined = licences.get(p.id);
-          return {
-            product: p.id,
-            name: p.name,
-            description: p.description,
-            unit: p.quantityUnit,
-            quantity: p.quantityUnit ? (l?.quantity ?? null) : null,
-            used: null,
-            startsOn: l?.startsOn ?? null,
-            expiresOn: l?.expiresOn ?? null,
-            remainingDays: l?.expiresOn ? remainingDays(today, l.expiresOn) : null,
-            state: licenceState(today, l),
-          };
-        }),
+      ...(await Promise.all(
+        this.host
+          .list()
+          .filter((p) => p.status !== 'uninstalled')
+          .sort((a, b) => a.id.localeCompare(b.id))
+          .map(async (p) => {
+            const l: Licence | undefined = licences.get(p.id);
+            return {
+              product: p.id,
+              name: p.name,
+              description: p.description,
+              unit: p.quantityUnit,
+              quantity: p.quantityUnit ? (l?.quantity ?? null) : null,
+              used: null,
+              startsOn: l?.startsOn ?? null,
+              expiresOn: l?.expiresOn ?? null,
+              remainingDays: l?.expiresOn ? remainingDays(today, l.expiresOn) : null,
+              state: licenceState(today, l),
+              quota: p.quota ? await this.quotas.summary(companyId, p.id, company.timezone) : null,
+            };
+          }),
+      )),
     ];
     return {
       mode: this.config.KEFU_LICENCE_MODE,
@@ -142,6 +148,14 @@ export class BillingService {
     const value = JSON.stringify(parseOr400(renewalContact, input));
     await this.db('server_settings').insert({ key: CONTACT_KEY, value, updated_at: this.db.fn.now() }).onConflict('key').merge();
     return this.contact();
+  }
+
+  /** The operator adds units to a company's quota product (BILLING-QUOTA-5); answers what is left. */
+  async topUp(companyId: number, product: string, units: number): Promise<number> {
+    const plugin = this.host.list().find((p) => p.id === product && p.status !== 'uninstalled');
+    if (!plugin) throw fieldError('product', 'unknown_product', `No product ${product}`);
+    if (!plugin.quota) throw fieldError('product', 'not_a_quota', `${product} is not sold in units`);
+    return this.quotas.credit(companyId, product, units, 'topup', 'operator');
   }
 
   /**

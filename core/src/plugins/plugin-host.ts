@@ -1,3 +1,4 @@
+import { QuotaService } from '../billing/quota-service.ts';
 import { pathToFileURL } from 'node:url';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
@@ -124,6 +125,7 @@ export class PluginHost {
       name: l.def?.manifest.name ?? { 'zh-CN': l.meta.id, en: l.meta.id },
       description: l.def?.manifest.description ?? { 'zh-CN': '', en: '' },
       quantityUnit: l.def?.manifest.quantityUnit ?? null,
+      quota: !!l.def?.manifest.quota,
       requires: l.meta.requires,
       status: l.status,
       error: l.error ?? null,
@@ -274,6 +276,11 @@ export class PluginHost {
         },
         handOver: async (companyId, conversationId) => (await this.releaseServed(companyId, id, conversationId)) > 0,
         anyoneServing: (companyId, groupId) => c.resolve(RoutingService).anyoneServing(companyId, groupId ?? null),
+      },
+      quota: {
+        debit: (companyId, units, ref) => c.resolve(QuotaService).debit(companyId, id, units, `plugin:${id}`, ref),
+        refund: (companyId, units, ref) => c.resolve(QuotaService).credit(companyId, id, units, 'refund', `plugin:${id}`, ref),
+        left: (companyId) => c.resolve(QuotaService).left(companyId, id),
       },
       accounts: {
         verifyPassword: async (companyId, agentPk, password) => {

@@ -22,6 +22,11 @@ export interface PluginManifest {
   permissions?: Omit<PermissionDef, 'plugin'>[];
   /** What a licence quantity counts (BILLING-PRODUCTS-2), if anything. */
   quantityUnit?: I18nText;
+  /**
+   * The product is a quota of units the plugin spends (SMS segments, call minutes: BILLING-QUOTA-5): the
+   * operator tops it up, the plugin debits it through `ctx.quota`, the billing page shows what is left.
+   */
+  quota?: boolean;
 }
 
 /** Who sent a socket event on the /agent namespace. */
@@ -88,6 +93,16 @@ export interface PluginContext {
     handOver(companyId: number, conversationId: number): Promise<boolean>;
     /** Is any agent able to chat (online or busy) in the company (or group)? */
     anyoneServing(companyId: number, groupId?: number | null): Promise<boolean>;
+  };
+  /**
+   * This plugin's quota (manifest `quota`, BILLING-QUOTA-5). `debit` spends units in one transaction and
+   * answers what is left, or throws `409 quota_exhausted` having spent nothing; `refund` gives back units
+   * a failed send had taken.
+   */
+  readonly quota: {
+    debit(companyId: number, units: number, ref?: string): Promise<number>;
+    refund(companyId: number, units: number, ref?: string): Promise<number>;
+    left(companyId: number): Promise<number>;
   };
   /** Core account services a plugin may need. */
   readonly accounts: {
