@@ -15,6 +15,8 @@ export interface BillingRow {
   expiresOn: string | null;
   remainingDays: number | null;
   state: LicenceState;
+  /** Quota products (BILLING-QUOTA-5): units left, spent this month, top-ups; null otherwise. */
+  quota: { left: number; usedThisMonth: number; topups: { at: string; units: number; actor: string }[] } | null;
 }
 
 export interface LicenceChange {

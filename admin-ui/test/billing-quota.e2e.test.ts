@@ -1,0 +1,47 @@
+import path from 'node:path';
+import test from 'ava';
+import type { Browser } from 'playwright-core';
+import { ADMIN_PASSWORD, repoRoot, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
+import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
+
+/** A quota product (a test SMS plugin that spends segments) on the billing page, in real Chromium. */
+const OPERATOR = 'operator-token-for-browser-tests-0123';
+let k: TestKefu;
+let browser: Browser;
+let admin: TestClient;
+
+test.before(async () => {
+  [k, browser] = await Promise.all([
+    startTestServer({ KEFU_PLUGINS_DIR: path.join(repoRoot, 'core', 'test', 'fixtures', 'quota-plugins'), KEFU_OPERATOR_TOKEN: OPERATOR }),
+    launchBrowser(),
+  ]);
+  admin = await k.login();
+  await admin.post('/api/plugins/testsms/enable', {});
+});
+test.after.always(async () => {
+  await browser?.close();
+  await k?.close();
+});
+
+test('BILLING-QUOTA-5 BILLING-REMAIN-3 the billing page shows a quota’s units left, what was used this month and the top-ups', async (t) => {
+  const op = k.client();
+  op.bearer = OPERATOR;
+  t.is((await op.post(`/api/operator/companies/${k.company.publicId}/quotas/testsms/topups`, { units: 500 })).status, 201);
+  for (let i = 0; i < 8; i++) t.is((await admin.post('/api/p/testsms/send', { segments: 10 })).status, 200);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
+  await page.goto(k.url + '/billing');
+  const remaining = page.locator('[data-test="billing-remaining-testsms"]');
+  await remaining.waitFor();
+  t.is((await remaining.innerText()).trim(), '420 条');
+  const used = page.locator('[data-test="billing-quota-testsms"]');
+  t.is((await used.innerText()).trim(), '本月已用 80');
+  await used.click();
+  const topups = page.locator('[data-test="billing-topups-testsms"]');
+  await topups.waitFor();
+  t.regex(await topups.innerText(), /500[\s\S]*服务器运营方/);
+  await page.screenshot({ path: screenshotPath('billing-quota') });
+});
