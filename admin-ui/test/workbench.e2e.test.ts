@@ -97,11 +97,13 @@ test.serial('MAIN-LAYOUT-1 the agent sees a visitor, chats with them safely and 
   await page.locator('[data-test="conv-ended"]').first().waitFor({ timeout: 10_000 });
   t.is(await page.locator('[data-test="conv-mine"]').count(), 0);
 
-  // The evaluation dialog saves a topic of the company's list (EVAL-TOOLBAR-3).
-  await page.locator('[data-test="chat-evaluate"]').click();
-  await page.locator('[data-test="eval-topic"]').click();
-  await page.locator('.el-select-dropdown__item', { hasText: '售后服务' }).click();
-  await page.locator('[data-test="eval-save"]').click();
+  // The ended chat awaits evaluation, so its dialog opens by itself (OTHERSET-EVALPROMPT-12) and saves a topic
+  // of the company's list (EVAL-TOOLBAR-3).
+  const dialog = page.getByRole('dialog').filter({ has: page.locator('[data-test="eval-topic"]') });
+  await dialog.waitFor({ timeout: 10_000 });
+  await dialog.locator('[data-test="eval-topic"]').click();
+  await page.locator('.el-select-dropdown__item', { hasText: '售后服务' }).last().click();
+  await dialog.locator('[data-test="eval-save"]').click();
   await page.locator('.el-message--success').first().waitFor({ timeout: 10_000 });
   await page.screenshot({ path: screenshotPath('workbench-ended') });
 
