@@ -212,6 +212,10 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
       ok: 201,
       call: async (c) => upload(k.url, '/api/settings/widget/ad-image', { file: { bytes: await pngBytes(64, 64), name: 'ad.png' } }, c),
     },
+    'post /api/settings/leave-message/types/replace': {
+      ok: 200,
+      call: (c) => c.post('/api/settings/leave-message/types/replace', { from: 'Unused', to: null }),
+    },
     'post /api/settings/widget/logo': {
       ok: 201,
       call: async (c) => upload(k.url, '/api/settings/widget/logo', { file: { bytes: await pngBytes(64, 64), name: 'logo.png' } }, c),
