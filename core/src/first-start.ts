@@ -3,12 +3,12 @@ import { CompanyService } from './accounts/company-service.ts';
 import { withBootLock } from './infra/boot-lock.ts';
 
 /** On an empty database: create the first company and its primary admin, and say how to sign in once. */
-export async function seedFirstCompany(server: KefuServer): Promise<void> {
+export async function seedFirstCompany(server: Pick<KefuServer, 'config' | 'db' | 'container'>): Promise<void> {
   // Under the boot lock: two nodes starting on an empty database create one first company.
   await withBootLock(server.db, () => seed(server));
 }
 
-async function seed(server: KefuServer): Promise<void> {
+async function seed(server: Pick<KefuServer, 'config' | 'db' | 'container'>): Promise<void> {
   const { count } = (await server.db('companies').count('* as count').first()) as { count: string | number };
   if (Number(count) > 0) return;
   const created = await server.container.resolve(CompanyService).createWithAdmin({

@@ -13,8 +13,8 @@ try {
   throw err;
 }
 
-const server = await createServer(config);
-await seedFirstCompany(server);
+// A node answers /readyz only once the first company exists, so a load balancer (or a second node) never sees it half-started.
+const server = await createServer(config, { beforeListen: seedFirstCompany });
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const)

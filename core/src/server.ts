@@ -104,6 +104,8 @@ export interface CreateOptions {
   log?: Logger;
   /** Reuse an existing knex (tests share one database among servers). */
   db?: Db;
+  /** Startup work that must be done before the node takes requests and reports ready (the first company). */
+  beforeListen?: (node: Pick<KefuServer, 'config' | 'db' | 'container'>) => Promise<void>;
 }
 
 /** Builds and starts a Kefu node: database, migrations, plugins, HTTP and sockets. */
@@ -262,6 +264,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   registerLeftBehind(container);
   registerOverflowJob(container);
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
+  await opts.beforeListen?.({ config, db, container });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
