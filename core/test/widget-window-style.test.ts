@@ -88,6 +88,8 @@ test.serial(
     const c = await configWhen((x) => x.style.openMode === 'window');
     t.like(c.style, { openMode: 'window', windowWidth: 1000, windowHeight: 700, language: 'ja' });
     t.is(c.texts.ja.guide, 'チャットはこちら');
+    // A guide text left at its default is not sent: the bar keeps the icon's own words (ICON-TYPES-3).
+    t.is(c.texts.en.guide, undefined);
   },
 );
 

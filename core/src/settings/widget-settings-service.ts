@@ -8,6 +8,7 @@ import { conflict, notFound, validationFailed } from '../http/errors.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { StyleImageService, styleImageUrl } from './style-image-service.ts';
 import { textOn } from './contrast.ts';
+import { type Lang, WINDOW_TEXTS } from './widget-defaults.ts';
 import { LEAVE_FIELDS, PRECHAT_FIELDS, readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
 
 export interface StoredWidgetSettings {
@@ -131,7 +132,9 @@ export class WidgetSettingsService {
       companyName,
       online: state !== 'offline',
       busy: state === 'busy',
-      texts: s.texts,
+      // WINDOW-INPAGE-8 vs ICON-TYPES-3: the bar icon shows the company's own guide text; until one is written it keeps
+      // the icon's words (在线咨询 / Chat online), so the default guide is not sent.
+      texts: Object.fromEntries(Object.entries(s.texts).map(([l, x]) => [l, x.guide === WINDOW_TEXTS[l as Lang].guide ? { ...x, guide: undefined } : x])),
       style: { ...s.style, logo: s.style.logo && styleImageUrl(s.style.logo), themeText: textOn(s.style.themeColor) },
       toolbar: s.toolbar,
       icon: s.icon,
