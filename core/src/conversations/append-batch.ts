@@ -102,11 +102,9 @@ export class AppendBatcher {
   private readonly busy = new Set<number>();
   private inFlight = 0;
 
-  /** `asyncCommit`: statements commit without waiting for the WAL flush; the caller makes acks wait for it (WalBarrier). */
   constructor(
     private readonly knex: () => Knex,
     private readonly maxInFlight = 2,
-    private readonly asyncCommit = false,
     private readonly maxBatch = 100,
   ) {}
 
@@ -150,20 +148,15 @@ export class AppendBatcher {
 
   private async run(batch: Pending[]): Promise<void> {
     try {
-      const outcomes = await this.write(batch.map((p) => p.row));
+      const outcomes = await appendRows(
+        this.knex(),
+        batch.map((p) => p.row),
+      );
       batch.forEach((p, i) => p.resolve(outcomes[i]));
     } catch (err) {
       if (batch.length === 1) return batch[0].reject(err);
       // One bad row must not fail its neighbours: store each on its own.
-      await Promise.all(batch.map((p) => this.write([p.row]).then(([o]) => p.resolve(o), p.reject)));
+      await Promise.all(batch.map((p) => appendRows(this.knex(), [p.row]).then(([o]) => p.resolve(o), p.reject)));
     }
-  }
-
-  private write(rows: AppendRow[]): Promise<AppendOutcome[]> {
-    if (!this.asyncCommit) return appendRows(this.knex(), rows);
-    return this.knex().transaction(async (trx) => {
-      await trx.raw('set local synchronous_commit to off');
-      return appendRows(trx, rows);
-    });
   }
 }
