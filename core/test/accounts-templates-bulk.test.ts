@@ -337,7 +337,10 @@ test.serial(
     for (let i = 0; i < 11; i++) await signIn(k, 'detail1');
     const s = await agentSocket(k.url, await signIn(k, 'detail1'));
     try {
-      const d = (await admin.get(`/api/agents/${a.id}/detail`)).body;
+      // The console's presence is recorded just after its socket connects: read the detail once it is.
+      let d = (await admin.get(`/api/agents/${a.id}/detail`)).body;
+      for (const end = Date.now() + 5000; d.status !== 'online' && Date.now() < end; await new Promise((r) => setTimeout(r, 100)))
+        d = (await admin.get(`/api/agents/${a.id}/detail`)).body;
       t.is(d.agent.agentId, 'detail1');
       t.is(d.status, 'online', 'a connected console with conversation.accept is online');
       t.like(d, { load: 0, acceptedToday: 0 });
