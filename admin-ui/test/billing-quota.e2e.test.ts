@@ -1,29 +1,15 @@
 import path from 'node:path';
 import test from 'ava';
-import type { Browser } from 'playwright-core';
-import { ADMIN_PASSWORD, repoRoot, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
+import { ADMIN_PASSWORD, repoRoot } from '@kefu/core/testing';
+import { screenshotPath, serverAndBrowser, signInWith } from './browser.ts';
 
 /** A quota product (a test SMS plugin that spends segments) on the billing page, in real Chromium. */
 const OPERATOR = 'operator-token-for-browser-tests-0123';
-let k: TestKefu;
-let browser: Browser;
-let admin: TestClient;
-
-test.before(async () => {
-  [k, browser] = await Promise.all([
-    startTestServer({ KEFU_PLUGINS_DIR: path.join(repoRoot, 'core', 'test', 'fixtures', 'quota-plugins'), KEFU_OPERATOR_TOKEN: OPERATOR }),
-    launchBrowser(),
-  ]);
-  admin = await k.login();
-  await admin.post('/api/plugins/testsms/enable', {});
-});
-test.after.always(async () => {
-  await browser?.close();
-  await k?.close();
-});
+const s = serverAndBrowser({ KEFU_PLUGINS_DIR: path.join(repoRoot, 'core', 'test', 'fixtures', 'quota-plugins'), KEFU_OPERATOR_TOKEN: OPERATOR });
 
 test('BILLING-QUOTA-5 BILLING-REMAIN-3 the billing page shows a quota’s units left, what was used this month and the top-ups', async (t) => {
+  const { k, browser, admin } = s;
+  t.is((await admin.post('/api/plugins/testsms/enable', {})).status, 200);
   const op = k.client();
   op.bearer = OPERATOR;
   t.is((await op.post(`/api/operator/companies/${k.company.publicId}/quotas/testsms/topups`, { units: 500 })).status, 201);

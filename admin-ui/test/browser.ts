@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import test from 'ava';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from '@kefu/core/testing';
+import { repoRoot, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 
 /** Debian's Chromium driven by playwright-core; never downloads a browser. */
 export function launchBrowser(): Promise<Browser> {
@@ -9,6 +10,23 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/**
+ * A started server (with `env`) and a browser for one test file: ready before its tests, closed after them, with the
+ * first company's admin signed in over the API. The fields are filled in by the time a test runs.
+ */
+export function serverAndBrowser(env: Record<string, string> = {}): { k: TestKefu; browser: Browser; admin: TestClient } {
+  const s = {} as { k: TestKefu; browser: Browser; admin: TestClient };
+  test.before(async () => {
+    [s.k, s.browser] = await Promise.all([startTestServer(env), launchBrowser()]);
+    s.admin = await s.k.login();
+  });
+  test.after.always(async () => {
+    await s.browser?.close();
+    await s.k?.close();
+  });
+  return s;
 }
 
 export const artifactsDir = path.join(repoRoot, '.test-artifacts');

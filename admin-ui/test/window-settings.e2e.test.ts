@@ -1,24 +1,13 @@
 import test from 'ava';
 import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
-import { ADMIN_PASSWORD, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { field, launchBrowser, screenshotPath, signInWith } from './browser.ts';
+import { ADMIN_PASSWORD } from '@kefu/core/testing';
+import { field, screenshotPath, serverAndBrowser, signInWith } from './browser.ts';
 
 /** 对话窗口 settings screen: how the window opens, its language, guide text, brand colour; 恢复默认. */
-let k: TestKefu;
-let browser: Browser;
-let admin: TestClient;
-
-test.before(async () => {
-  [k, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  admin = await k.login();
-});
-test.after.always(async () => {
-  await browser?.close();
-  await k?.close();
-});
+const s = serverAndBrowser();
 
 test('WINDOW-OPEN-7 WINDOW-INPAGE-8 WINDOW-BRAND-6 STYLE-RESET-7 open mode with its window size, language, guide text, logo and a light theme colour: previewed, saved, then restored to defaults', async (t) => {
+  const { k, browser, admin } = s;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   t.teardown(() => context.close());
   const page = await context.newPage();
