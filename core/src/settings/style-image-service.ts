@@ -26,11 +26,12 @@ const UNUSED_MS = 24 * 3_600_000;
 /** Where an uploaded image is served; its random key is the only name. */
 export const styleImageUrl = (key: string) => `/style-images/${key}`;
 
-/** The images a settings document shows, by the field that names each. */
-const named = (s: WidgetSettings): [string, string | null][] => [
-  ['settings.ad.image', s.ad.image],
-  ['settings.style.logo', s.style.logo],
+/** The images a settings document shows: the field that names each, its kind and its key. */
+const named = (s: WidgetSettings): [string, StyleImageKind, string | null][] => [
+  ['settings.ad.image', 'ad', s.ad.image],
+  ['settings.style.logo', 'logo', s.style.logo],
 ];
+const keysOf = (s: WidgetSettings) => named(s).flatMap(([, , key]) => (key ? [key] : []));
 
 /** Checks an upload is a decodable PNG, JPEG, GIF or WebP by its content (STYLE-UPLOAD-5); every refusal names the `file` field. */
 export async function checkUploadedImage(path: string, name: string, what = 'The image') {
@@ -69,19 +70,15 @@ export class StyleImageService {
 
   /** A saved document may only name images this company uploaded, each where its kind belongs. */
   async check(t: Tenant, s: WidgetSettings) {
-    for (const [path, key] of named(s)) {
-      const kind = path === 'settings.ad.image' ? 'ad' : 'logo';
+    for (const [path, kind, key] of named(s))
       if (key && !(await t.q('style_images').where({ key, kind }).first('key')))
         throw fieldError(path, 'unknown_image', 'No such uploaded image in this company');
-    }
   }
 
   /** A replaced image is no longer shown anywhere: its address stops working with it. */
   async dropReplaced(t: Tenant, before: WidgetSettings, after: WidgetSettings) {
-    const kept = new Set(named(after).map(([, key]) => key));
-    const gone = named(before)
-      .map(([, key]) => key)
-      .filter((key): key is string => !!key && !kept.has(key));
+    const kept = new Set(keysOf(after));
+    const gone = keysOf(before).filter((key) => !kept.has(key));
     if (gone.length) await t.q('style_images').whereIn('key', gone).delete();
   }
 
@@ -92,9 +89,7 @@ export class StyleImageService {
     for (const { company_id } of companies) {
       const t = new Tenant(this.db, Number(company_id));
       const doc = await t.q('widget_settings').first('settings');
-      const inUse = named(readWidgetSettings(doc?.settings))
-        .map(([, key]) => key)
-        .filter((key): key is string => !!key);
+      const inUse = keysOf(readWidgetSettings(doc?.settings));
       await t.q('style_images').where('created_at', '<', before).whereNotIn('key', inUse).delete();
     }
   }
