@@ -13,7 +13,7 @@ const sockets: Socket[] = [];
 const consoles: Record<string, Socket> = {};
 const clients: Record<string, TestClient> = {};
 const ids: Record<string, number> = {};
-const assigned: { conversationId: number; agentId: number; by: string }[] = [];
+const assigned: { conversationId: number; agentId: number; by: string; scope: { groupId: number | null } }[] = [];
 
 test.before(async () => {
   k = await startTestServer();
@@ -54,7 +54,8 @@ async function request(payload: Record<string, unknown> = {}) {
   return r.conversation as { id: number; status: string; agentId: number | null };
 }
 
-const byOf = (conversationId: number) => assigned.find((a) => a.conversationId === conversationId)?.by;
+const assignment = (conversationId: number) => assigned.find((a) => a.conversationId === conversationId);
+const byOf = (conversationId: number) => assignment(conversationId)?.by;
 
 test.serial('ASSIGN-DASHBOARD-17 the dashboard shows scopes, agents and waiting requests; 指派 connects a request to any agent on duty', async (t) => {
   const g = (await admin.post('/api/groups', { name: '售前', memberIds: [ids.ann] })).body;
@@ -92,7 +93,7 @@ test.serial('ASSIGN-DASHBOARD-17 the dashboard shows scopes, agents and waiting 
   t.is(d.status, 200, d.text);
   t.like(d.body.conversation, { status: 'active', agentId: ids.bob });
   await bobGets;
-  t.is(byOf(first.id), 'dispatch');
+  t.like(assignment(first.id), { by: 'dispatch', scope: { groupId: g.id } }, "dispatched outside its scope, it still names the request's group");
   t.is((await clients.dan.post('/api/queue/dispatch', { conversationId: first.id, agentId: ids.ann })).body.error.code, 'already_accepted');
 
   t.is(
@@ -110,7 +111,7 @@ test.serial('ASSIGN-DASHBOARD-17 the dashboard shows scopes, agents and waiting 
   );
   await presence('ann', 'online', false);
   t.like((await call(consoles.ann, 'conversation.accept', { conversationId: second.id })).conversation, { agentId: ids.ann });
-  t.is(byOf(second.id), 'manual');
+  t.like(assignment(second.id), { by: 'manual', scope: { groupId: null } });
   const after = (await clients.dan.get('/api/queue/dashboard')).body;
   t.deepEqual(after.waiting, []);
   t.like(
@@ -124,53 +125,56 @@ test.serial('ASSIGN-DASHBOARD-17 the dashboard shows scopes, agents and waiting 
     t.true((await call(consoles[name], 'conversation.end', { conversationId: id })).ok);
 });
 
-test.serial('ASSIGN-HOOK-14 a routing handler that throws or takes over 100 ms is skipped; one may narrow but never add an agent', async (t) => {
-  await presence('ann', 'online', true);
-  await presence('bob', 'online', true);
-  const seen: any[] = [];
-  const off = [
-    hooks.addFilter(
-      'visitor.routing',
-      () => {
-        throw new Error('broken plugin');
-      },
-      { priority: 1 },
-    ),
-    // Asks for more time than routing allows; if it were waited for, nobody would be left to serve.
-    hooks.addFilter(
-      'visitor.routing',
-      async (v) => {
-        await new Promise((r) => setTimeout(r, 400));
-        return { ...v, candidates: [] };
-      },
-      { priority: 2, timeoutMs: 5000 },
-    ),
-    hooks.addFilter(
-      'visitor.routing',
-      (v) => {
-        seen.push(v);
-        const bob = v.candidates.find((c) => c.agentId === ids.bob)!;
-        return { ...v, candidates: [bob, { ...bob, agentId: ids.cat }] };
-      },
-      { priority: 3 },
-    ),
-  ];
-  try {
-    const started = Date.now();
-    const conv = await request();
-    t.true(Date.now() - started < 3000);
-    t.like(conv, { status: 'active', agentId: ids.bob }, 'narrowed to Bob; Cat, added by the handler, is not eligible and is ignored');
-    t.is(byOf(conv.id), 'auto');
-    const last = seen.at(-1);
-    t.deepEqual(last.candidates.map((c: any) => c.agentId).sort(), [ids.ann, ids.bob].sort(), 'handlers get the eligible agents');
-    t.like(last, { conversationId: conv.id, mode: 'service' });
-    t.like(last.candidates[0], { load: 0 });
-    t.true((await call(consoles.bob, 'conversation.end', { conversationId: conv.id })).ok);
+test.serial(
+  'ASSIGN-HOOK-14 a routing handler that throws or takes over 100 ms is skipped; one may narrow but never add an agent; both hooks carry the scope',
+  async (t) => {
+    await presence('ann', 'online', true);
+    await presence('bob', 'online', true);
+    const seen: any[] = [];
+    const off = [
+      hooks.addFilter(
+        'visitor.routing',
+        () => {
+          throw new Error('broken plugin');
+        },
+        { priority: 1 },
+      ),
+      // Asks for more time than routing allows; if it were waited for, nobody would be left to serve.
+      hooks.addFilter(
+        'visitor.routing',
+        async (v) => {
+          await new Promise((r) => setTimeout(r, 400));
+          return { ...v, candidates: [] };
+        },
+        { priority: 2, timeoutMs: 5000 },
+      ),
+      hooks.addFilter(
+        'visitor.routing',
+        (v) => {
+          seen.push(v);
+          const bob = v.candidates.find((c) => c.agentId === ids.bob)!;
+          return { ...v, candidates: [bob, { ...bob, agentId: ids.cat }] };
+        },
+        { priority: 3 },
+      ),
+    ];
+    try {
+      const started = Date.now();
+      const conv = await request();
+      t.true(Date.now() - started < 3000);
+      t.like(conv, { status: 'active', agentId: ids.bob }, 'narrowed to Bob; Cat, added by the handler, is not eligible and is ignored');
+      t.is(byOf(conv.id), 'auto');
+      const last = seen.at(-1);
+      t.deepEqual(last.candidates.map((c: any) => c.agentId).sort(), [ids.ann, ids.bob].sort(), 'handlers get the eligible agents');
+      t.like(last, { conversationId: conv.id, mode: 'service', scope: { groupId: null } });
+      t.like(last.candidates[0], { load: 0 });
+      t.true((await call(consoles.bob, 'conversation.end', { conversationId: conv.id })).ok);
 
-    off.push(hooks.addFilter('visitor.routing', () => ({ stop: true as const, reason: 'robot serves' }), { priority: 0 }));
-    const stopped = await request();
-    t.is(stopped.status, 'queued', 'a stop leaves the request to the plugin that stopped it');
-  } finally {
-    for (const f of off) f();
-  }
-});
+      off.push(hooks.addFilter('visitor.routing', () => ({ stop: true as const, reason: 'robot serves' }), { priority: 0 }));
+      const stopped = await request();
+      t.is(stopped.status, 'queued', 'a stop leaves the request to the plugin that stopped it');
+    } finally {
+      for (const f of off) f();
+    }
+  },
+);

@@ -214,7 +214,11 @@ export class AssignmentService {
     await this.queue.changed(companyId);
     const ctx = { companyId, actor: { kind: 'agent' as const, id: agentId } };
     const waitMs = this.clock.now().getTime() - new Date(row.created_at).getTime();
-    await this.hooks.emit('conversation.assigned', { conversationId: conversation.id, agentId, by, waitMs }, ctx);
+    await this.hooks.emit(
+      'conversation.assigned',
+      { conversationId: conversation.id, agentId, by, scope: { groupId: conversation.scopeGroupId }, waitMs },
+      ctx,
+    );
     await this.hooks.emit('conversation.accepted', { conversationId: conversation.id, agentId }, ctx);
     return conversation;
   }

@@ -62,7 +62,7 @@ export class HandoverService {
     await this.monitors.afterMove(companyId, conversationId, fromId, to.id);
     await this.hooks.emit(
       'conversation.assigned',
-      { conversationId, agentId: to.id, by, waitMs: Math.max(0, o.waitMs) },
+      { conversationId, agentId: to.id, by, scope: { groupId: conversation.scopeGroupId }, waitMs: Math.max(0, o.waitMs) },
       { companyId, actor: { kind: 'agent', id: to.id } },
     );
     return conversation;

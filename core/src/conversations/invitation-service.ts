@@ -7,7 +7,8 @@ import { Tenant } from '../tenancy/tenant.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import type { InvitationView } from '../protocol/collab-events.ts';
 import type { ConversationView, MessageView } from '../protocol/message-schemas.ts';
-import { VISITOR_LEFT_MS } from '../visitors/live-visitors.ts';
+import { LiveVisitors, VISITOR_LEFT_MS } from '../visitors/live-visitors.ts';
+import { RegionService } from '../region/region-service.ts';
 import type { VisitorRef } from '../visitors/visitor-service.ts';
 import { HARD_LIMIT } from './chat-settings.ts';
 import { inviteWords } from './invite-words.ts';
@@ -37,6 +38,8 @@ export class InvitationService {
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
     @inject(WidgetSettingsService) private readonly settings: WidgetSettingsService,
     @inject(BlockService) private readonly blocks: BlockService,
+    @inject(LiveVisitors) private readonly live: LiveVisitors,
+    @inject(RegionService) private readonly region: RegionService,
   ) {}
 
   async invite(actor: Actor, visitorId: number, text?: string): Promise<InvitationView> {
@@ -115,6 +118,7 @@ export class InvitationService {
       invitation: { id: invitation.id, agentNickname: nickname, ...words, auto: row.strategy != null, mode: s.mode, displaySeconds: s.displaySeconds },
     });
     this.notifier.toAgents(rooms.company(t.companyId), 'invitation.changed', { invitation });
+    await this.live.push(t.companyId, invitation.visitorId);
     return invitation;
   }
 
@@ -217,6 +221,8 @@ export class InvitationService {
     const invitation = toInvitationView(row, agent?.nickname ?? null);
     if (invitation.agentId) this.notifier.toAgents(rooms.agent(invitation.agentId), 'invitation.answered', { invitation });
     this.notifier.toAgents(rooms.company(t.companyId), 'invitation.changed', { invitation });
+    // The row's 已邀请 mark follows (TOOLBAR-VISITORBTNS-6).
+    if (invitation.kind === 'invite') await this.live.push(t.companyId, invitation.visitorId);
   }
 
   /** The visitor exists here, is on the site and has no open conversation. */
@@ -234,6 +240,7 @@ export class InvitationService {
     if (this.clock.now().getTime() - new Date(v.last_seen_at).getTime() > VISITOR_LEFT_MS) throw conflict('visitor_offline', 'The visitor has left the site');
     if (await t.q('conversations').where({ visitor_id: visitorId }).whereNot('status', 'ended').first('id'))
       throw conflict('visitor_busy', 'The visitor is already waiting or chatting');
+    if (!(await this.region.servedTest(t.companyId))(v.last_ip)) throw conflict('region_not_served', 'The visitor is outside the service region');
     return v;
   }
 
@@ -284,7 +291,11 @@ export class InvitationService {
     this.notifier.toAgents(rooms.agent(agent.id), 'conversation.updated', { conversation });
     const ctx = { companyId: t.companyId, actor: { kind: 'agent' as const, id: agent.id } };
     await this.hooks.emit('conversation.created', { conversationId: id, visitorId: visitor.id, channel: visitor.channel }, ctx);
-    await this.hooks.emit('conversation.assigned', { conversationId: id, agentId: agent.id, by: 'manual', waitMs: 0 }, ctx);
+    await this.hooks.emit(
+      'conversation.assigned',
+      { conversationId: id, agentId: agent.id, by: 'manual', scope: { groupId: conversation.scopeGroupId }, waitMs: 0 },
+      ctx,
+    );
     await this.hooks.emit('conversation.accepted', { conversationId: id, agentId: agent.id }, ctx);
     return conversation;
   }

@@ -126,7 +126,13 @@ export class LeftBehind {
       this.notifier.toAgents(rooms.agent(agentId), 'conversation.updated', { conversation });
       await this.hooks.emit(
         'conversation.assigned',
-        { conversationId: id, agentId, by: 'sticky', waitMs: Math.max(0, now.getTime() - new Date(r.created_at).getTime()) },
+        {
+          conversationId: id,
+          agentId,
+          by: 'sticky',
+          scope: { groupId: conversation.scopeGroupId },
+          waitMs: Math.max(0, now.getTime() - new Date(r.created_at).getTime()),
+        },
         { companyId, actor: { kind: 'agent', id: agentId } },
       );
     }

@@ -178,12 +178,18 @@ export class RoutingService {
     return !r.halted && r.value.priority ? QUEUE_CLASS.priority : QUEUE_CLASS.normal;
   }
 
-  private async filter(companyId: number, conv: { id: number; visitor_id: number; channel: string }, settings: ChatSettings, candidates: RoutingCandidate[]) {
+  private async filter(
+    companyId: number,
+    conv: { id: number; visitor_id: number; channel: string; group_id: number | null },
+    settings: ChatSettings,
+    candidates: RoutingCandidate[],
+  ) {
     const visitor = await this.db('visitors').where({ id: conv.visitor_id }).first('language', 'region');
     return this.hooks.runFilter(
       'visitor.routing',
       {
         conversationId: conv.id,
+        scope: { groupId: conv.group_id },
         visitor: { id: conv.visitor_id, language: visitor?.language ?? null, channel: conv.channel, region: visitor?.region ?? null },
         mode: settings.mode,
         candidates,

@@ -60,9 +60,15 @@ export interface RoutingCandidate {
   status: string;
 }
 
+/** Who a request is for: one group's members, or (null) the whole company. */
+export interface RoutingScope {
+  groupId: number | null;
+}
+
 /** What `visitor.routing` carries: handlers may narrow or re-order candidates, or halt (ASSIGN-HOOK-14). */
 export interface RoutingValue {
   conversationId: number;
+  scope: RoutingScope;
   visitor: { id: number; language: string | null; channel: string; region: string | null };
   mode: 'service' | 'sales';
   candidates: RoutingCandidate[];
@@ -96,7 +102,14 @@ export interface ActionHooks {
   'visitor.arrived': { visitorId: number; visitId: number; channel: string };
   'visitor.pageview': { visitorId: number; visitId: number; url: string; title: string | null };
   'conversation.created': { conversationId: number; visitorId: number; channel: string };
-  'conversation.assigned': { conversationId: number; agentId: number; by: 'auto' | 'manual' | 'transfer' | 'takeover' | 'dispatch' | 'sticky'; waitMs: number };
+  'conversation.assigned': {
+    conversationId: number;
+    agentId: number;
+    by: 'auto' | 'manual' | 'transfer' | 'takeover' | 'dispatch' | 'sticky';
+    /** The scope the request was routed in when it reached the agent (after any overflow). */
+    scope: RoutingScope;
+    waitMs: number;
+  };
   'conversation.accepted': { conversationId: number; agentId: number };
   'conversation.ended': { conversationId: number; endedBy: string; reason: string };
   /** EVAL-FORM-1, HISTORY-EVALUATE-8: an evaluation was saved (first time or changed); reports follow it. */
