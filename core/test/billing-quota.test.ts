@@ -64,3 +64,46 @@ test.serial('BILLING-QUOTA-5 concurrent sends never take the quota below zero; u
     [5, 10],
   );
 });
+
+test.serial('BILLING-WARN-6 admins get a notice and an e-mail once the quota falls under 10 % and again at zero, once per top-up and threshold', async (t) => {
+  const { CronSupervisor } = await import('../src/plugins/cron-supervisor.ts');
+  const cron = k.server.container.resolve(CronSupervisor);
+  t.true(cron.names().includes('core:quota-reminders'));
+  t.is((await admin.patch('/api/profile', { email: 'quota-boss@example.com' })).status, 200);
+  const notices = () => k.server.db('notices').where({ company_id: k.company.id }).orderBy('id');
+  const mails = () => k.server.db('mail_outbox').where({ company_id: k.company.id, to: 'quota-boss@example.com' }).orderBy('id');
+  const run = () => cron.runOnce('core:quota-reminders');
+
+  const left = (await quota()).left;
+  await topUp(100 - left);
+  for (let i = 0; i < 9; i++) await send(10);
+  await run();
+  t.is((await notices()).length, 0, '10 of 100 left is not under 10 %');
+
+  await send(1);
+  await run();
+  await run();
+  let list = await notices();
+  t.is(list.length, 1, 'under 10 %: one reminder, however often the job runs');
+  t.is(list[0].title, '额度不足 10%:测试短信');
+  t.true(list[0].content.includes('剩余 9 条(上次充值后为 100 条)'), list[0].content);
+  t.false(list[0].important);
+  t.is((await mails()).length, 1);
+  t.is((await mails())[0].subject, '额度不足 10%:测试短信');
+
+  await send(9);
+  await run();
+  list = await notices();
+  t.is(list.length, 2, 'again at zero');
+  t.is(list[1].title, '额度已用完:测试短信');
+  t.true(list[1].important);
+  const admins = await k.server.db('agents').where({ company_id: k.company.id, role: 'admin' }).select('id');
+  t.deepEqual(list[1].agent_ids.map(Number).sort(), admins.map((a) => Number(a.id)).sort(), 'addressed to the admins');
+
+  await topUp(20);
+  await send(10);
+  await send(9);
+  await run();
+  t.is((await notices()).length, 3, 'a top-up starts the reminders again');
+  t.is((await mails()).length, 3);
+});

@@ -6,14 +6,18 @@ import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import { BillingService } from './billing-service.ts';
 import { billingView, licenceInput, renewalContact, topupInput } from './billing-schemas.ts';
 import { LicenceReminders } from './licence-reminders.ts';
+import { QuotaReminders } from './quota-reminders.ts';
 
-/** Billing and licences (SPEC BILLING §9.1): the company's read-only page, the operator's controls and the expiry reminders. */
+/** Billing and licences (SPEC BILLING §9.1): the company's read-only page, the operator's controls and the expiry and quota reminders. */
 export function registerBillingRoutes(api: ApiRouter, c: DependencyContainer) {
   const billing = c.resolve(BillingService);
   const companies = c.resolve(CompanyService);
   const reminders = c.resolve(LicenceReminders);
   // Hourly is enough for day-granular thresholds; the job runs on one node at a time.
   c.resolve(CronSupervisor).schedule('core', 'licence-reminders', '0 7 * * * *', async () => void (await reminders.run()));
+  // Quotas fall with every send, so they are looked at every minute.
+  const quotaReminders = c.resolve(QuotaReminders);
+  c.resolve(CronSupervisor).schedule('core', 'quota-reminders', '37 * * * * *', async () => void (await quotaReminders.run()));
   const companyParams = z.strictObject({ companyId: z.coerce.number().int().min(10000).max(999999999) });
 
   api.route({

@@ -2,14 +2,11 @@ import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import type { Logger } from '../infra/logger.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
-import { Tenant } from '../tenancy/tenant.ts';
-import { MailOutbox } from '../leavemsg/mail-outbox.ts';
-import { PluginHost } from '../plugins/plugin-host.ts';
 import { remainingDays } from './billing-service.ts';
+import { AdminReminder } from './admin-reminder.ts';
 
 /** Days before the expiry day at which admins are reminded; 0 is the expiry day itself (BILLING-WARN-6). */
 const THRESHOLDS = [30, 7, 1, 0];
-const NOTICE_DAYS = 7;
 
 const text = (lang: string, name: string, expiresOn: string, left: number) =>
   lang.startsWith('zh')
@@ -24,9 +21,8 @@ const text = (lang: string, name: string, expiresOn: string, left: number) =>
 
 /**
  * The `core:licence-reminders` job: for every enabled, dated plugin licence,
- * the admins get a console notice (from the primary admin's account, the
- * notices table needing a publisher) and an e-mail through the company's
- * mail outbox, once per licence, expiry date and threshold.
+ * the admins get a console notice and an e-mail (AdminReminder), once per
+ * licence, expiry date and threshold.
  */
 @injectable()
 export class LicenceReminders {
@@ -34,8 +30,7 @@ export class LicenceReminders {
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly log: Logger,
-    @inject(PluginHost) private readonly host: PluginHost,
-    @inject(MailOutbox) private readonly outbox: MailOutbox,
+    @inject(AdminReminder) private readonly reminder: AdminReminder,
   ) {}
 
   /** Sends what is due; returns how many reminders went out. */
@@ -66,31 +61,8 @@ export class LicenceReminders {
   }
 
   private async remind(companyId: number, product: string, lang: string, expiresOn: string, left: number) {
-    const t = new Tenant(this.db, companyId);
-    const admins: { id: number; email: string | null; is_primary: boolean }[] = await t
-      .q('agents')
-      .where({ role: 'admin' })
-      .whereNull('disabled_at')
-      .whereNull('deleted_at')
-      .select('id', 'email', 'is_primary');
-    const publisher = admins.find((a) => a.is_primary) ?? admins[0];
-    if (!publisher) return;
-    const plugin = this.host.list().find((p) => p.id === product);
-    const name = plugin ? (lang.startsWith('zh') ? plugin.name['zh-CN'] : plugin.name.en) : product;
-    const { title, body } = text(lang, name, expiresOn, left);
-    const now = this.clock.now();
-    // Delivered by `core:notices` within 5 s, like any notice that starts now.
-    await t.insert('notices', {
-      publisher_id: publisher.id,
-      title,
-      content: body,
-      important: left <= 1,
-      agent_ids: admins.map((a) => a.id),
-      starts_at: now,
-      ends_at: new Date(now.getTime() + NOTICE_DAYS * 86_400_000),
-      created_at: now,
-    });
-    for (const a of admins.filter((x) => x.email)) await this.outbox.enqueue(t, { leaveMessageId: null, to: a.email!, subject: title, body });
-    this.log.info({ companyId, product, expiresOn, left }, 'licence reminder sent');
+    const { title, body } = text(lang, this.reminder.product(product, lang).name, expiresOn, left);
+    if (await this.reminder.send(companyId, { title, body, important: left <= 1 }))
+      this.log.info({ companyId, product, expiresOn, left }, 'licence reminder sent');
   }
 }
