@@ -10,6 +10,7 @@ import { exportAgentServerEvents } from '../exports/export-job-routes.ts';
 import { ratingPush, ratingSubmit } from '../ratings/rating-handlers.ts';
 import { formPush, formSubmit } from '../settings/info-form-handlers.ts';
 import { profileSet } from '../visitors/profile-handlers.ts';
+import { visitorInfoServerEvents } from '../visitors/visitor-info-schemas.ts';
 
 /** Visitor events owned by the settings, leave-message, rating and visitor features (their handlers live there). */
 const formVisitorEvents = {
@@ -106,7 +107,10 @@ export function renderProtocolDoc(): string {
     section(
       'Server → agent (`/agent`)',
       'the consoles concerned (rooms `company:<id>`, `agent:<id>`, `conversation:<id>`)',
-      { ...agentServerEvents, ...collabAgentServerEvents, ...leaveMessageAgentServerEvents, ...exportAgentServerEvents } as Record<string, Spec>,
+      { ...agentServerEvents, ...collabAgentServerEvents, ...leaveMessageAgentServerEvents, ...exportAgentServerEvents, ...visitorInfoServerEvents } as Record<
+        string,
+        Spec
+      >,
       'out',
     ),
     '',
