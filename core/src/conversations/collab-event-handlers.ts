@@ -46,6 +46,11 @@ export function registerCollabEvents(c: DependencyContainer) {
     permission: E['monitor.start'].permission,
     handler: (p, caller) => monitors.start(actorOf(caller), p.agentId),
   });
+  d.on('core', 'monitor.targets', {
+    schema: E['monitor.targets'].payload,
+    permission: E['monitor.targets'].permission,
+    handler: (_p, caller) => monitors.targets(actorOf(caller)),
+  });
   d.on('core', 'monitor.stop', { schema: E['monitor.stop'].payload, handler: (p, caller) => monitors.stop(actorOf(caller), p.agentId) });
   d.on('core', 'monitor.list', { schema: E['monitor.list'].payload, handler: (_p, caller) => monitors.list(actorOf(caller)) });
   d.on('core', 'whisper.send', {

@@ -9,6 +9,7 @@ import type { ConversationView, MessageView } from '../protocol/message-schemas.
 import { agentsById, type Actor } from './collab-support.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { MessageStore } from './message-store.ts';
+import { RoutingService } from './routing-service.ts';
 
 const monitorView = (r: any) => ({
   monitorAgentId: Number(r.monitor_agent_id),
@@ -31,7 +32,42 @@ export class MonitorService {
     @inject(MessageStore) private readonly store: MessageStore,
     @inject(ConversationQueries) private readonly queries: ConversationQueries,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(RoutingService) private readonly routing: RoutingService,
   ) {}
+
+  /**
+   * The 监控客服 picker (TOOLBAR-MONITORBTNS-7): every enabled agent the actor may monitor, offline ones too
+   * (monitoring follows them when they come back), with status, conversations in progress and whether already
+   * watched. An invisible admin shows as 隐身 only to admins, who are the only ones allowed to monitor admins.
+   */
+  async targets(actor: Actor) {
+    const t = new Tenant(this.db, actor.companyId);
+    const rows = await t
+      .q('agents')
+      .whereNull('deleted_at')
+      .whereNull('disabled_at')
+      .whereNot('id', actor.agentId)
+      .modify((q) => (actor.isAdmin ? q : q.whereNot('role', 'admin')))
+      .orderBy('nickname')
+      .select(
+        'id',
+        'nickname',
+        this.db.raw("(select count(*)::int from conversations c where c.agent_id = agents.id and c.status = 'active') as conversations"),
+      );
+    const present = new Map(
+      (await this.routing.candidates(actor.companyId, null, await this.routing.settings(actor.companyId))).map((c) => [c.agentId, c.status]),
+    );
+    const watched = new Set((await this.active(t, actor.agentId).select('watched_agent_id')).map((r: any) => Number(r.watched_agent_id)));
+    return {
+      agents: rows.map((r: any) => ({
+        agentId: Number(r.id),
+        nickname: r.nickname as string,
+        status: (present.get(Number(r.id)) ?? 'offline') as 'online' | 'busy' | 'away' | 'invisible' | 'offline',
+        conversations: Number(r.conversations),
+        watched: watched.has(Number(r.id)),
+      })),
+    };
+  }
 
   /** Admins may monitor anyone but themselves; other holders only agents who are not admins (else 403). */
   async start(actor: Actor, watchedId: number): Promise<{ monitor: ReturnType<typeof monitorView>; conversations: ConversationView[] }> {

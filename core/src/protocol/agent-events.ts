@@ -26,6 +26,10 @@ export const liveVisitorView = z.object({
   conversationId: z.number().nullable(),
   /** 已阻止对话 until `endsAt` (null: permanent), DISPLAY-BLOCKCHAT-13. */
   chatBlock: z.object({ endsAt: z.string().nullable() }).nullable(),
+  /** A pending invitation (已邀请, VISITOR-INVITE-9): the inviter's nickname, null for an automatic one. */
+  invitation: z.object({ agentNickname: z.string().nullable() }).nullable(),
+  /** Outside the service region (REGION-ENFORCE-2): no invitation or proactive chat (TOOLBAR-VISITORBTNS-6). */
+  outsideRegion: z.boolean(),
 });
 
 /** The `/agent` namespace (console): core events; plugin events are `<pluginId>:<event>`. */

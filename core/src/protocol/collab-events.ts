@@ -99,6 +99,22 @@ export const collabAgentEvents = {
     permission: 'conversation.monitor',
     ack: ack({ monitor: monitorView, conversations: z.array(conversationView) }),
   },
+  'monitor.targets': {
+    summary: 'The 监控客服 picker: agents I may monitor, with status, conversations in progress and already watched (TOOLBAR-MONITORBTNS-7)',
+    payload: z.strictObject({}),
+    permission: 'conversation.monitor',
+    ack: ack({
+      agents: z.array(
+        z.object({
+          agentId: z.number(),
+          nickname: z.string(),
+          status: z.enum(['online', 'busy', 'away', 'invisible', 'offline']),
+          conversations: z.number(),
+          watched: z.boolean(),
+        }),
+      ),
+    }),
+  },
   'monitor.stop': {
     summary: 'Stop monitoring one agent, or everyone when agentId is left out (CONV-MONITOR-36)',
     payload: z.strictObject({ agentId: id.optional() }),

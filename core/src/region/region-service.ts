@@ -45,6 +45,12 @@ export class RegionService {
     };
   }
 
+  /** A test of many IPs at once (the visitor list, TOOLBAR-VISITORBTNS-6): no lookups while the region is off. */
+  async servedTest(companyId: number): Promise<(ip: string | null) => boolean> {
+    const s = await this.cache.get(companyId);
+    return s.enabled ? (ip) => regionServed(s, lookupRegion(ip ?? '')) : () => true;
+  }
+
   /** REGION-ENFORCE-2: chats (and invitations) are refused outside the served region. */
   async admit(companyId: number, ip: string): Promise<void> {
     const v = await this.verdict(companyId, ip);

@@ -3,6 +3,7 @@ import type { Db } from '../infra/db.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import { ipInList, parseCidrList } from '../http/client-ip.ts';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.ts';
+import { RegionService } from '../region/region-service.ts';
 import { VisitorScope, type ScopeLimit } from './visitor-scope.ts';
 
 /** A visitor without a connected page for this long has left (VISITOR-ARRIVE-2). */
@@ -18,6 +19,7 @@ export class LiveVisitors {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(VisitorScope) private readonly scope: VisitorScope,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(RegionService) private readonly region: RegionService,
   ) {}
 
   async one(companyId: number, visitorId: number) {
@@ -56,6 +58,10 @@ export class LiveVisitors {
         this.db.raw(
           '(select row_to_json(x) from (select url, title from page_views p where p.company_id = v.company_id and p.visitor_id = v.id order by p.created_at desc limit 1) x) as last_page',
         ),
+        // A pending invitation from anyone (已邀请, VISITOR-INVITE-9), with the inviter's name; null agent: an automatic one.
+        this.db.raw(
+          "(select row_to_json(z) from (select a.nickname from invitations i left join agents a on a.id = i.agent_id where i.company_id = v.company_id and i.visitor_id = v.id and i.status = 'pending' and i.kind = 'invite' limit 1) z) as pending_invitation",
+        ),
         this.db.raw(
           '(select row_to_json(y) from (select referrer, search_engine, search_keyword from visits s where s.company_id = v.company_id and s.visitor_id = v.id order by s.started_at desc limit 1) y) as last_visit',
         ),
@@ -72,6 +78,7 @@ export class LiveVisitors {
     const blockOf = (r: any, kind: string) =>
       blocks.find((b) => b.kind === kind && (Number(b.visitor_id) === Number(r.id) || (b.range && r.last_ip && ipInList(r.last_ip, b.range))));
     const visible = rows.filter((r: any) => !blockOf(r, 'visitor'));
+    const served = await this.region.servedTest(companyId);
     return visible.map((r: any) => {
       const chatBlock = blockOf(r, 'chat');
       const left = now - new Date(r.last_seen_at).getTime() > VISITOR_LEFT_MS;
@@ -98,6 +105,8 @@ export class LiveVisitors {
         lastSeenAt: new Date(r.last_seen_at).toISOString(),
         conversationId: r.conversation_id ? Number(r.conversation_id) : null,
         chatBlock: chatBlock ? { endsAt: chatBlock.ends_at ? new Date(chatBlock.ends_at).toISOString() : null } : null,
+        invitation: r.pending_invitation ? { agentNickname: r.pending_invitation.nickname ?? null } : null,
+        outsideRegion: !served(r.last_ip),
       };
     });
   }
