@@ -20,7 +20,10 @@ COPY . .
 RUN npm run build:ui
 
 FROM node:20-slim
-ENV NODE_ENV=production \
+# The image has no .git: the commit shown in 关于 (MENU-ABOUT-5) comes from the build.
+ARG KEFU_BUILD_COMMIT
+ENV KEFU_BUILD_COMMIT=$KEFU_BUILD_COMMIT \
+    NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     KEFU_DATA_DIR=/data \

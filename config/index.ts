@@ -46,6 +46,25 @@ export const configSchema = z
       .transform((v) => (v === '' ? undefined : v))
       .optional()
       .pipe(z.email().optional()),
+    /** Support contact of the console's 联系支持 (MENU-CONTACT-3): a web address, or an e-mail address and/or a phone number. */
+    KEFU_SUPPORT_URL: z.url({ protocol: /^https?$/ }).optional(),
+    KEFU_SUPPORT_EMAIL: z.email().optional(),
+    KEFU_SUPPORT_PHONE: z
+      .string()
+      .regex(/^[\d+\-() ]{3,30}$/, 'digits, + - ( ) and spaces, 3 to 30')
+      .optional(),
+    /** The source commit the server was built from, shown in 关于 (MENU-ABOUT-5); unset: the checkout's git HEAD. */
+    KEFU_BUILD_COMMIT: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .optional()
+      .pipe(
+        z
+          .string()
+          .regex(/^[0-9a-f]{7,40}$/, 'must be a git commit hash')
+          .optional(),
+      ),
     KEFU_VISITOR_FLOOD: z.string().regex(/^\d+\/\d+\/\d+$/, 'must look like 10/10/30 (messages/seconds/block seconds)'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     NODE_ENV: z.enum(['development', 'production', 'test']),

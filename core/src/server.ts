@@ -83,6 +83,9 @@ import { registerRegionRoutes } from './region/region-routes.ts';
 import { registerBillingRoutes } from './billing/billing-routes.ts';
 import { registerFeedbackRoutes } from './feedback/feedback-routes.ts';
 import { registerPreferenceRoutes } from './preferences/preference-routes.ts';
+import { registerAboutRoutes } from './about/about-routes.ts';
+import { buildInfo } from './about/build-info.ts';
+import { startNodeHeartbeat } from './about/node-heartbeat.ts';
 
 export const VERSION = '0.1.0';
 
@@ -157,6 +160,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerBillingRoutes,
     registerFeedbackRoutes,
     registerPreferenceRoutes,
+    registerAboutRoutes,
   ])
     register(api, container);
 
@@ -266,6 +270,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   if (config.REDIS_URL) await gateway.useRedis(config.REDIS_URL);
   await opts.beforeListen?.({ config, db, container });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const nodeBeat = startNodeHeartbeat(db, log, buildInfo(config.KEFU_BUILD_COMMIT));
   const address = server.address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   log.info({ url, database: config.DATABASE_URL ? 'postgresql' : 'embedded', redis: !!config.REDIS_URL }, 'kefu node started');
@@ -282,6 +287,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
         server.closeAllConnections?.();
       });
       await host.stopAll();
+      await nodeBeat.stop();
       container.resolve(PluginEnablement).dispose();
       await bus.close();
       if (!opts.db) await db.destroy();
