@@ -59,6 +59,7 @@ import { regionServices } from './region/index.ts';
 import { avatarServices } from './avatars/index.ts';
 import { mobileServices } from './mobile/index.ts';
 import { agentToolServices } from './agent-tools/index.ts';
+import { WorkbenchSettingsService } from './auth/workbench-settings.ts';
 
 /**
  * One child container per server instance (tests run several in one process):
@@ -84,6 +85,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     LoginLogService,
     LoginRateLimit,
     LoginIpService,
+    WorkbenchSettingsService,
     LoginService,
     MeService,
     Authenticator,

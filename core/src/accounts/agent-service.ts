@@ -20,6 +20,7 @@ import { PermissionCatalog } from './permission-catalog.ts';
 import { newAgentPermissions, withIncluded } from './permissions.ts';
 import { TemplateStore } from './template-store.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
+import { WorkbenchSettingsService } from '../auth/workbench-settings.ts';
 
 type CreateInput = z.output<typeof createAgentBody>;
 type UpdateInput = z.output<typeof updateAgentBody>;
@@ -57,6 +58,7 @@ export class AgentService {
     @inject(TOKENS.Bus) private readonly bus: Bus,
     @inject(TemplateStore) private readonly templates: TemplateStore,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(WorkbenchSettingsService) private readonly workbench: WorkbenchSettingsService,
   ) {}
 
   async list(t: Tenant, f: z.output<typeof listAgentsQuery>) {
@@ -86,6 +88,8 @@ export class AgentService {
     const generated = input.password ? undefined : generatePassword();
     const password = input.password ?? generated!;
     await checkNewPassword('password', password, input.agentId, []);
+    // 首次登录修改密码 (LOGIN-FIRSTPW-15) is the default when the caller does not say.
+    const firstLoginChange = (await this.workbench.read(t.companyId)).firstLoginPasswordChange;
     const id = await t.transaction(async (tt, trx) => {
       await this.assertSeat(tt);
       const taken = await tt.q('agents').where({ agent_id_lower: input.agentId.toLowerCase() }).first('id');
@@ -105,7 +109,7 @@ export class AgentService {
           language: input.language,
           note: input.note ?? null,
           password_hash: await this.hasher.hash(password),
-          must_change_password: input.mustChangePassword ?? true,
+          must_change_password: input.mustChangePassword ?? firstLoginChange,
         })
         .returning('id');
       await this.setGroups(tt, Number(row.id), input.groupIds);

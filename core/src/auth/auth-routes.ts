@@ -8,6 +8,8 @@ import { MeService } from './me-service.ts';
 import { registerNetworkCheckRoutes } from './network-check.ts';
 import { registerPasswordResetRoutes } from './password-reset.ts';
 import { SessionService } from './session-service.ts';
+import { settingsDocumentRoutes } from '../http/settings-document-routes.ts';
+import { workbenchSettingsSchema, WorkbenchSettingsService } from './workbench-settings.ts';
 
 export function registerAuthRoutes(api: ApiRouter, c: DependencyContainer) {
   const login = c.resolve(LoginService);
@@ -15,6 +17,12 @@ export function registerAuthRoutes(api: ApiRouter, c: DependencyContainer) {
   const sessions = c.resolve(SessionService);
   registerPasswordResetRoutes(api, c);
   registerNetworkCheckRoutes(api, c);
+  settingsDocumentRoutes(api, {
+    path: '/api/settings/workbench',
+    what: '工作台与登录: several logins of one agent ID, idle sign-out, automatic login lifetime, first-login password change (MAIN-SETTINGS-10)',
+    schema: workbenchSettingsSchema,
+    service: c.resolve(WorkbenchSettingsService),
+  });
 
   const answer = async (ctx: Context, s: LoginSuccess) => {
     if (s.kind === 'console')

@@ -262,6 +262,7 @@ export class LoginService {
         method,
       });
     });
+    await this.sessions.applyMultiLogin(companyPk, agentPk, { id: s.id, ip: req.ip });
     await this.limits.succeed(body.companyId, typed, req.ip);
     if (await this.lockedBefore(companyPk, agentPk, req.ip)) await this.lockoutEvent(companyPk, agentPk, 'lockout_ended', req.ip);
     await this.hooks.emit(
@@ -269,6 +270,6 @@ export class LoginService {
       { agentId: agentPk, sessionId: s.id, factor, ip: req.ip },
       { companyId: companyPk, actor: { kind: 'agent', id: agentPk } },
     );
-    return { sessionId: s.id, token: s.token, expiresAt: s.expiresAt, kind: body.client, remember: body.remember, companyId: companyPk, agentPk };
+    return { sessionId: s.id, token: s.token, expiresAt: s.expiresAt, kind: body.client, remember: s.remember, companyId: companyPk, agentPk };
   }
 }

@@ -133,7 +133,10 @@ export const agentServerEvents = {
     summary: 'An offer lapsed: the request went back to the queue and the agent is now away (`no_response`)',
     payload: z.object({ conversationId: z.number() }),
   },
-  'session.ended': { summary: 'This session ended; the socket closes next', payload: z.object({ reason: z.string() }) },
+  'session.ended': {
+    summary: 'This session ended; the socket closes next. A login elsewhere (`replaced`, LOGIN-MULTI-8) says where and when',
+    payload: z.object({ reason: z.string(), replacedBy: z.object({ ip: z.string(), at: z.string() }).optional() }),
+  },
   'loginLog.changed': {
     summary: 'Login-log rows got their sign-out or a session came back; open login-log screens reload them (LOGINLOG-SESSION-2, LOGINLOG-FORCE-7)',
     payload: z.object({ entryIds: z.array(z.number()) }),

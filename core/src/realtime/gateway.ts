@@ -5,7 +5,7 @@ import { createClient } from 'redis';
 import type { KefuConfig } from '@kefu/config';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { AGENT_AUTH_CHANGED, Authenticator, tokenFrom } from '../auth/authenticator.ts';
-import { SESSION_ENDED } from '../auth/session-service.ts';
+import { SESSION_ENDED, type SessionEndedMessage } from '../auth/session-service.ts';
 import type { SessionClient, SessionPresence } from '../auth/session-presence.ts';
 import type { Bus } from '../infra/bus.ts';
 import type { Db } from '../infra/db.ts';
@@ -103,9 +103,9 @@ export class RealtimeGateway {
     });
     this.visitorsNs.on('connection', (socket) => void this.onVisitor(socket));
     this.closers.push(
-      deps.bus.subscribe(SESSION_ENDED, (m: { sessionIds: number[]; reason: string }) => {
+      deps.bus.subscribe(SESSION_ENDED, (m: SessionEndedMessage) => {
         for (const id of m.sessionIds) {
-          this.agents.local.to(rooms.session(id)).emit('session.ended', { reason: m.reason });
+          this.agents.local.to(rooms.session(id)).emit('session.ended', m.replacedBy ? { reason: m.reason, replacedBy: m.replacedBy } : { reason: m.reason });
           this.agents.local.in(rooms.session(id)).disconnectSockets(true);
         }
       }),
