@@ -36,6 +36,7 @@ import { RealtimeNotifier } from './realtime/realtime-notifier.ts';
 import { LiveVisitors } from './visitors/live-visitors.ts';
 import { VisitorService } from './visitors/visitor-service.ts';
 import { VisitorScope } from './visitors/visitor-scope.ts';
+import { LiveView } from './conversations/live-view.ts';
 import { ChannelService } from './channels/channel-service.ts';
 import { EvaluationService } from './conversations/evaluation-service.ts';
 import { QueueBroadcaster } from './conversations/queue-broadcaster.ts';
@@ -105,6 +106,7 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     AssignmentService,
     ConversationService,
     ChannelService,
+    LiveView,
     EvaluationService,
     QueueBroadcaster,
     BlockService,

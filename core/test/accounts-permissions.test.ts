@@ -235,6 +235,11 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
       ok: 200,
       call: async (c) => c.put('/api/settings/visitor-list', { version: await version('/api/settings/visitor-list'), settings: {} }),
     },
+    'get /api/settings/live-view': { ok: 200, call: (c) => c.get('/api/settings/live-view') },
+    'put /api/settings/live-view': {
+      ok: 200,
+      call: async (c) => c.put('/api/settings/live-view', { version: await version('/api/settings/live-view'), settings: {} }),
+    },
     'post /api/history/conversations/delete': { ok: 200, call: (c) => c.post('/api/history/conversations/delete', { ids: [987654321] }) },
     'get /api/billing': { ok: 200, call: (c) => c.get('/api/billing') },
     'put /api/feedback/{id}/state': {

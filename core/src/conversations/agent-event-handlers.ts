@@ -12,6 +12,7 @@ import { ConversationService, type Sender } from './conversation-service.ts';
 import { LiveVisitors } from '../visitors/live-visitors.ts';
 import { viewerOf, VisitorScope } from '../visitors/visitor-scope.ts';
 import { notFound } from '../http/errors.ts';
+import { LiveView } from './live-view.ts';
 
 /** Core's `/agent` events (docs/protocol.md); schemas live in protocol/agent-events.ts. */
 export function registerAgentEvents(c: DependencyContainer) {
@@ -23,6 +24,7 @@ export function registerAgentEvents(c: DependencyContainer) {
   const presence = c.resolve(PresenceService);
   const live = c.resolve(LiveVisitors);
   const scope = c.resolve(VisitorScope);
+  const liveView = c.resolve(LiveView);
   const E = agentClientEvents;
 
   // The caller's auth is the socket's current copy (see RealtimeGateway.currentAuth): no query per message.
@@ -70,8 +72,18 @@ export function registerAgentEvents(c: DependencyContainer) {
   d.on('core', 'message.send', {
     schema: E['message.send'].payload,
     handler: async (p, caller) => ({
-      message: await conversations.send(caller.companyId, p.conversationId, senderOf(caller), { clientId: p.clientId, kind: p.kind, text: p.text }),
+      message: await conversations.send(caller.companyId, p.conversationId, senderOf(caller), {
+        clientId: p.clientId,
+        kind: p.kind,
+        text: p.text,
+        // CONV-FONT-13: the palette code travels and is stored with the message, never CSS.
+        payload: p.style?.color || p.style?.bold ? { style: p.style } : null,
+      }),
     }),
+  });
+  d.on('core', 'liveview.set', {
+    schema: E['liveview.set'].payload,
+    handler: (p, caller) => liveView.set(caller.companyId, caller.agentId, p.conversationId, p.on),
   });
   d.on('core', 'conversation.end', {
     schema: E['conversation.end'].payload,

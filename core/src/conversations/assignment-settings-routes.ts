@@ -8,6 +8,7 @@ import type { Tenant } from '../tenancy/tenant.ts';
 import { VisitorScope } from '../visitors/visitor-scope.ts';
 import { AssignmentService } from './assignment-service.ts';
 import { registerRoutingRuleRoutes } from './routing-rules.ts';
+import { LiveView } from './live-view.ts';
 import { chatSettingsSchema, readChatSettings, type ChatSettings } from './chat-settings.ts';
 
 type Key = keyof ChatSettings;
@@ -55,15 +56,17 @@ const assignmentSection = chatSettingsSection(
   'settings.assignment.update',
 );
 const visitorListSection = chatSettingsSection(['visitorScope'], 'visitorListVersion', 'settings.visitorList.update');
+const liveViewSection = chatSettingsSection(['liveView'], 'liveViewVersion', 'settings.liveView.update');
 
 /**
  * 自动分配 settings (ASSIGN-SCREEN-16), applied from the next decision, and the
- * visitor list scope of the 工作台与登录 settings (MAIN-SETTINGS-10, VISITOR-SCOPE-4).
+ * visitor list scope and 允许实时查看 of the 工作台与登录 settings (MAIN-SETTINGS-10, VISITOR-SCOPE-4, CONV-LIVEVIEW-21).
  */
 export function registerAssignmentSettingsRoutes(api: ApiRouter, c: DependencyContainer) {
   const assignment = c.resolve(AssignmentService);
   const scope = c.resolve(VisitorScope);
   const audit = c.resolve(AuditService);
+  const liveView = c.resolve(LiveView);
   const manage = { tags: ['settings'], auth: 'agent' as const, permission: 'assign.manage' };
   registerRoutingRuleRoutes(api, c);
 
@@ -110,6 +113,27 @@ export function registerAssignmentSettingsRoutes(api: ApiRouter, c: DependencyCo
     handler: async ({ body, auth }) => {
       const saved = await visitorListSection.save(audit, auth, body);
       scope.forget(auth.companyId);
+      return saved;
+    },
+  });
+  api.route({
+    ...settingsManage,
+    method: 'get',
+    path: '/api/settings/live-view',
+    summary: '允许实时查看: whether agents may see what visitors type before sending; off, only a typing signal (CONV-LIVEVIEW-21)',
+    response: liveViewSection.stored,
+    handler: ({ auth }) => liveViewSection.read(auth.tenant),
+  });
+  api.route({
+    ...settingsManage,
+    method: 'put',
+    path: '/api/settings/live-view',
+    summary: 'Save 允许实时查看; `version` is the one read (0 before the first save), stale → 409 settings_changed',
+    body: liveViewSection.body,
+    response: liveViewSection.stored,
+    handler: async ({ body, auth }) => {
+      const saved = await liveViewSection.save(audit, auth, body);
+      liveView.forget(auth.companyId);
       return saved;
     },
   });

@@ -32,6 +32,8 @@ export const chatSettingsSchema = z.object({
   showEstimatedWait: z.boolean().default(false),
   /** VISITOR-SCOPE-4 访客列表范围: every visitor of the company, or only those of the agent's (groups') icons. */
   visitorScope: z.enum(['all', 'group']).default('all'),
+  /** CONV-LIVEVIEW-21 允许实时查看: agents may see the visitor's unsent input; off, only a typing signal. */
+  liveView: z.boolean().default(true),
 });
 export type ChatSettings = z.output<typeof chatSettingsSchema>;
 

@@ -16,6 +16,7 @@ import { FloodLimit } from '../policies/flood-limit.ts';
 import { EntryScope } from '../icons/entry-scope.ts';
 import { QueueBroadcaster } from './queue-broadcaster.ts';
 import { QueueTimers } from './queue-timers.ts';
+import { LiveView } from './live-view.ts';
 
 export interface VisitorCaller {
   visitor: VisitorRef;
@@ -38,6 +39,7 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
   const entry = c.resolve(EntryScope);
   const queue = c.resolve(QueueTimers);
   const waiting = c.resolve(QueueBroadcaster);
+  const liveView = c.resolve(LiveView);
   const E = visitorClientEvents;
   const sender = (v: VisitorRef) => ({ kind: 'visitor' as const, visitorId: v.id });
 
@@ -58,12 +60,7 @@ export function visitorEventHandlers(c: DependencyContainer): Map<string, { spec
       return { message: await conversations.send(visitor.companyId, p.conversationId, sender(visitor), { clientId: p.clientId, kind: p.kind, text: p.text }) };
     },
     typing: async (p, { visitor }) => {
-      const conv = await new Tenant(db, visitor.companyId)
-        .q('conversations')
-        .where({ id: p.conversationId, visitor_id: visitor.id })
-        .whereNot('status', 'ended')
-        .first('id');
-      if (conv) notifier.toAgents(rooms.conversation(p.conversationId), 'visitor.typing', { conversationId: p.conversationId, text: p.text });
+      await liveView.relay(visitor.companyId, visitor.id, p.conversationId, p.text);
       return {};
     },
     sync: async (p, { visitor }) => conversations.sync(visitor.companyId, p.conversationId, sender(visitor), p.afterSeq),

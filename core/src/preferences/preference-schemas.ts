@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_COLOR_CODES, type MessageColor } from '../protocol/message-palette.ts';
 
 /** Visitor-list columns of DISPLAY-COLDEFS-6, in their default order. */
 export const VISITOR_COLUMNS = [
@@ -71,7 +72,18 @@ export const DEFAULT_PREFERENCES = {
     hideLeft: false,
     sort: null as { column: string; direction: 'asc' | 'desc' } | null,
   },
-  chat: { sendKey: 'enter' as 'enter' | 'ctrlEnter', switchAfterSend: false, liveViewOnConnect: true, noEvaluationPrompt: false },
+  chat: {
+    sendKey: 'enter' as 'enter' | 'ctrlEnter',
+    switchAfterSend: false,
+    liveViewOnConnect: true,
+    noEvaluationPrompt: false,
+    /** 字体设置 (CONV-FONT-13): the chat pane's text size for the agent's own view, and the colour and bold of the agent's messages. */
+    fontSize: 14,
+    fontColor: null as MessageColor | null,
+    fontBold: false,
+    /** 表情 (CONV-EMOJI-20): the 24 emoji the agent used last, newest first. */
+    recentEmoji: [] as string[],
+  },
   status: { afterLogin: 'online' as 'online' | 'busy' | 'away' | 'invisible', idleAway: true, idleMinutes: 10, idleRestore: true },
   sound: {
     muteAll: false,
@@ -126,6 +138,10 @@ const sections = {
     afterLogin: z.enum(['online', 'busy', 'away', 'invisible']),
     idleAway: z.boolean(),
     idleMinutes: z.number().int().min(1).max(120),
+    fontSize: z.number().int().min(12).max(20),
+    fontColor: z.enum(MESSAGE_COLOR_CODES as [MessageColor, ...MessageColor[]]).nullable(),
+    fontBold: z.boolean(),
+    recentEmoji: z.array(z.string().min(1).max(32)).max(24),
     idleRestore: z.boolean(),
   }),
   sound: z.strictObject({

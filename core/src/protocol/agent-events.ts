@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ack, conversationId, conversationView, messageView, sendMessage, syncRequest } from './message-schemas.ts';
+import { messageStyle } from './message-style.ts';
 
 export const agentStatus = z.enum(['online', 'busy', 'away', 'invisible']);
 
@@ -70,9 +71,15 @@ export const agentClientEvents = {
     ack: ack({ conversation: conversationView }),
   },
   'message.send': {
-    summary: 'Send a message into a conversation the agent serves',
-    payload: sendMessage,
+    summary: 'Send a message into a conversation the agent serves; `style` is the palette colour and bold the visitor sees (CONV-FONT-13)',
+    payload: sendMessage.extend({ style: messageStyle.optional() }),
     ack: ack({ message: messageView }),
+  },
+  'liveview.set': {
+    summary:
+      '实时查看 on or off for a conversation the agent serves; the visitor’s window then sends the unsent input or only the typing signal. `on` is false while the company disallows it (CONV-LIVEVIEW-21)',
+    payload: z.strictObject({ conversationId, on: z.boolean() }),
+    ack: ack({ on: z.boolean() }),
   },
   'conversation.end': {
     summary: 'End a conversation (CONV-END-26)',
@@ -95,7 +102,10 @@ export const agentServerEvents = {
   'queue.changed': { summary: 'The waiting list changed; the payload is the new list', payload: z.object({ waiting: z.array(conversationView) }) },
   'conversation.updated': { summary: 'A conversation the agent sees changed state', payload: z.object({ conversation: conversationView }) },
   message: { summary: 'A new message in a conversation the agent serves', payload: z.object({ message: messageView }) },
-  'visitor.typing': { summary: 'The visitor’s draft (live view)', payload: z.object({ conversationId: z.number(), text: z.string() }) },
+  'visitor.typing': {
+    summary: 'The visitor types: `text` is the unsent input under live view, null for the signal alone (CONV-LIVEVIEW-21)',
+    payload: z.object({ conversationId: z.number(), text: z.string().nullable() }),
+  },
   'visitor.seen': {
     summary: 'The visitor has seen the agent messages up to `seq` (CONV-READ-41): they show 已读 "seen"',
     payload: z.object({ conversationId: z.number(), seq: z.number() }),

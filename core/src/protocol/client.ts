@@ -6,6 +6,7 @@ import type { Socket } from 'socket.io-client';
 import type { z } from 'zod';
 import type { agentClientEvents, agentServerEvents } from './agent-events.ts';
 import type { visitorClientEvents, visitorServerEvents } from './visitor-events.ts';
+import type { MessageStyle } from './message-style.ts';
 
 type EventMap = Record<string, { payload: z.ZodType; ack?: z.ZodType }>;
 export interface ErrorAck {
@@ -61,6 +62,8 @@ export interface PendingSend {
   conversationId: number;
   clientId: string;
   text: string;
+  /** An agent's palette colour and bold (CONV-FONT-13). */
+  style?: MessageStyle;
 }
 
 /**

@@ -42,8 +42,9 @@ export const visitorClientEvents = {
     ack: ack({ message: messageView }),
   },
   typing: {
-    summary: 'The draft as typed, for the agent’s live view (CONV-LIVEVIEW-21); throttled by the client',
-    payload: z.strictObject({ conversationId, text: z.string().max(5000) }),
+    summary:
+      'The visitor types: with live view on (`liveview`) the unsent input, at most every 300 ms; otherwise no `text`, only the signal. Relayed to the agents, never stored (CONV-LIVEVIEW-21)',
+    payload: z.strictObject({ conversationId, text: z.string().max(5000).optional() }),
     ack: ack({}),
   },
   sync: {
@@ -89,6 +90,11 @@ export const visitorServerEvents = {
     summary:
       'A block covering this visitor started or ended: while blocked the widget shows the offline state, nothing more (DISPLAY-BLOCKCHAT-13, DISPLAY-BLOCKEND-15)',
     payload: z.object({ blocked: z.boolean() }),
+  },
+  liveview: {
+    summary:
+      'Whether the window sends the unsent input (`typing` with `text`) or only the typing signal: the serving agent’s 实时查看 within the company setting (CONV-LIVEVIEW-21)',
+    payload: z.object({ conversationId: z.number(), on: z.boolean() }),
   },
   'queue.prompt': {
     summary: 'The maximum wait was reached: keep waiting (`queue.continue`) or leave a message (`queue.leave`) before `answerBy` (ASSIGN-OVERFLOW-10)',
