@@ -6,6 +6,7 @@ import { NoticeService } from '../src/notices/notice-service.ts';
 import { CronSupervisor } from '../src/plugins/cron-supervisor.ts';
 import { addAgent, signIn, type CreatedAgent } from './helpers/accounts.ts';
 import { agentSocket, call, next } from './helpers/sockets.ts';
+import { pdfBytes, upload } from './helpers/uploads.ts';
 
 const driver = process.env.KEFU_TEST_PG ? 'PostgreSQL' : 'embedded PGlite';
 const MIN = 60_000;
@@ -70,9 +71,9 @@ test.serial(`INTERNAL-DIRECT-3 INTERNAL-UNREAD-6 two agents chat with unread cou
   const stored = await k.server.db('internal_messages').where({ from_agent_id: ann.id, client_id: clientId }).count('* as n').first();
   t.is(Number(stored!.n), 1, 'a retried send is stored once');
 
-  const file = { fileKey: 'f-123', name: 'price list.pdf', size: 2048, mime: 'application/pdf' };
-  const withFile = await call(a, 'internal.send', { toAgentId: bob.id, clientId: uuid(), file });
-  t.deepEqual(withFile.message.file, file);
+  const pdf = await upload(k.url, '/api/files', { file: { bytes: pdfBytes(), name: 'price list.pdf' } }, annC);
+  const withFile = await call(a, 'internal.send', { toAgentId: bob.id, clientId: uuid(), fileKey: pdf.body.file.key });
+  t.like(withFile.message.file, { fileKey: pdf.body.file.key, name: 'price list.pdf', mime: 'application/pdf', kind: 'file' });
   t.deepEqual(await call(b, 'internal.unread'), { ok: true, unread: [{ agentId: ann.id, count: 2 }], total: 2 });
   await call(b, 'internal.send', { toAgentId: ann.id, clientId: uuid(), text: 'hello ann' });
   t.is((await call(a, 'internal.unread')).total, 1);
@@ -87,11 +88,11 @@ test.serial(`INTERNAL-DIRECT-3 INTERNAL-UNREAD-6 two agents chat with unread cou
   t.is(older.messages.length, 2);
 
   const cleared = next(b2, 'internal.unread', (m) => m.total === 0);
-  const receipt = next(a, 'internal.receipt');
+  const receipt = next(a, 'internal.receipt', (r) => r.kind === 'read');
   const read = await call(b, 'internal.read', { withAgentId: ann.id });
   t.is(read.read, 2);
   await cleared;
-  t.is((await receipt).readerId, bob.id, 'the sender learns the thread was read');
+  t.is((await receipt).byAgentId, bob.id, 'the sender learns the thread was read');
   t.is((await call(b, 'internal.unread')).total, 0);
   t.is((await call(a, 'internal.unread')).total, 1, "ann's own unread count is hers alone");
 

@@ -12,6 +12,7 @@ import type { VisitorRef } from '../visitors/visitor-service.ts';
 import { FileLinks, type FileVariant } from './file-links.ts';
 import { FileStorage } from './file-storage.ts';
 import { toFileView, type FileView } from './file-service.ts';
+import { InternalFiles } from '../internal/internal-files.ts';
 
 /** Keys are 32 base64url characters; anything else is answered 404 before touching the database. */
 export const KEY_PATTERN = /^[A-Za-z0-9_-]{20,64}$/;
@@ -39,6 +40,7 @@ export class FileAccess {
     @inject(FileLinks) private readonly links: FileLinks,
     @inject(ConversationService) private readonly conversations: ConversationService,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
+    @inject(InternalFiles) private readonly internal: InternalFiles,
   ) {}
 
   /** The widget's caller: the company by its public ID and the server-issued visitor token. */
@@ -124,8 +126,9 @@ export class FileAccess {
   /**
    * A download: agents of the file's company by session, anyone else by a
    * signed link. Refused and unknown files are 404; held ones 409 for everyone.
+   * A file sent in internal chat opens only for members of its thread (INTERNAL-FILES-5).
    */
-  async open(key: string, variant: FileVariant, who: { agentCompanyId?: number; exp?: unknown; sig?: unknown }): Promise<Download> {
+  async open(key: string, variant: FileVariant, who: { agentCompanyId?: number; agentId?: number; exp?: unknown; sig?: unknown }): Promise<Download> {
     const row = KEY_PATTERN.test(key) ? await this.db('files').where({ key }).first() : null;
     if (!row || row.status === 'refused') throw notFound('File not found');
     const signed = this.links.check(key, variant, who.exp, who.sig);
@@ -135,6 +138,11 @@ export class FileAccess {
       if (signed === 'invalid') throw forbiddenCode('link_invalid', 'This link is not valid');
       throw unauthorized('unauthenticated', 'Sign in or use a signed link');
     }
+    if (
+      row.internal_message_id &&
+      !(who.agentId && (await this.internal.canOpen(new Tenant(this.db, Number(row.company_id)), who.agentId, Number(row.internal_message_id))))
+    )
+      throw notFound('File not found');
     if (row.status === 'held') throw conflict('file_not_accepted', 'The agent has not received this file yet');
     const rel = variant === 'thumb' ? row.thumb_path : row.storage_path;
     if (!rel) throw notFound('This file has no thumbnail');

@@ -6,6 +6,7 @@ import { messageView } from '../protocol/message-schemas.ts';
 import { contentDisposition, FileAccess } from './file-access.ts';
 import type { FileVariant } from './file-links.ts';
 import { FileService } from './file-service.ts';
+import type { AuthInfo } from '../auth/auth-info.ts';
 
 const fileView = z.object({
   key: z.string(),
@@ -128,8 +129,8 @@ export function registerFileRoutes(api: ApiRouter, c: DependencyContainer) {
       summary:
         variant === 'thumb' ? 'An image thumbnail (CONV-IMAGE-17)' : 'Download a file: agents of the company by session, others by signed link (CONV-FILE-15)',
       handler: async ({ params, query, ctx }) => {
-        const auth = ctx.state.auth as { companyId: number } | undefined;
-        const d = await access.open(params.key, variant, { agentCompanyId: auth?.companyId, exp: query.exp, sig: query.sig });
+        const auth = ctx.state.auth as AuthInfo | undefined;
+        const d = await access.open(params.key, variant, { agentCompanyId: auth?.companyId, agentId: auth?.agent.id, exp: query.exp, sig: query.sig });
         ctx.type = d.mime;
         ctx.length = d.size;
         ctx.set('X-Content-Type-Options', 'nosniff');

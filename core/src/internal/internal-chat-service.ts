@@ -5,14 +5,8 @@ import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import { MonitorService } from '../conversations/monitor-service.ts';
-
-/** A file reference made by the files feature; this service only stores and relays it. */
-export interface InternalFile {
-  fileKey: string;
-  name: string;
-  size: number;
-  mime: string;
-}
+import { InternalFiles, type InternalFile } from './internal-files.ts';
+import { InternalReceipts } from './internal-receipts.ts';
 
 export interface InternalMessageView {
   id: number;
@@ -21,7 +15,11 @@ export interface InternalMessageView {
   clientId: string;
   text: string | null;
   file: InternalFile | null;
+  /** Server storage time (INTERNAL-TIMES-4). */
   createdAt: string;
+  /** 已送达: the recipient's first console received it; null while not, or hidden by an invisible admin. */
+  deliveredAt: string | null;
+  /** 已读: the recipient first had the thread open. */
   readAt: string | null;
   /** Set once the sender recalled it; text and file are gone (INTERNAL-RECALL-10). */
   recalledAt: string | null;
@@ -50,7 +48,8 @@ function toView(r: any): InternalMessageView {
     text: r.text ?? null,
     file: r.payload ? (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) : null,
     createdAt: iso(r.created_at)!,
-    readAt: iso(r.read_at),
+    deliveredAt: r.receipts_hidden ? null : iso(r.delivered_at),
+    readAt: r.receipts_hidden ? null : iso(r.read_at),
     recalledAt: iso(r.recalled_at),
   };
 }
@@ -68,12 +67,14 @@ export class InternalChatService {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
     @inject(MonitorService) private readonly monitors: MonitorService,
+    @inject(InternalFiles) private readonly files: InternalFiles,
+    @inject(InternalReceipts) private readonly receipts: InternalReceipts,
   ) {}
 
   async send(
     companyId: number,
     fromAgentId: number,
-    input: { toAgentId: number; clientId: string; text?: string; file?: InternalFile },
+    input: { toAgentId: number; clientId: string; text?: string; fileKey?: string },
   ): Promise<InternalMessageView> {
     const t = new Tenant(this.db, companyId);
     const mine = { from_agent_id: fromAgentId, client_id: input.clientId };
@@ -82,12 +83,13 @@ export class InternalChatService {
     if (existing) return toView(existing);
     await this.colleague(t, fromAgentId, input.toAgentId, true);
     await this.checkRate(t, fromAgentId);
+    const upload = input.fileKey ? await this.files.attachable(t, fromAgentId, input.fileKey) : null;
     const rows = await t
       .insert('internal_messages', {
         ...mine,
         to_agent_id: input.toAgentId,
         text: input.text ?? null,
-        payload: input.file ? JSON.stringify(input.file) : null,
+        payload: upload ? JSON.stringify(upload.file) : null,
         created_at: this.clock.now(),
       })
       .onConflict(['from_agent_id', 'client_id'])
@@ -96,6 +98,7 @@ export class InternalChatService {
     // Two copies of one send racing: the unique index kept the first; answer with it and push nothing more.
     if (!rows.length) return toView(await t.q('internal_messages').where(mine).first());
     const message = toView(rows[0]);
+    if (upload) await this.files.link(t, upload.id, message.id);
     await this.fanOut(t, 'internal.message', message);
     await this.pushUnread(t, input.toAgentId);
     return message;
@@ -111,6 +114,7 @@ export class InternalChatService {
       throw conflict('recall_window_passed', 'Messages can be recalled within 2 minutes of sending');
     const [done] = await t.q('internal_messages').where({ id: messageId }).update({ text: null, payload: null, recalled_at: this.clock.now() }).returning('*');
     const message = toView(done);
+    await this.files.remove(t, messageId);
     await this.fanOut(t, 'internal.recalled', message);
     // An unread recalled message no longer counts.
     if (!row.read_at) await this.pushUnread(t, Number(row.to_agent_id));
@@ -142,22 +146,17 @@ export class InternalChatService {
   }
 
   /** Marks the thread read: the count clears in all of the reader's tabs and the sender sees 已读. */
-  async markRead(companyId: number, agentId: number, withAgentId: number): Promise<{ read: number; readAt: string }> {
+  async markRead(companyId: number, agentId: number, withAgentId: number): Promise<{ read: number }> {
     const t = new Tenant(this.db, companyId);
     await this.colleague(t, agentId, withAgentId, false);
-    const readAt = this.clock.now();
-    const ids = await t
-      .q('internal_messages')
-      .where({ from_agent_id: withAgentId, to_agent_id: agentId })
-      .whereNull('read_at')
-      .update({ read_at: readAt })
-      .returning('id');
-    if (ids.length) {
-      const upToId = Math.max(...ids.map((r: any) => Number(r.id)));
-      this.notifier.toAgents(rooms.agent(withAgentId), 'internal.receipt', { readerId: agentId, upToId, readAt: readAt.toISOString() });
-      await this.pushUnread(t, agentId);
-    }
-    return { read: ids.length, readAt: readAt.toISOString() };
+    const ids = await this.receipts.read(t, agentId, withAgentId);
+    if (ids.length) await this.pushUnread(t, agentId);
+    return { read: ids.length };
+  }
+
+  /** The recipient's console received these messages (or, without ids, every one it has not yet had): 已送达. */
+  async delivered(companyId: number, agentId: number, messageIds?: number[]): Promise<{ delivered: number }> {
+    return { delivered: (await this.receipts.delivered(new Tenant(this.db, companyId), agentId, messageIds)).length };
   }
 
   /** Unread messages per colleague, as stored on the server (INTERNAL-UNREAD-6). */

@@ -3,15 +3,34 @@ import type { DependencyContainer } from '../infra/di.ts';
 import { SocketDispatcher } from '../plugins/socket-dispatcher.ts';
 import { clientId, messageText } from '../protocol/message-schemas.ts';
 import { InternalChatService } from './internal-chat-service.ts';
+import { InternalRoster, rosterView } from './internal-roster.ts';
 
 const agentPk = z.number().int().positive();
+const messageIds = z.array(z.number().int().positive()).min(1).max(100);
+const at = z.string().describe('Server clock, ISO 8601');
 
-/** A file made by the files feature (INTERNAL-FILES-5); uploads and size rules live there. */
-export const internalFile = z.strictObject({
-  fileKey: z.string().trim().min(1).max(200),
-  name: z.string().trim().min(1).max(255),
-  size: z.number().int().min(0),
-  mime: z.string().trim().min(1).max(200),
+const internalFileView = z.object({
+  fileKey: z.string(),
+  name: z.string(),
+  size: z.number(),
+  mime: z.string(),
+  kind: z.enum(['image', 'file']),
+  url: z.string().describe('Opened with the console session by members of the thread only'),
+  thumbUrl: z.string().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+});
+const internalMessageView = z.object({
+  id: z.number(),
+  fromAgentId: z.number(),
+  toAgentId: z.number(),
+  clientId: z.string(),
+  text: z.string().nullable(),
+  file: internalFileView.nullable(),
+  createdAt: at,
+  deliveredAt: at.nullable(),
+  readAt: at.nullable(),
+  recalledAt: at.nullable(),
 });
 
 /** The `/agent` events of agent-to-agent chat (SPEC INTERNAL); every one is scoped to the caller's company. */
@@ -19,8 +38,22 @@ export const internalClientEvents = {
   'internal.send': {
     summary: 'Send a colleague a message (INTERNAL-DIRECT-3); a retried clientId returns the stored message',
     payload: z
-      .strictObject({ toAgentId: agentPk, clientId, text: messageText.optional(), file: internalFile.optional() })
-      .refine((p) => p.text !== undefined || p.file !== undefined, { message: 'Text or a file is required', path: ['text'], params: { code: 'required' } }),
+      .strictObject({
+        toAgentId: agentPk,
+        clientId,
+        text: messageText.optional(),
+        fileKey: z.string().trim().min(1).max(100).optional().describe('An upload of POST /api/files without a conversation (INTERNAL-FILES-5)'),
+      })
+      .refine((p) => p.text !== undefined || p.fileKey !== undefined, { message: 'Text or a file is required', path: ['text'], params: { code: 'required' } }),
+  },
+  'internal.roster': {
+    summary: 'Every enabled colleague with groups, load and the status this caller may see, since when and why (INTERNAL-ROSTER-1, INTERNAL-PRESENCE-2)',
+    payload: z.strictObject({}),
+    ack: rosterView,
+  },
+  'internal.delivered': {
+    summary: "This console received these messages addressed to me: the sender's 已送达 time (INTERNAL-TIMES-4)",
+    payload: z.strictObject({ messageIds }),
   },
   'internal.history': {
     summary: 'One thread, 50 messages per page, older than `before` (INTERNAL-HISTORY-9)',
@@ -40,17 +73,36 @@ export const internalClientEvents = {
   },
 } as const;
 
+/** Pushes of agent-to-agent chat, to the `agent:<id>` rooms of the agents concerned. */
+export const internalServerEvents = {
+  'internal.message': { summary: 'A message in one of my threads, sent by me (any tab) or to me', payload: z.object({ message: internalMessageView }) },
+  'internal.unread': {
+    summary: 'My unread counts per colleague changed (INTERNAL-UNREAD-6)',
+    payload: z.object({ unread: z.array(z.object({ agentId: z.number(), count: z.number() })), total: z.number() }),
+  },
+  'internal.receipt': {
+    summary: 'My messages were delivered to (已送达) or read by (已读) the colleague `byAgentId`, at `at` (INTERNAL-TIMES-4)',
+    payload: z.object({ kind: z.enum(['delivered', 'read']), byAgentId: z.number(), messageIds: z.array(z.number()), at }),
+  },
+  'internal.recalled': { summary: 'A message of my thread was recalled (INTERNAL-RECALL-10)', payload: z.object({ message: internalMessageView }) },
+  'internal.monitored': {
+    summary: 'To a monitor: an internal message of the agent they watch (INTERNAL-MONITOR-11)',
+    payload: z.object({ watchedAgentId: z.number(), event: z.enum(['internal.message', 'internal.recalled']), message: internalMessageView }),
+  },
+};
+
 /**
  * Server pushes: `internal.message {message}` to both agents' rooms,
  * `internal.unread {unread, total}` to the recipient (and to the reader after a
- * read, so every tab clears), `internal.receipt {readerId, upToId, readAt}` to
- * the sender when their messages are read, `internal.recalled {message}` to both
+ * read, so every tab clears), `internal.receipt {kind, byAgentId, messageIds, at}`
+ * to the sender when their messages are delivered or read, `internal.recalled {message}` to both
  * when one is recalled, and `internal.monitored {watchedAgentId, event, message}`
  * to the monitors of either agent (INTERNAL-MONITOR-11).
  */
 export function registerInternalEvents(c: DependencyContainer) {
   const d = c.resolve(SocketDispatcher);
   const chat = c.resolve(InternalChatService);
+  const roster = c.resolve(InternalRoster);
   const E = internalClientEvents;
 
   d.on('core', 'internal.send', {
@@ -65,9 +117,21 @@ export function registerInternalEvents(c: DependencyContainer) {
     schema: E['internal.read'].payload,
     handler: (p, caller) => chat.markRead(caller.companyId, caller.agentId, p.withAgentId),
   });
+  d.on('core', 'internal.roster', {
+    schema: E['internal.roster'].payload,
+    handler: (_p, caller) => roster.list(caller.companyId, { agentId: caller.agentId, isAdmin: caller.auth.agent.role === 'admin' }),
+  });
+  d.on('core', 'internal.delivered', {
+    schema: E['internal.delivered'].payload,
+    handler: (p, caller) => chat.delivered(caller.companyId, caller.agentId, p.messageIds),
+  });
+  // A console that fetches its counts has every message waiting for it: they are delivered now.
   d.on('core', 'internal.unread', {
     schema: E['internal.unread'].payload,
-    handler: (_p, caller) => chat.unread(caller.companyId, caller.agentId),
+    handler: async (_p, caller) => {
+      await chat.delivered(caller.companyId, caller.agentId);
+      return chat.unread(caller.companyId, caller.agentId);
+    },
   });
   d.on('core', 'internal.recall', {
     schema: E['internal.recall'].payload,

@@ -6,6 +6,7 @@ import { conflict, forbidden } from '../http/errors.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
+import { announcePresence } from './presence-view.ts';
 
 /** MAIN-PRESENCE-7: heartbeats every 10 s, an agent is present until 30 s after the last one. */
 export const HEARTBEAT_MS = 10_000;
@@ -51,7 +52,7 @@ export class PresenceService {
     if (await this.notifier.agentHasSockets(agentId)) return;
     // gone_at: the loss counts from now for the conversations left behind (MENU-EXITCHATS-7).
     await this.db('agent_presence').where({ agent_id: agentId, company_id: companyId }).update({ heartbeat_at: null, gone_at: this.clock.now() });
-    this.notifier.toAgents(rooms.company(companyId), 'presence.changed', { agentId, status: 'offline' });
+    announcePresence(this.notifier, companyId, agentId, 'offline');
   }
 
   /** `reason` idle: the console's idle rule (OTHERSET-IDLE-9) made the change (logged as such); it never makes anyone invisible. */
@@ -101,8 +102,8 @@ export class PresenceService {
       return after;
     });
     const status: AgentStatus = row.status;
-    // Colleagues see invisible admins as offline (TOOLBAR-INVISIBLE-12).
-    this.notifier.toAgents(rooms.company(companyId), 'presence.changed', { agentId, status: status === 'invisible' ? 'offline' : status });
+    // Colleagues see invisible admins as offline (TOOLBAR-INVISIBLE-12); admins see 隐身 (INTERNAL-PRESENCE-2).
+    announcePresence(this.notifier, companyId, agentId, status);
     this.notifier.toAgents(rooms.agent(agentId), 'presence.self', { status, autoAccept: row.auto_accept, reason, ...(note ? { note } : {}) });
     await this.hooks.emit(
       'agent.statusChanged',

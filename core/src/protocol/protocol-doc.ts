@@ -3,7 +3,7 @@ import { agentClientEvents, agentServerEvents } from './agent-events.ts';
 import { visitorClientEvents, visitorServerEvents } from './visitor-events.ts';
 import { collabAgentEvents, collabAgentServerEvents, collabVisitorEvents, collabVisitorServerEvents } from './collab-events.ts';
 import { policyVisitorEvents, policyVisitorServerEvents } from './policy-events.ts';
-import { internalClientEvents } from '../internal/internal-event-handlers.ts';
+import { internalClientEvents, internalServerEvents } from '../internal/internal-event-handlers.ts';
 import { prechatSubmitPayload } from '../settings/prechat-handlers.ts';
 import { leaveMessageAgentServerEvents, leaveMessageSubmit } from '../leavemsg/leave-message-routes.ts';
 import { exportAgentServerEvents } from '../exports/export-job-routes.ts';
@@ -103,6 +103,8 @@ export function renderProtocolDoc(): string {
       internalClientEvents as Record<string, Spec>,
       'in',
     ),
+    '',
+    section('Server → agent: agent-to-agent chat (`/agent`)', 'the consoles of the agents concerned (rooms `agent:<id>`)', internalServerEvents, 'out'),
     '',
     section(
       'Server → agent (`/agent`)',

@@ -21,6 +21,7 @@ import { viewerOf, VisitorScope } from '../visitors/visitor-scope.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { clientIp, parseCidrList } from '../http/client-ip.ts';
 import { rooms, type RealtimeNotifier } from './realtime-notifier.ts';
+import { announcePresence } from '../presence/presence-view.ts';
 
 export { rooms };
 
@@ -212,6 +213,7 @@ export class RealtimeGateway {
       const mine = await this.deps.queries.activeOf(new Tenant(this.deps.db, auth.companyId), auth.agent.id);
       await socket.join([
         rooms.company(auth.companyId),
+        ...(auth.agent.role === 'admin' ? [rooms.admins(auth.companyId)] : []),
         rooms.agent(auth.agent.id),
         rooms.session(auth.sessionId),
         ...mine.map((c) => rooms.conversation(c.id)),
@@ -221,10 +223,7 @@ export class RealtimeGateway {
       if (!auth.restriction) {
         await this.deps.sessionPresence.connected(this.sessionClient(socket));
         const p = await this.deps.presence.connected(auth.companyId, auth.agent.id, auth.can('conversation.accept'));
-        this.deps.notifier.toAgents(rooms.company(auth.companyId), 'presence.changed', {
-          agentId: auth.agent.id,
-          status: p.status === 'invisible' ? 'offline' : p.status,
-        });
+        announcePresence(this.deps.notifier, auth.companyId, auth.agent.id, p.status);
         if (p.status === 'online') await this.deps.assignWaiting(auth.companyId);
       }
     } catch (err) {

@@ -3,6 +3,8 @@ import { injectable } from '../infra/di.ts';
 
 export const rooms = {
   company: (id: number) => `company:${id}`,
+  /** The company's admins' consoles: they alone see 隐身 (INTERNAL-PRESENCE-2). */
+  admins: (companyId: number) => `admins:${companyId}`,
   agent: (id: number) => `agent:${id}`,
   session: (id: number) => `session:${id}`,
   conversation: (id: number) => `conversation:${id}`,
@@ -23,6 +25,11 @@ export class RealtimeNotifier {
 
   toAgents(room: string | string[], event: string, payload: unknown) {
     this.io?.of('/agent').to(room).emit(event, payload);
+  }
+
+  /** To a room's consoles except those also in `except` (e.g. everyone but the admins). */
+  toAgentsExcept(room: string, except: string, event: string, payload: unknown) {
+    this.io?.of('/agent').to(room).except(except).emit(event, payload);
   }
 
   toVisitors(room: string, event: string, payload: unknown) {
