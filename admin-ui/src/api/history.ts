@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import type { detailResponse, historyRow, searchResponse } from '../../../core/src/history/history-schemas.ts';
+import type { detailResponse, historyRow, liveResponse, searchResponse } from '../../../core/src/history/history-schemas.ts';
 import { api } from './client';
 
 /** 对话查询 (HISTORY §4.1), typed by the server's schemas. */
 export type HistoryRow = z.output<typeof historyRow>;
 export type HistoryPage = z.output<typeof searchResponse>;
 export type HistoryDetail = z.output<typeof detailResponse>;
+export type HistoryLive = z.output<typeof liveResponse>;
 export type ExportFormat = 'csv' | 'xlsx' | 'html';
 
 /** Filters as the address and the API carry them: strings, an empty one meaning "not set". */
@@ -29,6 +30,8 @@ export const historyApi = {
   search: (query: HistoryQuery, signal?: AbortSignal) => api.get<HistoryPage>('/api/history/conversations', { query, signal }),
   count: (query: HistoryQuery, signal?: AbortSignal) => api.get<{ total: number }>('/api/history/conversations/count', { query, signal }),
   detail: (id: number) => api.get<HistoryDetail>(`/api/history/conversations/${id}`),
+  /** HISTORY-ONGOING-13: what a running conversation's open transcript polls for. */
+  messagesAfter: (id: number, afterSeq: number) => api.get<HistoryLive>(`/api/history/conversations/${id}/messages`, { query: { afterSeq: String(afterSeq) } }),
   remove: (ids: number[]) => api.post<{ deleted: number[]; notFound: number[] }>('/api/history/conversations/delete', { ids }),
   settings: () => api.get<{ editableDays: number }>('/api/history/settings'),
   saveSettings: (editableDays: number) => api.put<{ editableDays: number }>('/api/history/settings', { editableDays }),

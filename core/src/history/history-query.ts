@@ -7,6 +7,11 @@ import { keywordTerms, termQuery } from './search-tokens.ts';
 export interface Viewer {
   agentId: number;
   seesAll: boolean;
+  /**
+   * Holds `conversation.monitor` without being an admin: also sees the running conversations of the
+   * agents CONV-MONITOR-35 lets them monitor (not admins, not themselves; HISTORY-ONGOING-13, P1B-A31).
+   */
+  monitorsRunning?: boolean;
 }
 
 /** Days in the company's time zone, both included (SPEC "Time"). */
@@ -52,7 +57,14 @@ export type KeywordMode = 'index' | 'probe';
 export function filteredConversations(t: Tenant, viewer: Viewer, f: HistoryFilters, range: DayRange | null, mode: KeywordMode = 'index'): Knex.QueryBuilder {
   const k = t.unscoped;
   const q = t.q('conversations as c').join('visitors as v', 'v.id', 'c.visitor_id');
-  if (!viewer.seesAll) servedBy(q, k, [viewer.agentId]);
+  if (!viewer.seesAll)
+    q.where((w) => {
+      servedBy(w, k, [viewer.agentId]);
+      if (viewer.monitorsRunning)
+        w.orWhere((x) =>
+          x.whereNot('c.status', 'ended').whereNot('c.agent_id', viewer.agentId).whereIn('c.agent_id', t.q('agents').whereNot('role', 'admin').select('id')),
+        );
+    });
   if (range) {
     q.where('c.created_at', '>=', k.raw('(?::date)::timestamp at time zone ?', [range.from, range.timeZone]));
     q.where('c.created_at', '<', k.raw('(?::date + 1)::timestamp at time zone ?', [range.to, range.timeZone]));

@@ -8,7 +8,17 @@ import { HistoryService } from './history-service.ts';
 import { HistorySaved, savedSearchBody, savedSearchList, savedSearchPatch, savedSearchView } from './history-saved.ts';
 import { ExportJobs } from '../exports/export-jobs.ts';
 import { exportJobStarted } from '../exports/export-schemas.ts';
-import { countQuery, detailResponse, exportQuery, historySettings, historySettingsBody, searchQuery, searchResponse } from './history-schemas.ts';
+import {
+  countQuery,
+  detailResponse,
+  exportQuery,
+  historySettings,
+  historySettingsBody,
+  liveQuery,
+  liveResponse,
+  searchQuery,
+  searchResponse,
+} from './history-schemas.ts';
 
 /** Conversation history (SPEC HISTORY §4.1): search, total, transcript, export, editable window. */
 export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
@@ -49,12 +59,25 @@ export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
   api.route({
     method: 'get',
     path: '/api/history/conversations/:id',
-    summary: 'Transcript of a visible conversation, every message in order, whispers included (HISTORY-DETAIL-6)',
+    summary:
+      'Transcript of a visible conversation, every message in order, whispers included (HISTORY-DETAIL-6); a running one is also visible to whoever may monitor its serving agent (HISTORY-ONGOING-13)',
     tags,
     auth: 'agent',
     params: z.object({ id: z.coerce.number().int().positive() }),
     response: detailResponse,
     handler: ({ params, auth }) => history.detail(auth, params.id),
+  });
+  api.route({
+    method: 'get',
+    path: '/api/history/conversations/:id/messages',
+    summary:
+      'Messages after `afterSeq` and the status of a visible conversation: an open transcript of a running one polls it to stay live (HISTORY-ONGOING-13)',
+    tags,
+    auth: 'agent',
+    params: z.object({ id: z.coerce.number().int().positive() }),
+    query: liveQuery,
+    response: liveResponse,
+    handler: ({ params, query, auth }) => history.messagesAfter(auth, params.id, query.afterSeq),
   });
   api.route({
     method: 'get',

@@ -147,5 +147,9 @@ export const searchResponse = z.object({
 /** `segments`: who served it from when to when (CONV-TRANSFER-33). */
 export const detailResponse = z.object({ conversation: historyRow, segments: z.array(segmentView), messages: z.array(messageView) });
 
+/** HISTORY-ONGOING-13: what an open transcript of a running conversation polls for. */
+export const liveQuery = z.strictObject({ afterSeq: z.coerce.number().int().min(0) });
+export const liveResponse = z.object({ status: historyRow.shape.status, messages: z.array(messageView) });
+
 export const historySettings = z.object({ editableDays: z.number() });
 export const historySettingsBody = z.strictObject({ editableDays: z.number().int().min(30).max(3650) });

@@ -13,6 +13,8 @@ import { daysBetween, MAX_RANGE_DAYS, type HistoryFilters, type SearchQuery } fr
 
 const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 7;
+/** Messages per poll of a live transcript; a longer gap is read by the next poll. */
+const LIVE_LIMIT = 200;
 
 /** The sort keys of HISTORY-LIST-4; each pairs with the id for keyset pagination. */
 const SORTS = {
@@ -53,7 +55,8 @@ export class HistoryService {
   ) {}
 
   viewer(auth: AuthInfo): Viewer {
-    return { agentId: auth.agent.id, seesAll: auth.agent.role === 'admin' || auth.can('history.viewAll') };
+    const seesAll = auth.agent.role === 'admin' || auth.can('history.viewAll');
+    return { agentId: auth.agent.id, seesAll, monitorsRunning: !seesAll && auth.can('conversation.monitor') };
   }
 
   /** The company's time zone and editable window (HISTORY-LOCK-9). */
@@ -136,6 +139,18 @@ export class HistoryService {
     const messages = await auth.tenant.q('messages').where({ conversation_id: conversationId }).orderBy('seq');
     const segments = (await this.segments.of(auth.tenant, [conversationId])).get(conversationId) ?? [];
     return { conversation, segments, messages: messages.map(toMessageView) };
+  }
+
+  /**
+   * HISTORY-ONGOING-13: the messages after `afterSeq` and the status, polled by an open transcript
+   * of a running conversation so that new messages show within a second; the same visibility as the detail.
+   */
+  async messagesAfter(auth: AuthInfo, conversationId: number, afterSeq: number) {
+    const { q } = await this.query(auth, { conversationId, keywordIn: 'all' });
+    const row = await q.first('c.status');
+    if (!row) throw notFound('Conversation not found');
+    const messages = await auth.tenant.q('messages').where({ conversation_id: conversationId }).where('seq', '>', afterSeq).orderBy('seq').limit(LIVE_LIMIT);
+    return { status: row.status as 'queued' | 'active' | 'ended', messages: messages.map(toMessageView) };
   }
 
   async settings(t: Tenant) {

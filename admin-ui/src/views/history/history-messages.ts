@@ -101,6 +101,7 @@ const en = {
     noMessages: 'No messages in this conversation.',
     segments: 'Served by',
     segmentRunning: 'until now',
+    live: 'Live, read-only',
     startedBy: { manual: 'accepted', auto: 'assigned', sticky: 'returning visitor', dispatch: 'dispatched', transfer: 'transfer', takeover: 'take-over' },
   },
   export: {
@@ -218,6 +219,7 @@ const zhCN: typeof en = {
     noMessages: '此对话没有消息。',
     segments: '接待时段',
     segmentRunning: '至今',
+    live: '实时 · 只读',
     startedBy: { manual: '接受', auto: '自动分配', sticky: '老访客', dispatch: '调度', transfer: '转接', takeover: '接管' },
   },
   export: {
