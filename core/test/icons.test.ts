@@ -2,6 +2,9 @@ import test from 'ava';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { addAgent, signIn } from './helpers/accounts.ts';
 import { agentSocket, call, visitorSocket } from './helpers/sockets.ts';
+import sharp from 'sharp';
+import { pngBytes, upload } from './helpers/uploads.ts';
+import { StyleImageService } from '../src/settings/style-image-service.ts';
 
 let k: TestKefu;
 let admin: TestClient;
@@ -286,3 +289,103 @@ test.serial('TAG-LIST-1 TAG-ROUTE-2 custom tags: limits and codes, stale version
   const other = await k.createCompany('Tagless');
   t.deepEqual((await admin.get(`/api/widget/setup?c=${other.publicId}`)).body.tags, []);
 });
+
+test.serial(
+  'ICON-IMAGE-4 eight built-in looks, or uploaded online/offline/busy images (≤ 200 KB, ≤ 600×600) shown by the icon’s state, with alt text',
+  async (t) => {
+    // Eight different built-in looks, each online and offline.
+    const looks = new Set<string>();
+    for (let style = 1; style <= 8; style++)
+      for (const online of ['true', 'false']) {
+        const r = await fetch(`${k.url}/api/icons/styles/${style}?online=${online}&language=en`, { headers: { cookie: admin.cookie } });
+        t.is(r.status, 200);
+        const body = await r.text();
+        t.true(body.includes(online === 'true' ? 'Chat online' : 'Leave a message'), body);
+        looks.add(body);
+      }
+    t.is(looks.size, 16);
+    t.is((await admin.get('/api/icons/styles/9')).status, 400);
+
+    const ICON_IMAGES = '/api/icons/images';
+    const wide = await upload(k.url, ICON_IMAGES, { file: { bytes: await pngBytes(601, 100), name: 'wide.png' } }, admin);
+    t.deepEqual(fields(wide), ['file:image_dimensions_too_large']);
+    const svg = await upload(k.url, ICON_IMAGES, { file: { bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), name: 'x.png' } }, admin);
+    t.deepEqual(fields(svg), ['file:unsupported_image']);
+    const noise = await sharp(Buffer.from(Array.from({ length: 300 * 300 * 3 }, () => Math.floor(Math.random() * 256))), {
+      raw: { width: 300, height: 300, channels: 3 },
+    })
+      .png()
+      .toBuffer();
+    t.deepEqual(fields(await upload(k.url, ICON_IMAGES, { file: { bytes: noise, name: 'big.png' } }, admin)), ['file:image_too_large']);
+
+    const images: Record<string, { key: string; url: string; bytes: Buffer }> = {};
+    for (const [name, w] of [
+      ['online', 120],
+      ['offline', 121],
+      ['busy', 122],
+      ['unsaved', 123],
+    ] as const) {
+      const bytes = await pngBytes(w, 40);
+      const r = await upload(k.url, ICON_IMAGES, { file: { bytes, name: `${name}.png` } }, admin);
+      t.is(r.status, 201, r.text);
+      images[name] = { ...r.body, bytes };
+    }
+
+    const ann = await addAgent(admin, `img${++n}`);
+    const bound = { binding: { kind: 'agent', agentId: ann.id }, language: 'en', alt: { en: 'Talk to us' } };
+    const half = await admin.post('/api/icons', floatIcon({ ...bound, image: { source: 'custom', online: images.online.key } }));
+    t.deepEqual(fields(half), ['image.offline:required'], 'online and offline images come together');
+    const other = await k.createCompany('Other icons');
+    const otherAdmin = await k.login('admin', other.adminPassword, other.publicId);
+    const stolen = await otherAdmin.post('/api/icons', floatIcon({ image: { source: 'custom', online: images.online.key, offline: images.offline.key } }));
+    t.deepEqual(fields(stolen), ['image.online:unknown_image'], "another company's upload cannot be named");
+
+    const created = await admin.post(
+      '/api/icons',
+      floatIcon({ ...bound, image: { source: 'custom', online: images.online.key, offline: images.offline.key } }),
+    );
+    t.is(created.status, 201, created.text);
+    const icon = created.body;
+    t.deepEqual(icon.image, { source: 'custom', online: images.online.key, offline: images.offline.key, busy: null });
+    t.true(icon.code.icon.includes('alt="Talk to us"'));
+
+    const shown = async () => Buffer.from(await (await fetch(`${k.url}/api/widget/icons/${icon.key}/image?c=${k.company.publicId}`)).arrayBuffer());
+    t.deepEqual(await shown(), images.offline.bytes, 'nobody serves: the offline image');
+    const console = await agentSocket(k.url, await signIn(k, ann.agentId));
+    try {
+      t.true((await call(console, 'presence.set', { status: 'online' })).ok);
+      t.deepEqual(await shown(), images.online.bytes);
+      t.true((await call(console, 'presence.set', { status: 'busy' })).ok);
+      t.deepEqual(await shown(), images.online.bytes, 'without a busy image, busy shows the online one');
+
+      const updated = await admin.put(`/api/icons/${icon.id}`, {
+        ...floatIcon({ ...bound, name: icon.name }),
+        image: { source: 'custom', online: images.online.key, offline: images.offline.key, busy: images.busy.key },
+      });
+      t.is(updated.status, 200, updated.text);
+      t.deepEqual(await shown(), images.busy.bytes);
+      const setup = (await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${icon.key}`)).body;
+      t.like(setup, { online: true, busy: true });
+      t.deepEqual(setup.icon.image, { online: images.online.url, offline: images.offline.url, busy: images.busy.url });
+      t.deepEqual(setup.icon.alt, { en: 'Talk to us' });
+    } finally {
+      console.close();
+    }
+
+    // Uploads an icon names survive the sweep of unsaved uploads; the unsaved one goes.
+    await k.server
+      .db('style_images')
+      .where({ company_id: k.company.id })
+      .update({ created_at: new Date(Date.now() - 25 * 3_600_000) });
+    await k.server.container.resolve(StyleImageService).sweep();
+    t.is((await fetch(k.url + images.unsaved.url)).status, 404);
+    t.is((await fetch(k.url + images.busy.url)).status, 200);
+
+    // Back to a built-in look: the uploads stop being served.
+    const builtin = await admin.put(`/api/icons/${icon.id}`, { ...floatIcon({ ...bound, name: icon.name }), style: 7 });
+    t.is(builtin.status, 200, builtin.text);
+    for (const name of ['online', 'offline', 'busy']) t.is((await fetch(k.url + images[name].url)).status, 404, name);
+    const drawn = await fetch(`${k.url}/api/widget/icons/${icon.key}/image?c=${k.company.publicId}`);
+    t.regex(drawn.headers.get('content-type') ?? '', /image\/svg\+xml/);
+  },
+);

@@ -6,7 +6,9 @@ import { settingsDocumentRoutes } from '../http/settings-document-routes.ts';
 import { idParams } from '../accounts/agent-schemas.ts';
 import { notFound } from '../http/errors.ts';
 import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
-import { iconBody, iconView } from './icon-schemas.ts';
+import { STYLE_IMAGES, StyleImageService, styleImageUrl } from '../settings/style-image-service.ts';
+import { ICON_STYLES, iconBody, iconView } from './icon-schemas.ts';
+import { LANGS } from '../settings/widget-defaults.ts';
 import { IconService } from './icon-service.ts';
 import { iconSvg } from './icon-image.ts';
 import { tagSettingsSchema } from './tag-schema.ts';
@@ -26,7 +28,10 @@ export function registerIconRoutes(api: ApiRouter, c: DependencyContainer) {
   const tags = c.resolve(TagService);
   const setup = c.resolve(WidgetSetup);
   const widgetSettings = c.resolve(WidgetSettingsService);
+  const images = c.resolve(StyleImageService);
   const manage = { tags: ['icons'], auth: 'agent' as const, permission: 'settings.manage' };
+  // Uploads saved into an icon survive the sweep of unsaved uploads (STYLE-UPLOAD-5).
+  images.addUser((t) => icons.imageKeys(t));
 
   api.route({
     method: 'get',
@@ -67,6 +72,34 @@ export function registerIconRoutes(api: ApiRouter, c: DependencyContainer) {
     handler: async ({ auth, params }) => icons.remove(auth, params.id),
   });
 
+  api.route({
+    ...manage,
+    method: 'post',
+    path: '/api/icons/images',
+    summary: `Upload an icon image (ICON-IMAGE-4); multipart field \`file\`, PNG, JPEG, GIF or WebP, ≤ ${STYLE_IMAGES.icon.maxBytes / 1024} KB and ≤ ${STYLE_IMAGES.icon.maxSide}×${STYLE_IMAGES.icon.maxSide} px; save its key in an icon's \`image\``,
+    status: 201,
+    response: z.object({ key: z.string(), url: z.string() }),
+    handler: async ({ auth, ctx }) => {
+      const key = await images.upload(ctx.req, auth.companyId, 'icon');
+      return { key, url: styleImageUrl(key) };
+    },
+  });
+
+  api.route({
+    ...manage,
+    method: 'get',
+    path: '/api/icons/styles/:style',
+    summary: 'A built-in icon look drawn with the company’s theme colour, online or offline, for the style picker (ICON-IMAGE-4)',
+    params: z.object({ style: z.coerce.number().int().min(1).max(ICON_STYLES) }),
+    query: z.object({ online: z.enum(['true', 'false']).default('true'), language: z.enum(LANGS).default('zh-CN') }),
+    handler: async ({ auth, params, query, ctx }) => {
+      const color = (await widgetSettings.read(auth.companyId)).style.themeColor;
+      ctx.type = 'image/svg+xml';
+      ctx.set('Cache-Control', 'private, max-age=60');
+      return iconSvg({ style: params.style, language: query.language, text: { online: {}, offline: {} } }, query.online === 'true', color);
+    },
+  });
+
   settingsDocumentRoutes(api, { path: '/api/settings/tags', what: 'Custom tags (TAG-LIST-1)', schema: tagSettingsSchema, service: tags });
 
   api.route({
@@ -97,10 +130,18 @@ export function registerIconRoutes(api: ApiRouter, c: DependencyContainer) {
       const companyId = await setup.companyOf(query.c);
       const found = await icons.byKey(companyId, params.key);
       if (!found) throw notFound('Unknown icon');
-      const color = (await widgetSettings.read(companyId)).style.themeColor;
+      const state = await setup.state(companyId, found.icon);
       ctx.set('Cache-Control', 'public, max-age=30');
+      const img = found.icon.image;
+      if (img.source === 'custom') {
+        const image = await images.image(state === 'offline' ? img.offline : state === 'busy' ? (img.busy ?? img.online) : img.online);
+        ctx.type = image.mime;
+        ctx.set('X-Content-Type-Options', 'nosniff');
+        return image.data;
+      }
+      const color = (await widgetSettings.read(companyId)).style.themeColor;
       ctx.type = 'image/svg+xml';
-      return iconSvg(found.icon, await setup.online(companyId, found.icon), color);
+      return iconSvg(found.icon, state !== 'offline', color);
     },
   });
 }

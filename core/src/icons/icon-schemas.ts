@@ -19,6 +19,20 @@ export const bindingSchema = z
   ])
   .default({ kind: 'none' });
 
+/** An uploaded image's key (StyleImageService, kind `icon`). */
+const imageKey = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'An uploaded image key');
+/**
+ * ICON-IMAGE-4: a built-in style, or uploaded images — online and offline
+ * together, busy optional (the online one when absent).
+ */
+export const iconImage = z
+  .discriminatedUnion('source', [
+    z.strictObject({ source: z.literal('builtin') }),
+    z.strictObject({ source: z.literal('custom'), online: imageKey, offline: imageKey, busy: imageKey.nullable().default(null) }),
+  ])
+  .default({ source: 'builtin' });
+export const ICON_STYLES = 8;
+
 const entry = z.strictObject({ kind: z.enum(['agent', 'group']), id, name: perLang(text(30, 1)) });
 
 export const iconBody = z
@@ -38,7 +52,10 @@ export const iconBody = z
     /** ICON-TYPES-3 text icons; empty languages show the built-in texts. */
     text: z.strictObject({ online: perLang(text(30, 1)), offline: perLang(text(30, 1)) }).prefault({}),
     /** ICON-IMAGE-4 built-in look, drawn in the theme colour. */
-    style: z.number().int().min(1).max(8).default(1),
+    style: z.number().int().min(1).max(ICON_STYLES).default(1),
+    image: iconImage,
+    /** ICON-IMAGE-4 the image's text for screen readers, per language; empty languages use the icon's words. */
+    alt: perLang(text(100, 1)),
     /** ICON-GROUP-6 entries of a group icon, in display order. */
     entries: z.array(entry).max(20).default([]),
   })
@@ -63,6 +80,11 @@ export const iconView = z.object({
   float: z.object({ position: z.enum(ICON_POSITIONS), offsetX: z.number(), offsetY: z.number() }),
   text: z.object({ online: z.record(z.string(), z.string()), offline: z.record(z.string(), z.string()) }),
   style: z.number(),
+  image: z.union([
+    z.object({ source: z.literal('builtin') }),
+    z.object({ source: z.literal('custom'), online: z.string(), offline: z.string(), busy: z.string().nullable() }),
+  ]),
+  alt: z.record(z.string(), z.string()),
   entries: z.array(z.object({ kind: z.enum(['agent', 'group']), id: z.number(), name: z.record(z.string(), z.string()) })),
   /** ICON-CODE-2: the loader snippet (功能代码) and the plain link (图标代码). */
   code: z.object({ function: z.string(), icon: z.string(), link: z.string() }),

@@ -6,6 +6,7 @@ import type { AuthInfo } from '../auth/auth-info.ts';
 import { AuditService } from '../accounts/audit-service.ts';
 import { conflict, fieldError, notFound } from '../http/errors.ts';
 import { Tenant } from '../tenancy/tenant.ts';
+import { StyleImageService, type ImageRef } from '../settings/style-image-service.ts';
 import { embedCode } from './embed-code.ts';
 import { ICON_LIMIT, iconBody, type IconBody, type IconView } from './icon-schemas.ts';
 
@@ -36,6 +37,16 @@ const options = (row: IconRow): IconBody =>
         : { kind: 'none' },
   });
 
+/** ICON-IMAGE-4: the uploaded images an icon shows, where each is named. */
+export const iconImageRefs = (icon: Pick<IconBody, 'image'>): ImageRef[] =>
+  icon.image.source === 'custom'
+    ? [
+        ['image.online', 'icon', icon.image.online],
+        ['image.offline', 'icon', icon.image.offline],
+        ['image.busy', 'icon', icon.image.busy],
+      ]
+    : [];
+
 /**
  * A company's chat icons (ICON §7.1.1). Keys are 128 random bits and rows are
  * only soft-deleted, so a key is never handed out twice (ICON-MANAGE-9).
@@ -45,7 +56,14 @@ export class IconService {
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(AuditService) private readonly audit: AuditService,
+    @inject(StyleImageService) private readonly images: StyleImageService,
   ) {}
+
+  /** Every image key the company's live icons show (kept by the upload sweep). */
+  async imageKeys(t: Tenant): Promise<string[]> {
+    const rows: IconRow[] = await t.q('icons').whereNull('deleted_at').select('*');
+    return rows.flatMap((r) => iconImageRefs(options(r)).flatMap(([, , key]) => (key ? [key] : [])));
+  }
 
   /** `origin`: where the embed code loads the widget from (PUBLIC_URL, else the address the console uses). */
   async list(t: Tenant, origin: string): Promise<IconView[]> {
@@ -76,6 +94,7 @@ export class IconService {
         .update({ ...row, binding_removed_at: null, updated_at: new Date() })
         .returning('id'),
     );
+    await this.images.dropUnnamed(t, iconImageRefs(options(before)), iconImageRefs(body));
     await this.audit.write(t, { actor: auth.agent.id, action: 'icons.update', target: `icon:${id}`, old: options(before), new: body });
     return this.one(t, id, origin);
   }
@@ -83,6 +102,7 @@ export class IconService {
   async remove(auth: AuthInfo, id: number): Promise<void> {
     const before = await this.row(auth.tenant, id);
     await auth.tenant.q('icons').where({ id }).update({ deleted_at: new Date() });
+    await this.images.dropUnnamed(auth.tenant, iconImageRefs(options(before)), []);
     await this.audit.write(auth.tenant, { actor: auth.agent.id, action: 'icons.delete', target: `icon:${id}`, old: options(before) });
   }
 
@@ -128,6 +148,7 @@ export class IconService {
 
   /** ICON-BIND-5, ICON-GROUP-6: bindings and entries name live agents and groups of this company. */
   private async checkRefs(t: Tenant, body: IconBody) {
+    await this.images.checkRefs(t, iconImageRefs(body));
     if (body.type === 'group' && !(await t.q('groups').first('id'))) throw conflict('no_groups', 'Create groups first');
     const agentOk = async (id: number) => !!(await t.q('agents').where({ id }).whereNull('disabled_at').whereNull('deleted_at').first('id'));
     const groupOk = async (id: number) => !!(await t.q('groups').where({ id }).first('id'));
@@ -151,8 +172,10 @@ export class IconService {
       float: o.float,
       text: o.text,
       style: o.style,
+      image: o.image,
+      alt: o.alt,
       entries: o.entries,
-      code: embedCode(origin, publicId, { key: row.key, name: o.name }),
+      code: embedCode(origin, publicId, { key: row.key, alt: o.alt[o.language === 'auto' ? 'zh-CN' : o.language] ?? o.name }),
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };

@@ -2,10 +2,11 @@ import { inject, injectable } from '../infra/di.ts';
 import { TOKENS } from '../tokens.ts';
 import type { Db } from '../infra/db.ts';
 import { notFound } from '../http/errors.ts';
-import { RoutingService } from '../conversations/routing-service.ts';
+import { RoutingService, type ServiceState } from '../conversations/routing-service.ts';
 import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
 import { RegionService } from '../region/region-service.ts';
 import { IconService } from './icon-service.ts';
+import { styleImageUrl } from '../settings/style-image-service.ts';
 import type { IconBody } from './icon-schemas.ts';
 import { TagService } from './tag-service.ts';
 import { AvatarService } from '../avatars/avatar-service.ts';
@@ -67,11 +68,28 @@ export class WidgetSetup {
           online: await this.online(companyId, { binding: e.kind === 'group' ? { kind: 'group', groupId: e.id } : { kind: 'agent', agentId: e.id } }),
         })),
     );
+    const state = icon.type === 'email' ? 'offline' : await this.state(companyId, icon);
+    const img = icon.image;
     return {
       ...config,
-      online: icon.type !== 'email' && (await this.online(companyId, icon)),
+      online: state !== 'offline',
+      busy: state === 'busy',
       // `type` is how the loader draws it (group and email icons float); `kind` is what a click does.
-      icon: { key: iconKey, type: DRAWN[icon.type], kind: icon.type, language: icon.language, text: icon.text, style: icon.style, entries },
+      icon: {
+        key: iconKey,
+        type: DRAWN[icon.type],
+        kind: icon.type,
+        language: icon.language,
+        text: icon.text,
+        style: icon.style,
+        entries,
+        // ICON-IMAGE-4: uploaded images replace the drawn button; `alt` names them for screen readers.
+        image:
+          img.source === 'custom'
+            ? { online: styleImageUrl(img.online), offline: styleImageUrl(img.offline), busy: styleImageUrl(img.busy ?? img.online) }
+            : null,
+        alt: icon.alt,
+      },
       // Every floating icon (group and email icons float too) keeps its own corner, so several on one page need not overlap.
       style: DRAWN[icon.type] === 'float' ? { ...style, position: icon.float.position, marginX: icon.float.offsetX, marginY: icon.float.offsetY } : style,
     };
@@ -91,10 +109,15 @@ export class WidgetSetup {
   }
 
   /** ICON-STATE-7 for the icon's scope: its agent, its group, or the whole company. */
-  async online(companyId: number, icon: Pick<IconBody, 'binding'>): Promise<boolean> {
+  async state(companyId: number, icon: Pick<IconBody, 'binding'>): Promise<ServiceState> {
     const b = icon.binding;
-    if (b.kind !== 'agent') return this.routing.anyoneServing(companyId, b.kind === 'group' ? b.groupId : null);
+    if (b.kind !== 'agent') return this.routing.serviceState(companyId, b.kind === 'group' ? b.groupId : null);
     const all = await this.routing.candidates(companyId, null, await this.routing.settings(companyId));
-    return all.some((c) => c.agentId === b.agentId && c.canAccept && (c.status === 'online' || c.status === 'busy'));
+    const status = all.find((c) => c.agentId === b.agentId && c.canAccept)?.status;
+    return status === 'online' || status === 'busy' ? status : 'offline';
+  }
+
+  async online(companyId: number, icon: Pick<IconBody, 'binding'>): Promise<boolean> {
+    return (await this.state(companyId, icon)) !== 'offline';
   }
 }

@@ -13,12 +13,17 @@ import { withSmallUpload } from '../files/small-upload.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
 
-/** The chat window's uploaded images (STYLE-UPLOAD-5) and their size caps: WINDOW-AD-3, WINDOW-BRAND-6. */
-export const STYLE_IMAGES = {
+export type StyleImageKind = 'ad' | 'logo' | 'icon';
+/** The uploaded images of the chat window and icons (STYLE-UPLOAD-5) and their caps: WINDOW-AD-3, WINDOW-BRAND-6, ICON-IMAGE-4. */
+export const STYLE_IMAGES: Record<StyleImageKind, { maxBytes: number; what: string; maxSide?: number }> = {
   ad: { maxBytes: 512 * 1024, what: 'The advertisement image' },
   logo: { maxBytes: 200 * 1024, what: 'The logo' },
-} as const;
-export type StyleImageKind = keyof typeof STYLE_IMAGES;
+  icon: { maxBytes: 200 * 1024, what: 'The icon image', maxSide: 600 },
+};
+/** Where an image is named: the field (for errors), its kind and its key. */
+export type ImageRef = [path: string, kind: StyleImageKind, key: string | null];
+/** Lists the image keys a company's records name besides the widget settings (the icons), so the sweep keeps them. */
+export type ImageUser = (t: Tenant) => Promise<string[]>;
 const IMAGE_TYPES = ['png', 'jpg', 'gif', 'webp'];
 /** An upload no saved setting has named for this long is dropped. */
 const UNUSED_MS = 24 * 3_600_000;
@@ -27,21 +32,23 @@ const UNUSED_MS = 24 * 3_600_000;
 export const styleImageUrl = (key: string) => `/style-images/${key}`;
 
 /** The images a settings document shows: the field that names each, its kind and its key. */
-const named = (s: WidgetSettings): [string, StyleImageKind, string | null][] => [
+const named = (s: WidgetSettings): ImageRef[] => [
   ['settings.ad.image', 'ad', s.ad.image],
   ['settings.style.logo', 'logo', s.style.logo],
 ];
-const keysOf = (s: WidgetSettings) => named(s).flatMap(([, , key]) => (key ? [key] : []));
+export const keysOf = (refs: ImageRef[]) => refs.flatMap(([, , key]) => (key ? [key] : []));
 
 /** Checks an upload is a decodable PNG, JPEG, GIF or WebP by its content (STYLE-UPLOAD-5); every refusal names the `file` field. */
-export async function checkUploadedImage(path: string, name: string, what = 'The image') {
+export async function checkUploadedImage(path: string, name: string, what = 'The image', maxSide?: number) {
   const sniffed = await sniffFile(path, name, ['images']);
   if (!sniffed.ok || !IMAGE_TYPES.includes(sniffed.file.type)) throw fieldError('file', 'unsupported_image', `${what} is a PNG, JPEG, GIF or WebP image`);
-  await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
+  const size = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
     .metadata()
     .catch(() => {
       throw fieldError('file', 'unsupported_image', 'The image cannot be decoded');
     });
+  if (maxSide && ((size.width ?? 0) > maxSide || (size.height ?? 0) > maxSide))
+    throw fieldError('file', 'image_dimensions_too_large', `${what} is at most ${maxSide}×${maxSide} px`);
   return { mime: sniffed.file.mime, data: await readFile(path) };
 }
 
@@ -53,6 +60,8 @@ export async function checkUploadedImage(path: string, name: string, what = 'The
  */
 @injectable()
 export class StyleImageService {
+  private readonly users: ImageUser[] = [async (t) => keysOf(named(readWidgetSettings((await t.q('widget_settings').first('settings'))?.settings)))];
+
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(TOKENS.Clock) private readonly clock: Clock,
@@ -61,35 +70,48 @@ export class StyleImageService {
 
   /** Receives one multipart `file`, checks and stores it; returns its key. */
   async upload(req: http.IncomingMessage, companyId: number, kind: StyleImageKind): Promise<string> {
-    const { maxBytes, what } = STYLE_IMAGES[kind];
-    const image = await withSmallUpload(this.storage, req, maxBytes, what, (path, name) => checkUploadedImage(path, name, what));
+    const { maxBytes, what, maxSide } = STYLE_IMAGES[kind];
+    const image = await withSmallUpload(this.storage, req, maxBytes, what, (path, name) => checkUploadedImage(path, name, what, maxSide));
     const key = randomToken(24);
     await new Tenant(this.db, companyId).insert('style_images', { key, kind, ...image });
     return key;
   }
 
+  /** Another record type that names images (icons): its keys survive the sweep. */
+  addUser(user: ImageUser) {
+    this.users.push(user);
+  }
+
   /** A saved document may only name images this company uploaded, each where its kind belongs. */
   async check(t: Tenant, s: WidgetSettings) {
-    for (const [path, kind, key] of named(s))
+    await this.checkRefs(t, named(s));
+  }
+
+  async checkRefs(t: Tenant, refs: ImageRef[]) {
+    for (const [path, kind, key] of refs)
       if (key && !(await t.q('style_images').where({ key, kind }).first('key')))
         throw fieldError(path, 'unknown_image', 'No such uploaded image in this company');
   }
 
   /** A replaced image is no longer shown anywhere: its address stops working with it. */
   async dropReplaced(t: Tenant, before: WidgetSettings, after: WidgetSettings) {
+    await this.dropUnnamed(t, named(before), named(after));
+  }
+
+  /** Deletes the images `before` named that `after` no longer does. */
+  async dropUnnamed(t: Tenant, before: ImageRef[], after: ImageRef[]) {
     const kept = new Set(keysOf(after));
     const gone = keysOf(before).filter((key) => !kept.has(key));
     if (gone.length) await t.q('style_images').whereIn('key', gone).delete();
   }
 
-  /** Uploads older than a day that no company's settings name (a form left unsaved). */
+  /** Uploads older than a day that nothing of the company names (a form left unsaved). */
   async sweep(): Promise<void> {
     const before = new Date(this.clock.now().getTime() - UNUSED_MS);
     const companies = await this.db('style_images').where('created_at', '<', before).distinct('company_id');
     for (const { company_id } of companies) {
       const t = new Tenant(this.db, Number(company_id));
-      const doc = await t.q('widget_settings').first('settings');
-      const inUse = keysOf(readWidgetSettings(doc?.settings));
+      const inUse = (await Promise.all(this.users.map((u) => u(t)))).flat();
       await t.q('style_images').where('created_at', '<', before).whereNotIn('key', inUse).delete();
     }
   }
