@@ -42,6 +42,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 600,
+    // The list of built files the service worker stores for offline use (OTHERSET-AUTOSTART-8).
+    manifest: 'build-manifest.json',
     rollupOptions: {
       output: {
         // Long-lived vendor chunks that change rarely. Element Plus is left to Rollup on purpose: its

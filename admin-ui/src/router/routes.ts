@@ -9,6 +9,7 @@ import leaveMessagesRoutes from '@/views/leave-messages/leave-messages-routes';
 import noticesRoutes from '@/views/notices/notices-routes';
 import settingsRoutes from '@/views/settings/settings-routes';
 import loginRoutes from '@/views/login/login-routes';
+import helpRoutes from '@/views/help/help-routes';
 import loginIpRoutes from '@/views/login-ip/login-ip-routes';
 import blockingRoutes from '@/views/blocking/blocking-routes';
 import loginLogRoutes from '@/views/login-log/login-log-routes';
@@ -47,6 +48,7 @@ export const featureRoutes: RouteRecordRaw[] = [
 
 export const routes: RouteRecordRaw[] = [
   ...loginRoutes,
+  ...helpRoutes,
   {
     path: '/',
     name: ROUTE.shell,
