@@ -19,6 +19,8 @@ export interface Preferences {
   notify: Record<string, { popup: boolean; sound: boolean; blink: boolean; badge: boolean }>;
   shortcuts: Record<string, string>;
   general: { language: string | null; theme: 'system' | 'light' | 'dark'; multiAccount: boolean };
+  /** The side panel (WORKBENCH-PANEL-1): tab keys in the agent's order, hidden tabs, width in pixels (null: default), open tab. */
+  panel: { order: string[]; hidden: string[]; width: number | null; open: string };
 }
 export type PreferenceSection = keyof Preferences;
 export type PreferencesPatch = { [K in PreferenceSection]?: Partial<Preferences[K]> };

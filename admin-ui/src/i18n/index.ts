@@ -22,11 +22,11 @@ import loginLog from '@/views/login-log/login-log-messages';
 import plugins from '@/views/plugins/plugins-messages';
 import billing from '@/views/billing/billing-messages';
 import feedback from '@/views/feedback/feedback-messages';
-import help from '@/views/help/help-messages';
 import preferences from '@/views/preferences/preferences-messages';
 import policies from '@/views/policies/policies-messages';
 import profile from '@/views/profile/profile-messages';
 import workbench from '@/views/workbench/workbench-messages';
+import visitorProfile from '@/views/visitor-profile/visitor-profile-messages';
 import { initialLocale, rememberLocale, type Locale } from './locales';
 
 /** Each feature ships its zh-CN and en catalogues beside its screens; zh-CN is typed as en's exact shape. */
@@ -56,7 +56,7 @@ const modules = {
   billing,
   feedback,
   preferences,
-  help,
+  visitorProfile,
 };
 
 type Complete = 'en' | 'zh-CN';

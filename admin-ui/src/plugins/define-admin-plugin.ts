@@ -95,6 +95,33 @@ export interface AdminPluginMessageAction {
   handler: (message: PluginChatMessage, conversation: { id: number; messages: readonly PluginChatMessage[] }) => void;
 }
 
+/**
+ * An icon beside a contact value in 访客信息 (SPEC WORKBENCH-CONTACT-10), e.g. 发送短信 or 拨打电话 beside a
+ * mobile number. Shown only while the plugin is enabled and the agent holds the permission.
+ */
+export interface AdminPluginContactAction {
+  /** Unique inside the plugin. */
+  id: string;
+  /** The value it stands beside. */
+  field: 'mobile' | 'landline' | 'email';
+  /** Tooltip and accessible name. */
+  label: PluginText;
+  /** An icon component, e.g. from `@element-plus/icons-vue`. */
+  icon: Component;
+  permission?: string;
+  handler: (value: string, context: { visitorId: number; conversationId: number | null }) => void;
+}
+
+/**
+ * A replacement for core's visitor profile opened from a visitor's name in history and leave-messages (SPEC
+ * HISTORY-VISITOR-7), e.g. the CRM customer detail. Its component gets the prop `visitorId` and emits `close`,
+ * or `fallback` to show core's visitor profile instead (a customer card hidden from the agent).
+ */
+export interface AdminPluginVisitorProfile {
+  component: Component;
+  permission?: string;
+}
+
 export interface AdminPluginDefinition {
   id: string;
   routes: RouteRecordRaw[];
@@ -105,6 +132,10 @@ export interface AdminPluginDefinition {
   workbenchTabs?: AdminPluginWorkbenchTab[];
   /** Items added to the menu of each chat message in the workbench. */
   messageActions?: AdminPluginMessageAction[];
+  /** Icons beside contact values in 访客信息 and the visitor profile. */
+  contactActions?: AdminPluginContactAction[];
+  /** Opens instead of core's visitor profile. */
+  visitorProfile?: AdminPluginVisitorProfile;
 }
 
 const PLUGIN_ID = /^[a-z][a-z0-9-]{0,39}$/;
@@ -122,6 +153,9 @@ export function defineAdminPlugin(definition: AdminPluginDefinition): AdminPlugi
   for (const action of definition.messageActions ?? []) {
     if (!action.label?.['zh-CN'] || !action.label.en) throw new Error(`defineAdminPlugin(${definition.id}): message action ${action.id} needs zh-CN and en labels`);
   }
+  for (const action of definition.contactActions ?? []) {
+    if (!action.label?.['zh-CN'] || !action.label.en) throw new Error(`defineAdminPlugin(${definition.id}): contact action ${action.id} needs zh-CN and en labels`);
+  }
   return definition;
 }
 
@@ -132,8 +166,6 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without signing in (the login page). */
     public?: boolean;
-    /** Needs nothing from the server once loaded, so it shows even while the server cannot be reached (the user guide). */
-    offline?: boolean;
     /** Needed to open the screen: a name, or a list meaning "any of". Admins hold every permission. */
     permission?: string | string[];
     /** Abilities no permission grants (company edit, plugins): the administrator role itself. */

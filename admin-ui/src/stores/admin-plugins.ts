@@ -1,7 +1,14 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RouteRecordRaw, Router } from 'vue-router';
-import type { AdminPluginDefinition, AdminPluginMenu, AdminPluginMessageAction, AdminPluginWorkbenchTab } from '@/plugins/define-admin-plugin';
+import type {
+  AdminPluginContactAction,
+  AdminPluginDefinition,
+  AdminPluginMenu,
+  AdminPluginMessageAction,
+  AdminPluginVisitorProfile,
+  AdminPluginWorkbenchTab,
+} from '@/plugins/define-admin-plugin';
 import { loadAdminPlugin } from '@/plugins/discovery';
 import { ROUTE } from '@/router/route-names';
 
@@ -42,6 +49,16 @@ export const useAdminPluginsStore = defineStore('adminPlugins', () => {
   /** Chat message menu items of the mounted plugins (WORKBENCH-EXTEND-2), keyed `<pluginId>:<id>`. */
   const messageActions = computed(() =>
     [...mounted.value.values()].flatMap(({ definition }) => (definition.messageActions ?? []).map((a): AdminPluginMessageAction & { key: string } => ({ ...a, key: `${definition.id}:${a.id}` }))),
+  );
+
+  /** Icons beside contact values (WORKBENCH-CONTACT-10), keyed `<pluginId>:<id>`. */
+  const contactActions = computed(() =>
+    [...mounted.value.values()].flatMap(({ definition }) => (definition.contactActions ?? []).map((a): AdminPluginContactAction & { key: string } => ({ ...a, key: `${definition.id}:${a.id}` }))),
+  );
+
+  /** Replacements of core's visitor profile (HISTORY-VISITOR-7), by plugin id. */
+  const visitorProfiles = computed(() =>
+    [...mounted.value.values()].flatMap(({ definition }) => (definition.visitorProfile ? [{ ...definition.visitorProfile, plugin: definition.id } as AdminPluginVisitorProfile & { plugin: string }] : [])),
   );
 
   const isMounted = (id: string) => mounted.value.has(id);
@@ -96,5 +113,5 @@ export const useAdminPluginsStore = defineStore('adminPlugins', () => {
     return run;
   }
 
-  return { menus, workbenchTabs, messageActions, failed, isMounted, sync };
+  return { menus, workbenchTabs, messageActions, contactActions, visitorProfiles, failed, isMounted, sync };
 });

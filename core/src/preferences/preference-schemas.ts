@@ -103,6 +103,8 @@ export const DEFAULT_PREFERENCES = {
   } as Record<string, z.infer<typeof way>>,
   shortcuts: { ...DEFAULT_SHORTCUTS } as Record<ShortcutAction, string>,
   general: { language: null as null | 'zh-CN' | 'zh-TW' | 'en' | 'ja' | 'ko', theme: 'system' as 'system' | 'light' | 'dark', multiAccount: true },
+  /** The side panel (WORKBENCH-PANEL-1): tab keys in the agent's order (tabs not named follow in the default order), hidden ones, width, open tab. */
+  panel: { order: [] as string[], hidden: [] as string[], width: null as number | null, open: 'visitor' },
 };
 export type Preferences = typeof DEFAULT_PREFERENCES;
 export type Section = keyof Preferences;
@@ -111,6 +113,9 @@ const combo = z
   .string()
   .trim()
   .regex(/^((ctrl|alt|shift|meta)\+)*([a-z0-9]|f\d{1,2}|tab)$/i, 'A combination like Alt+Z');
+
+/** A core tab (`visitor`, `trail`, …) or a plugin's `<pluginId>:<tabId>`. */
+const panelTab = z.string().regex(/^[a-z][a-z0-9-]{0,39}(:[A-Za-z0-9_-]{1,40})?$/, 'A side-panel tab key');
 
 const sections = {
   display: z.strictObject({
@@ -156,6 +161,12 @@ const sections = {
     language: z.enum(['zh-CN', 'zh-TW', 'en', 'ja', 'ko']).nullable(),
     theme: z.enum(['system', 'light', 'dark']),
     multiAccount: z.boolean(),
+  }),
+  panel: z.strictObject({
+    order: z.array(panelTab).max(60),
+    hidden: z.array(panelTab).max(60),
+    width: z.number().int().min(220).max(800).nullable(),
+    open: panelTab,
   }),
 };
 
