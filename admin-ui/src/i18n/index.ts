@@ -22,6 +22,7 @@ import loginLog from '@/views/login-log/login-log-messages';
 import plugins from '@/views/plugins/plugins-messages';
 import billing from '@/views/billing/billing-messages';
 import feedback from '@/views/feedback/feedback-messages';
+import help from '@/views/help/help-messages';
 import preferences from '@/views/preferences/preferences-messages';
 import policies from '@/views/policies/policies-messages';
 import profile from '@/views/profile/profile-messages';
@@ -56,6 +57,7 @@ const modules = {
   billing,
   feedback,
   preferences,
+  help,
   visitorProfile,
 };
 

@@ -166,6 +166,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without signing in (the login page). */
     public?: boolean;
+    /** Needs nothing from the server once loaded, so it shows even while the server cannot be reached (the user guide). */
+    offline?: boolean;
     /** Needed to open the screen: a name, or a list meaning "any of". Admins hold every permission. */
     permission?: string | string[];
     /** Abilities no permission grants (company edit, plugins): the administrator role itself. */
