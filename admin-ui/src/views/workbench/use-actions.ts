@@ -52,11 +52,12 @@ export function useWorkbenchActions() {
     return attempt(() => store.end(id));
   }
 
-  const invite = (v: LiveVisitor) => attempt(() => collab().call('visitor.invite', { visitorId: v.id }), t('workbench.visitors.invited'));
+  /** `text`: the agent's own invitation text or first message (TOOLBAR-VISITORBTNS-6); the company's words otherwise. */
+  const invite = (v: LiveVisitor, text?: string) => attempt(() => collab().call('visitor.invite', { visitorId: v.id, text }), t('workbench.visitors.invited'));
 
-  const proactive = (v: LiveVisitor) =>
+  const proactive = (v: LiveVisitor, text?: string) =>
     attempt(async () => {
-      const r = await collab().call('visitor.proactive', { visitorId: v.id });
+      const r = await collab().call('visitor.proactive', { visitorId: v.id, text });
       store.remember([r.conversation]);
       store.select(r.conversation.id);
     });

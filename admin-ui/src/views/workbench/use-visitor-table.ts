@@ -1,4 +1,5 @@
 import { computed } from 'vue';
+import { i18n } from '@/i18n';
 import { usePreferencesStore } from '@/stores/preferences';
 import { useSessionStore } from '@/stores/session';
 import { useWorkbenchStore } from '@/stores/workbench';
@@ -97,7 +98,8 @@ export function useVisitorTable() {
     }
   }
 
-  const collator = computed(() => new Intl.Collator(document.documentElement.lang || undefined, { numeric: true }));
+  /** Text columns follow the console language's collation (VISITOR-SORT-7), e.g. pinyin order in zh-CN. */
+  const collator = computed(() => new Intl.Collator(i18n.global.locale.value, { numeric: true }));
 
   /** 访客显示方式 (VISITOR-DISPLAY-6): which rows show; the counts above the list include the hidden ones. */
   const mode = computed(() => display.value?.visitorMode ?? 'all');
