@@ -60,6 +60,7 @@ import { LiveVisitors } from './visitors/live-visitors.ts';
 import { registerSettingsRoutes } from './settings/settings-routes.ts';
 import { prechatVisitorHandlers } from './settings/prechat-handlers.ts';
 import { leaveMessageVisitorHandlers, registerLeaveMessageRoutes, registerMailJobs } from './leavemsg/leave-message-routes.ts';
+import { registerLeaveMessageOutreachRoutes } from './leavemsg/leave-message-outreach.ts';
 import { registerPolicyRoutes } from './policies/policy-routes.ts';
 import { registerAssignmentSettingsRoutes } from './conversations/assignment-settings-routes.ts';
 import { policyVisitorHandlers, registerPolicyJobs, watchVisitorConnections } from './policies/policy-jobs.ts';
@@ -147,6 +148,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerVisitorPanelRoutes,
     registerSettingsRoutes,
     registerLeaveMessageRoutes,
+    registerLeaveMessageOutreachRoutes,
     registerPolicyRoutes,
     registerAssignmentSettingsRoutes,
     registerHistoryRoutes,
