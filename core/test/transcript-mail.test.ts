@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import test from 'ava';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { MailOutbox } from '../src/leavemsg/mail-outbox.ts';
+import { VerificationChallenges } from '../src/policies/verification-challenges.ts';
 import { agentSocket, call, visitorSocket } from './helpers/sockets.ts';
 import { mailText, smtp } from './helpers/smtp.ts';
 
@@ -131,5 +132,64 @@ test.serial(
     t.is(fourth.body.error.code, 'rate_limited');
     t.is(await outbox.drain(), 1);
     t.is(mailer.received.length, 3, 'three requests, three mails');
+  },
+);
+
+test.serial(
+  'CONV-TRANSCRIPT-40 POLICY-SPAM-4 POLICY-SPAM-5 with the anti-spam verification on, the e-mail request needs a solved image challenge; the pass holds for the next one',
+  async (t) => {
+    await saveWidget({ emailTranscript: true });
+    await useMail(mailer.port);
+    const c = await chat();
+    t.teardown(c.close);
+    const { conversationId } = c;
+    const challenges = k.server.container.resolve(VerificationChallenges);
+    const real = challenges.generate;
+    let answer = '';
+    challenges.generate = () => {
+      const made = real();
+      answer = made.text;
+      return made;
+    };
+    t.teardown(() => (challenges.generate = real));
+    const policies = async (antiSpam: Record<string, unknown>) => {
+      const version = (await admin.get('/api/settings/policies')).body.version;
+      const r = await admin.put('/api/settings/policies', { version, settings: { antiSpam } });
+      if (r.status !== 200) throw new Error(r.text);
+    };
+    await policies({ enabled: true, mode: 'always' });
+    t.teardown(() => policies({ enabled: false }));
+
+    const refused = await ask(c.v.token, { conversationId, email: 'li@example.com' });
+    t.is(refused.status, 403);
+    t.is(refused.body.error.code, 'verification_required');
+    const { challengeId, image } = refused.body.error.challenge;
+    t.regex(image, /^<svg/);
+    const wrong = await ask(c.v.token, { conversationId, email: 'li@example.com', verification: { challengeId, answer: 'zzzz' } });
+    t.like(wrong.body.error, { code: 'verification_failed', challengeId });
+    t.is(
+      await k.server
+        .db('transcript_requests')
+        .where({ conversation_id: conversationId })
+        .count('* as n')
+        .first()
+        .then((r) => Number(r!.n)),
+      0,
+      'nothing recorded',
+    );
+
+    const ok = await ask(c.v.token, { conversationId, email: 'li@example.com', verification: { challengeId, answer } });
+    t.is(ok.status, 200, ok.text);
+    t.deepEqual(ok.body, { status: 'scheduled', remaining: 2 });
+    const again = await ask(c.v.token, { conversationId, email: 'wang@example.com' });
+    t.is(again.status, 200, 'the pass holds 30 minutes for this visitor');
+    const stranger = await visitorSocket(k.url, k.company.publicId);
+    t.teardown(() => stranger.socket.close());
+    t.is(
+      (await ask(stranger.token, { conversationId, email: 'li@example.com' })).body.error.code,
+      'verification_required',
+      'checked before anything else about the chat',
+    );
+    await call(c.agent, 'conversation.end', { conversationId });
   },
 );

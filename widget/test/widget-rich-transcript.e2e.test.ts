@@ -6,6 +6,7 @@ import type { Socket } from 'socket.io-client';
 import { agentSocket, call, DESKTOP_CHROME, repoRoot, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { ConversationService } from '../../core/src/conversations/conversation-service.ts';
 import { MailOutbox } from '../../core/src/leavemsg/mail-outbox.ts';
+import { VerificationChallenges } from '../../core/src/policies/verification-challenges.ts';
 import { mailText, smtp } from '../../core/test/helpers/smtp.ts';
 import { chatWithAgent, launchBrowser, screenshotPath, until } from './browser.ts';
 
@@ -169,5 +170,46 @@ test.serial('CONV-TRANSCRIPT-40 WINDOW-TOOLBAR-4 the visitor asks for the transc
   await form.locator('button[type="submit"]').click();
   await form.locator('.note.error', { hasText: 'The conversation cannot be e-mailed more often.' }).waitFor();
   t.is(await until(drained, (n) => n === 3), 3, 'three requests, three mails');
+  await context.close();
+});
+
+test.serial('CONV-TRANSCRIPT-40 POLICY-SPAM-4 POLICY-SPAM-6 with the anti-spam verification on, the e-mail request shows the image challenge first', async (t) => {
+  // The tool and the mail server stay as the test before set them.
+  const context = await newContext();
+  const page = await context.newPage();
+  const { frame, conversationId } = await chatWithAgent(page, k.url, k.company.publicId, agent);
+  const challenges = k.server.container.resolve(VerificationChallenges);
+  const real = challenges.generate;
+  const answers: string[] = [];
+  challenges.generate = () => {
+    const made = real();
+    answers.push(made.text);
+    return made;
+  };
+  const policies = async (antiSpam: Record<string, unknown>) => {
+    const version = (await admin.get('/api/settings/policies')).body.version;
+    const r = await admin.put('/api/settings/policies', { version, settings: { antiSpam } });
+    if (r.status !== 200) throw new Error(r.text);
+  };
+  await policies({ enabled: true, mode: 'always' });
+  t.teardown(async () => {
+    challenges.generate = real;
+    await policies({ enabled: false });
+  });
+
+  await frame.locator('#mail').click();
+  const form = frame.locator('#mail-panel');
+  await form.locator('input[name="email"]').fill('li@example.com');
+  await form.locator('button[type="submit"]').click();
+  const dialog = frame.locator('#captcha[role="dialog"]');
+  await dialog.waitFor();
+  t.is(answers.length, 1, 'the refusal brought a challenge');
+  await dialog.locator('input[name="captcha"]').fill(answers[0]);
+  await dialog.locator('input[name="captcha"]').press('Enter');
+  await form.locator('.note', { hasText: 'We will e-mail the conversation to li@example.com when the chat ends.' }).waitFor();
+  t.is(await frame.locator('#captcha').count(), 0);
+  t.is((await k.server.db('transcript_requests').where({ conversation_id: conversationId })).length, 1);
+  await page.screenshot({ path: screenshotPath('transcript-mail-captcha') });
+  await call(agent, 'conversation.end', { conversationId });
   await context.close();
 });

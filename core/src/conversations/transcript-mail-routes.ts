@@ -4,6 +4,7 @@ import type { ApiRouter } from '../http/api-router.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
 import { FileAccess } from '../files/file-access.ts';
 import { idParams } from '../accounts/agent-schemas.ts';
+import { verificationAnswer } from '../protocol/visitor-events.ts';
 import { TranscriptMail } from './transcript-mail.ts';
 
 const transcriptEmailBody = z.strictObject({
@@ -12,6 +13,7 @@ const transcriptEmailBody = z.strictObject({
   conversationId: z.number().int().positive(),
   email: z.email().max(254),
   language: z.string().trim().min(2).max(10).default('zh-CN').describe('Language of the e-mail (zh-* is Chinese, anything else English)'),
+  verification: verificationAnswer.optional(),
 });
 
 /** CONV-TRANSCRIPT-40 邮件发送记录: the route the chat window calls, and the end of a conversation that sends what waited. */
@@ -24,7 +26,7 @@ export function registerTranscriptMail(api: ApiRouter, c: DependencyContainer) {
     tags: ['widget'],
     auth: 'public',
     summary:
-      "The visitor asks for the conversation's transcript by e-mail (tool 邮件发送记录): sent when it ends, or at once if it has; at most 3 per conversation (429 rate_limited), 403 tool_disabled, 409 smtp_not_configured",
+      "The visitor asks for the conversation's transcript by e-mail (tool 邮件发送记录): sent when it ends, or at once if it has; at most 3 per conversation (429 rate_limited), 403 tool_disabled, 409 smtp_not_configured; 403 verification_required / verification_failed with a `challenge` when the anti-spam verification applies (POLICY-SPAM-4/5)",
     body: transcriptEmailBody,
     response: z.object({
       status: z.enum(['sent', 'scheduled']).describe('sent: queued to the mail server now; scheduled: when the conversation ends'),
@@ -35,6 +37,8 @@ export function registerTranscriptMail(api: ApiRouter, c: DependencyContainer) {
         conversationId: body.conversationId,
         email: body.email,
         language: body.language,
+        ip: String(ctx.state.ip ?? ctx.ip),
+        verification: body.verification,
       }),
   });
   api.route({

@@ -9,6 +9,7 @@ import { FileLinks } from '../files/file-links.ts';
 import { MailOutbox } from '../leavemsg/mail-outbox.ts';
 import { MailSettingsService } from '../leavemsg/mail-settings-service.ts';
 import { WidgetSettingsService } from '../settings/widget-settings-service.ts';
+import { AntiSpam, type VerificationAnswer } from '../policies/anti-spam.ts';
 import type { VisitorRef } from '../visitors/visitor-service.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { toMessageView } from './conversation-mapper.ts';
@@ -43,11 +44,17 @@ export class TranscriptMail {
     @inject(MailSettingsService) private readonly mail: MailSettingsService,
     @inject(WidgetSettingsService) private readonly widget: WidgetSettingsService,
     @inject(FileLinks) private readonly links: FileLinks,
+    @inject(AntiSpam) private readonly antiSpam: AntiSpam,
   ) {}
 
-  async request(visitor: VisitorRef, r: TranscriptRequest): Promise<{ status: 'sent' | 'scheduled'; remaining: number }> {
+  /** The visitor's request; `ip` and `verification` for the anti-spam check of POLICY-SPAM-4 when it applies. */
+  async request(
+    visitor: VisitorRef,
+    r: TranscriptRequest & { ip: string; verification?: VerificationAnswer },
+  ): Promise<{ status: 'sent' | 'scheduled'; remaining: number }> {
     if (!(await this.widget.read(visitor.companyId)).toolbar.emailTranscript) throw forbiddenCode('tool_disabled', 'E-mailing the transcript is switched off');
     if (!(await this.mail.forCompany(visitor.companyId))) throw conflict('smtp_not_configured', 'This company has no mail server');
+    await this.antiSpam.admitTranscriptRequest(visitor.companyId, visitor.id, r.ip, r.verification);
     return new Tenant(this.db, visitor.companyId).transaction(async (t) => {
       // The row lock orders this against the conversation's end: a request is either queued here or by onEnded, never both.
       const conv = await t.q('conversations').where({ id: r.conversationId, visitor_id: visitor.id }).forUpdate().first('id', 'status');

@@ -16,10 +16,10 @@ export interface VerificationAnswer {
 const PASS_MS = 30 * 60_000;
 
 /**
- * POLICY-SPAM-4: with the switch on, new chat requests need a passed image
- * challenge — always, or once an IP, a visitor token or the whole company
- * asks for more chats than the thresholds allow. A pass holds 30 minutes for
- * that visitor.
+ * POLICY-SPAM-4: with the switch on, new chat requests (and the visitor's
+ * transcript e-mails, CONV-TRANSCRIPT-40) need a passed image challenge —
+ * always, or once an IP, a visitor token or the whole company asks for more
+ * chats than the thresholds allow. A pass holds 30 minutes for that visitor.
  */
 @injectable()
 export class AntiSpam {
@@ -41,19 +41,33 @@ export class AntiSpam {
     const t = new Tenant(this.db, companyId);
     if (await t.q('conversations').where({ visitor_id: visitor.id }).whereNot('status', 'ended').first('id')) return;
     const now = this.clock.now();
-    if (!(await this.hasPass(t, visitor.id, now)) && (s.mode === 'always' || (await this.suspicious(t, s, visitor.id, ip, now)))) {
-      if (!answer) throw await this.refusal(companyId, 'verification_required', 'Please complete the verification');
-      const result = await this.challenges.check(companyId, answer.challengeId, answer.answer);
-      if (result !== 'passed')
-        throw result === 'wrong'
-          ? new AppError(403, 'verification_failed', 'Wrong answer', { challengeId: answer.challengeId })
-          : await this.refusal(companyId, 'verification_failed', 'This challenge is no longer valid');
-      await t
-        .insert('policy_verification_passes', { visitor_id: visitor.id, valid_until: new Date(now.getTime() + PASS_MS) })
-        .onConflict('visitor_id')
-        .merge(['valid_until']);
-    }
+    await this.verify(t, s, visitor.id, ip, now, answer);
     await t.insert('policy_chat_requests', { visitor_id: visitor.id, ip, created_at: now });
+  }
+
+  /**
+   * CONV-TRANSCRIPT-40: a visitor's request to e-mail the transcript needs a pass under the same rule as a
+   * chat request (always, or while this IP, visitor or the company is over the thresholds); it is not counted
+   * as a chat request itself.
+   */
+  async admitTranscriptRequest(companyId: number, visitorId: number, ip: string, answer?: VerificationAnswer): Promise<void> {
+    const s = (await this.settings.read(companyId)).antiSpam;
+    if (s.enabled) await this.verify(new Tenant(this.db, companyId), s, visitorId, ip, this.clock.now(), answer);
+  }
+
+  /** Passes with a valid pass or when not needed; else checks the answer (a right one gives a pass) or throws with a challenge. */
+  private async verify(t: Tenant, s: PolicySettings['antiSpam'], visitorId: number, ip: string, now: Date, answer?: VerificationAnswer) {
+    if ((await this.hasPass(t, visitorId, now)) || (s.mode !== 'always' && !(await this.suspicious(t, s, visitorId, ip, now)))) return;
+    if (!answer) throw await this.refusal(t.companyId, 'verification_required', 'Please complete the verification');
+    const result = await this.challenges.check(t.companyId, answer.challengeId, answer.answer);
+    if (result !== 'passed')
+      throw result === 'wrong'
+        ? new AppError(403, 'verification_failed', 'Wrong answer', { challengeId: answer.challengeId })
+        : await this.refusal(t.companyId, 'verification_failed', 'This challenge is no longer valid');
+    await t
+      .insert('policy_verification_passes', { visitor_id: visitorId, valid_until: new Date(now.getTime() + PASS_MS) })
+      .onConflict('visitor_id')
+      .merge(['valid_until']);
   }
 
   private async refusal(companyId: number, code: string, message: string) {

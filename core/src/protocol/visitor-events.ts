@@ -4,6 +4,9 @@ import { ack, conversationId, conversationView, messageView, sendMessage, syncRe
 /** An icon's key as embedded in the page (`data-icon`). */
 export const iconKeySchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
+/** The answer to the image challenge of a `verification_required` refusal (POLICY-SPAM-4/5). */
+export const verificationAnswer = z.strictObject({ challengeId: z.uuid(), answer: z.string().trim().min(1).max(10) });
+
 /**
  * The `/visitor` namespace (widget). Handshake `auth: {companyId, token?}`; the
  * server answers with a `session` event carrying the token to keep (a token the
@@ -31,8 +34,7 @@ export const visitorClientEvents = {
       /** ICON-GROUP-6: the agent entry of that group icon the visitor picked; the chat is offered to that agent only. */
       agentId: z.number().int().positive().optional(),
       form: z.record(z.string(), z.string().max(500)).optional(),
-      /** The answer to the image challenge of a `verification_required` refusal (POLICY-SPAM-4/5). */
-      verification: z.strictObject({ challengeId: z.uuid(), answer: z.string().trim().min(1).max(10) }).optional(),
+      verification: verificationAnswer.optional(),
     }),
     ack: ack({ conversation: conversationView, position: z.number().nullable(), estimatedWaitMinutes: z.number().nullable() }),
   },

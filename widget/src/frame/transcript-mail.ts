@@ -1,8 +1,10 @@
 /**
  * CONV-TRANSCRIPT-40 邮件发送记录 (tool `emailTranscript`, off by default): during or after the chat the
  * visitor gives an e-mail address and the server mails the transcript when the conversation ends, or
- * at once if it has (POST /api/widget/transcript/email; at most 3 per conversation).
+ * at once if it has (POST /api/widget/transcript/email; at most 3 per conversation). When the anti-spam
+ * verification applies (POLICY-SPAM-4) the visitor solves the image challenge and the request is sent again.
  */
+import { askCaptcha, newChallenge, type Answer, type Challenge } from './captcha.ts';
 import { language } from './i18n.ts';
 import { el } from './view.ts';
 import './transcript-mail.css';
@@ -110,12 +112,21 @@ export function setupTranscriptMail(d: TranscriptMailDeps) {
     if (!email || !input.checkValidity()) return say(text().invalid, true);
     send.disabled = true;
     try {
-      const r = await fetch('/api/widget/transcript/email', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ companyId: d.company, token: d.token(), conversationId, email, language: language() }),
-      });
-      const body = await r.json().catch(() => null);
+      let r: Response;
+      let body: { status?: string; error?: { code?: string; challenge?: Challenge } } | null;
+      for (let verification: Answer | undefined; ; ) {
+        r = await fetch('/api/widget/transcript/email', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ companyId: d.company, token: d.token(), conversationId, email, language: language(), verification }),
+        });
+        body = await r.json().catch(() => null);
+        const code = body?.error?.code;
+        if (r.status !== 403 || !code?.startsWith('verification_')) break;
+        // Cancelling the challenge leaves the form as it was.
+        verification = await askCaptcha(body?.error?.challenge ?? null, code === 'verification_failed', () => newChallenge(d.company)).catch(() => undefined);
+        if (!verification) return;
+      }
       if (r.ok) say((body?.status === 'sent' ? text().now : text().later).replace('{email}', email));
       else if (r.status === 429) say(text().limit, true);
       else if (body?.error?.code === 'validation_failed') say(text().invalid, true);
