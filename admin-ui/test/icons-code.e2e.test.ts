@@ -115,3 +115,56 @@ test('TAG-SCREEN-4 REGION-PICKER-3 the custom-tag and service-region screens sav
   await page.screenshot({ path: screenshotPath('region-settings'), fullPage: true });
   await page.context().close();
 });
+
+test('ICON-IMAGE-4 the dialog previews the eight built-in looks and takes uploaded online and offline images with alt text', async (t) => {
+  const page = await signIn();
+  await page.goto(k.url + '/settings/icons');
+  await page.locator('[data-test="icon-new"]').click();
+  const dialog = page.locator('.el-dialog', { has: page.locator('[data-test="icon-name"]') });
+  await dialog.locator('input[data-test="icon-name"], [data-test="icon-name"] input').first().fill('Side tab');
+  const tiles = dialog.locator('[data-test^="icon-style-"] img');
+  t.is(await tiles.count(), 16, 'each look online and offline');
+  // Every preview really loaded: a broken image has no natural width.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test^="icon-style-"] img')].every((i) => (i as HTMLImageElement).naturalWidth > 0));
+  await dialog.locator('[data-test="icon-style-5"]').click();
+  t.is(await dialog.locator('[data-test="icon-style-5"]').getAttribute('aria-checked'), 'true');
+  await page.screenshot({ path: screenshotPath('icons-image-styles') });
+  await dialog.locator('[data-test="icon-save"]').click();
+  await dialog.waitFor({ state: 'hidden' });
+  const side = (await admin.get('/api/icons')).body.find((i: any) => i.name === 'Side tab');
+  t.like(side, { style: 5, image: { source: 'builtin' } });
+
+  await page.locator('[data-test="icon-new"]').click();
+  await dialog.locator('input[data-test="icon-name"], [data-test="icon-name"] input').first().fill('Own picture');
+  await dialog.locator('[data-test="icon-image-source"]').getByText('Own images').click();
+  // Saving with only the online image: the server names the missing offline one beside its field.
+  const png = (color: string) => ({ name: `${color}.png`, mimeType: 'image/png', buffer: Buffer.from(pixel(color), 'base64') });
+  await dialog.locator('[data-test="icon-image-online-file"]').setInputFiles(png('blue'));
+  await dialog.locator('[data-test="icon-image-online-preview"]').waitFor();
+  await dialog.locator('[data-test="icon-save"]').click();
+  await t.notThrowsAsync(dialog.locator('[data-test="icon-image-offline-problem"]').waitFor());
+  await dialog.locator('[data-test="icon-image-offline-file"]').setInputFiles(png('grey'));
+  await dialog.locator('[data-test="icon-image-offline-preview"]').waitFor();
+  await dialog.locator('[data-test="icon-alt-en"] input, input[data-test="icon-alt-en"]').first().fill('Talk to us');
+  await page.screenshot({ path: screenshotPath('icons-image-custom') });
+  await dialog.locator('[data-test="icon-save"]').click();
+  await dialog.waitFor({ state: 'hidden' });
+  const own = (await admin.get('/api/icons')).body.find((i: any) => i.name === 'Own picture');
+  t.is(own.image.source, 'custom');
+  t.truthy(own.image.online && own.image.offline);
+  t.is(own.image.busy, null);
+  t.deepEqual(own.alt, { en: 'Talk to us' });
+  // The icon code's image is the upload for the icon's state (the admin's open console may be serving).
+  const { online } = (await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${own.key}`)).body;
+  const image = await fetch(`${k.url}/api/widget/icons/${own.key}/image?c=${k.company.publicId}`);
+  t.is(image.headers.get('content-type'), 'image/png');
+  t.deepEqual(Buffer.from(await image.arrayBuffer()), Buffer.from(pixel(online ? 'blue' : 'grey'), 'base64'));
+  await page.context().close();
+});
+
+/** 1×1 PNGs, one per colour, so the two uploads differ. */
+function pixel(color: 'blue' | 'grey'): string {
+  return color === 'blue'
+    ? 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVQImWMQK/8PAAIzAY25sHlZAAAAAElFTkSuQmCC'
+    : 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVQImWPo6ekBAANMAaVAvXDnAAAAAElFTkSuQmCC';
+}
