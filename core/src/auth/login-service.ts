@@ -1,6 +1,7 @@
 import { inject, injectable } from '../infra/di.ts';
 import { randomToken } from '../infra/crypto.ts';
 import type { Db } from '../infra/db.ts';
+import type { Logger } from '../infra/logger.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import { AppError, forbiddenCode, unauthorized } from '../http/errors.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
@@ -40,6 +41,7 @@ export class LoginService {
   constructor(
     @inject(TOKENS.Db) private readonly db: Db,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly log: Logger,
     @inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @inject(LoginRateLimit) private readonly limits: LoginRateLimit,
     @inject(LoginIpService) private readonly loginIp: LoginIpService,
@@ -76,6 +78,8 @@ export class LoginService {
     };
     if (!company) {
       await this.hasher.verify(null, body.password);
+      // No company's log may hold it (LOGIN-LOG-17): the server log only, without the password.
+      this.log.info({ companyId: publicId, agentId: typed.slice(0, 32), ip, reason: 'unknown_company' }, 'login attempt for an unknown company');
       throw await fail('unknown_company', null);
     }
     const companyPk = Number(company.id);
