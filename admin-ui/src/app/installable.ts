@@ -9,8 +9,9 @@ interface InstallPromptEvent extends Event {
 /** Set while the browser offers to install the console; null once used or where browsers never offer it. */
 export const installPrompt = shallowRef<InstallPromptEvent | null>(null);
 
-/** The console is running as an installed app in its own window. */
-export const runsInstalled = () => window.matchMedia('(display-mode: standalone)').matches;
+/** The console is running as an installed app in its own window (Safari on iOS says so in `navigator.standalone`). */
+export const runsInstalled = () =>
+  (typeof matchMedia === 'function' && matchMedia('(display-mode: standalone)').matches) || !!(navigator as { standalone?: boolean }).standalone;
 
 /** Registers the service worker of the app shell, which makes the console installable (production builds only). */
 export function installAppShell(): void {

@@ -1,3 +1,5 @@
+import { runsInstalled } from '@/app/installable';
+
 /**
  * After a login with "remember me" the browser keeps the company ID and agent ID (never a password
  * or a token, SPEC LOGIN-IDS-11) and may hand the credential to its password manager (LOGIN-SAVEPWD-9).
@@ -55,7 +57,7 @@ export async function offerToPasswordManager(ids: LoginIds, password: string): P
 /** 客服端 when installed as an app, 手机端 on a phone, else 网页端 (SPEC LOGINLOG-METHOD-3). */
 export function loginMethod(): 'web' | 'app' | 'mobile' {
   const media = (query: string) => typeof matchMedia === 'function' && matchMedia(query).matches;
-  if (media('(display-mode: standalone)') || (navigator as { standalone?: boolean }).standalone) return 'app';
+  if (runsInstalled()) return 'app';
   if (media('(max-width: 767px)') && media('(pointer: coarse)')) return 'mobile';
   return 'web';
 }
