@@ -41,7 +41,7 @@ const en = {
   autostart: {
     title: 'Start with the computer',
     intro:
-      'The console is a web page, so it cannot register itself to start with your computer. Install it as an app instead; the operating system can then open it at start-up, and with Automatic login ticked it opens signed in.',
+      'The console is a web page, so it cannot register itself to start with your computer. Install it as an app instead; the operating system can then open it at start-up, and if you ticked Remember me when signing in it opens signed in.',
     installed: 'This console is running as an installed app.',
     install: 'Install as app',
     installedNow: 'Installed. Now add it to your start-up items as described below.',
@@ -98,7 +98,7 @@ const zhCN: typeof en = {
   autostart: {
     title: '计算机启动时自动运行',
     intro:
-      '控制台是网页,无法自行注册为开机启动。请将它安装为应用:安装后,操作系统可在开机时打开它;勾选“自动登录”后,打开即已登录。',
+      '控制台是网页,无法自行注册为开机启动。请将它安装为应用:安装后,操作系统可在开机时打开它;登录时勾选了“记住我”,打开即已登录。',
     installed: '本控制台正以已安装的应用运行。',
     install: '安装为应用',
     installedNow: '已安装。请按下面的说明将它加入开机启动项。',
