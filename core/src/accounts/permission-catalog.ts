@@ -2,6 +2,9 @@ import { inject, injectable } from '../infra/di.ts';
 import { PluginEnablement } from '../plugins/plugin-enablement.ts';
 import { corePermissions, type PermissionDef } from './permissions.ts';
 
+/** One entry per name: plugins sharing a core feature declare the same permission (`phone.block`). */
+const unique = (defs: PermissionDef[]) => defs.filter((d, i) => defs.findIndex((x) => x.name === d.name) === i);
+
 /** Core's permissions plus those plugins declare; a plugin's are listed only while it is enabled. */
 @injectable()
 export class PermissionCatalog {
@@ -15,11 +18,11 @@ export class PermissionCatalog {
 
   async forCompany(companyId: number): Promise<PermissionDef[]> {
     const enabled = new Set(await this.enablement.enabledIds(companyId));
-    return [...corePermissions, ...this.pluginDefs.filter((d) => enabled.has(d.plugin!))];
+    return unique([...corePermissions, ...this.pluginDefs.filter((d) => enabled.has(d.plugin!))]);
   }
 
   /** Every permission name that can ever be granted (grants of disabled plugins are kept). */
   all(): PermissionDef[] {
-    return [...corePermissions, ...this.pluginDefs];
+    return unique([...corePermissions, ...this.pluginDefs]);
   }
 }

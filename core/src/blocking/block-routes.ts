@@ -8,6 +8,7 @@ import { ipInList, parseCidrList } from '../http/client-ip.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { CronSupervisor } from '../plugins/cron-supervisor.ts';
 import { BlockService, blockBody } from './block-service.ts';
+import { registerPhoneBlockRoutes } from './phone-block-routes.ts';
 
 const blockView = z.object({
   id: z.number(),
@@ -100,6 +101,7 @@ export function registerBlockRoutes(api: ApiRouter, c: DependencyContainer) {
     params: idParams,
     handler: async ({ params, auth }) => blocks.remove(auth.tenant, params.id),
   });
+  registerPhoneBlockRoutes(api, c);
 }
 
 /** Expired entries go within a minute and their visitors are restored (DISPLAY-BLOCKEND-15); called once per node from server.ts. */

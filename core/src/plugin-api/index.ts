@@ -13,3 +13,4 @@ export type { Tenant } from '../tenancy/tenant.ts';
 export { AppError, validationFailed, fieldError, unauthorized, forbidden, forbiddenCode, notFound, conflict, rateLimited } from '../http/errors.ts';
 export type { FieldProblem } from '../http/errors.ts';
 export { readTable, writeTable, unguardCell, tableMime, type TableFormat } from '../infra/table-files.ts';
+export { normalizePhone } from '../blocking/phone-number.ts';

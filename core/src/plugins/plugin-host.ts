@@ -1,4 +1,5 @@
 import { QuotaService } from '../billing/quota-service.ts';
+import { PhoneBlacklist, PHONE_BLOCK_PERMISSION } from '../blocking/phone-blacklist.ts';
 import { pathToFileURL } from 'node:url';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
@@ -92,7 +93,8 @@ export class PluginHost {
         );
         def.register?.(entry.ctx);
         await def.start(entry.ctx);
-        if (def.manifest.permissions) this.permissions.registerPlugin(meta.id, def.manifest.permissions);
+        const permissions = [...(def.manifest.permissions ?? []), ...(def.manifest.usesPhoneBlacklist ? [PHONE_BLOCK_PERMISSION] : [])];
+        if (permissions.length) this.permissions.registerPlugin(meta.id, permissions);
         this.enablement.runnable.add(meta.id);
         await this.saveState(meta, 'ok', null);
       } catch (err) {
@@ -281,6 +283,9 @@ export class PluginHost {
         debit: (companyId, units, ref) => c.resolve(QuotaService).debit(companyId, id, units, `plugin:${id}`, ref),
         refund: (companyId, units, ref) => c.resolve(QuotaService).credit(companyId, id, units, 'refund', `plugin:${id}`, ref),
         left: (companyId) => c.resolve(QuotaService).left(companyId, id),
+      },
+      phoneBlacklist: {
+        check: (companyId, phone) => c.resolve(PhoneBlacklist).check(companyId, phone),
       },
       accounts: {
         verifyPassword: async (companyId, agentPk, password) => {

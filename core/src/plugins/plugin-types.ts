@@ -27,6 +27,11 @@ export interface PluginManifest {
    * operator tops it up, the plugin debits it through `ctx.quota`, the billing page shows what is left.
    */
   quota?: boolean;
+  /**
+   * The plugin checks phone numbers against the company's phone blacklist (call-back does): while it is
+   * enabled the 电话回拨阻止 section and the `phone.block` permission exist (DISPLAY-PHONEBLOCK-16).
+   */
+  usesPhoneBlacklist?: boolean;
 }
 
 /** Who sent a socket event on the /agent namespace. */
@@ -103,6 +108,13 @@ export interface PluginContext {
     debit(companyId: number, units: number, ref?: string): Promise<number>;
     refund(companyId: number, units: number, ref?: string): Promise<number>;
     left(companyId: number): Promise<number>;
+  };
+  /**
+   * The company's phone blacklist (DISPLAY-PHONEBLOCK-16; manifest `usesPhoneBlacklist`). `check` answers whether
+   * a visitor's number is listed and counts the refusal on the entry; the caller decides what to refuse.
+   */
+  readonly phoneBlacklist: {
+    check(companyId: number, phone: string): Promise<boolean>;
   };
   /** Core account services a plugin may need. */
   readonly accounts: {
