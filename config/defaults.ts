@@ -11,6 +11,7 @@ export const defaults = {
   KEFU_OUTBOUND_ALLOW_HTTP: 'false',
   KEFU_VISITOR_FLOOD: '10/10/30',
   KEFU_FEEDBACK_TO_ADMINS: 'false',
+  KEFU_SIGNUP: 'closed',
   LOG_LEVEL: 'info',
   NODE_ENV: 'development',
 } as const;

@@ -53,6 +53,8 @@ export const configSchema = z
       .string()
       .regex(/^[\d+\-() ]{3,30}$/, 'digits, + - ( ) and spaces, 3 to 30')
       .optional(),
+    /** Account registration (LOGIN-REGISTER-13): `closed`, `invite` (the operator's single-use links) or `open`. */
+    KEFU_SIGNUP: z.enum(['closed', 'invite', 'open']),
     /** The source commit the server was built from, shown in 关于 (MENU-ABOUT-5); unset: the checkout's git HEAD. */
     KEFU_BUILD_COMMIT: z
       .string()

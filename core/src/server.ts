@@ -85,6 +85,7 @@ import { registerBillingRoutes } from './billing/billing-routes.ts';
 import { registerFeedbackRoutes } from './feedback/feedback-routes.ts';
 import { registerPreferenceRoutes } from './preferences/preference-routes.ts';
 import { registerAboutRoutes } from './about/about-routes.ts';
+import { registerSignupRoutes } from './signup/signup-routes.ts';
 import { buildInfo } from './about/build-info.ts';
 import { startNodeHeartbeat } from './about/node-heartbeat.ts';
 
@@ -163,6 +164,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
     registerFeedbackRoutes,
     registerPreferenceRoutes,
     registerAboutRoutes,
+    registerSignupRoutes,
   ])
     register(api, container);
 

@@ -17,7 +17,7 @@ export type ChallengeResult = 'passed' | 'wrong' | 'invalid';
 
 const VALID_MS = 2 * 60_000;
 const MAX_WRONG = 5;
-const answerHash = (id: string, answer: string) => sha256(`${id}:${answer.trim().toLowerCase()}`);
+export const answerHash = (id: string, answer: string) => sha256(`${id}:${answer.trim().toLowerCase()}`);
 
 /**
  * POLICY-SPAM-5: an image challenge made on the server (no outside service),
