@@ -230,6 +230,11 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
       call: async (c) => c.put('/api/settings/routing-rules', { version: await version('/api/settings/routing-rules'), settings: {} }),
     },
     'post /api/settings/routing-rules/test': { ok: 200, call: (c) => c.post('/api/settings/routing-rules/test', {}) },
+    'get /api/settings/workbench': { ok: 200, call: (c) => c.get('/api/settings/workbench') },
+    'put /api/settings/workbench': {
+      ok: 200,
+      call: async (c) => c.put('/api/settings/workbench', { version: await version('/api/settings/workbench'), settings: {} }),
+    },
     'get /api/settings/visitor-list': { ok: 200, call: (c) => c.get('/api/settings/visitor-list') },
     'put /api/settings/visitor-list': {
       ok: 200,

@@ -8,7 +8,7 @@ import { restrictionPath, startPath } from '@/router/guards';
 import { ROUTE } from '@/router/route-names';
 import { useAdminPluginsStore } from '@/stores/admin-plugins';
 import { useRealtimeStore } from '@/stores/realtime';
-import { useSessionStore } from '@/stores/session';
+import { useSessionStore, type ReplacedBy } from '@/stores/session';
 import { useWorkbenchStore } from '@/stores/workbench';
 
 /**
@@ -26,8 +26,8 @@ export function installSessionLifecycle(router: Router): void {
     return current.matched.length > 0 && !current.meta.public;
   };
 
-  const end = (reason: string) => {
-    if (session.isAuthenticated) session.clear(reason);
+  const end = (reason: string, replacedBy: ReplacedBy | null = null) => {
+    if (session.isAuthenticated) session.clear(reason, replacedBy);
   };
 
   setSessionLostHandler((error) => end(error.code));
@@ -46,7 +46,7 @@ export function installSessionLifecycle(router: Router): void {
       if (now === 'authenticated' && before !== 'authenticated') {
         void realtime.connect({
           pluginsChanged: (ids) => session.setPlugins(ids),
-          sessionEnded: (reason) => end(reason),
+          sessionEnded: (reason, replacedBy) => end(reason, replacedBy),
           resynced: () => void session.load(),
           refused: () => void session.load(),
           // Permissions granted or removed while signed in show or hide controls and menus without a reload (MAIN-PERMS-8).

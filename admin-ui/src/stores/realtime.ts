@@ -1,12 +1,14 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { Socket } from 'socket.io-client';
+import type { ReplacedBy } from './session';
 
 export type LinkState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export interface RealtimeHandlers {
   pluginsChanged(plugins: string[]): void;
-  sessionEnded(reason: string): void;
+  /** `replacedBy`: where and when the login that replaced this session came from (LOGIN-MULTI-8). */
+  sessionEnded(reason: string, replacedBy: ReplacedBy | null): void;
   /** After a reconnect: what was pushed meanwhile is lost, so reload what the console shows. */
   resynced(): void;
   /** The server refused the handshake: the session may be gone, let the caller check. */
@@ -92,8 +94,10 @@ export const useRealtimeStore = defineStore('realtime', () => {
     current.on('agents.changed', (payload: { agentId?: unknown }) => {
       if (typeof payload?.agentId === 'number') handlers.agentChanged(payload.agentId);
     });
-    current.on('session.ended', (payload: { reason?: unknown }) => {
-      handlers.sessionEnded(typeof payload?.reason === 'string' ? payload.reason : 'unauthenticated');
+    current.on('session.ended', (payload: { reason?: unknown; replacedBy?: { ip?: unknown; at?: unknown } }) => {
+      const by = payload?.replacedBy;
+      const replacedBy = by && typeof by.ip === 'string' && typeof by.at === 'string' ? { ip: by.ip, at: by.at } : null;
+      handlers.sessionEnded(typeof payload?.reason === 'string' ? payload.reason : 'unauthenticated', replacedBy);
     });
 
     window.addEventListener('offline', onBrowserOffline);

@@ -6,6 +6,12 @@ import type { Company, Me } from '@/api/types';
 
 export type SessionStatus = 'unknown' | 'loading' | 'authenticated' | 'anonymous' | 'unreachable';
 
+/** The login that replaced this session (LOGIN-MULTI-8): where and when. */
+export interface ReplacedBy {
+  ip: string;
+  at: string;
+}
+
 /** Who is signed in, for which company, with which plugins, and what they may do. */
 export const useSessionStore = defineStore('session', () => {
   const status = ref<SessionStatus>('unknown');
@@ -15,6 +21,7 @@ export const useSessionStore = defineStore('session', () => {
   const restriction = ref<string | null>(null);
   /** Why the last session ended (server reason code or `unauthenticated`), shown once on the login page. */
   const endedReason = ref<string | null>(null);
+  const endedBy = shallowRef<ReplacedBy | null>(null);
   const loadError = shallowRef<unknown>(null);
 
   const isAuthenticated = computed(() => status.value === 'authenticated');
@@ -38,13 +45,14 @@ export const useSessionStore = defineStore('session', () => {
     loadError.value = null;
   }
 
-  function clear(reason: string | null = null): void {
+  function clear(reason: string | null = null, replacedBy: ReplacedBy | null = null): void {
     me.value = null;
     company.value = null;
     plugins.value = [];
     restriction.value = null;
     status.value = 'anonymous';
     endedReason.value = reason;
+    endedBy.value = replacedBy;
   }
 
   let pending: Promise<void> | null = null;
@@ -80,10 +88,12 @@ export const useSessionStore = defineStore('session', () => {
     if (me.value) me.value = { ...me.value, ...patch };
   }
 
-  function takeEndedReason(): string | null {
+  function takeEndedReason(): { reason: string; replacedBy: ReplacedBy | null } | null {
     const reason = endedReason.value;
+    const replacedBy = endedBy.value;
     endedReason.value = null;
-    return reason;
+    endedBy.value = null;
+    return reason ? { reason, replacedBy } : null;
   }
 
   return {

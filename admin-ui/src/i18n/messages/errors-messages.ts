@@ -56,6 +56,7 @@ const en = {
   },
   sessionEnded: {
     generic: 'Your session has ended. Please sign in again.',
+    replacedBy: 'Your ID signed in somewhere else: the new login came from {ip} at {time}.',
     reasons: {
       signed_out: 'You signed out in another window.',
       expired: 'Your session expired. Please sign in again.',
@@ -125,6 +126,7 @@ const zhCN: typeof en = {
   },
   sessionEnded: {
     generic: '您的登录已结束,请重新登录。',
+    replacedBy: '您的账号已在其他地方登录。新的登录来自 {ip},时间 {time}。',
     reasons: {
       signed_out: '您已在其他窗口退出。',
       expired: '登录已过期,请重新登录。',

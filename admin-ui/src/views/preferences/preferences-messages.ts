@@ -77,6 +77,29 @@ const en = {
     monitor: 'Monitor',
     stopMonitor: 'Stop monitoring',
   },
+  desktop: {
+    title: 'Desktop notifications',
+    explain:
+      'While the console is out of view, new chats and messages can show as notifications of your system. One tab of this browser shows them; clicking one opens the conversation.',
+    enable: 'Enable desktop notifications',
+    states: {
+      granted: 'Desktop notifications are on for this browser.',
+      denied: 'This browser blocks notifications for the console, so pop-ups show inside the console. Allow them in the site settings of your browser.',
+      unsupported: 'This browser cannot show desktop notifications, so pop-ups show inside the console.',
+    },
+  },
+  proxy: {
+    title: 'Proxy',
+    explain:
+      'The console is a web page: it connects through your browser’s own proxy settings, so there is nothing to set here. The server’s own outgoing connections use the proxy your operator configured.',
+    transport: 'Connection',
+    transports: { websocket: 'WebSocket', polling: 'Long-polling', none: 'Not connected' },
+    server: 'Server address',
+    rtt: 'Round trip',
+    ms: '{ms} ms',
+    ip: 'Your address as the server sees it',
+    check: 'Check again',
+  },
 };
 
 const zhCN: typeof en = {
@@ -157,6 +180,27 @@ const zhCN: typeof en = {
     evaluate: '对话评估',
     monitor: '监控客服',
     stopMonitor: '取消监控',
+  },
+  desktop: {
+    title: '桌面通知',
+    explain: '控制台不在前台时,新对话和新消息可显示为系统通知。同一浏览器只由一个标签页显示;点击通知打开该对话。',
+    enable: '启用桌面通知',
+    states: {
+      granted: '本浏览器已启用桌面通知。',
+      denied: '本浏览器已禁止控制台显示通知,改为在控制台内弹出。请在浏览器的网站设置中允许通知。',
+      unsupported: '本浏览器不支持桌面通知,改为在控制台内弹出。',
+    },
+  },
+  proxy: {
+    title: '代理',
+    explain: '控制台是网页,通过浏览器自身的代理设置连接服务器,这里无需设置。服务器对外的连接使用运营方配置的代理。',
+    transport: '连接方式',
+    transports: { websocket: 'WebSocket', polling: '长轮询', none: '未连接' },
+    server: '服务器地址',
+    rtt: '往返时间',
+    ms: '{ms} 毫秒',
+    ip: '服务器看到的本机IP',
+    check: '重新检测',
   },
 };
 

@@ -1,5 +1,10 @@
-/** New-chat and new-message alerts: a short beep made with WebAudio and a desktop notification when the tab is hidden. */
+import { ref } from 'vue';
+
+/** New-chat and new-message alerts: a short beep made with WebAudio and a desktop notification when the console is out of view. */
 let audio: AudioContext | null = null;
+
+/** Whether this tab rings for the browser (MAIN-TABS-6); the workbench keeps it from its tab leader. */
+export const alertLeader = ref(true);
 
 /** `volume` 0–100 (OTHERSET-SOUND-4's master volume). */
 export function beep(frequency = 880, ms = 160, volume = 70): void {
@@ -22,14 +27,28 @@ export function beep(frequency = 880, ms = 160, volume = 70): void {
   }
 }
 
-/** Asks once, on a click of the agent (browsers refuse prompts without one). */
-export function askNotificationPermission(): void {
-  if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+export type NotificationPermissionState = NotificationPermission | 'unsupported';
+
+export const notificationPermission = (): NotificationPermissionState => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+
+/** Asked only when the agent presses 启用桌面通知 (OTHERSET-DESKTOP-3), never on page load. */
+export async function askNotificationPermission(): Promise<NotificationPermissionState> {
+  if (typeof Notification === 'undefined') return 'unsupported';
+  return Notification.requestPermission().catch(() => Notification.permission);
 }
 
-/** `tag`: notifications with the same tag (one conversation's) replace each other (OTHERSET-DESKTOP-3). */
-export function desktopNotify(title: string, body: string, onClick?: () => void, tag = 'kefu-workbench'): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return;
+/** The console is out of the agent's view: another tab or window is in front (no desktop notification otherwise). */
+export const consoleAway = () => document.visibilityState === 'hidden' || !document.hasFocus();
+
+/**
+ * A desktop notification while the console is out of view, from the leading tab only (MAIN-TABS-6). `tag`: those of
+ * one conversation replace each other (OTHERSET-DESKTOP-3). Answers `elsewhere` when another tab shows it, and
+ * `unavailable` when the browser cannot (not permitted, unsupported, or the console is in view), so the caller may
+ * use an in-console pop-up instead.
+ */
+export function desktopNotify(title: string, body: string, onClick?: () => void, tag = 'kefu-workbench'): 'shown' | 'elsewhere' | 'unavailable' {
+  if (notificationPermission() !== 'granted' || !consoleAway()) return 'unavailable';
+  if (!alertLeader.value) return 'elsewhere';
   try {
     const n = new Notification(title, { body, tag });
     n.onclick = () => {
@@ -37,7 +56,9 @@ export function desktopNotify(title: string, body: string, onClick?: () => void,
       onClick?.();
       n.close();
     };
+    return 'shown';
   } catch {
     // Some browsers only allow notifications from a service worker: the sound still plays.
+    return 'unavailable';
   }
 }

@@ -1,6 +1,6 @@
 import { usePreferencesStore } from '@/stores/preferences';
 import { useWorkbenchStore } from '@/stores/workbench';
-import { beep } from './alerts';
+import { alertLeader, beep } from './alerts';
 
 /** The events of OTHERSET-NOTIFY-2 that the workbench signals. */
 export type AlertEvent = 'arrive' | 'request' | 'connected' | 'message' | 'leave' | 'transfer' | 'internal' | 'notice';
@@ -23,6 +23,7 @@ const lastPlayed: Partial<Record<AlertEvent, number>> = {};
  * Plays the agent's sound for an event, as the personal settings say (OTHERSET-SOUND-4, OTHERSET-NOTIFY-2):
  * the event's 声音 way and its chosen sound (无 none is silent), the master volume, 全部静音 and 忙碌时静音.
  * Until the settings arrive, the defaults of the matrix apply (chat request, connected and new message sound).
+ * Only the leading tab of the browser plays (MAIN-TABS-6).
  */
 export function useAlertSounds() {
   const prefs = usePreferencesStore();
@@ -33,6 +34,8 @@ export function useAlertSounds() {
     const sound = p ? p.sound.events[event] ?? 'none' : 'chime';
     const wanted = p ? p.notify[event]?.sound === true : event === 'request' || event === 'connected' || event === 'message';
     if (!wanted || sound === 'none' || p?.sound.muteAll || (p?.sound.muteWhenBusy && store.status === 'busy')) return false;
+    // One tab of the browser rings (MAIN-TABS-6).
+    if (!alertLeader.value) return false;
     const now = Date.now();
     if (now - (lastPlayed[event] ?? -Infinity) < BURST_MS) return false;
     lastPlayed[event] = now;
