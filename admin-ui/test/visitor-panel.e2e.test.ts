@@ -215,3 +215,30 @@ test.serial('HISTORY-VISITOR-7 LEAVEMSG-VISITOR-15 the visitor’s name in histo
   await check();
   t.deepEqual(errors, []);
 });
+
+test.serial('LEAVEMSG-CHAT-10 the leave-message detail offers 邀请访客 and 主动对话 while its visitor is on the site, and shows the chat it started', async (t) => {
+  const v = await browsing();
+  t.teardown(() => v.socket.close());
+  await s.k.server.db('leave_messages').insert({ company_id: s.k.company.id, visitor_id: v.visitorId, name: 'Wang Wu', content: 'Call me about the blue sofa' });
+
+  const { context, page, errors } = await open();
+  t.teardown(() => context.close());
+  await page.goto(s.k.url + '/leave-messages');
+  await page.getByText('Call me about the blue sofa').click({ timeout: 15_000 });
+  const outreach = page.locator('[data-test="lm-outreach"]');
+  await outreach.locator('[data-test="lm-outreach-invite"]').waitFor({ timeout: 10_000 });
+  t.regex(await outreach.innerText(), /访客当前在网站上/);
+
+  const opened = new Promise<any>((resolve) => v.socket.once('proactive.open', resolve));
+  await outreach.locator('[data-test="lm-outreach-proactive"]').click();
+  await page.locator('.el-message-box textarea').fill('Hello Wang Wu, about the blue sofa');
+  await page.locator('.el-message-box .el-button--primary').click();
+  t.is((await opened).message.text, 'Hello Wang Wu, about the blue sofa');
+  const item = outreach.locator('[data-test="lm-outreach-item"]');
+  await item.first().waitFor({ timeout: 5000 });
+  const conversation = await s.k.server.db('conversations').where({ visitor_id: v.visitorId, initiator: 'proactive' }).first('id');
+  t.regex(await item.first().innerText(), new RegExp(`主动对话 · .* · 对话 #${conversation.id}`));
+  t.is(await outreach.locator('[data-test="lm-outreach-proactive"]').count(), 1, 'still offered: the visitor is on the site');
+  await page.screenshot({ path: screenshotPath('leave-message-outreach') });
+  t.deepEqual(errors, []);
+});

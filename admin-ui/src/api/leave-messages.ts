@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { outreachBody, outreachView } from '../../../core/src/leavemsg/leave-message-outreach-schemas.ts';
 import { api } from './client';
 import type { PageQuery } from './types';
 
@@ -105,6 +107,9 @@ export interface BulkResult {
   results: { id: number; ok: boolean; error?: string }[];
 }
 
+/** LEAVEMSG-CHAT-10: whether the visitor is on the site, and what was started from the leave-message. */
+export type LeaveMessageOutreach = z.output<typeof outreachView>;
+
 const defined = (q: object) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== ''));
 
 export const leaveMessagesApi = {
@@ -117,6 +122,8 @@ export const leaveMessagesApi = {
   replying: (id: number, active: boolean) => api.post<void>(`/api/leave-messages/${id}/replying`, { active }),
   reply: (id: number, body: { subject?: string; body: string; confirm?: boolean }) =>
     api.post<{ replyId: number; leaveMessage: LeaveMessage }>(`/api/leave-messages/${id}/replies`, body),
+  outreach: (id: number) => api.get<LeaveMessageOutreach>(`/api/leave-messages/${id}/outreach`),
+  startOutreach: (id: number, body: z.input<typeof outreachBody>) => api.post<unknown>(`/api/leave-messages/${id}/outreach`, body),
   exportUrl: (filters: LeaveMessageFilters, format: 'csv' | 'xlsx') =>
     `/api/leave-messages/export?${new URLSearchParams({ ...(defined(filters) as Record<string, string>), format })}`,
 };

@@ -76,6 +76,21 @@ const en = {
     subject: 'Subject',
     content: 'Message',
   },
+  /** LEAVEMSG-CHAT-10. */
+  outreach: {
+    title: 'Contact the visitor now',
+    online: 'The visitor is on the site now.',
+    invite: 'Invite visitor',
+    proactive: 'Start chat',
+    textInvite: 'Your own invitation text (optional; otherwise the company text is shown)',
+    textProactive: 'First message (optional; otherwise the welcome text is sent)',
+    invited: 'Invitation sent.',
+    started: 'The chat has started and is in your conversations.',
+    kind: { invite: 'Invitation', proactive: 'Proactive chat' },
+    status: { pending: 'waiting for an answer', accepted: 'accepted', declined: 'declined', expired: 'expired' },
+    conversation: 'conversation #{id}',
+    tooLong: 'At most {n} characters',
+  },
 };
 
 const zhCN: typeof en = {
@@ -155,6 +170,20 @@ const zhCN: typeof en = {
     address: '地址',
     subject: '留言主题',
     content: '留言内容',
+  },
+  outreach: {
+    title: '联系访客',
+    online: '访客当前在网站上。',
+    invite: '邀请访客',
+    proactive: '主动对话',
+    textInvite: '个性邀请语(可选,不填则显示公司设置的邀请语)',
+    textProactive: '第一条消息(可选,不填则发送欢迎语)',
+    invited: '邀请已发送。',
+    started: '对话已开始,请在我的当前对话中继续。',
+    kind: { invite: '邀请访客', proactive: '主动对话' },
+    status: { pending: '等待答复', accepted: '已接受', declined: '已拒绝', expired: '已过期' },
+    conversation: '对话 #{id}',
+    tooLong: '最多 {n} 个字符',
   },
 };
 
