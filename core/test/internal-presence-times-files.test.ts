@@ -55,6 +55,9 @@ test.serial(
     t.is((await c.admin.get(`/api/agents/${c.id.eve}/detail`)).body.status, 'busy');
     t.is((await entry(ann.s, c.id.ann)) ?? null, null, 'oneself is not in the roster');
     t.like(await entry(ann.s, c.id.bob), { status: 'offline', groupIds: [c.salesGroup] }, 'an agent without a console is 离线');
+    const signedIn = await agent('bob');
+    t.like(await entry(ann.s, c.id.bob), { status: 'online', reason: 'login' }, 'online since signing in');
+    signedIn.s.close();
     t.is((await entry(ann.s, c.id.pro)).load, null, 'no load for agents who do not take chats');
 
     const boss = await agent('boss');

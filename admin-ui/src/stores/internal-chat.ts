@@ -4,32 +4,59 @@ import type { Socket } from 'socket.io-client';
 import { useRealtimeStore } from './realtime';
 import { useSessionStore } from './session';
 
+export interface InternalFile {
+  fileKey: string;
+  name: string;
+  size: number;
+  mime: string;
+  kind: 'image' | 'file';
+  url: string;
+  thumbUrl?: string;
+}
+
 export interface InternalMessage {
   id: number;
   fromAgentId: number;
   toAgentId: number;
   clientId: string;
   text: string | null;
+  file: InternalFile | null;
+  /** Server times (INTERNAL-TIMES-4). */
   createdAt: string;
+  deliveredAt: string | null;
   readAt: string | null;
+  recalledAt: string | null;
 }
 
+export type ColleagueStatus = 'online' | 'busy' | 'away' | 'invisible' | 'offline';
+
+/** A colleague as `internal.roster` lists them, with the status this agent may see (INTERNAL-PRESENCE-2). */
 export interface Colleague {
-  agentId: number;
+  id: number;
+  agentId: string;
+  name: string;
   nickname: string;
-  status: string | null;
+  status: ColleagueStatus;
+  since: string | null;
+  reason: string | null;
+  load: number | null;
+  cap: number | null;
+  groupIds: number[];
 }
 
 type Ack<T> = ({ ok: true } & T) | { error: { code: string; message: string } };
+type Receipt = { kind: 'delivered' | 'read'; byAgentId: number; messageIds: number[]; at: string };
 
 /**
- * Agent-to-agent chat (SPEC INTERNAL-DIRECT-3, -UNREAD-6, -HISTORY-9) over the `/agent` socket. The server has no
- * roster call yet, so the colleague list is the agents online now (`transfer.targets`) plus anyone who wrote.
+ * Agent-to-agent chat (SPEC INTERNAL) over the `/agent` socket: the roster with live status, threads with server
+ * times and 已送达/已读 receipts, and unread counts.
  */
 export const useInternalChatStore = defineStore('internal-chat', () => {
   const realtime = useRealtimeStore();
   const session = useSessionStore();
   const colleagues = ref<Colleague[]>([]);
+  const groups = ref<{ id: number; name: string }[]>([]);
+  const rosterState = ref<'idle' | 'loading' | 'ready' | 'error'>('idle');
   const unread = ref<Record<number, number>>({});
   const threads = ref<Record<number, InternalMessage[]>>({});
   const openWith = ref<number | null>(null);
@@ -45,25 +72,36 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
 
   function add(withId: number, list: InternalMessage[]) {
     const current = threads.value[withId] ?? [];
+    const incoming = new Map(list.map((m) => [m.id, m]));
+    const kept = current.map((m) => incoming.get(m.id) ?? m);
     const ids = new Set(current.map((m) => m.id));
-    threads.value[withId] = [...current, ...list.filter((m) => !ids.has(m.id))].sort((a, b) => a.id - b.id);
+    threads.value[withId] = [...kept, ...list.filter((m) => !ids.has(m.id))].sort((a, b) => a.id - b.id);
   }
 
-  const known = (id: number) => colleagues.value.some((c) => c.agentId === id);
-
   async function loadRoster() {
+    rosterState.value = colleagues.value.length ? 'ready' : 'loading';
     try {
-      const { agents } = await ask<{ agents: { agentId: number; nickname: string; status: string }[] }>('transfer.targets', {});
-      const others = colleagues.value.filter((c) => !agents.some((a) => a.agentId === c.agentId)).map((c) => ({ ...c, status: null }));
-      colleagues.value = [...agents.map((a) => ({ agentId: a.agentId, nickname: a.nickname, status: a.status })), ...others];
+      const r = await ask<{ agents: Colleague[]; groups: { id: number; name: string }[] }>('internal.roster', {});
+      colleagues.value = r.agents;
+      groups.value = r.groups;
+      rosterState.value = 'ready';
     } catch {
-      // The list keeps what it had; unread senders still appear.
+      if (!colleagues.value.length) rosterState.value = 'error';
     }
+  }
+
+  // A status change moves the dot at once; the roster is read again shortly after for since when and why.
+  let rosterTimer: ReturnType<typeof setTimeout> | undefined;
+  function onPresence({ agentId, status }: { agentId: number; status: ColleagueStatus }) {
+    const c = colleagues.value.find((x) => x.id === agentId);
+    if (!c) return;
+    c.status = status;
+    clearTimeout(rosterTimer);
+    rosterTimer = setTimeout(() => void loadRoster(), 500);
   }
 
   function setUnread(list: { agentId: number; count: number }[]) {
     unread.value = Object.fromEntries(list.map((u) => [u.agentId, u.count]));
-    for (const u of list) if (!known(u.agentId)) colleagues.value.push({ agentId: u.agentId, nickname: `#${u.agentId}`, status: null });
   }
 
   async function open(agentId: number) {
@@ -74,17 +112,33 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
     unread.value[agentId] = 0;
   }
 
-  async function send(toAgentId: number, text: string) {
-    const r = await ask<{ message: InternalMessage }>('internal.send', { toAgentId, clientId: crypto.randomUUID(), text });
+  async function send(toAgentId: number, content: { text: string } | { fileKey: string }) {
+    const r = await ask<{ message: InternalMessage }>('internal.send', { toAgentId, clientId: crypto.randomUUID(), ...content });
     add(toAgentId, [r.message]);
   }
 
+  const partnerOf = (m: InternalMessage) => (m.fromAgentId === session.me?.id ? m.toAgentId : m.fromAgentId);
+
   function onMessage({ message }: { message: InternalMessage }) {
-    const me = session.me?.id;
-    const other = message.fromAgentId === me ? message.toAgentId : message.fromAgentId;
+    const other = partnerOf(message);
     add(other, [message]);
-    if (!known(other)) colleagues.value.push({ agentId: other, nickname: `#${other}`, status: null });
-    if (other === openWith.value && message.fromAgentId !== me) void ask('internal.read', { withAgentId: other }).catch(() => undefined);
+    if (message.fromAgentId === session.me?.id) return;
+    // This console has it: the sender sees 已送达 (INTERNAL-TIMES-4).
+    void ask('internal.delivered', { messageIds: [message.id] }).catch(() => undefined);
+    if (other === openWith.value) void ask('internal.read', { withAgentId: other }).catch(() => undefined);
+  }
+
+  function onRecalled({ message }: { message: InternalMessage }) {
+    add(partnerOf(message), [message]);
+  }
+
+  function onReceipt(r: Receipt) {
+    const ids = new Set(r.messageIds);
+    for (const m of threads.value[r.byAgentId] ?? [])
+      if (ids.has(m.id)) {
+        if (r.kind === 'read') m.readAt ??= r.at;
+        m.deliveredAt ??= r.at;
+      }
   }
 
   function onUnread(p: { unread: { agentId: number; count: number }[] }) {
@@ -101,7 +155,10 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
         if (bound !== socket) {
           bound = socket;
           socket.on('internal.message', onMessage);
+          socket.on('internal.recalled', onRecalled);
+          socket.on('internal.receipt', onReceipt);
           socket.on('internal.unread', onUnread);
+          socket.on('presence.changed', onPresence);
         }
         if (!socket.connected) return;
         try {
@@ -114,5 +171,5 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
     );
   }
 
-  return { colleagues, unread, threads, openWith, total, loadRoster, open, send, follow };
+  return { colleagues, groups, rosterState, unread, threads, openWith, total, loadRoster, open, send, follow };
 });

@@ -34,11 +34,23 @@ export class PresenceService {
    */
   async connected(companyId: number, agentId: number, canAccept = true): Promise<{ status: AgentStatus; autoAccept: boolean }> {
     const now = this.clock.now();
+    const before = await this.db('agent_presence').where({ agent_id: agentId }).first('heartbeat_at');
     const [row] = await this.db('agent_presence')
       .insert({ agent_id: agentId, company_id: companyId, status: canAccept ? 'online' : 'away', heartbeat_at: now })
       .onConflict('agent_id')
       .merge(canAccept ? { heartbeat_at: now, gone_at: null } : { heartbeat_at: now, gone_at: null, status: 'away' })
       .returning(['status', 'auto_accept']);
+    // TOOLBAR-STATUSLOG-15 reason `login`: 离线 until this console, so "since when" starts now (INTERNAL-PRESENCE-2).
+    if (!this.isFresh(before?.heartbeat_at ?? null))
+      await this.db('agent_status_log').insert({
+        company_id: companyId,
+        agent_id: agentId,
+        old_status: 'offline',
+        new_status: row.status,
+        reason: 'login',
+        node: NODE,
+        created_at: now,
+      });
     return { status: row.status, autoAccept: row.auto_accept };
   }
 

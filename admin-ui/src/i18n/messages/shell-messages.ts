@@ -57,7 +57,6 @@ const en = {
   language: 'Language',
   internal: {
     title: 'Agent chat',
-    nobody: 'No colleague is online.',
     pick: 'Pick a colleague to chat with.',
     placeholder: 'Message to {name}',
     send: 'Send',
@@ -153,7 +152,6 @@ const zhCN: typeof en = {
   language: '语言',
   internal: {
     title: '客服对话',
-    nobody: '当前没有在线的同事。',
     pick: '选择一位同事开始对话。',
     placeholder: '发给 {name} 的消息',
     send: '发送',
