@@ -85,6 +85,7 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     'post /api/groups': { ok: 201, call: (c) => c.post('/api/groups', { name: `Group ${next()}` }) },
     'patch /api/groups/{id}': { ok: 200, call: async (c) => c.patch(`/api/groups/${await throwawayGroup()}`, { description: 'changed' }) },
     'delete /api/groups/{id}': { ok: 204, call: async (c) => c.del(`/api/groups/${await throwawayGroup()}`) },
+    'get /api/groups/{id}/detail': { ok: 200, call: async (c) => c.get(`/api/groups/${await throwawayGroup()}/detail`) },
     'get /api/login-log': { ok: 200, call: (c) => c.get('/api/login-log') },
     'get /api/settings/login-ip': { ok: 200, call: (c) => c.get('/api/settings/login-ip') },
     'put /api/settings/login-ip': {

@@ -17,6 +17,20 @@ export interface Group {
   live: { state: 'online' | 'busy' | 'offline'; onDuty: number; waiting: number };
 }
 
+/** GROUP-EXPAND-2: what an expanded group row shows. */
+export interface GroupDetail {
+  members: {
+    agentId: number;
+    nickname: string;
+    status: 'online' | 'busy' | 'away' | 'invisible' | 'offline';
+    load: number;
+    cap: number;
+    acceptedToday: number;
+  }[];
+  bindings: { kind: 'icon' | 'groupIconEntry' | 'questionType' | 'routingRule'; id: string; name: string }[];
+  queue: { waiting: { conversationId: number; visitorNumber: number; visitorName: string | null; createdAt: string }[]; longestWaitSeconds: number };
+}
+
 export interface GroupInput {
   name: string;
   description?: string;
@@ -31,4 +45,5 @@ export const groupsApi = {
   create: (body: GroupInput) => api.post<Group>(base, body),
   update: (id: number, body: Partial<GroupInput>) => api.patch<Group>(`${base}/${id}`, body),
   remove: (id: number) => api.delete<void>(`${base}/${id}`),
+  detail: (id: number) => api.get<GroupDetail>(`${base}/${id}/detail`),
 };

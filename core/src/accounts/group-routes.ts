@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { idParams } from './agent-schemas.ts';
+import { GroupDetailService, groupDetailView } from './group-detail.ts';
 import { GroupService, groupBody, groupPatch, groupView } from './group-service.ts';
 
 export function registerGroupRoutes(api: ApiRouter, c: DependencyContainer) {
@@ -16,6 +17,17 @@ export function registerGroupRoutes(api: ApiRouter, c: DependencyContainer) {
     auth: 'agent',
     response: z.object({ items: z.array(groupView) }),
     handler: async ({ auth }) => ({ items: await groups.list(auth.tenant) }),
+  });
+  api.route({
+    method: 'get',
+    path: '/api/groups/:id/detail',
+    summary: 'An expanded group row: members with status, load/cap and accepted today; bindings; the current queue (GROUP-EXPAND-2)',
+    tags,
+    auth: 'agent',
+    permission,
+    params: idParams,
+    response: groupDetailView,
+    handler: ({ params, auth }) => c.resolve(GroupDetailService).detail(auth, params.id),
   });
   api.route({
     method: 'post',

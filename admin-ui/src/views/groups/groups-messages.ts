@@ -50,6 +50,19 @@ const en = {
     updated: 'Group {name} saved.',
     deleted: 'Group {name} deleted.',
   },
+  expand: {
+    members: 'Members',
+    noMembers: 'This group has no members.',
+    load: '{load}/{cap} chats',
+    acceptedToday: '{n} accepted today',
+    bindings: 'Bindings',
+    noBindings: 'Nothing routes to this group yet.',
+    kind: { icon: 'Icon', groupIconEntry: 'Group icon entry', questionType: 'Question type', routingRule: 'Routing rule' },
+    queue: 'Queue',
+    queueEmpty: 'Nobody is waiting for this group.',
+    longest: '{n} waiting, longest {s} s',
+    status: { online: 'Online', busy: 'Busy', away: 'Away', invisible: 'Invisible', offline: 'Offline' },
+  },
 };
 
 const zhCN: typeof en = {
@@ -88,7 +101,8 @@ const zhCN: typeof en = {
     chosen: '本组成员',
     filter: '搜索客服',
     overflow: '溢出',
-    overflowHint: '当没有成员可以接待,或在下面的等待时间内无人接入时:留言(标记本分组的留言表单)、转到其他分组,或转给全公司任一客服。溢出的对话在记录中保留本分组,并标记为“溢出”。',
+    overflowHint:
+      '当没有成员可以接待,或在下面的等待时间内无人接入时:留言(标记本分组的留言表单)、转到其他分组,或转给全公司任一客服。溢出的对话在记录中保留本分组,并标记为“溢出”。',
     overflowGroup: '接收溢出的分组',
     overflowWait: '成员在线时的等待时间',
     overflowWaitHint: '0–600 秒。没有成员在线时立即溢出。',
@@ -102,6 +116,19 @@ const zhCN: typeof en = {
     created: '已添加分组 {name}。',
     updated: '已保存分组 {name}。',
     deleted: '已删除分组 {name}。',
+  },
+  expand: {
+    members: '成员',
+    noMembers: '该分组还没有成员。',
+    load: '对话 {load}/{cap}',
+    acceptedToday: '今日接待 {n}',
+    bindings: '绑定',
+    noBindings: '还没有指向该分组的绑定。',
+    kind: { icon: '对话图标', groupIconEntry: '分组图标入口', questionType: '咨询类型', routingRule: '分配规则' },
+    queue: '排队',
+    queueEmpty: '当前没有访客在等待该分组。',
+    longest: '{n} 位等待,最长 {s} 秒',
+    status: { online: '在线', busy: '忙碌', away: '离开', invisible: '隐身', offline: '离线' },
   },
 };
 
