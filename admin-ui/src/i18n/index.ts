@@ -4,7 +4,6 @@ import { setRequestLanguage } from '@/api/client';
 import common from './messages/common-messages';
 import errors from './messages/errors-messages';
 import shell from './messages/shell-messages';
-import internal from '@/layouts/internal/internal-messages';
 import agents from '@/views/agents/agents-messages';
 import assignment from '@/views/assignment/assignment-messages';
 import agentTools from '@/views/agent-tools/agent-tools-messages';
@@ -24,6 +23,7 @@ import plugins from '@/views/plugins/plugins-messages';
 import billing from '@/views/billing/billing-messages';
 import feedback from '@/views/feedback/feedback-messages';
 import help from '@/views/help/help-messages';
+import signup from '@/views/signup/signup-messages';
 import preferences from '@/views/preferences/preferences-messages';
 import policies from '@/views/policies/policies-messages';
 import profile from '@/views/profile/profile-messages';
@@ -36,7 +36,6 @@ const modules = {
   common,
   errors,
   shell,
-  internal,
   login,
   workbench,
   agents,
@@ -60,6 +59,7 @@ const modules = {
   feedback,
   preferences,
   help,
+  signup,
   visitorProfile,
 };
 

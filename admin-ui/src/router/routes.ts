@@ -10,6 +10,7 @@ import noticesRoutes from '@/views/notices/notices-routes';
 import settingsRoutes from '@/views/settings/settings-routes';
 import loginRoutes from '@/views/login/login-routes';
 import helpRoutes from '@/views/help/help-routes';
+import signupRoutes from '@/views/signup/signup-routes';
 import loginIpRoutes from '@/views/login-ip/login-ip-routes';
 import blockingRoutes from '@/views/blocking/blocking-routes';
 import loginLogRoutes from '@/views/login-log/login-log-routes';
@@ -49,6 +50,7 @@ export const featureRoutes: RouteRecordRaw[] = [
 export const routes: RouteRecordRaw[] = [
   ...loginRoutes,
   ...helpRoutes,
+  ...signupRoutes,
   {
     path: '/',
     name: ROUTE.shell,
