@@ -4,6 +4,7 @@ import { setRequestLanguage } from '@/api/client';
 import common from './messages/common-messages';
 import errors from './messages/errors-messages';
 import shell from './messages/shell-messages';
+import internal from '@/layouts/internal/internal-messages';
 import agents from '@/views/agents/agents-messages';
 import assignment from '@/views/assignment/assignment-messages';
 import agentTools from '@/views/agent-tools/agent-tools-messages';
@@ -36,6 +37,7 @@ const modules = {
   common,
   errors,
   shell,
+  internal,
   login,
   workbench,
   agents,
