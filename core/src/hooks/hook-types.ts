@@ -76,6 +76,27 @@ export interface RoutingValue {
   priority?: boolean;
 }
 
+/** A pre-chat item a plugin adds (PRECHAT-CRMFIELDS-6, e.g. a CRM custom field), after the standard items. */
+export interface PrechatExtraField {
+  /** Letters, digits and `_`, starting with a letter; not one of the standard keys. */
+  key: string;
+  /** Per visitor language, e.g. `{ 'zh-CN': '订单', en: 'Order' }`; 1–20 characters. */
+  label: Record<string, string>;
+  /** text ≤ 200, longtext ≤ 2000, number, date (YYYY-MM-DD), choice (one of `options`). */
+  type: 'text' | 'longtext' | 'number' | 'date' | 'choice';
+  required: boolean;
+  options?: string[];
+}
+
+/**
+ * What `widget.config` carries for a company (PRECHAT-CRMFIELDS-6): plugins add at most 5 pre-chat items
+ * and rename standard ones (`labels`: standard key → per-language text). Core drops what breaks the rules.
+ */
+export interface WidgetConfigValue {
+  prechatExtraFields: PrechatExtraField[];
+  prechatLabels: Record<string, Record<string, string>>;
+}
+
 /** Who a visitor is in the company's app: a plugin (member-sso) sets `memberId` only for a verified member (P2-A34). */
 export interface VerifiedMemberValue {
   visitorId: number;
@@ -88,6 +109,7 @@ export interface FilterHooks {
   'message.beforeSend': BeforeSendValue;
   'visitor.routing': RoutingValue;
   'visitor.verifiedMember': VerifiedMemberValue;
+  'widget.config': WidgetConfigValue;
 }
 
 export interface ActionHooks {
@@ -150,6 +172,8 @@ export interface ActionHooks {
     source: 'prechat' | 'pushed';
     fields: Record<string, string>;
     questionType: string | null;
+    /** Values of the items plugins added through `widget.config` (PRECHAT-CRMFIELDS-6), by their keys. */
+    extraFields: Record<string, string>;
   };
   /** LEAVESET-STORE-9: a leave-message was stored (forwarding by SMS, CRM linking, analytics). */
   'leaveMessage.created': { leaveMessageId: number; visitorId: number | null; channel: string; groupId: number | null };

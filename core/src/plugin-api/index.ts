@@ -5,7 +5,19 @@
  */
 export { definePlugin } from '../plugins/plugin-types.ts';
 export type { PluginContext, PluginDefinition, PluginManifest, I18nText, SocketCaller, SocketEventSpec } from '../plugins/plugin-types.ts';
-export type { ActionHooks, FilterHooks, Halt, HookContext, Actor, BeforeLoginValue, VerifyChallengeValue, LoginAgentRef } from '../hooks/hook-types.ts';
+export type {
+  ActionHooks,
+  FilterHooks,
+  Halt,
+  HookContext,
+  Actor,
+  BeforeLoginValue,
+  VerifyChallengeValue,
+  LoginAgentRef,
+  PrechatExtraField,
+  WidgetConfigValue,
+} from '../hooks/hook-types.ts';
+export { PRECHAT_EXTRA_LIMIT, prechatFieldLimit } from '../settings/prechat-extras.ts';
 export type { FilterHandler, ActionHandler, HookOptions } from '../hooks/hook-registry.ts';
 export type { ApiRouter, RouteSpec } from '../http/api-router.ts';
 export type { AuthInfo } from '../auth/auth-info.ts';

@@ -8,6 +8,7 @@ import { Tenant } from '../tenancy/tenant.ts';
 import type { VisitorCaller } from '../conversations/visitor-event-handlers.ts';
 import type { VisitorRef } from '../visitors/visitor-service.ts';
 import { checkForm } from './field-rules.ts';
+import { checkExtras } from './prechat-extras.ts';
 import { WidgetSettingsService } from './widget-settings-service.ts';
 
 /** `prechat.submit` (PRECHAT-STORE-8): the visitor's answers to the pre-chat form. */
@@ -33,9 +34,13 @@ export async function submitPrechat(
   from: { source: 'prechat' | 'pushed'; conversationId: number | null } = { source: 'prechat', conversationId: null },
 ): Promise<PrechatResult> {
   const db = c.resolve<Db>(TOKENS.Db);
-  const form = (await c.resolve(WidgetSettingsService).read(visitor.companyId)).prechat;
+  const settings = c.resolve(WidgetSettingsService);
+  const form = (await settings.read(visitor.companyId)).prechat;
   if (!form.enabled && from.source === 'prechat') throw conflict('prechat_disabled', 'The pre-chat form is switched off');
   const { values, problems } = checkForm(raw, form.fields);
+  // Items plugins add (PRECHAT-CRMFIELDS-6) go to them through the hook, not onto the visitor.
+  const extra = checkExtras(raw, (await settings.prechatExtras(visitor.companyId)).fields);
+  problems.push(...extra.problems);
   const qt = values.questionType ? form.questionTypes.find((q) => q.id === values.questionType) : undefined;
   if (values.questionType && !qt) problems.push({ path: 'fields.questionType', code: 'unknown_question_type', message: 'No such question type' });
   if (problems.length) throw validationFailed(problems);
@@ -54,7 +59,7 @@ export async function submitPrechat(
     .resolve(HookRegistry)
     .emit(
       'visitor.formSubmitted',
-      { visitorId: visitor.id, ...from, fields: values, questionType: qt?.id ?? null },
+      { visitorId: visitor.id, ...from, fields: values, questionType: qt?.id ?? null, extraFields: extra.values },
       { companyId: visitor.companyId, actor: { kind: 'visitor', id: visitor.id } },
     );
   return { groupId, questionType: qt?.id ?? null, fields: values };

@@ -1,6 +1,8 @@
 import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS } from '../tokens.ts';
+import type { Logger } from '../infra/logger.ts';
+import { HookRegistry } from '../hooks/hook-registry.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { AuditService } from '../accounts/audit-service.ts';
 import { RoutingService } from '../conversations/routing-service.ts';
@@ -10,6 +12,7 @@ import { StyleImageService, styleImageUrl } from './style-image-service.ts';
 import { textOn } from './contrast.ts';
 import { type Lang, WINDOW_TEXTS } from './widget-defaults.ts';
 import { LEAVE_FIELDS, PRECHAT_FIELDS, readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
+import { prechatExtras, type PrechatExtras } from './prechat-extras.ts';
 
 export interface StoredWidgetSettings {
   version: number;
@@ -34,7 +37,14 @@ export class WidgetSettingsService {
     @inject(AuditService) private readonly audit: AuditService,
     @inject(RoutingService) private readonly routing: RoutingService,
     @inject(StyleImageService) private readonly images: StyleImageService,
+    @inject(HookRegistry) private readonly hooks: HookRegistry,
+    @inject(TOKENS.Logger) private readonly log: Logger,
   ) {}
+
+  /** The items and labels enabled plugins give the pre-chat form through `widget.config` (PRECHAT-CRMFIELDS-6). */
+  prechatExtras(companyId: number): Promise<PrechatExtras> {
+    return prechatExtras(this.hooks, this.log, companyId);
+  }
 
   async get(t: Tenant): Promise<StoredWidgetSettings> {
     const row = await t.q('widget_settings').first();
@@ -126,6 +136,7 @@ export class WidgetSettingsService {
     const state = await this.routing.serviceState(companyId, null);
     const shown = <F extends string>(keys: readonly F[], fields: Record<F, { shown: boolean; required: boolean }>) =>
       keys.filter((f) => fields[f].shown).map((f) => ({ key: f, required: fields[f].required }));
+    const extras = await this.prechatExtras(companyId);
     return {
       companyId: publicId,
       // WINDOW-BRAND-6: `{company}` in the window title.
@@ -143,7 +154,8 @@ export class WidgetSettingsService {
       prechat: {
         enabled: s.prechat.enabled,
         welcome: s.prechat.welcome,
-        fields: shown(PRECHAT_FIELDS, s.prechat.fields),
+        // Plugins' items follow the standard ones; a renamed standard item carries its `label` (PRECHAT-CRMFIELDS-6).
+        fields: [...shown(PRECHAT_FIELDS, s.prechat.fields).map((f) => (extras.labels[f.key] ? { ...f, label: extras.labels[f.key] } : f)), ...extras.fields],
         questionTypes: [...s.prechat.questionTypes].sort((a, b) => a.order - b.order).map((q) => ({ id: q.id, label: q.label })),
       },
       leaveMessage: {

@@ -4,6 +4,10 @@ import { language } from './i18n.ts';
 export interface FieldDef {
   key: string;
   required: boolean;
+  /** PRECHAT-CRMFIELDS-6: a plugin's item, or a standard one a plugin renamed, brings its own label and kind. */
+  label?: PerLang<string>;
+  type?: 'text' | 'longtext' | 'number' | 'date' | 'choice';
+  options?: string[];
 }
 type PerLang<T> = Record<string, T>;
 export interface WidgetConfig {

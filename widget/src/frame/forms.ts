@@ -1,10 +1,11 @@
 /**
  * The pre-chat and leave-message forms (PRECHAT-RENDER-7, LEAVESET-RENDER-8):
  * items from the company's settings, * on required ones, inline checks with the
- * server's rules, server errors beside their fields, typed values kept.
+ * server's rules, server errors beside their fields, typed values kept. Items a
+ * plugin adds or renames (PRECHAT-CRMFIELDS-6) carry their own label and kind.
  */
 import { RealtimeError } from '@kefu/core/protocol/client';
-import type { FieldDef } from './config.ts';
+import { inLang, type FieldDef } from './config.ts';
 import { fieldLabel, t, type Key } from './i18n.ts';
 
 const CONTACTS = ['mobile', 'phone', 'email', 'qq'];
@@ -38,18 +39,19 @@ export function drawForm(host: HTMLElement, spec: FormSpec): HTMLFormElement {
     const row = document.createElement('label');
     row.className = 'field';
     const label = document.createElement('span');
-    label.textContent = fieldLabel(f.key) + (f.required ? ' *' : '');
-    const choices = spec.choices?.[f.key];
+    label.textContent = (inLang(f.label) ?? fieldLabel(f.key)) + (f.required ? ' *' : '');
+    const choices = spec.choices?.[f.key] ?? f.options?.map((o) => ({ value: o, label: o }));
     let input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
     if (choices) {
       input = document.createElement('select');
       input.append(new Option(t('choose'), ''), ...choices.map((c) => new Option(c.label, c.value)));
-    } else if (f.key === 'content') {
+    } else if (f.key === 'content' || f.type === 'longtext') {
       input = document.createElement('textarea');
       input.rows = 4;
     } else {
       input = document.createElement('input');
-      input.type = f.key === 'email' ? 'email' : f.key === 'mobile' || f.key === 'phone' ? 'tel' : 'text';
+      input.type =
+        f.type === 'number' || f.type === 'date' ? f.type : f.key === 'email' ? 'email' : f.key === 'mobile' || f.key === 'phone' ? 'tel' : 'text';
     }
     input.name = f.key;
     input.required = f.required;
@@ -83,7 +85,7 @@ export function drawForm(host: HTMLElement, spec: FormSpec): HTMLFormElement {
   function check(f: FieldDef): string {
     const v = value(f.key);
     if (!v) return f.required ? t('required') : '';
-    const rule = RULES[f.key];
+    const rule = RULES[f.key] ?? (f.type ? { max: f.type === 'longtext' ? 2000 : 200 } : undefined);
     if (rule && v.length > rule.max) return t('too_long');
     if (rule?.test && !rule.test.test(v)) return t(rule.code!);
     return '';
