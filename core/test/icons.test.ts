@@ -366,7 +366,7 @@ test.serial(
       t.deepEqual(await shown(), images.busy.bytes);
       const setup = (await admin.get(`/api/widget/setup?c=${k.company.publicId}&i=${icon.key}`)).body;
       t.like(setup, { online: true, busy: true });
-      t.deepEqual(setup.icon.image, { online: images.online.url, offline: images.offline.url, busy: images.busy.url });
+      t.deepEqual(setup.icon.image, [k.url + images.busy.url, k.url + images.offline.url], 'busy now: the busy image, and the offline one');
       t.deepEqual(setup.icon.alt, { en: 'Talk to us' });
     } finally {
       console.close();

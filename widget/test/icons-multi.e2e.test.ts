@@ -204,3 +204,50 @@ test.serial('ICON-GROUP-6 LEAVEMSG-ASSIGN-7 a group icon lists agent entries by 
   t.is(Number(left[0].handler_id), bob.body.id);
   await second.page.context().close();
 });
+
+test.serial('ICON-IMAGE-4 a floating icon with uploaded images shows the online one while someone serves, the offline one otherwise, named by its alt text', async (t) => {
+  const png = async (color: string) => {
+    const sharp = (await import('sharp')).default;
+    return sharp({ create: { width: 80, height: 40, channels: 3, background: color } })
+      .png()
+      .toBuffer();
+  };
+  const keys: string[] = [];
+  for (const color of ['#1677ff', '#8c8c8c']) {
+    const fd = new FormData();
+    fd.append('file', new Blob([new Uint8Array(await png(color))], { type: 'image/png' }), 'icon.png');
+    const r = await fetch(k.url + '/api/icons/images', { method: 'POST', body: fd, headers: { cookie: admin.cookie, origin: k.url } });
+    t.is(r.status, 201);
+    keys.push((await r.json()).key);
+  }
+  const made = await admin.post('/api/icons', {
+    name: 'Picture icon',
+    type: 'float',
+    binding: { kind: 'agent', agentId: me },
+    image: { source: 'custom', online: keys[0], offline: keys[1] },
+    alt: { en: 'Ask our team' },
+  });
+  t.is(made.status, 201, made.text);
+  t.true((await call(agent, 'presence.set', { status: 'online' })).ok);
+  const page = await customerPage(made.body.code.function);
+  const button = page.locator('kefu-widget button.btn[data-state="online"]');
+  await button.waitFor();
+  t.is(await button.getAttribute('aria-label'), 'Ask our team', 'the alt text in the page language names the icon');
+  const picture = button.locator('img');
+  t.true((await picture.getAttribute('src'))!.endsWith(`/style-images/${keys[0]}`));
+  // The picture really loaded, and the drawn speech bubble gave way to it.
+  await page.waitForFunction(() => {
+    const img = document.querySelector('kefu-widget')!.shadowRoot!.querySelector('button.btn img') as HTMLImageElement;
+    return img.complete && img.naturalWidth === 80;
+  });
+  t.false(await button.locator('svg').isVisible());
+  await page.screenshot({ path: screenshotPath('icon-image-online') });
+
+  t.true((await call(agent, 'presence.set', { status: 'away' })).ok);
+  await page.reload();
+  const offline = page.locator('kefu-widget button.btn[data-state="offline"] img');
+  await offline.waitFor();
+  t.true((await offline.getAttribute('src'))!.endsWith(`/style-images/${keys[1]}`));
+  t.true((await call(agent, 'presence.set', { status: 'online' })).ok);
+  await page.context().close();
+});

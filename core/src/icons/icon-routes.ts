@@ -112,7 +112,7 @@ export function registerIconRoutes(api: ApiRouter, c: DependencyContainer) {
     query: z.object({ c: z.coerce.number().int().positive(), i: z.union([z.literal(''), iconKey]).optional() }),
     response: z.record(z.string(), z.unknown()),
     handler: async ({ query, ctx }) => {
-      const config = await setup.forPage(query.c, query.i || undefined, ctx.state.ip);
+      const config = await setup.forPage(query.c, query.i || undefined, ctx.state.ip, originOf(ctx));
       // Private: the region verdict belongs to the caller's address.
       ctx.set('Cache-Control', 'private, max-age=5');
       return config;

@@ -40,7 +40,8 @@ export class WidgetSetup {
     return Number(c.id);
   }
 
-  async forPage(publicId: number, iconKey: string | undefined, ip: string): Promise<Record<string, unknown>> {
+  /** `origin`: the server's public address, for the absolute image addresses the loader draws on the host page. */
+  async forPage(publicId: number, iconKey: string | undefined, ip: string, origin: string): Promise<Record<string, unknown>> {
     const companyId = await this.companyOf(publicId);
     const base = await this.settings.publicConfig(publicId);
     const [tags, region, avatars, mobile] = await Promise.all([
@@ -83,10 +84,10 @@ export class WidgetSetup {
         text: icon.text,
         style: icon.style,
         entries,
-        // ICON-IMAGE-4: uploaded images replace the drawn button; `alt` names them for screen readers.
+        // ICON-IMAGE-4: uploaded images replace the drawn button: the one for the current state while anyone serves, and the offline one.
         image:
           img.source === 'custom'
-            ? { online: styleImageUrl(img.online), offline: styleImageUrl(img.offline), busy: styleImageUrl(img.busy ?? img.online) }
+            ? [origin + styleImageUrl(state === 'busy' ? (img.busy ?? img.online) : img.online), origin + styleImageUrl(img.offline)]
             : null,
         alt: icon.alt,
       },

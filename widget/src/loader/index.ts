@@ -92,7 +92,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
 
   // DISPLAY-BLOCKCHAT-13: a blocked visitor sees every icon offline; the server says so on connect and when a block starts or ends.
   let blocked = false;
-  const lookOf = (c: any, s = c.style || {}) => ({ type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', text: s.themeText, left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560 });
+  const lookOf = (c: any, s = c.style || {}) => ({ type: c.icon?.type || 'float', color: s.themeColor || '#1677ff', text: s.themeText, left: /left/.test(s.position), marginX: s.marginX ?? 20, marginY: s.marginY ?? 20, width: s.width || 380, height: s.height || 560, img: c.icon?.image });
   // ICON-STATE-7: online or offline look, refreshed while the page is visible.
   const loadConfig = (key: string) =>
     fetch(`${origin}/api/widget/setup?c=${company}&i=${key}`)
@@ -127,7 +127,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
   const label = ({ ui: u, c }: Drawn) => {
     const t = tx();
     const type = c?.icon?.type;
-    u?.setLabel(t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (c?.online === false || blocked ? t.offline : c?.texts?.[lang]?.guide || t.online) : '');
+    u?.setLabel(c?.icon?.alt?.[lang] || t.label, phone ? phone.icon.guide[lang] : type === 'text' || type === 'fixed' ? (c?.online === false || blocked ? t.offline : c?.texts?.[lang]?.guide || t.online) : '');
   };
   /** Draws the icon of a snippet once, however often it is embedded. */
   const add = (key: string) => {
@@ -206,7 +206,7 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
     // One frame for every icon: another icon, with no chat running, gets a window made for its own binding.
     if (iframe && framed != key && !hasChat) ui.dropFrame(), (iframe = null);
     if (!iframe) {
-      frameUrl.search = new URLSearchParams({ c: company, lang, i: (framed = key) }).toString();
+      frameUrl.search = '' + new URLSearchParams({ c: company, lang, i: (framed = key) });
       iframe = ui.frame(frameUrl.href, tx().label);
     }
     ui.setOpen(true, by);

@@ -28,7 +28,7 @@ export function connectLive(origin: string, auth: () => Record<string, unknown>,
     if (closed) return;
     ws = new WebSocket(origin.replace(/^http/, 'ws') + '/socket.io/?EIO=4&transport=websocket');
     ws.onmessage = (e) => {
-      const data = String(e.data);
+      const data = '' + e.data;
       if (data[0] === '0') ws!.send('40' + NS + ',' + JSON.stringify(auth()));
       else if (data === '2') ws!.send('3');
       else if (data.startsWith('40' + NS)) {
@@ -40,7 +40,7 @@ export function connectLive(origin: string, auth: () => Record<string, unknown>,
         onPush(event, payload);
       } else if (data.startsWith('43' + NS + ',')) {
         const m = /^(\d+)(.*)$/.exec(data.slice(NS.length + 3));
-        if (m) acks.get(Number(m[1]))?.(JSON.parse(m[2])[0]);
+        if (m) acks.get(+m[1])?.(JSON.parse(m[2])[0]);
       }
     };
     ws.onclose = () => {

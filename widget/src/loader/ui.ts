@@ -1,33 +1,36 @@
 /** The chat icon, the chat panel and the invitation, drawn in a shadow root so the host page's CSS cannot reach them. */
 
-const CSS = `:host{all:initial}
-*{box-sizing:border-box}
-.btn{position:fixed;right:var(--mx);bottom:var(--my);width:var(--s);height:var(--s);border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;background:var(--c);color:var(--t);box-shadow:0 4px 16px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;gap:6px;z-index:2147483000;font:600 14px/1 system-ui,sans-serif}
-.left .btn{right:auto;left:var(--mx)}
-.mid .btn{bottom:50%}
-[hidden]{display:none!important}
-.text .btn{width:auto;height:44px;border-radius:22px;padding:0 18px}
-.fixed .btn{position:static;display:inline-flex;width:auto;height:40px;border-radius:20px;padding:0 16px}
-.btn[data-state=offline]{background:#8c959f}
-.btn:focus-visible,.inv button:focus-visible{outline:3px solid #91caff;outline-offset:2px}
-.btn svg{width:28px;height:28px;fill:currentColor}
-.text .btn svg,.fixed .btn svg{width:20px;height:20px}
-.btn span:empty{display:none}
-.badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#f5222d;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}
-.panel{position:fixed;right:var(--mx);bottom:calc(var(--my) + 68px);width:min(var(--w),calc(100vw - 2*var(--mx)));min-width:300px;height:min(var(--h),calc(100vh - var(--my) - 90px));min-height:360px;border-radius:12px;overflow:hidden;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25);z-index:2147483001;display:none}
-.left .panel{right:auto;left:var(--mx)}
-.panel.open{display:block}
-.panel iframe{width:100%;height:100%;border:0;display:block}
-.inv{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(360px,calc(100vw - 32px));background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 12px 40px rgba(0,0,0,.3);z-index:2147483002;font:14px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#1f2328;animation:in .25s ease-out}
-.inv h2{margin:0;padding:10px 40px 10px 14px;font-size:15px;background:var(--c);color:#fff}
-.inv p{margin:0;padding:14px}
-.inv .row{display:flex;gap:8px;justify-content:flex-end;padding:0 14px 14px}
-.inv button{font:inherit;border-radius:6px;padding:6px 14px;cursor:pointer;border:1px solid #d0d7de;background:#fff;color:#1f2328}
-.inv .ok{background:var(--c);border-color:var(--c);color:#fff}
-.inv .x{position:absolute;top:6px;right:6px;border:0;background:none;color:#fff;font-size:18px;padding:2px 8px}
-@keyframes in{from{opacity:0}}
-@media (prefers-reduced-motion:reduce){.inv{animation:none}}
-@media (max-width:600px){.panel{inset:0!important;width:100vw;height:100vh;height:100dvh;border-radius:0}}`;
+// One string without line breaks (terser joins the pieces): every byte of the loader counts.
+const CSS =
+  ':host{all:initial}' +
+  '*{box-sizing:border-box}' +
+  '.btn{position:fixed;right:var(--mx);bottom:var(--my);width:var(--s);height:var(--s);border-radius:50%;border:0;margin:0;padding:0;cursor:pointer;background:var(--c);color:var(--t);box-shadow:0 4px 16px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;gap:6px;z-index:2147483000;font:600 14px/1 system-ui,sans-serif}' +
+  '.left .btn{right:auto;left:var(--mx)}' +
+  '.mid .btn{bottom:50%}' +
+  '[hidden]{display:none!important}' +
+  '.text .btn{width:auto;height:44px;border-radius:22px;padding:0 18px}' +
+  '.fixed .btn{position:static;display:inline-flex;width:auto;height:40px;border-radius:20px;padding:0 16px}' +
+  '.btn[data-state=offline]{background:#8c959f}' +
+  '.btn:focus-visible,.inv button:focus-visible{outline:3px solid #91caff;outline-offset:2px}' +
+  '.btn svg{width:28px;height:28px;fill:currentColor}' +
+  '.text .btn svg,.fixed .btn svg{width:20px;height:20px}' +
+  '.btn span:empty{display:none}' +
+  '.img .btn{width:auto;height:auto;padding:0;background:none;box-shadow:none}.img svg,.img span:not(.badge){display:none}' +
+  '.badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#f5222d;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}' +
+  '.panel{position:fixed;right:var(--mx);bottom:calc(var(--my) + 68px);width:min(var(--w),calc(100vw - 2*var(--mx)));min-width:300px;height:min(var(--h),calc(100vh - var(--my) - 90px));min-height:360px;border-radius:12px;overflow:hidden;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25);z-index:2147483001;display:none}' +
+  '.left .panel{right:auto;left:var(--mx)}' +
+  '.panel.open{display:block}' +
+  '.panel iframe{width:100%;height:100%;border:0;display:block}' +
+  '.inv{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(360px,calc(100vw - 32px));background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 12px 40px rgba(0,0,0,.3);z-index:2147483002;font:14px/1.5 system-ui,-apple-system,sans-serif;color:#1f2328;animation:in .25s ease-out}' +
+  '.inv h2{margin:0;padding:10px 40px 10px 14px;font-size:15px;background:var(--c);color:#fff}' +
+  '.inv p{margin:0;padding:14px}' +
+  '.inv .row{display:flex;gap:8px;justify-content:flex-end;padding:0 14px 14px}' +
+  '.inv button{font:inherit;border-radius:6px;padding:6px 14px;cursor:pointer;border:1px solid #d0d7de;background:#fff;color:#1f2328}' +
+  '.inv .ok{background:var(--c);border-color:var(--c);color:#fff}' +
+  '.inv .x{position:absolute;top:6px;right:6px;border:0;background:none;color:#fff;font-size:18px;padding:2px 8px}' +
+  '@keyframes in{from{opacity:0}}' +
+  '@media (prefers-reduced-motion:reduce){.inv{animation:none}}' +
+  '@media (max-width:600px){.panel{inset:0!important;width:100vw;height:100vh;height:100dvh;border-radius:0}}';
 
 /** One icon's static markup (no data): the button with its picture, its shown text and its unread badge. */
 const ICON =
@@ -46,6 +49,8 @@ export interface Look {
   mid?: boolean;
   width: number;
   height: number;
+  /** ICON-IMAGE-4: uploaded pictures replacing the drawn button: for the icon's state while serving (online or busy), and offline. */
+  img?: [string, string];
 }
 export interface Invitation {
   title: string;
@@ -119,6 +124,8 @@ export function drawUi(): WidgetUi {
       button.onclick = onClick;
       root.append(box);
       let inline: HTMLElement | null = null;
+      let look: Look;
+      const pic = button.appendChild(make('img'));
       const icon: Icon = {
         button,
         drop() {
@@ -132,9 +139,11 @@ export function drawUi(): WidgetUi {
         },
         setOnline(online) {
           button.dataset.state = online ? 'online' : 'offline';
+          if (!(pic.hidden = !look?.img)) pic.src = look.img![+!online];
         },
         setLook(l) {
-          box.className = l.type + (l.left ? ' left' : '') + (l.mid ? ' mid' : '');
+          look = l;
+          box.className = l.type + (l.left ? ' left' : '') + (l.mid ? ' mid' : '') + (l.img ? ' img' : '');
           for (const [k, v] of [['--c', l.color], ['--t', l.text || '#fff'], ['--mx', l.marginX + 'px'], ['--my', l.marginY + 'px'], ['--w', l.width + 'px'], ['--h', l.height + 'px'], ['--s', (l.size || 56) + 'px']])
             box.style.setProperty(k, v);
           if (!wrap.className) place(icon);
@@ -151,20 +160,21 @@ export function drawUi(): WidgetUi {
       for (const { button } of icons) {
         const badge = button.querySelector<HTMLElement>('.badge')!;
         badge.hidden = n <= 0;
-        badge.textContent = n > 99 ? '99+' : String(n);
+        badge.textContent = n > 99 ? '99+' : '' + n;
       }
     },
     setOpen(open, by) {
       place(by);
       panel.classList.toggle('open', open);
       panel.setAttribute('aria-label', by.button.title);
-      for (const i of icons) i.button.setAttribute('aria-expanded', String(open && i === by));
+      for (const i of icons) i.button.setAttribute('aria-expanded', '' + (open && i === by));
     },
     frame(src, title) {
       if (!iframe) {
         iframe = document.createElement('iframe');
         iframe.title = title;
-        iframe.allow = 'clipboard-write';
+        // display-capture: 截屏 in the chat window (CONV-SCREENSHOT-19).
+        iframe.allow = 'clipboard-write; display-capture';
         iframe.src = src;
         panel.appendChild(iframe);
       }
