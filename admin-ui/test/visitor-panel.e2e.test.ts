@@ -240,5 +240,11 @@ test.serial('LEAVEMSG-CHAT-10 the leave-message detail offers 邀请访客 and �
   t.regex(await item.first().innerText(), new RegExp(`主动对话 · .* · 对话 #${conversation.id}`));
   t.is(await outreach.locator('[data-test="lm-outreach-proactive"]').count(), 1, 'still offered: the visitor is on the site');
   await page.screenshot({ path: screenshotPath('leave-message-outreach') });
+
+  // WORKBENCH-VISITOR-8: in the workbench, 访客信息 says how the open conversation began.
+  await page.goto(s.k.url + '/');
+  await page.locator('[data-test="conv-mine"]', { hasText: `#${v.visitorNumber}` }).click({ timeout: 15_000 });
+  await page.locator('[data-test="visitor-info"]', { hasText: '发起方式' }).waitFor({ timeout: 10_000 });
+  t.regex(await page.locator('[data-test="visitor-info"]').innerText(), /发起方式\s*主动对话/);
   t.deepEqual(errors, []);
 });

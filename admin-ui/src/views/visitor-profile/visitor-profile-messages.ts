@@ -29,6 +29,9 @@ const en = {
     conversations: 'Conversations',
     leaveMessages: 'Leave-messages',
   },
+  /** How the open conversation began (WORKBENCH-VISITOR-8). */
+  initiator: 'Started by',
+  initiators: { visitor: 'Visitor', invitation: 'Invitation', proactive: 'Proactive chat' } as Record<string, string>,
   contact: 'Contact',
   noContact: 'No contact details given yet.',
   edit: 'Edit',
@@ -97,6 +100,8 @@ const zhCN: typeof en = {
     conversations: '对话数',
     leaveMessages: '留言数',
   },
+  initiator: '发起方式',
+  initiators: { visitor: '访客发起', invitation: '邀请', proactive: '主动对话' },
   contact: '联系信息',
   noContact: '尚未留下联系方式。',
   edit: '编辑',
