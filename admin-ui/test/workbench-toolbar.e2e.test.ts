@@ -137,7 +137,7 @@ test.serial('TOOLBAR-VISITORBTNS-6 TOOLBAR-CHATBTNS-5 invite and accept act on t
   await page.waitForFunction(() => document.querySelector('[data-test="wb-respond-badge"] sup')?.getAttribute('style')?.includes('display: none') ?? true, undefined, {
     timeout: 5000,
   });
-  t.is((await s.k.server.db('conversations').where({ id: req.conversation.id }).first('agent_id')).agent_id, adminId);
+  t.is(Number((await s.k.server.db('conversations').where({ id: req.conversation.id }).first('agent_id')).agent_id), adminId);
   t.deepEqual(errors, []);
   await context.close();
   bob.close();
