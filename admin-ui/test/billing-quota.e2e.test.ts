@@ -7,7 +7,7 @@ import { screenshotPath, serverAndBrowser, signInWith } from './browser.ts';
 const OPERATOR = 'operator-token-for-browser-tests-0123';
 const s = serverAndBrowser({ KEFU_PLUGINS_DIR: path.join(repoRoot, 'core', 'test', 'fixtures', 'quota-plugins'), KEFU_OPERATOR_TOKEN: OPERATOR });
 
-test('BILLING-QUOTA-5 BILLING-REMAIN-3 the billing page shows a quota’s units left, what was used this month and the top-ups', async (t) => {
+test('BILLING-QUOTA-5 BILLING-REMAIN-3 BILLING-WARN-6 the billing page shows a quota’s units left, what was used this month, the top-ups and when it runs low', async (t) => {
   const { k, browser, admin } = s;
   t.is((await admin.post('/api/plugins/testsms/enable', {})).status, 200);
   const op = k.client();
@@ -29,5 +29,17 @@ test('BILLING-QUOTA-5 BILLING-REMAIN-3 the billing page shows a quota’s units 
   const topups = page.locator('[data-test="billing-topups-testsms"]');
   await topups.waitFor();
   t.regex(await topups.innerText(), /500[\s\S]*服务器运营方/);
+  t.is(await page.locator('[data-test="billing-quota-level-testsms"]').count(), 0, 'no warning with 420 of 500 left');
   await page.screenshot({ path: screenshotPath('billing-quota') });
+
+  // BILLING-WARN-6: under 10 % of the top-up the row says so, and again once used up.
+  for (let i = 0; i < 38; i++) t.is((await admin.post('/api/p/testsms/send', { segments: 10 })).status, 200);
+  await page.reload();
+  const level = page.locator('[data-test="billing-quota-level-testsms"]');
+  await level.waitFor();
+  t.is((await level.innerText()).trim(), '不足 10%');
+  for (let i = 0; i < 4; i++) t.is((await admin.post('/api/p/testsms/send', { segments: 10 })).status, 200);
+  await page.reload();
+  await level.waitFor();
+  t.is((await level.innerText()).trim(), '已用完');
 });

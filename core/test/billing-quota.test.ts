@@ -79,12 +79,14 @@ test.serial('BILLING-WARN-6 admins get a notice and an e-mail once the quota fal
   for (let i = 0; i < 9; i++) await send(10);
   await run();
   t.is((await notices()).length, 0, '10 of 100 left is not under 10 %');
+  t.is((await quota()).level, 'ok');
 
   await send(1);
   await run();
   await run();
   let list = await notices();
   t.is(list.length, 1, 'under 10 %: one reminder, however often the job runs');
+  t.is((await quota()).level, 'low', 'the billing page says the same');
   t.is(list[0].title, '额度不足 10%:测试短信');
   t.true(list[0].content.includes('剩余 9 条(上次充值后为 100 条)'), list[0].content);
   t.false(list[0].important);
@@ -95,6 +97,7 @@ test.serial('BILLING-WARN-6 admins get a notice and an e-mail once the quota fal
   await run();
   list = await notices();
   t.is(list.length, 2, 'again at zero');
+  t.is((await quota()).level, 'empty');
   t.is(list[1].title, '额度已用完:测试短信');
   t.true(list[1].important);
   const admins = await k.server.db('agents').where({ company_id: k.company.id, role: 'admin' }).select('id');

@@ -16,7 +16,8 @@ export interface BillingRow {
   remainingDays: number | null;
   state: LicenceState;
   /** Quota products (BILLING-QUOTA-5): units left, spent this month, top-ups; null otherwise. */
-  quota: { left: number; usedThisMonth: number; topups: { at: string; units: number; actor: string }[] } | null;
+  /** `level`: under 10 % of what the last top-up left, or used up (BILLING-WARN-6). */
+  quota: { left: number; level: 'ok' | 'low' | 'empty'; usedThisMonth: number; topups: { at: string; units: number; actor: string }[] } | null;
 }
 
 export interface LicenceChange {

@@ -24,6 +24,8 @@ export const billingRow = z.object({
   quota: z
     .object({
       left: z.number(),
+      /** BILLING-WARN-6: under 10 % of what the last top-up left, or used up. */
+      level: z.enum(['ok', 'low', 'empty']),
       usedThisMonth: z.number(),
       topups: z.array(z.object({ at: z.string(), units: z.number(), actor: z.string() })),
     })

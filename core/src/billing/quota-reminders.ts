@@ -3,6 +3,7 @@ import type { Db } from '../infra/db.ts';
 import type { Logger } from '../infra/logger.ts';
 import { TOKENS } from '../tokens.ts';
 import { AdminReminder } from './admin-reminder.ts';
+import { quotaLevel } from './quota-service.ts';
 
 const text = (lang: string, name: string, unit: string, left: number, base: number) =>
   lang.startsWith('zh')
@@ -49,7 +50,7 @@ export class QuotaReminders {
     for (const r of rows) {
       const left = Number(r.left);
       const base = Number(r.base);
-      const threshold = left === 0 ? 0 : 10;
+      const threshold = quotaLevel(left, base) === 'empty' ? 0 : 10;
       const claimed = await this.db('quota_reminders')
         .insert({ company_id: r.company_id, product: r.product, topup_id: r.topup_id, threshold })
         .onConflict(['company_id', 'product', 'topup_id', 'threshold'])

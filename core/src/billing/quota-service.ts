@@ -5,9 +5,17 @@ import { conflict, fieldError } from '../http/errors.ts';
 
 export type QuotaKind = 'topup' | 'debit' | 'refund';
 
-/** What the billing page shows of a quota product (BILLING-REMAIN-3, BILLING-QUOTA-5). */
+/**
+ * BILLING-WARN-6: `low` under 10 % of what the last top-up left (`base`), `empty` at zero; the reminders and
+ * the billing page say the same.
+ */
+export type QuotaLevel = 'ok' | 'low' | 'empty';
+export const quotaLevel = (left: number, base: number): QuotaLevel => (left <= 0 ? 'empty' : left * 10 < base ? 'low' : 'ok');
+
+/** What the billing page shows of a quota product (BILLING-REMAIN-3, BILLING-QUOTA-5, BILLING-WARN-6). */
 export interface QuotaSummary {
   left: number;
+  level: QuotaLevel;
   usedThisMonth: number;
   topups: { at: string; units: number; actor: string }[];
 }
@@ -67,8 +75,14 @@ export class QuotaService {
       .whereRaw(`created_at >= timezone(?, date_trunc('month', timezone(?, ?::timestamptz)))`, [timeZone, timeZone, this.clock.now()])
       .sum<{ sum: string | null }[]>('units as sum');
     const topups = await this.db('quota_ledger').where({ company_id: companyId, product, kind: 'topup' }).orderBy('id', 'desc').limit(50);
+    const left = await this.left(companyId, product);
+    // What the last top-up left: now, less every change since.
+    const [since] = topups.length
+      ? await this.db('quota_ledger').where({ company_id: companyId, product }).where('id', '>', topups[0].id).sum<{ sum: string | null }[]>('units as sum')
+      : [{ sum: null }];
     return {
-      left: await this.left(companyId, product),
+      left,
+      level: quotaLevel(left, left - Number(since?.sum ?? 0)),
       usedThisMonth: Math.max(0, -Number(spent?.sum ?? 0)),
       topups: topups.map((r) => ({ at: new Date(r.created_at).toISOString(), units: Number(r.units), actor: r.actor })),
     };
