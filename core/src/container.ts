@@ -66,11 +66,12 @@ import { WorkbenchSettingsService } from './auth/workbench-settings.ts';
  * One child container per server instance (tests run several in one process):
  * every core service is a singleton inside it, never in the global container.
  */
-export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus: Bus; clock: Clock }): DependencyContainer {
+export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; appendDb: Db; bus: Bus; clock: Clock }): DependencyContainer {
   const c = globalContainer.createChildContainer();
   c.register(TOKENS.Config, { useValue: v.config });
   c.register(TOKENS.Logger, { useValue: v.log });
   c.register(TOKENS.Db, { useValue: v.db });
+  c.register(TOKENS.AppendDb, { useValue: v.appendDb });
   c.register(TOKENS.Bus, { useValue: v.bus });
   c.register(TOKENS.Clock, { useValue: v.clock });
   for (const cls of [
@@ -105,8 +106,8 @@ export function buildContainer(v: { config: KefuConfig; log: Logger; db: Db; bus
     RoutingRuleService,
     AssignmentService,
     ConversationService,
-    ChannelService,
     LiveView,
+    ChannelService,
     EvaluationService,
     QueueBroadcaster,
     BlockService,

@@ -23,7 +23,7 @@ import { OpenApiRegistry } from './http/openapi.ts';
 import { requestLogger } from './http/request-logger.ts';
 import { securityHeaders, widgetCors } from './http/security.ts';
 import { LocalBus, RedisBus, type Bus } from './infra/bus.ts';
-import { createDb, type Db } from './infra/db.ts';
+import { createAsyncCommitDb, createDb, type Db } from './infra/db.ts';
 import { createLogger, type Logger } from './infra/logger.ts';
 import { coreMigrationsDir, migrateLatest } from './infra/migrator.ts';
 import { withBootLock } from './infra/boot-lock.ts';
@@ -119,7 +119,8 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
   const db = opts.db ?? (await createDb(config, { pgliteDataDir: opts.pgliteDataDir }));
   await withBootLock(db, () => migrateLatest(db, 'core', coreMigrationsDir));
   const bus: Bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL, log) : new LocalBus();
-  const container = buildContainer({ config, log, db, bus, clock: opts.clock ?? systemClock });
+  const appendDb = createAsyncCommitDb(db);
+  const container = buildContainer({ config, log, db, appendDb, bus, clock: opts.clock ?? systemClock });
 
   const openapi = new OpenApiRegistry();
   const authenticator = container.resolve(Authenticator);
@@ -294,6 +295,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
       await nodeBeat.stop();
       container.resolve(PluginEnablement).dispose();
       await bus.close();
+      if (appendDb !== db) await appendDb.destroy();
       if (!opts.db) await db.destroy();
       log.info('kefu node stopped');
     })());

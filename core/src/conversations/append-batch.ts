@@ -58,6 +58,26 @@ m as (
 select m.*, c.visitor_id as conv_visitor_id, c.channel as conv_channel, c.initiator as conv_initiator, c.agent_id as conv_agent_id
   from m join c on c.id = m.conversation_id`;
 
+/** The same text with PostgreSQL's numbered parameters, for the prepared statement. */
+let n = 0;
+const PG_SQL = SQL.replace(/\?/g, () => `$${++n}`);
+
+/**
+ * On PostgreSQL outside a transaction the statement is prepared once per
+ * connection (a named query): parsing and planning this CTE costs more than
+ * running it. Inside a caller's transaction, and on the embedded database, it
+ * goes through knex as written.
+ */
+async function run(k: Knex | Knex.Transaction, values: unknown[]): Promise<Record<string, any>[]> {
+  if (k.client.config?.client !== 'pg' || (k as Knex.Transaction).isTransaction) return (await k.raw(SQL, values as Knex.ValueDict[])).rows;
+  const conn = await k.client.acquireConnection();
+  try {
+    return (await conn.query({ name: 'kefu_append_messages', text: PG_SQL, values })).rows;
+  } finally {
+    await k.client.releaseConnection(conn);
+  }
+}
+
 /** Stores the rows in one statement (one round trip, one commit); the outcomes are in input order. */
 export async function appendRows(k: Knex | Knex.Transaction, rows: AppendRow[]): Promise<AppendOutcome[]> {
   const col = <K extends keyof AppendRow>(key: K) => rows.map((r) => r[key]);
@@ -78,7 +98,7 @@ export async function appendRows(k: Knex | Knex.Transaction, rows: AppendRow[]):
     col('payload'),
     col('searchTsv'),
   ];
-  const { rows: written } = await k.raw(SQL, arrays as unknown as Knex.ValueDict[]);
+  const written = await run(k, arrays);
   const byConversation = new Map<number, Record<string, any>>(written.map((w: Record<string, any>) => [Number(w.conversation_id), w]));
   return rows.map((r) => byConversation.get(r.conversationId) ?? null);
 }

@@ -121,11 +121,16 @@ export class ConversationService {
       conversationId,
       { ...m, text, payload, senderKind: who.kind, senderId: who.id, senderName: who.name },
       // An agent's automatic message (CHATSET-AUTORULES-3) is not their first response.
-      { guard: who.guard, firstReplyAt: sender.kind === 'agent' && !payload?.automatic ? this.clock.now() : undefined },
+      { guard: who.guard, firstReplyAt: sender.kind === 'agent' && !payload?.automatic ? this.clock.now() : undefined, early: true },
     );
-    if (stored.duplicate) return stored.message;
+    if (stored.duplicate) {
+      await stored.durable;
+      return stored.message;
+    }
     const { message, conversation } = stored;
+    // The other side sees it as soon as it is committed; the sender's ack, and plugins, once it is on disk.
     this.fanOut(message);
+    await stored.durable;
     // Not awaited: plugins (robot, channel delivery) must not delay the sender's ack; emit isolates failures.
     void this.hooks.emit(
       'message.created',

@@ -3,6 +3,7 @@ import { inject, injectable } from '../infra/di.ts';
 import { TOKENS } from '../tokens.ts';
 import { isPglite, type Db } from '../infra/db.ts';
 import { AppendBatcher, appendRows, type AppendRow } from './append-batch.ts';
+import { WalBarrier } from './wal-barrier.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { toMessageView } from './conversation-mapper.ts';
@@ -27,6 +28,11 @@ export interface AppendOptions {
   guard?: AppendGuard;
   /** Set on the conversation in the same statement when it is still empty (an agent's first reply). */
   firstReplyAt?: Date;
+  /**
+   * Return once the message is committed, before it is on disk; the caller may show it to the other
+   * participants at once and must await `durable` before acknowledging the sender.
+   */
+  early?: boolean;
 }
 
 /** The conversation facts the caller needs after a send, read back by the same statement. */
@@ -37,7 +43,10 @@ export interface AppendedTo {
   agentId: number | null;
 }
 
-export type AppendResult = { message: MessageView; duplicate: false; conversation: AppendedTo } | { message: MessageView; duplicate: true };
+export type AppendResult = ({ message: MessageView; duplicate: false; conversation: AppendedTo } | { message: MessageView; duplicate: true }) & {
+  /** Resolves once the message is on disk (at once unless `early`). */
+  durable: Promise<void>;
+};
 
 /**
  * Stores messages before anyone is told (CONV-IDEMPOTENT-9). The common case is
@@ -53,10 +62,16 @@ export type AppendResult = { message: MessageView; duplicate: false; conversatio
 @injectable()
 export class MessageStore {
   private readonly batcher: AppendBatcher;
+  private readonly barrier: WalBarrier | null;
 
-  constructor(@inject(TOKENS.Db) db: Db) {
+  constructor(@inject(TOKENS.Db) db: Db, @inject(TOKENS.AppendDb) appendDb: Db) {
+    const pglite = isPglite(db);
     // The embedded database runs one statement at a time; a second in flight would only wait in its pool.
-    this.batcher = new AppendBatcher(() => db, isPglite(db) ? 1 : 2);
+    // On PostgreSQL a message is committed without waiting for the disk (appendDb's sessions) and shown to
+    // the other side at once; its sender's ack waits for a shared flush (WalBarrier). The round trip between
+    // two people then holds no disk write, while nothing is acknowledged before it is durable (BEYOND-IDEMPOTENT-4).
+    this.batcher = new AppendBatcher(() => appendDb, pglite ? 1 : 2);
+    this.barrier = pglite ? null : new WalBarrier(() => db);
   }
 
   async append(t: Tenant, conversationId: number, m: NewMessage, opts: AppendOptions = {}): Promise<AppendResult> {
@@ -79,9 +94,16 @@ export class MessageStore {
     };
     // Inside a caller's transaction the statement must run on that transaction, alone.
     const k = t.unscoped;
-    const r = (k as Knex.Transaction).isTransaction ? (await appendRows(k, [row]))[0] : await this.batcher.submit(row);
+    const inTransaction = !!(k as Knex.Transaction).isTransaction;
+    const r = inTransaction ? (await appendRows(k, [row]))[0] : await this.batcher.submit(row);
+    // A retried send's first copy may still be on its way to disk: its ack waits for the flush too.
+    const durable = inTransaction || !this.barrier ? Promise.resolve() : this.barrier.wait();
+    // Awaited by the caller (early) or here; never an unhandled rejection meanwhile.
+    durable.catch(() => undefined);
+    if (!opts.early) await durable;
     if (r) {
       return {
+        durable,
         message: toMessageView(r),
         duplicate: false,
         conversation: {
@@ -92,7 +114,7 @@ export class MessageStore {
         },
       };
     }
-    return { message: await this.explainNoWrite(t, conversationId, m.clientId, guard, opts), duplicate: true };
+    return { message: await this.explainNoWrite(t, conversationId, m.clientId, guard, opts), duplicate: true, durable };
   }
 
   /** Nothing was written: the stored copy of a retried send, or the reason the sender may not write. */

@@ -38,3 +38,25 @@ export async function createDb(config: Pick<KefuConfig, 'DATABASE_URL' | 'KEFU_D
 }
 
 export const isPglite = (db: Db) => db.client.config?.client !== 'pg';
+
+/**
+ * Connections for storing messages. On PostgreSQL their sessions commit without
+ * waiting for the WAL flush (`synchronous_commit = off`), so a stored message can
+ * reach the other participants at once; whatever must not be answered before the
+ * message is on disk (the sender's ack) waits for a WalBarrier. Nothing else
+ * writes through them. The embedded database has one connection: the same instance.
+ */
+export function createAsyncCommitDb(db: Db): Db {
+  if (isPglite(db)) return db;
+  return knexFactory({
+    client: 'pg',
+    connection: db.client.config.connection,
+    pool: {
+      min: 0,
+      max: 2,
+      afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) =>
+        conn.query('set synchronous_commit to off', (err) => done(err, conn)),
+    },
+    acquireConnectionTimeout: 10_000,
+  });
+}
