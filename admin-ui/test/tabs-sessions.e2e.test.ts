@@ -31,6 +31,13 @@ async function secondTab(context: BrowserContext): Promise<Page> {
   await page.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
   return page;
 }
+async function until(ok: () => Promise<boolean>, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error('not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 const endedNotice = (page: Page) => page.locator('[data-test="login-session-ended"]');
 
 test.serial('MAIN-SETTINGS-10 the 工作台与登录 sub-tab edits the login settings and the visitor list scope, and reloads on a stale save', async (t) => {
@@ -49,7 +56,8 @@ test.serial('MAIN-SETTINGS-10 the 工作台与登录 sub-tab edits the login set
   await idle.blur();
   await screen.locator('[data-test="workbench-visitor-scope"] label', { hasText: '本组访客' }).click();
   await screen.locator('[data-test="settings-save"]').click();
-  await page.locator('.el-message--success').first().waitFor();
+  // Both documents saved: the screen has nothing left to save.
+  await until(async () => (await s.admin.get('/api/settings/workbench')).body.version === 1 && (await s.admin.get('/api/settings/visitor-list')).body.version === 1);
   const saved = (await s.admin.get('/api/settings/workbench')).body;
   t.is(saved.settings.multiLogin, 'forbid');
   t.is(saved.settings.idleHours, 24);
@@ -227,7 +235,7 @@ test.serial('OTHERSET-DESKTOP-3 OTHERSET-PROXY-1 settings: permission asked only
   const proxy = page.locator('[data-test="pref-proxy"]');
   t.regex(await proxy.innerText(), /浏览器自身的代理设置/);
   await proxy.locator('[data-test="proxy-ip"]', { hasText: '127.0.0.1' }).waitFor();
-  t.regex((await proxy.locator('[data-test="proxy-transport"]').innerText()).trim(), /^(WebSocket|长轮询)$/);
+  await proxy.locator('[data-test="proxy-transport"]', { hasText: /^(WebSocket|长轮询)$/ }).waitFor();
   t.is((await proxy.locator('[data-test="proxy-server"]').innerText()).trim(), s.k.url);
   t.regex(await proxy.locator('[data-test="proxy-rtt"]').innerText(), /^\d+ 毫秒$/);
   t.is(await proxy.getByRole('button', { name: '复制' }).count(), 1);
