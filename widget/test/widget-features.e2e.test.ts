@@ -163,7 +163,7 @@ test.serial('CONV-IMAGE-17 WINDOW-TOOLBAR-4 WINDOW-RATING-5 an image with progre
   await call(agent, 'message.send', { conversationId, clientId: uuid(), text: 'Send me a photo please' });
 
   await frame.locator('#emoji').click();
-  await frame.locator('#emoji-panel button').first().click();
+  await frame.locator('#emoji-panel .emoji-grid:not(.emoji-recent) button').first().click({ timeout: 15_000 });
   t.is(await frame.locator('#input').inputValue(), '😀');
   await frame.locator('#input').press('Enter');
 
@@ -183,6 +183,8 @@ test.serial('CONV-IMAGE-17 WINDOW-TOOLBAR-4 WINDOW-RATING-5 an image with progre
   );
   const got = next(agent, 'message', (m) => m.message.kind === 'image', 15_000);
   await frame.locator('#picker').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
+  // A picked photo waits in the preview before it is uploaded (CONV-SCREENSHOT-19).
+  await frame.locator('.shot .primary').click();
   const { message } = await got;
   t.is(message.payload.name, 'photo.png');
   const img = frame.locator('.msg.visitor.media[data-state="sent"] .thumb img');
@@ -198,13 +200,14 @@ test.serial('CONV-IMAGE-17 WINDOW-TOOLBAR-4 WINDOW-RATING-5 an image with progre
   await frame.locator('.lightbox img').waitFor();
   await frame.locator('.lightbox').press('Escape');
 
-  // A screenshot pasted into the input (Ctrl/⌘+V) goes out as an image, like a picked one.
+  // A screenshot pasted into the input (Ctrl/⌘+V) goes out as an image after its preview, like a picked one.
   const pasted = next(agent, 'message', (m) => m.message.kind === 'image', 15_000);
   await frame.locator('#input').evaluate((input, b64) => {
     const data = new DataTransfer();
     data.items.add(new File([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], 'screenshot.png', { type: 'image/png' }));
     input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   }, png.toString('base64'));
+  await frame.locator('.shot .primary').click();
   t.is((await pasted).message.payload.name, 'screenshot.png');
   await frame.locator('.msg.visitor.media[data-state="sent"] .thumb img').nth(1).waitFor({ timeout: 15_000 });
 

@@ -54,7 +54,21 @@ export const conversationsApi = {
     api.get<{ conversation: ConversationView; messages: MessageView[] }>(`${base}/${id}/messages`, { query: { beforeSeq, limit } }),
   evaluation: (id: number) => api.get<EvaluationState>(`${base}/${id}/evaluation`),
   evaluate: (id: number, body: EvaluationInput) => api.put<EvaluationState>(`${base}/${id}/evaluation`, body),
+  /** 发送记录 (CONV-EMAIL-39): e-mail the transcript now; who sent it to whom before. */
+  emailTranscript: (id: number, emails: string[], language: string) =>
+    api.post<{ sent: number; remaining: number }>(`${base}/${id}/transcript/email`, { emails, language }),
+  transcriptSends: (id: number) => api.get<{ items: TranscriptSend[] }>(`${base}/${id}/transcript/sends`),
 };
+
+export interface TranscriptSend {
+  email: string;
+  /** null: the visitor asked for it (CONV-TRANSCRIPT-40). */
+  agentId: number | null;
+  agentNickname: string | null;
+  at: string;
+  /** Waiting for the conversation to end. */
+  queued: boolean;
+}
 
 /** Sends a file into a conversation (CONV-FILE-14): multipart, so not through the JSON client. */
 export async function uploadFile(file: File, conversationId: number): Promise<{ message: MessageView | null }> {

@@ -1,3 +1,4 @@
+import type { MessageColor } from '@kefu/core/protocol/palette';
 import { api } from './client';
 
 /** The personal settings of §10.1 as core stores them (SPEC DISPLAY-SETTINGS-1); every section is complete. */
@@ -13,7 +14,18 @@ export interface Preferences {
     hideLeft: boolean;
     sort: { column: string; direction: 'asc' | 'desc' } | null;
   };
-  chat: { sendKey: 'enter' | 'ctrlEnter'; switchAfterSend: boolean; liveViewOnConnect: boolean; noEvaluationPrompt: boolean };
+  chat: {
+    sendKey: 'enter' | 'ctrlEnter';
+    switchAfterSend: boolean;
+    liveViewOnConnect: boolean;
+    noEvaluationPrompt: boolean;
+    /** CONV-FONT-13: text size of the agent's own view, colour (palette code) and bold of the agent's messages. */
+    fontSize: number;
+    fontColor: MessageColor | null;
+    fontBold: boolean;
+    /** CONV-EMOJI-20: the 24 emoji used last, newest first. */
+    recentEmoji: string[];
+  };
   status: { afterLogin: 'online' | 'busy' | 'away' | 'invisible'; idleAway: boolean; idleMinutes: number; idleRestore: boolean };
   sound: { muteAll: boolean; muteWhenBusy: boolean; volume: number; events: Record<string, string> };
   notify: Record<string, { popup: boolean; sound: boolean; blink: boolean; badge: boolean }>;

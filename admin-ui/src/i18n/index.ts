@@ -29,6 +29,7 @@ import preferences from '@/views/preferences/preferences-messages';
 import policies from '@/views/policies/policies-messages';
 import profile from '@/views/profile/profile-messages';
 import workbench from '@/views/workbench/workbench-messages';
+import chatbar from '@/views/workbench/chatbar-messages';
 import visitorProfile from '@/views/visitor-profile/visitor-profile-messages';
 import { initialLocale, rememberLocale, type Locale } from './locales';
 
@@ -40,6 +41,7 @@ const modules = {
   internal,
   login,
   workbench,
+  chatbar,
   agents,
   groups,
   loginLog,

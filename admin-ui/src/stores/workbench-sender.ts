@@ -53,7 +53,7 @@ export function createSender(client: () => AgentClient | null, agentId: () => nu
       async (p) => {
         const c = client();
         if (!c || !c.socket.connected) throw new RealtimeError('timeout', 'offline', { code: 'timeout', message: 'offline' });
-        const r = await c.call('message.send', { conversationId: p.conversationId, clientId: p.clientId, kind: 'text', text: p.text });
+        const r = await c.call('message.send', { conversationId: p.conversationId, clientId: p.clientId, kind: 'text', text: p.text, ...(p.style ? { style: p.style } : {}) });
         return r.message;
       },
       {
@@ -86,8 +86,9 @@ export function createSender(client: () => AgentClient | null, agentId: () => nu
     for (const p of pending.value) if (queued.has(p.clientId)) p.state = 'failed';
   }
 
-  function send(conversationId: number, text: string): Promise<void> {
-    const p: PendingSend = { conversationId, clientId: uuid(), text };
+  /** `style`: the agent's palette colour and bold (CONV-FONT-13), kept with the queued message. */
+  function send(conversationId: number, text: string, style?: PendingSend['style']): Promise<void> {
+    const p: PendingSend = { conversationId, clientId: uuid(), text, ...(style ? { style } : {}) };
     const b = box();
     pending.value.push({ ...p, state: 'sending' });
     void b.push(p);
@@ -100,7 +101,7 @@ export function createSender(client: () => AgentClient | null, agentId: () => nu
     if (!item) return Promise.resolve();
     if (item.error) {
       pending.value = pending.value.filter((p) => p !== item);
-      return send(item.conversationId, item.text);
+      return send(item.conversationId, item.text, item.style);
     }
     return flush();
   }

@@ -19,6 +19,8 @@ const bySeq = (a: MessageView, b: MessageView) => a.seq - b.seq;
 /** Messages per page of the chat pane; LATEST asks for a transcript's end. */
 const PAGE = 50;
 const LATEST = 2 ** 31 - 1;
+/** A visitor's typing preview goes after this long without a change (CONV-LIVEVIEW-21). */
+const TYPING_TTL_MS = 30_000;
 
 /** Everything the workbench shows (SPEC §1.2, §2.1–2.3), kept live over the `/agent` socket (MAIN-LIVE-5). */
 export const useWorkbenchStore = defineStore('workbench', () => {
@@ -33,7 +35,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const mine = ref<ConversationView[]>([]);
   const visitors = ref<Record<number, LiveVisitor>>({});
   const unread = ref<Record<number, number>>({});
-  const typing = ref<Record<number, string>>({});
+  /** CONV-LIVEVIEW-21: the visitor's unsent input (null: only the signal) and when it last changed. */
+  const typing = ref<Record<number, { text: string | null; at: number }>>({});
   /** Stored messages per conversation, in seq order. */
   const messages = shallowRef<Record<number, MessageView[]>>({});
   const messageState = ref<Record<number, LoadState>>({});
@@ -224,7 +227,16 @@ export const useWorkbenchStore = defineStore('workbench', () => {
         if (selectedId.value === message.conversationId) markRead(message.conversationId);
         alerts?.newMessage(message);
       }),
-      c.on('visitor.typing', ({ conversationId, text }) => (typing.value[conversationId] = text)),
+      c.on('visitor.typing', ({ conversationId, text }) => {
+        // An emptied input clears the preview.
+        if (text === '') delete typing.value[conversationId];
+        else typing.value[conversationId] = { text, at: Date.now() };
+      }),
+      // Read in another tab or device of the agent (MAIN-TABS-6): only what came after stays unread.
+      c.on('conversation.readUpTo', ({ conversationId, seq }) => {
+        if (!unread.value[conversationId]) return;
+        unread.value[conversationId] = (messages.value[conversationId] ?? []).filter((m) => m.senderKind === 'visitor' && m.seq > seq).length;
+      }),
       c.on('visitor.updated', ({ visitor }) => (visitors.value[visitor.id] = visitor)),
       c.on('visitor.hidden', ({ visitorId }) => delete visitors.value[visitorId]),
     ];
@@ -282,6 +294,12 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     else markRead(id);
   }
 
+  /** The preview, until 30 seconds pass without a change (CONV-LIVEVIEW-21). */
+  const typingOf = (id: number) => {
+    const entry = typing.value[id];
+    return entry && now.value - entry.at < TYPING_TTL_MS ? entry : null;
+  };
+
   const call: AgentClient['call'] = (event, payload, timeout) => {
     if (!client) return Promise.reject(new Error('offline'));
     return client.call(event, payload, timeout);
@@ -306,7 +324,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   }
 
   return {
-    snapshotState, snapshotError, status, autoAccept, waiting, mine, visitors, unread, typing, messages, messageState,
+    snapshotState, snapshotError, status, autoAccept, waiting, mine, visitors, unread, typingOf, messages, messageState,
     known, selectedId, selectedVisitorId, awaitingCount, now, selected, selectedVisitor, totalUnread, pending: sender.pending,
     start, stop, loadSnapshot, loadMessages, loadOlder, hasOlder, select, upsert: upsertConversation, setPresence, accept, end, markRead, remember, refreshAwaiting, call,
     client: () => client, addMessages, send: sender.send, resend: sender.resend, discard: sender.discard,

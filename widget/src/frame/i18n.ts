@@ -72,6 +72,14 @@ const en = {
   keepWaiting: 'Keep waiting',
   queuePrompt: 'You have been waiting a while. Keep waiting, or leave a message and we will get back to you?',
   estimate: 'Estimated wait: about {n} min.',
+  emojiSearch: 'Search emoji',
+  emojiRecent: 'Recently used',
+  emojiLoading: 'Loading…',
+  emojiNone: 'No emoji found',
+  shot: 'Take a screenshot',
+  shotTitle: 'Send an image',
+  shotHint: 'Drag on the image to send only that area.',
+  cancel: 'Cancel',
 };
 export type Key = keyof typeof en;
 
@@ -106,6 +114,8 @@ const catalogue: Record<string, Record<Key, string>> = {
     formTitle: '请填写您的信息', formSent: '已提交，谢谢！', formReplaced: '已被新的表单取代',
     entryOnline: '在线', entryOffline: '离线 · 留言',
     cancelQueue: '取消排队', keepWaiting: '继续等待', queuePrompt: '您已等待较长时间,是否继续等待?也可以留言,我们会尽快回复。', estimate: '预计等待约 {n} 分钟。',
+    emojiSearch: '搜索表情', emojiRecent: '最近使用', emojiLoading: '加载中…', emojiNone: '没有找到表情',
+    shot: '截屏', shotTitle: '发送图片', shotHint: '在图片上拖动可只发送所选区域。', cancel: '取消',
   },
   'zh-TW': {
     title: '線上客服', welcome: '您好！關於訂單或商品有任何問題，我們隨時為您服務。', start: '開始諮詢', connecting: '正在連線…',
@@ -122,6 +132,8 @@ const catalogue: Record<string, Record<Key, string>> = {
     formTitle: '請填寫您的資料', formSent: '已提交，謝謝！', formReplaced: '已被新的表單取代',
     entryOnline: '線上', entryOffline: '離線 · 留言',
     cancelQueue: '取消排隊', keepWaiting: '繼續等待', queuePrompt: '您已等待較長時間,是否繼續等待?也可以留言,我們會盡快回覆。', estimate: '預計等待約 {n} 分鐘。',
+    emojiSearch: '搜尋表情符號', emojiRecent: '最近使用', emojiLoading: '載入中…', emojiNone: '找不到表情符號',
+    shot: '截圖', shotTitle: '傳送圖片', shotHint: '在圖片上拖曳可只傳送所選區域。', cancel: '取消',
   },
   ja: {
     title: 'カスタマーサポート', welcome: 'こんにちは。ご注文や商品についてお気軽にご相談ください。', start: 'チャットを開始', connecting: '接続中…',
@@ -138,6 +150,8 @@ const catalogue: Record<string, Record<Key, string>> = {
     formTitle: 'お客様情報をご入力ください', formSent: '送信しました。ありがとうございます。', formReplaced: '新しいフォームに置き換えられました',
     entryOnline: 'オンライン', entryOffline: 'オフライン · メッセージを残す',
     cancelQueue: '待機をやめる', keepWaiting: '待ち続ける', queuePrompt: 'お待たせしております。このまま待つか、メッセージを残してください。', estimate: '待ち時間の目安: 約 {n} 分。',
+    emojiSearch: '絵文字を検索', emojiRecent: '最近使ったもの', emojiLoading: '読み込み中…', emojiNone: '絵文字が見つかりません',
+    shot: 'スクリーンショット', shotTitle: '画像を送信', shotHint: '画像上をドラッグすると、その範囲だけを送信します。', cancel: 'キャンセル',
   },
   ko: {
     title: '고객 상담', welcome: '안녕하세요! 주문이나 상품에 대해 궁금한 점이 있으면 언제든지 문의하세요.', start: '상담 시작', connecting: '연결 중…',
@@ -154,6 +168,8 @@ const catalogue: Record<string, Record<Key, string>> = {
     formTitle: '고객님의 정보를 입력해 주세요', formSent: '제출되었습니다. 감사합니다!', formReplaced: '새 양식으로 대체되었습니다',
     entryOnline: '온라인', entryOffline: '오프라인 · 메시지 남기기',
     cancelQueue: '대기 취소', keepWaiting: '계속 기다리기', queuePrompt: '오래 기다리셨습니다. 계속 기다리시겠어요, 아니면 메시지를 남기시겠어요?', estimate: '예상 대기 시간: 약 {n}분.',
+    emojiSearch: '이모지 검색', emojiRecent: '최근 사용', emojiLoading: '불러오는 중…', emojiNone: '이모지를 찾을 수 없습니다',
+    shot: '화면 캡처', shotTitle: '이미지 보내기', shotHint: '이미지 위를 드래그하면 그 영역만 보냅니다.', cancel: '취소',
   },
 };
 

@@ -23,6 +23,7 @@ import { onCardButton } from './rich.ts';
 import { drawTags } from './tags.ts';
 import { downloadTranscript } from './transcript.ts';
 import { setupTranscriptMail } from './transcript-mail.ts';
+import { setupShots } from './shot.ts';
 import { companyStore, uuid } from './storage.ts';
 import { applyTexts, clearMessages, el, onRatingCard, removeRow, setAgent, setState, setStatus, upsert, type Shown } from './view.ts';
 import './style.css';
@@ -116,6 +117,7 @@ function render() {
   el.image.hidden = tools?.image === false;
   el.file.hidden = tools?.file === false;
   el.emoji.hidden = tools?.emoji === false;
+  shots.show(tools?.screenshot !== false);
   drawEndRating();
   showStatus();
 }
@@ -411,31 +413,48 @@ const pick = (accept: string) => {
 };
 el.image.addEventListener('click', () => pick('image/*'));
 el.file.addEventListener('click', () => pick(''));
-el.picker.addEventListener('change', () => {
-  [...(el.picker.files ?? [])].forEach(sendFile);
-  el.picker.value = '';
+// CONV-SCREENSHOT-19: pasted, dropped, captured and picked images wait in a preview (发送 / 取消) before any upload.
+const shots = setupShots({
+  button: el.shot,
+  input: el.input,
+  dropZone: el.app,
+  enabled: () => config?.toolbar.screenshot !== false && !!conv && conv.status !== 'ended',
+  send: sendFile,
 });
-el.input.addEventListener('paste', (e) => {
-  if (config?.toolbar.screenshot === false) return;
-  const files = [...(e.clipboardData?.files ?? [])].filter((f) => f.type.startsWith('image/'));
-  if (files.length) {
-    e.preventDefault();
-    files.forEach(sendFile);
+el.picker.addEventListener('change', () => {
+  for (const file of el.picker.files ?? []) {
+    if (file.type.startsWith('image/')) shots.preview(file);
+    else sendFile(file);
   }
+  el.picker.value = '';
 });
 setupEmoji(el.emoji, el.emojiPanel, el.input);
 
-// Composer: Enter sends, Shift+Enter is a new line; the draft goes to the agent as a throttled preview.
+// Composer: Enter sends, Shift+Enter is a new line. CONV-LIVEVIEW-21: while the serving agent's 实时查看 is on (and the
+// company allows it) the unsent input goes to the agent at most every 300 ms; otherwise only that the visitor types.
+const LIVE_MS = 300;
+const SIGNAL_MS = 3000;
+let liveFor: number | null = null;
+const live = () => !!conv && liveFor === conv.id;
+client.on('liveview', (p) => {
+  if (p.on) liveFor = p.conversationId;
+  else if (liveFor === p.conversationId) liveFor = null;
+  if (p.on && el.input.value) sendTyping();
+});
 let typingAt = 0;
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
 function sendTyping() {
   clearTimeout(typingTimer);
   typingTimer = undefined;
   typingAt = Date.now();
-  if (conv && conv.status !== 'ended' && socket.connected) client.call('typing', { conversationId: conv.id, text: el.input.value.slice(0, 5000) }, 5000).catch(() => undefined);
+  if (conv?.status !== 'active' || !socket.connected) return;
+  const payload = live() ? { conversationId: conv.id, text: el.input.value.slice(0, 5000) } : { conversationId: conv.id };
+  client.call('typing', payload, 5000).catch(() => undefined);
 }
 el.input.addEventListener('input', () => {
-  const wait = 1000 - (Date.now() - typingAt);
+  // An emptied input clears the agent's preview; without live view there is nothing to say.
+  if (!live() && !el.input.value) return;
+  const wait = (live() ? LIVE_MS : SIGNAL_MS) - (Date.now() - typingAt);
   if (wait <= 0) sendTyping();
   else typingTimer ??= setTimeout(sendTyping, wait);
 });
@@ -457,7 +476,10 @@ el.form.addEventListener('submit', (e) => {
   if (!text || !conv || conv.status === 'ended') return;
   el.input.value = '';
   void sendText(text);
-  sendTyping();
+  // The message itself clears the agent's preview; a signal still waiting would come too late.
+  if (live()) sendTyping();
+  else clearTimeout(typingTimer);
+  typingTimer = undefined;
 });
 
 onCardButton(sendText);

@@ -1,5 +1,6 @@
 /** DOM of the chat window. Message text is only ever set with textContent. */
 import type { MessageView } from '@kefu/core/protocol';
+import { shownStyle } from '@kefu/core/protocol/palette';
 import { t, type Key } from './i18n.ts';
 import { drawFile, type FilePayload } from './media.ts';
 import { drawInfoForm } from './info-form.ts';
@@ -48,6 +49,7 @@ export const el = {
   emojiPanel: $('emoji-panel'),
   image: $<HTMLButtonElement>('image'),
   file: $<HTMLButtonElement>('file'),
+  shot: $<HTMLButtonElement>('shot'),
   heart: $<HTMLButtonElement>('heart'),
   save: $<HTMLButtonElement>('save'),
   picker: $<HTMLInputElement>('picker'),
@@ -124,7 +126,13 @@ export function upsert(m: Shown) {
     li.classList.add('has-card');
     drawCard(box, m.text, m.payload);
   } else if (m.senderKind === 'visitor') box.textContent = m.text ?? '';
-  else linkify(box, m.text ?? '');
+  else {
+    linkify(box, m.text ?? '');
+    // CONV-FONT-13: the agent's palette colour and bold, from the code the message carries.
+    const look = m.senderKind === 'agent' ? shownStyle(m.payload) : null;
+    box.style.color = look?.color?.light ?? '';
+    box.classList.toggle('bold', !!look?.bold);
+  }
   if (m.senderId) li.dataset.sender = m.senderId;
   if (m.createdAt) li.dataset.time = m.createdAt;
   if (m.state) li.dataset.state = m.state;

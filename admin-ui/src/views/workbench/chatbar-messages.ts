@@ -1,0 +1,58 @@
+/** The chat pane's tools (SPEC §2.4.1): toolbar, font, emoji, live view and the e-mailed transcript. */
+const en = {
+  tools: 'Chat tools',
+  font: { label: 'A', tip: 'Font: text size of your view, colour and bold of your messages', size: 'Text size (your view)', color: 'Colour of your messages', bold: 'Bold', default: 'Default', sample: 'Your messages look like this' },
+  colors: { red: 'Red', orange: 'Orange', green: 'Green', teal: 'Teal', blue: 'Blue', purple: 'Purple', pink: 'Pink', brown: 'Brown' },
+  file: { label: 'File', tip: 'Send a file or image' },
+  liveView: { tipOn: 'Live view on: you see what the visitor types before sending. Click to switch off', tipOff: 'Live view off: you see only that the visitor types. Click to switch on', disallowed: 'Your company does not allow live view' },
+  emoji: { label: 'Emoji', tip: 'Insert an emoji', search: 'Search emoji', recent: 'Recently used', none: 'No emoji found', loading: 'Loading emoji…', failed: 'The emoji could not be loaded' },
+  form: { label: 'Info form', tip: 'Push the visitor information form', sent: 'The information form was sent' },
+  survey: { label: 'Survey', tip: 'Push the satisfaction survey', sent: 'The survey was sent' },
+  mail: {
+    label: 'Send transcript',
+    tip: 'E-mail the transcript of this conversation',
+    title: 'E-mail the transcript',
+    to: 'To',
+    placeholder: 'Up to 5 e-mail addresses',
+    known: "The visitor's e-mail",
+    send: 'Send',
+    sent: 'The transcript was sent to {n} address(es); {left} sends left for this conversation',
+    history: 'Sent before',
+    none: 'Not sent yet',
+    byVisitor: 'asked by the visitor',
+    queued: 'waiting for the end',
+    noSmtp: 'No mail server is set up (留言设置 → mail server); transcripts cannot be e-mailed',
+    invalid: 'Enter 1 to 5 valid e-mail addresses',
+  },
+  channelCannot: 'The {channel} channel cannot deliver this',
+};
+
+const zhCN: typeof en = {
+  tools: '对话工具',
+  font: { label: 'A', tip: '字体：自己界面的文字大小，及发出消息的颜色和加粗', size: '文字大小（仅自己界面）', color: '发出消息的颜色', bold: '加粗', default: '默认', sample: '您的消息将显示成这样' },
+  colors: { red: '红色', orange: '橙色', green: '绿色', teal: '青色', blue: '蓝色', purple: '紫色', pink: '粉色', brown: '棕色' },
+  file: { label: '传送文件', tip: '发送文件或图片' },
+  liveView: { tipOn: '实时查看已开启：可看到访客尚未发送的输入。点击关闭', tipOff: '实时查看已关闭：只显示访客正在输入。点击开启', disallowed: '公司未允许实时查看' },
+  emoji: { label: '表情', tip: '插入表情', search: '搜索表情', recent: '最近使用', none: '没有找到表情', loading: '正在加载表情…', failed: '表情加载失败' },
+  form: { label: '信息收集表', tip: '推送访客信息收集表', sent: '已推送访客信息收集表' },
+  survey: { label: '满意度评价', tip: '推送满意度评价表', sent: '已推送满意度评价表' },
+  mail: {
+    label: '发送记录',
+    tip: '通过邮件发送此对话的记录',
+    title: '发送对话记录',
+    to: '收件人',
+    placeholder: '最多 5 个邮箱地址',
+    known: '访客的邮箱',
+    send: '发送',
+    sent: '对话记录已发送到 {n} 个地址；此对话还可发送 {left} 次',
+    history: '发送记录',
+    none: '尚未发送',
+    byVisitor: '访客申请',
+    queued: '等待对话结束',
+    noSmtp: '尚未设置邮件服务器（留言设置 → 邮件服务器），无法发送对话记录',
+    invalid: '请输入 1 至 5 个有效的邮箱地址',
+  },
+  channelCannot: '{channel} 渠道无法送达此项',
+};
+
+export default { en, 'zh-CN': zhCN };
