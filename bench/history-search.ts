@@ -10,11 +10,15 @@ import { searchQuery } from '../core/src/history/history-schemas.ts';
 import { messageSearchText, searchTokens } from '../core/src/history/search-tokens.ts';
 import { Tenant } from '../core/src/tenancy/tenant.ts';
 import { systemClock } from '../core/src/tokens.ts';
-import { freshDatabase, num, percentiles, writeResult } from './lib.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dbKinds, freshDatabase, num, percentiles, writeResult } from './lib.ts';
 
 /**
  * Keyword search over BENCH_HISTORY_MESSAGES (1,000,000) messages in BENCH_HISTORY_CONVERSATIONS
- * (100,000) conversations spread over 12 months, on a fresh PostgreSQL database (HISTORY-PERF-3,
+ * (100,000) conversations spread over 12 months, on a fresh PostgreSQL database and, with BENCH_DB
+ * naming `embedded` (default `pg`), on a fresh embedded PGlite database in a temporary folder (HISTORY-PERF-3,
  * target p95 ≤ 50 ms for the first page of 20). Each figure is BENCH_HISTORY_QUERIES (200) calls
  * of HistoryService.search — the route's own code and SQL, without HTTP — for a random 30-day
  * window. The baseline, measured in the same run on the same data, is the same first page with
@@ -161,11 +165,28 @@ async function seed(db: Db, conversations: number, messages: number) {
 }
 
 export async function historySearch(): Promise<string> {
+  const lines: string[] = [];
+  for (const kind of dbKinds('pg').filter((k) => k === 'pg' || k === 'embedded')) lines.push(await searchOn(kind));
+  return lines.join('\n');
+}
+
+/** A fresh database of that kind, dropped afterwards. */
+async function freshDb(kind: 'pg' | 'embedded'): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (kind === 'pg') {
+    const pg = await freshDatabase();
+    const db = await createDb({ DATABASE_URL: pg.url, KEFU_DATA_DIR: '' });
+    return { db, drop: () => db.destroy().then(pg.drop) };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-bench-pglite-'));
+  const db = await createDb({ DATABASE_URL: undefined, KEFU_DATA_DIR: dir });
+  return { db, drop: () => db.destroy().then(() => fs.rmSync(dir, { recursive: true, force: true })) };
+}
+
+async function searchOn(kind: 'pg' | 'embedded'): Promise<string> {
   const conversations = num('BENCH_HISTORY_CONVERSATIONS', 100_000);
   const messages = num('BENCH_HISTORY_MESSAGES', 1_000_000);
   const queries = num('BENCH_HISTORY_QUERIES', 200);
-  const pg = await freshDatabase();
-  const db = await createDb({ DATABASE_URL: pg.url, KEFU_DATA_DIR: '' });
+  const { db, drop } = await freshDb(kind);
   try {
     await migrateLatest(db, 'core', coreMigrationsDir);
     const t0 = performance.now();
@@ -213,7 +234,8 @@ export async function historySearch(): Promise<string> {
     const total = percentiles(countSamples);
     const base = results['range (baseline)'];
     const worst = Math.max(...Object.values(results).map((x) => x.p95));
-    const file = writeResult('history-search', {
+    const file = writeResult(`history-search-${kind}`, {
+      database: kind,
       conversations,
       messages,
       queries,
@@ -223,9 +245,8 @@ export async function historySearch(): Promise<string> {
       countTwoCharKeyword: total,
     });
     const parts = Object.entries(results).map(([name, x]) => `${name} ${x.p50}/${x.p95} ms (${Math.round((x.p95 / base.p95) * 10) / 10}×)`);
-    return `history-search (${messages.toLocaleString('en')} messages, ${conversations.toLocaleString('en')} conversations, PostgreSQL; first page of 20, p50/p95 and ratio to the no-keyword baseline): ${parts.join('; ')}; total with 2-char keyword p50/p90 ${total.p50}/${total.p90} ms; worst p95 ${worst} ms ${worst <= 50 ? 'OK' : 'MISSES'} (target ≤ 50 ms) [${file}]`;
+    return `history-search (${messages.toLocaleString('en')} messages, ${conversations.toLocaleString('en')} conversations, ${kind === 'pg' ? 'PostgreSQL' : 'embedded PGlite'}, seeded in ${seedSeconds} s; first page of 20, p50/p95 and ratio to the no-keyword baseline): ${parts.join('; ')}; total with 2-char keyword p50/p90 ${total.p50}/${total.p90} ms; worst p95 ${worst} ms ${worst <= 50 ? 'OK' : 'MISSES'} (target ≤ 50 ms) [${file}]`;
   } finally {
-    await db.destroy();
-    await pg.drop();
+    await drop();
   }
 }
