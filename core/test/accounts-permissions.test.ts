@@ -153,6 +153,11 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
     'post /api/icons': { ok: 201, call: (c) => c.post('/api/icons', { name: `Icon ${next()}`, type: 'float' }) },
     'put /api/icons/{id}': { ok: 200, call: async (c) => c.put(`/api/icons/${await throwawayIcon()}`, { name: `Icon ${next()}`, type: 'text' }) },
     'delete /api/icons/{id}': { ok: 204, call: async (c) => c.del(`/api/icons/${await throwawayIcon()}`) },
+    'post /api/icons/images': {
+      ok: 201,
+      call: async (c) => upload(k.url, '/api/icons/images', { file: { bytes: await pngBytes(64, 64), name: 'icon.png' } }, c),
+    },
+    'get /api/icons/styles/{style}': { ok: 200, call: (c) => c.get('/api/icons/styles/3') },
     'get /api/settings/tags': { ok: 200, call: (c) => c.get('/api/settings/tags') },
     'put /api/settings/tags': { ok: 200, call: async (c) => c.put('/api/settings/tags', { version: await version('/api/settings/tags'), settings: {} }) },
     'get /api/settings/region': { ok: 200, call: (c) => c.get('/api/settings/region') },
