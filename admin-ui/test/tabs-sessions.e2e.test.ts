@@ -144,6 +144,27 @@ test.serial('MAIN-INDICATOR-3 MAIN-TABS-6 the status badge, favicon and title pr
   t.false((await tab2.title()).includes('忙碌'));
 });
 
+test.serial('MAIN-TABS-6 opening a conversation in one tab marks it read in the agent’s other tab within a second', async (t) => {
+  await addAgent('eve');
+  const context = await newContext(t);
+  const tab1 = await context.newPage();
+  await signIn(tab1, 'eve');
+  const tab2 = await secondTab(context);
+  const v = await visitorSocket(s.k.url, s.k.company.publicId);
+  t.teardown(() => void v.socket.disconnect());
+  const requested = await call(v.socket, 'chat.request', {});
+  t.true(requested.ok, JSON.stringify(requested));
+  const conversationId = requested.conversation.id as number;
+  t.true((await call(v.socket, 'message.send', { conversationId, clientId: crypto.randomUUID(), text: 'anyone there?' })).ok);
+  for (const tab of [tab1, tab2]) await tab.locator('[data-test="conv-unread"]').first().waitFor({ timeout: 10_000 });
+
+  await tab1.locator('[data-test="conv-mine"]').first().click();
+  await tab1.locator('[data-test="message-text"]', { hasText: 'anyone there?' }).waitFor();
+  const opened = Date.now();
+  await tab2.locator('[data-test="conv-unread"]').waitFor({ state: 'detached', timeout: 2000 });
+  t.true(Date.now() - opened < 1500, 'the other tab drops the unread mark within about a second');
+});
+
 /** Every tab thinks it is out of view, may notify, and records its notifications and beeps. */
 const RECORD_ALERTS = `
   Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });

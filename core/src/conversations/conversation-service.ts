@@ -199,6 +199,8 @@ export class ConversationService {
        on conflict (conversation_id, agent_id) do update set last_read_seq = greatest(conversation_reads.last_read_seq, excluded.last_read_seq)`,
       [conversationId, agentId, companyId, upto],
     );
+    // The agent's other tabs and devices drop the same unread marks (MAIN-TABS-6).
+    this.notifier.toAgents(rooms.agent(agentId), 'conversation.readUpTo', { conversationId, seq: upto });
   }
 
   private fanOut(message: MessageView) {

@@ -110,6 +110,10 @@ export const agentServerEvents = {
     summary: 'The visitor has seen the agent messages up to `seq` (CONV-READ-41): they show 已读 "seen"',
     payload: z.object({ conversationId: z.number(), seq: z.number() }),
   },
+  'conversation.readUpTo': {
+    summary: 'The agent read this conversation up to `seq` in one of their tabs or devices; the others drop those unread marks (MAIN-TABS-6)',
+    payload: z.object({ conversationId: z.number(), seq: z.number() }),
+  },
   'conversation.held': {
     summary: 'The visitor closed their last window: the chat is held (访客已离开(保持中)) until `holdUntil`, then ends (POLICY-HOLD-8)',
     payload: z.object({ conversationId: z.number(), holdUntil: z.string() }),
