@@ -1,13 +1,21 @@
 import test from 'ava';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { ADMIN_PASSWORD, agentSocket, call } from '@kefu/core/testing';
+import type { Socket } from 'socket.io-client';
+import { ADMIN_PASSWORD, agentSocket, call, visitorSocket } from '@kefu/core/testing';
 import { screenshotPath, serverAndBrowser, signInWith } from './browser.ts';
 
 /** 客服对话 in Chromium: statuses with their hover, server times with 已送达/已读, images and files (SPEC INTERNAL). */
 const s = serverAndBrowser();
 const BOB_PASSWORD = 'Quiet-Harbour-2026!';
 const pageErrors: string[] = [];
+const sockets: Socket[] = [];
+test.after.always(() => sockets.forEach((x) => x.close()));
+// Shared by the tests in order: the two consoles, and the admin's own socket.
+let bobPage: Page;
+let adminPage: Page;
+let adminSocket: Socket;
+let bobId: number;
 
 async function console(agentId: string, password: string): Promise<Page> {
   const context = await s.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
@@ -32,7 +40,8 @@ test.serial('INTERNAL-PRESENCE-2 INTERNAL-TIMES-4 INTERNAL-FILES-5 statuses with
     permissions: ['conversation.accept'],
   });
   t.is(bob.status, 201, bob.text);
-  const [bobPage, adminPage] = [await console('bob', BOB_PASSWORD), await console('admin', ADMIN_PASSWORD)];
+  bobId = bob.body.id;
+  [bobPage, adminPage] = [await console('bob', BOB_PASSWORD), await console('admin', ADMIN_PASSWORD)];
 
   // The roster: Bob is online, with his load and, on hover, since when.
   const bobEntry = colleague(adminPage, 'bob');
@@ -77,8 +86,8 @@ test.serial('INTERNAL-PRESENCE-2 INTERNAL-TIMES-4 INTERNAL-FILES-5 statuses with
   await adminPage.keyboard.press('Escape');
 
   // The admin goes invisible: Bob sees 离线, and the admin reading his message sends him no receipt.
-  const adminSocket = await agentSocket(s.k.url, s.admin);
-  t.teardown(() => void adminSocket.close());
+  adminSocket = await agentSocket(s.k.url, s.admin);
+  sockets.push(adminSocket);
   t.true((await call(adminSocket, 'presence.set', { status: 'invisible' })).ok);
   await colleague(bobPage, 'admin').locator('[data-test="internal-status"][data-status="offline"]').waitFor({ timeout: 10_000 });
   await input(bobPage).fill('Are you there?');
@@ -87,5 +96,52 @@ test.serial('INTERNAL-PRESENCE-2 INTERNAL-TIMES-4 INTERNAL-FILES-5 statuses with
   await bobPage.waitForTimeout(1000);
   t.is(await messages(bobPage).filter({ hasText: 'Are you there?' }).locator('[data-test="internal-receipt"]').textContent(), 'Not delivered yet');
   await bobPage.screenshot({ path: screenshotPath('internal-chat-invisible') });
+  t.deepEqual(pageErrors, []);
+});
+
+test.serial('INTERNAL-SHARE-8 发给同事 from a transcript: the card opens the conversation for a colleague who may see it, 无权查看 for one who may not', async (t) => {
+  // Bob alone takes chats (the admin is invisible), so the visitor's chat is his.
+  const v = await visitorSocket(s.k.url, s.k.company.publicId);
+  sockets.push(v.socket);
+  const asked = await call(v.socket, 'chat.request', {});
+  await call(v.socket, 'message.send', { conversationId: asked.conversation.id, clientId: crypto.randomUUID(), text: 'Where is my parcel?' });
+
+  await bobPage.goto(s.k.url + '/history');
+  await bobPage.locator('[data-test="history-table"] .el-table__row').first().click();
+  await bobPage.locator('[data-test="history-transcript"]', { hasText: 'Where is my parcel?' }).waitFor({ timeout: 10_000 });
+  await bobPage.locator('[data-test="history-share"]').click();
+  const dialog = bobPage.locator('[data-test="share-dialog"]');
+  await dialog.locator('[data-test="share-to"]').click();
+  await bobPage.getByRole('option', { name: 'admin (admin)' }).click();
+  await dialog.locator('textarea[data-test="share-comment"], [data-test="share-comment"] textarea').first().fill('Can you check this one?');
+  await dialog.locator('[data-test="share-send"]').click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  // The admin may see every conversation: the card opens its transcript.
+  const card = adminPage.locator('[data-test="internal-thread"] [data-test="internal-share"]');
+  await card.waitFor({ timeout: 10_000 });
+  t.regex((await card.textContent()) ?? '', /Conversation with #\d+.*Served by Bob.*Where is my parcel\?/s);
+  await adminPage.locator('[data-test="internal-thread"]', { hasText: 'Can you check this one?' }).waitFor();
+  await card.click();
+  await adminPage.locator('[data-test="history-transcript"]', { hasText: 'Where is my parcel?' }).waitFor({ timeout: 10_000 });
+  await adminPage.screenshot({ path: screenshotPath('internal-share') });
+
+  // A conversation Bob never served, shared with him: 无权查看, and nothing of it opens.
+  await s.k.server
+    .db('companies')
+    .where({ id: s.k.company.id })
+    .update({ chat_settings: JSON.stringify({ autoAssign: false }) });
+  const other = await visitorSocket(s.k.url, s.k.company.publicId);
+  sockets.push(other.socket);
+  const second = await call(other.socket, 'chat.request', {});
+  t.true((await call(adminSocket, 'conversation.accept', { conversationId: second.conversation.id })).ok);
+  const shared = await call(adminSocket, 'internal.send', { toAgentId: bobId, clientId: crypto.randomUUID(), conversationId: second.conversation.id });
+  t.true(shared.ok, JSON.stringify(shared));
+  await bobPage.goto(s.k.url + '/workbench');
+  await bobPage.locator('[data-test="internal-open"]').click();
+  await colleague(bobPage, 'admin').click();
+  await bobPage.locator('[data-test="internal-thread"] [data-test="internal-share"]').last().click();
+  await bobPage.locator('.el-message', { hasText: 'No access' }).waitFor({ timeout: 10_000 });
+  t.is(await bobPage.locator('[data-test="history-transcript"]').count(), 0);
   t.deepEqual(pageErrors, []);
 });

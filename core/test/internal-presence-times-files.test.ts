@@ -4,10 +4,10 @@ import type { Socket } from 'socket.io-client';
 import type { TestClient } from '@kefu/core/testing';
 import { signIn } from './helpers/accounts.ts';
 import { agentSocket, call, next } from './helpers/sockets.ts';
-import { closeAll, type CollabKefu, driver, none, startCollab } from './helpers/collab.ts';
+import { closeAll, type CollabKefu, driver, none, served, startCollab } from './helpers/collab.ts';
 import { peBytes, pngBytes, upload } from './helpers/uploads.ts';
 
-/** Agent-to-agent chat: one status everywhere, server times with 已送达/已读, and files (SPEC INTERNAL). */
+/** Agent-to-agent chat: one status everywhere, server times with 已送达/已读, files and shared conversations (SPEC INTERNAL). */
 let c: CollabKefu;
 const uuid = () => crypto.randomUUID();
 const sockets: Socket[] = [];
@@ -179,3 +179,34 @@ test.serial(
     t.is(await c.k.server.db('files').where({ key: pdf.body.file.key }).first(), undefined);
   },
 );
+
+test.serial(`INTERNAL-SHARE-8 发给同事 posts a card naming a conversation; only those allowed to see it open it, others get 404 (${driver})`, async (t) => {
+  const [eve, ann, cat, mon] = [await agent('eve', 'online'), await agent('ann'), await agent('cat'), await agent('mon')];
+  const { v, conv } = await served(c.k, eve.s);
+  sockets.push(v.socket);
+  await call(v.socket, 'message.send', { conversationId: conv.id, clientId: uuid(), text: 'Where is my parcel?' });
+
+  const toAnn = next(ann.s, 'internal.message', (m) => m.message.share);
+  const sent = await call(eve.s, 'internal.send', { toAgentId: c.id.ann, clientId: uuid(), conversationId: conv.id, text: 'Can you check this one?' });
+  t.true(sent.ok, JSON.stringify(sent));
+  const { message } = await toAnn;
+  t.like(message, { text: 'Can you check this one?', file: null });
+  t.like(message.share, { conversationId: conv.id, agentNickname: 'eve', excerpt: 'Where is my parcel?' });
+  t.regex(message.share.visitorName, /^#\d+$/, 'the visitor by number when they gave no name');
+  t.truthy(message.share.startedAt);
+  t.deepEqual(Object.keys(message.share).sort(), ['agentNickname', 'conversationId', 'excerpt', 'startedAt', 'visitorName'], 'the transcript is never copied');
+
+  // Opening the card: the conversation's own visibility decides.
+  const open = (client: TestClient) => client.get(`/api/history/conversations/${conv.id}`);
+  const annOpens = await open(ann.client);
+  t.is(annOpens.status, 404, 'ann never served it');
+  t.is(annOpens.body.error.code, 'not_found');
+  t.is((await open(eve.client)).status, 200);
+  t.is((await open(c.admin)).status, 200, 'admins see every conversation');
+  t.is((await open(mon.client)).status, 200, 'while live, a monitor allowed to monitor its agent');
+
+  const notHers = await call(cat.s, 'internal.send', { toAgentId: c.id.ann, clientId: uuid(), conversationId: conv.id });
+  t.is(notHers.error.code, 'not_found', 'nobody shares a conversation they cannot see');
+  const both = await call(eve.s, 'internal.send', { toAgentId: c.id.ann, clientId: uuid(), conversationId: conv.id, fileKey: 'x'.repeat(32) });
+  t.is(both.error.code, 'validation_failed');
+});

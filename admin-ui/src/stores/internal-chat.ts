@@ -14,6 +14,14 @@ export interface InternalFile {
   thumbUrl?: string;
 }
 
+export interface ConversationCard {
+  conversationId: number;
+  visitorName: string;
+  startedAt: string;
+  agentNickname: string | null;
+  excerpt: string | null;
+}
+
 export interface InternalMessage {
   id: number;
   fromAgentId: number;
@@ -21,6 +29,8 @@ export interface InternalMessage {
   clientId: string;
   text: string | null;
   file: InternalFile | null;
+  /** 发给同事: a card naming a visitor conversation (INTERNAL-SHARE-8). */
+  share: ConversationCard | null;
   /** Server times (INTERNAL-TIMES-4). */
   createdAt: string;
   deliveredAt: string | null;
@@ -112,7 +122,7 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
     unread.value[agentId] = 0;
   }
 
-  async function send(toAgentId: number, content: { text: string } | { fileKey: string }) {
+  async function send(toAgentId: number, content: { text: string } | { fileKey: string } | { conversationId: number; text?: string }) {
     const r = await ask<{ message: InternalMessage }>('internal.send', { toAgentId, clientId: crypto.randomUUID(), ...content });
     add(toAgentId, [r.message]);
   }

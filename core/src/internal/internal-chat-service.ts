@@ -7,6 +7,7 @@ import { TOKENS, type Clock } from '../tokens.ts';
 import { MonitorService } from '../conversations/monitor-service.ts';
 import { InternalFiles, type InternalFile } from './internal-files.ts';
 import { InternalReceipts } from './internal-receipts.ts';
+import type { ConversationCard } from './internal-share.ts';
 
 export interface InternalMessageView {
   id: number;
@@ -15,6 +16,8 @@ export interface InternalMessageView {
   clientId: string;
   text: string | null;
   file: InternalFile | null;
+  /** 发给同事: a card naming a visitor conversation (INTERNAL-SHARE-8); `text` is the optional comment. */
+  share: ConversationCard | null;
   /** Server storage time (INTERNAL-TIMES-4). */
   createdAt: string;
   /** 已送达: the recipient's first console received it; null while not, or hidden by an invisible admin. */
@@ -39,6 +42,13 @@ export const RECALL_WINDOW_MS = 2 * 60_000;
 
 const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
 
+/** The payload holds a file (INTERNAL-FILES-5) or a conversation card (INTERNAL-SHARE-8). */
+function payloadOf(raw: unknown): Pick<InternalMessageView, 'file' | 'share'> {
+  const p = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  if (p && 'conversationId' in p) return { file: null, share: p };
+  return { file: p ?? null, share: null };
+}
+
 function toView(r: any): InternalMessageView {
   return {
     id: Number(r.id),
@@ -46,7 +56,7 @@ function toView(r: any): InternalMessageView {
     toAgentId: Number(r.to_agent_id),
     clientId: r.client_id,
     text: r.text ?? null,
-    file: r.payload ? (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) : null,
+    ...payloadOf(r.payload),
     createdAt: iso(r.created_at)!,
     deliveredAt: r.receipts_hidden ? null : iso(r.delivered_at),
     readAt: r.receipts_hidden ? null : iso(r.read_at),
@@ -74,7 +84,7 @@ export class InternalChatService {
   async send(
     companyId: number,
     fromAgentId: number,
-    input: { toAgentId: number; clientId: string; text?: string; fileKey?: string },
+    input: { toAgentId: number; clientId: string; text?: string; fileKey?: string; share?: ConversationCard },
   ): Promise<InternalMessageView> {
     const t = new Tenant(this.db, companyId);
     const mine = { from_agent_id: fromAgentId, client_id: input.clientId };
@@ -89,7 +99,7 @@ export class InternalChatService {
         ...mine,
         to_agent_id: input.toAgentId,
         text: input.text ?? null,
-        payload: upload ? JSON.stringify(upload.file) : null,
+        payload: upload ? JSON.stringify(upload.file) : input.share ? JSON.stringify(input.share) : null,
         created_at: this.clock.now(),
       })
       .onConflict(['from_agent_id', 'client_id'])

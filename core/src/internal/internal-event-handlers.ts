@@ -4,6 +4,7 @@ import { SocketDispatcher } from '../plugins/socket-dispatcher.ts';
 import { clientId, messageText } from '../protocol/message-schemas.ts';
 import { InternalChatService } from './internal-chat-service.ts';
 import { InternalRoster, rosterView } from './internal-roster.ts';
+import { InternalShare } from './internal-share.ts';
 
 const agentPk = z.number().int().positive();
 const messageIds = z.array(z.number().int().positive()).min(1).max(100);
@@ -27,6 +28,16 @@ const internalMessageView = z.object({
   clientId: z.string(),
   text: z.string().nullable(),
   file: internalFileView.nullable(),
+  share: z
+    .object({
+      conversationId: z.number(),
+      visitorName: z.string(),
+      startedAt: at,
+      agentNickname: z.string().nullable(),
+      excerpt: z.string().nullable(),
+    })
+    .nullable()
+    .describe('发给同事 card (INTERNAL-SHARE-8); opening it asks GET /api/history/conversations/:id, 404 for whoever may not see it'),
   createdAt: at,
   deliveredAt: at.nullable(),
   readAt: at.nullable(),
@@ -43,8 +54,23 @@ export const internalClientEvents = {
         clientId,
         text: messageText.optional(),
         fileKey: z.string().trim().min(1).max(100).optional().describe('An upload of POST /api/files without a conversation (INTERNAL-FILES-5)'),
+        conversationId: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('发给同事: a card naming this visitor conversation, which the sender must see; `text` is the optional comment (INTERNAL-SHARE-8)'),
       })
-      .refine((p) => p.text !== undefined || p.fileKey !== undefined, { message: 'Text or a file is required', path: ['text'], params: { code: 'required' } }),
+      .refine((p) => p.fileKey === undefined || p.conversationId === undefined, {
+        message: 'A file or a conversation, not both',
+        path: ['conversationId'],
+        params: { code: 'invalid' },
+      })
+      .refine((p) => p.text !== undefined || p.fileKey !== undefined || p.conversationId !== undefined, {
+        message: 'Text or a file is required',
+        path: ['text'],
+        params: { code: 'required' },
+      }),
   },
   'internal.roster': {
     summary: 'Every enabled colleague with groups, load and the status this caller may see, since when and why (INTERNAL-ROSTER-1, INTERNAL-PRESENCE-2)',
@@ -103,11 +129,14 @@ export function registerInternalEvents(c: DependencyContainer) {
   const d = c.resolve(SocketDispatcher);
   const chat = c.resolve(InternalChatService);
   const roster = c.resolve(InternalRoster);
+  const share = c.resolve(InternalShare);
   const E = internalClientEvents;
 
   d.on('core', 'internal.send', {
     schema: E['internal.send'].payload,
-    handler: async (p, caller) => ({ message: await chat.send(caller.companyId, caller.agentId, p) }),
+    handler: async ({ conversationId, ...p }, caller) => ({
+      message: await chat.send(caller.companyId, caller.agentId, { ...p, ...(conversationId ? { share: await share.card(caller.auth, conversationId) } : {}) }),
+    }),
   });
   d.on('core', 'internal.history', {
     schema: E['internal.history'].payload,

@@ -30,6 +30,20 @@ const en = {
   drop: 'Drop files here to send them',
   download: 'Download',
   uploadFailed: '{name}: {error}',
+  share: {
+    action: 'Send to colleague',
+    title: 'Send this conversation to a colleague',
+    to: 'Colleague',
+    pick: 'Choose a colleague',
+    comment: 'Comment (optional)',
+    send: 'Send',
+    cancel: 'Cancel',
+    sent: 'Sent. The colleague opens it only if they may see this conversation.',
+    card: 'Conversation with {visitor}',
+    started: 'Started {time}',
+    servedBy: 'Served by {name}',
+    noAccess: 'No access: you may not see this conversation.',
+  },
 };
 
 const zhCN: typeof en = {
@@ -63,6 +77,20 @@ const zhCN: typeof en = {
   drop: '松开即可发送文件',
   download: '下载',
   uploadFailed: '{name}：{error}',
+  share: {
+    action: '发给同事',
+    title: '把此对话发给同事',
+    to: '同事',
+    pick: '选择同事',
+    comment: '附言（可选）',
+    send: '发送',
+    cancel: '取消',
+    sent: '已发送。同事只有在有权查看此对话时才能打开。',
+    card: '与 {visitor} 的对话',
+    started: '开始于 {time}',
+    servedBy: '接待客服：{name}',
+    noAccess: '无权查看：你不能查看此对话。',
+  },
 };
 
 export default { en, 'zh-CN': zhCN };
