@@ -56,7 +56,7 @@ test.serial(
     t.is((await entry(ann.s, c.id.ann)) ?? null, null, 'oneself is not in the roster');
     t.like(await entry(ann.s, c.id.bob), { status: 'offline', groupIds: [c.salesGroup] }, 'an agent without a console is 离线');
     const signedIn = await agent('bob');
-  await call(signedIn.s, 'internal.unread'); // answered once the console's presence is recorded
+    await call(signedIn.s, 'internal.unread'); // answered once the console's presence is recorded
     t.like(await entry(ann.s, c.id.bob), { status: 'online', reason: 'login' }, 'online since signing in');
     signedIn.s.close();
     t.is((await entry(ann.s, c.id.pro)).load, null, 'no load for agents who do not take chats');
