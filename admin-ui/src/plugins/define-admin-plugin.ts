@@ -170,6 +170,11 @@ declare module 'vue-router' {
     offline?: boolean;
     /** Needed to open the screen: a name, or a list meaning "any of". Admins hold every permission. */
     permission?: string | string[];
+    /**
+     * The permission must also be listed for the company (in `/api/auth/me`), admins included: a feature
+     * that exists only while a plugin uses it (电话回拨阻止, DISPLAY-PHONEBLOCK-16).
+     */
+    listed?: boolean;
     /** Abilities no permission grants (company edit, plugins): the administrator role itself. */
     adminOnly?: boolean;
     /** Page title as a key of the console catalogue (core screens). */

@@ -8,6 +8,7 @@ export function canOpen(session: Session, meta: RouteMeta): boolean {
   if (meta.public) return true;
   if (!session.me) return false;
   if (meta.adminOnly && !session.isAdmin) return false;
+  if (meta.listed && typeof meta.permission === 'string' && !session.me.permissions.includes(meta.permission)) return false;
   return session.can(meta.permission);
 }
 

@@ -4,7 +4,8 @@ import type { ApiRouter } from '../http/api-router.ts';
 import { idParams } from '../accounts/agent-schemas.ts';
 import type { AuthInfo } from '../auth/auth-info.ts';
 import { forbidden } from '../http/errors.ts';
-import { bulkResult, PhoneBlacklist, phoneBlockBody, phoneBlockBulkBody, phoneBlockQuery, phoneBlockView } from './phone-blacklist.ts';
+import { PhoneBlacklist } from './phone-blacklist.ts';
+import { bulkResult, phoneBlockBody, phoneBlockBulkBody, phoneBlockQuery, phoneBlockView } from './phone-block-schemas.ts';
 
 /** 电话回拨阻止 (DISPLAY-PHONEBLOCK-16): admins and `phone.block` holders, while an enabled plugin uses the blacklist. */
 export function registerPhoneBlockRoutes(api: ApiRouter, c: DependencyContainer) {

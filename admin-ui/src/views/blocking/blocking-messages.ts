@@ -42,6 +42,31 @@ const en = {
   },
   chatBlocked: 'Chat blocked',
   chatBlockedUntil: 'Chat blocked until {time}',
+  phone: {
+    title: 'Phone blacklist',
+    description:
+      'Call-back requests from these numbers are refused for every agent, with a neutral message; agents’ own calls are not affected. Numbers are kept in international form.',
+    search: 'Search by number or note',
+    add: 'Add number',
+    addMany: 'Paste many',
+    total: '{n} of {max} numbers',
+    empty: 'No numbers on the blacklist.',
+    noMatch: 'No number matches.',
+    columns: { number: 'Phone number' },
+    removeConfirm: 'Delete {number} from the blacklist?',
+    removed: 'Number deleted.',
+    dialog: {
+      numberHint: 'A mobile, a landline with area code (010-12345678) or +international',
+      lines: 'Numbers, one per line',
+      linesHint: '13800138000\n010-12345678, note for this line',
+      endsAt: 'Ends at (optional)',
+      ok: 'Add',
+      added: '{n} numbers added.',
+      required: 'Enter a number.',
+      lineError: 'Line {line} “{value}”: {reason}',
+    },
+    errors: { invalid_phone: 'not a phone number', duplicate_entry: 'listed already', phone_block_limit: 'the list is full (5,000)' },
+  },
 };
 
 const zhCN: typeof en = {
@@ -87,6 +112,30 @@ const zhCN: typeof en = {
   },
   chatBlocked: '已阻止对话',
   chatBlockedUntil: '已阻止对话,至 {time}',
+  phone: {
+    title: '电话回拨阻止',
+    description: '来自这些号码的回拨请求对所有客服都会被拒绝,访客只会看到中性提示;不影响客服自己拨打电话。号码以国际格式保存。',
+    search: '按号码或备注搜索',
+    add: '添加号码',
+    addMany: '批量粘贴',
+    total: '共 {n} 个号码,上限 {max}',
+    empty: '黑名单中还没有号码。',
+    noMatch: '没有匹配的号码。',
+    columns: { number: '电话号码' },
+    removeConfirm: '将 {number} 从黑名单中删除?',
+    removed: '号码已删除。',
+    dialog: {
+      numberHint: '手机、带区号的座机(010-12345678)或 + 开头的国际号码',
+      lines: '号码,每行一个',
+      linesHint: '13800138000\n010-12345678, 本行备注',
+      endsAt: '结束时间(可选)',
+      ok: '添加',
+      added: '已添加 {n} 个号码。',
+      required: '请输入号码。',
+      lineError: '第 {line} 行“{value}”:{reason}',
+    },
+    errors: { invalid_phone: '不是有效的电话号码', duplicate_entry: '已在黑名单中', phone_block_limit: '黑名单已满(5000 个)' },
+  },
 };
 
 export default { en, 'zh-CN': zhCN };
