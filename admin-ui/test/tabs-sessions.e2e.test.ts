@@ -165,6 +165,31 @@ test.serial('MAIN-TABS-6 opening a conversation in one tab marks it read in the 
   t.true(Date.now() - opened < 1500, 'the other tab drops the unread mark within about a second');
 });
 
+test.serial('MAIN-ENDED-9 ended by an admin: the reason in words; the draft comes back when the same agent signs in again', async (t) => {
+  const created = await s.admin.post('/api/agents', { agentId: 'fay', name: 'fay', password: PASSWORD, mustChangePassword: false });
+  const context = await newContext(t);
+  const page = await context.newPage();
+  await signIn(page, 'fay');
+  const v = await visitorSocket(s.k.url, s.k.company.publicId);
+  t.teardown(() => void v.socket.disconnect());
+  t.true((await call(v.socket, 'chat.request', {})).ok);
+  await page.locator('[data-test="conv-mine"]').first().click();
+  const input = page.locator('[data-test="composer-input"] textarea, textarea[data-test="composer-input"]').first();
+  await input.fill('half-written reply');
+  await page.waitForTimeout(600);
+
+  t.is((await s.admin.post(`/api/agents/${created.body.id}/sessions/end`, {})).status, 200);
+  await endedNotice(page).waitFor({ timeout: 5000 });
+  t.is((await endedNotice(page).innerText()).trim(), '您已被管理员下线。');
+
+  await signIn(page, 'fay');
+  await page.locator('[data-test="conv-mine"]').first().click();
+  await page.waitForFunction(
+    () => (document.querySelector('[data-test="composer-input"] textarea, textarea[data-test="composer-input"]') as HTMLTextAreaElement)?.value === 'half-written reply',
+  );
+  t.pass();
+});
+
 /** Every tab thinks it is out of view, may notify, and records its notifications and beeps. */
 const RECORD_ALERTS = `
   Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
