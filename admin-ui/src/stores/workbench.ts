@@ -237,11 +237,6 @@ export const useWorkbenchStore = defineStore('workbench', () => {
         if (!unread.value[conversationId]) return;
         unread.value[conversationId] = (messages.value[conversationId] ?? []).filter((m) => m.senderKind === 'visitor' && m.seq > seq).length;
       }),
-      // Read in another tab or device of the agent (MAIN-TABS-6): only what came after stays unread.
-      c.on('conversation.readUpTo', ({ conversationId, seq }) => {
-        if (!unread.value[conversationId]) return;
-        unread.value[conversationId] = (messages.value[conversationId] ?? []).filter((m) => m.senderKind === 'visitor' && m.seq > seq).length;
-      }),
       c.on('visitor.updated', ({ visitor }) => (visitors.value[visitor.id] = visitor)),
       c.on('visitor.hidden', ({ visitorId }) => delete visitors.value[visitorId]),
     ];
