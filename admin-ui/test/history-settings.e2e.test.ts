@@ -13,6 +13,8 @@ const pageErrors: string[] = [];
 let conversationId: number;
 
 const input = (name: string, on = page) => on.locator(`[data-test="${name}"] input, input[data-test="${name}"], textarea[data-test="${name}"]`).first();
+/** The policies' save button: the 工作台与登录 sub-tab keeps its own settings frame, hidden, on the same page. */
+const policySave = () => page.locator('[data-test="policy-settings"] [data-test="settings-save"]');
 async function signIn(agentId: string, password: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true, locale: 'zh-CN' });
   const p = await context.newPage();
@@ -121,7 +123,7 @@ test.serial('POLICY-SCREEN-13 POLICY-HOLD-8 the hold time saves and reads back; 
   t.is(await minutes.inputValue(), '10', 'the default hold time');
   await minutes.fill('25');
   await minutes.blur();
-  await page.locator('[data-test="settings-save"]').click();
+  await policySave().click();
   await saved();
   t.like((await admin.get('/api/settings/policies')).body, { version: 1, settings: { hold: { enabled: true, minutes: 25 } } });
 
@@ -131,7 +133,7 @@ test.serial('POLICY-SCREEN-13 POLICY-HOLD-8 the hold time saves and reads back; 
   await page.screenshot({ path: screenshotPath('policy-hold') });
 
   await page.locator('[data-test="hold-enabled"]').click();
-  await page.locator('[data-test="policy-tab-push"]').click();
+  await page.locator('[data-test="policy-settings"] [data-test="policy-tab-push"]').click();
   await page.locator('[data-test="push-needs-hold"]').waitFor();
   t.true(await page.locator('[data-test="push-enabled"]').evaluate((el) => el.classList.contains('is-disabled')), 'push cannot be switched on without hold');
   await page.locator('[data-test="push-log"]').waitFor();
@@ -142,13 +144,13 @@ test.serial('POLICY-SCREEN-13 POLICY-HOLD-8 the hold time saves and reads back; 
 test.serial('POLICY-PUSH-10 push without an address is refused beside the field; the first save shows the secret once', async (t) => {
   await page.goto(k.url + '/settings/conversation?tab=push');
   await page.locator('[data-test="push-enabled"]').click();
-  await page.locator('[data-test="settings-save"]').click();
+  await policySave().click();
   const urlError = page.locator('.el-form-item', { has: page.locator('[data-test="push-url"]') }).locator('.el-form-item__error');
   await urlError.waitFor({ timeout: 10_000 });
   await page.screenshot({ path: screenshotPath('policy-push-error') });
 
   await input('push-url').fill('https://app.example.com/kefu-push');
-  await page.locator('[data-test="settings-save"]').click();
+  await policySave().click();
   const box = page.locator('.push-secret-box');
   await box.waitFor({ timeout: 10_000 });
   const shown = await box.innerText();

@@ -23,17 +23,15 @@ test.before(async () => {
 test.after.always(() => k?.close());
 
 const say = (conversationId: number, text: string) =>
-  k.server.container
-    .resolve(MessageStore)
-    .append(new Tenant(k.server.db, k.company.id), conversationId, {
-      clientId: `live-${text}`,
-      senderKind: 'visitor',
-      senderId: null,
-      senderName: 'visitor',
-      kind: 'text',
-      text,
-      payload: null,
-    });
+  k.server.container.resolve(MessageStore).append(new Tenant(k.server.db, k.company.id), conversationId, {
+    clientId: `live-${text}`,
+    senderKind: 'visitor',
+    senderId: null,
+    senderName: 'visitor',
+    kind: 'text',
+    text,
+    payload: null,
+  });
 
 test.serial(`HISTORY-ONGOING-13 a running conversation is listed as running, and its transcript grows while it runs (${driver})`, async (t) => {
   const running = await seedConversation(k, { agentId: ids.ann, status: 'active', lines: [['visitor', '你好']] });

@@ -128,6 +128,10 @@ const en = {
   leave: {
     description: 'What visitors see when nobody can chat, and where new leave-messages are forwarded.',
     enabled: 'Offer the leave-message form',
+    tabs: { window: 'Leave-message window', forward: 'Forwarding', info: 'Form and texts', custom: 'Custom page' },
+    windowHint: 'When nobody can chat, visitors who open the chat get this form instead. Switched off, they are told that nobody is available.',
+    mobileForward: 'Forwarding new leave-messages to mobiles by SMS needs the SMS plugin, which is not enabled for this company.',
+    externalHint: 'With an address here, visitors go to your own page instead of the built-in form.',
     texts: 'Texts',
     text: { title: 'Window title', intro: 'Introduction', thanks: 'Thank-you text' },
     items: 'Form items',
@@ -432,6 +436,10 @@ const zhCN: typeof en = {
   leave: {
     description: '没有客服可以接待时访客看到的留言窗口,以及新留言的转发。',
     enabled: '开启留言窗口',
+    tabs: { window: '留言窗口', forward: '留言转发', info: '信息定制', custom: '自定义设置' },
+    windowHint: '没有客服可以接待时,访客打开对话窗口会看到留言表单;关闭后,访客只会看到暂无客服的提示。',
+    mobileForward: '通过短信把新留言转发到手机需要短信插件,本公司尚未启用。',
+    externalHint: '填写地址后,访客将转到您自己的留言页面,而不是内置表单。',
     texts: '信息定制',
     text: { title: '窗口标题', intro: '留言信息', thanks: '感谢语' },
     items: '表单项',
