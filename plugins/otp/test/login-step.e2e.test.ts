@@ -66,8 +66,7 @@ test.serial('LOGIN-OTP-5 a pasted code with a space is accepted', async (t) => {
   await page.evaluate((text) => navigator.clipboard.writeText(text), `${code.slice(0, 3)} ${code.slice(3)}`);
   await field(page, 'login-otp').focus();
   await page.keyboard.press('Control+V');
-  await workbench(page);
-  t.pass();
+  await t.notThrowsAsync(workbench(page), 'the pasted code signs in');
   await context.close();
 });
 
