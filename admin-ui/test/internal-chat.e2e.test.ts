@@ -54,7 +54,7 @@ test.serial('INTERNAL-PRESENCE-2 INTERNAL-TIMES-4 INTERNAL-FILES-5 statuses with
   await input(adminPage).fill('Stock check on SKU 42, please');
   await input(adminPage).press('Enter');
   const mine = messages(adminPage).filter({ hasText: 'Stock check' });
-  await mine.locator('[data-test="internal-receipt"]', { hasText: /^Delivered \d/ }).waitFor({ timeout: 10_000 });
+  await mine.locator('[data-test="internal-receipt"]', { hasText: /^Delivered \d/ }).waitFor({ timeout: 20_000 });
   t.regex((await mine.locator('[data-test="internal-time"]').textContent()) ?? '', /^\d{1,2}:\d{2}/, 'today: the time only');
   await colleague(bobPage, 'admin').click();
   await messages(bobPage).filter({ hasText: 'Stock check' }).waitFor();
