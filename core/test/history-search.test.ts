@@ -98,6 +98,9 @@ test(`HISTORY-KEYWORD-2 English is matched case- and width-insensitively; every 
   t.deepEqual(await found(admin, { keyword: 'hello world' }), [ids.transferred], 'full-width Ｈｅｌｌｏ and the ideographic space fold');
   t.deepEqual(await found(admin, { keyword: 'ｉｐｈｏｎｅ 发票' }), [ids.phone], 'two terms in two different messages');
   t.deepEqual(await found(admin, { keyword: 'iphone 退款' }), [], 'both terms must occur');
+  t.deepEqual(await found(admin, { keyword: 'iphone 退货' }), [], 'a term found in no message at all matches nothing');
+  t.deepEqual((await admin.get(`/api/history/conversations/count?keyword=${encodeURIComponent('iphone 退货')}`)).body, { total: 0 });
+  t.deepEqual((await admin.get(`/api/history/conversations/count?keyword=${encodeURIComponent('iphone 发票')}`)).body, { total: 1 });
   t.deepEqual(await found(admin, { keyword: 'refund', keywordIn: 'visitor' }), [], '只搜访客消息');
   t.deepEqual(await found(admin, { keyword: 'refund', keywordIn: 'agent' }), [ids.phone], '只搜客服消息');
   t.deepEqual(await found(admin, { keyword: 'lo wo' }), [ids.transferred]);
