@@ -38,6 +38,7 @@ import { staticRoutes } from './web/static-routes.ts';
 import { redisReady } from './infra/redis-health.ts';
 import { registerAgentEvents } from './conversations/agent-event-handlers.ts';
 import { collabVisitorHandlers, registerCollabEvents } from './conversations/collab-event-handlers.ts';
+import { registerHelpEvents } from './conversations/help-event-handlers.ts';
 import { registerConversationRoutes } from './conversations/conversation-routes.ts';
 import { registerTranscriptMail } from './conversations/transcript-mail-routes.ts';
 import { registerBlockJobs, registerBlockRoutes } from './blocking/block-routes.ts';
@@ -218,6 +219,7 @@ export async function createServer(config: KefuConfig, opts: CreateOptions = {})
 
   registerAgentEvents(container);
   registerCollabEvents(container);
+  registerHelpEvents(container);
   registerRatingEvents(container);
   registerInfoFormEvents(container);
   registerInternalEvents(container);

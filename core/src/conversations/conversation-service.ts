@@ -11,10 +11,11 @@ import type { ConversationView, MessageView } from '../protocol/message-schemas.
 import { AssignmentService } from './assignment-service.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { QueueBroadcaster } from './queue-broadcaster.ts';
-import { MessageStore, type AppendGuard, type NewMessage } from './message-store.ts';
+import { MessageStore, type AppendGuard, type AppendResult, type NewMessage } from './message-store.ts';
 import { MonitorService } from './monitor-service.ts';
 import { QueueLimits } from './queue-limits.ts';
 import { GroupOverflow } from './group-overflow.ts';
+import { isHelping } from './helper-membership.ts';
 
 export type Sender =
   | { kind: 'visitor'; visitorId: number }
@@ -100,7 +101,7 @@ export class ConversationService {
     let text = m.text;
     let payload = m.payload ?? null;
     if (this.hooks.hasFilters('message.beforeSend')) {
-      const conv = await this.assertParticipant(t, conversationId, sender);
+      const conv = await this.assertParticipant(t, conversationId, sender, { helpers: true });
       const existing = await t.q('messages').where({ conversation_id: conversationId, client_id: m.clientId }).first('id');
       if (!existing) {
         const f = await this.hooks.runFilter(
@@ -116,13 +117,22 @@ export class ConversationService {
         payload = f.value.payload;
       }
     }
-    const stored = await this.store.append(
-      t,
-      conversationId,
-      { ...m, text, payload, senderKind: who.kind, senderId: who.id, senderName: who.name },
-      // An agent's automatic message (CHATSET-AUTORULES-3) is not their first response.
-      { guard: who.guard, firstReplyAt: sender.kind === 'agent' && !payload?.automatic ? this.clock.now() : undefined, early: true },
-    );
+    const row = { ...m, text, payload, senderKind: who.kind, senderId: who.id, senderName: who.name };
+    let stored: AppendResult;
+    try {
+      stored = await this.store.append(
+        t,
+        conversationId,
+        row,
+        // An agent's automatic message (CHATSET-AUTORULES-3) is not their first response.
+        { guard: who.guard, firstReplyAt: sender.kind === 'agent' && !payload?.automatic ? this.clock.now() : undefined, early: true },
+      );
+    } catch (err: any) {
+      // Only a send the serving-agent guard refused looks for a helper (CONV-JOIN-34): the serving agent's and the
+      // visitor's sends stay one statement. A helper's message is not the conversation's first reply.
+      if (!(sender.kind === 'agent' && err?.code === 'not_found' && (await isHelping(t, conversationId, sender.agentId)))) throw err;
+      stored = await this.store.append(t, conversationId, row, { guard: 'any', early: true });
+    }
     if (stored.duplicate) {
       await stored.durable;
       return stored.message;
@@ -179,7 +189,7 @@ export class ConversationService {
   /** `page`: the messages before a seq instead of those after one, for reading a long transcript from its end. */
   async sync(companyId: number, conversationId: number, who: Sender, afterSeq: number, page?: { beforeSeq: number; limit: number }) {
     const t = new Tenant(this.db, companyId);
-    await this.assertParticipant(t, conversationId, who, { allowEnded: true });
+    await this.assertParticipant(t, conversationId, who, { allowEnded: true, helpers: true });
     const forVisitor = who.kind === 'visitor';
     return {
       conversation: await this.queries.one(t, conversationId),
@@ -214,15 +224,16 @@ export class ConversationService {
     return !!conv && (await this.monitors.isWatching(t, agentId, conv.agent_id == null ? null : Number(conv.agent_id)));
   }
 
-  /** Only the conversation's visitor, its agent (or an admin) may act on it; others get not_found. */
-  private async assertParticipant(t: Tenant, conversationId: number, who: Sender, opts: { allowEnded?: boolean } = {}) {
+  /** Only the conversation's visitor, its agent (or an admin) may act on it — with `helpers`, its helpers too (CONV-JOIN-34); others get not_found. */
+  private async assertParticipant(t: Tenant, conversationId: number, who: Sender, opts: { allowEnded?: boolean; helpers?: boolean } = {}) {
     const conv = await t.q('conversations').where({ id: conversationId }).first();
     const allowed =
       conv &&
       (who.kind === 'system' ||
         who.kind === 'plugin' ||
         (who.kind === 'visitor' && Number(conv.visitor_id) === who.visitorId) ||
-        (who.kind === 'agent' && (Number(conv.agent_id) === who.agentId || who.isAdmin)));
+        (who.kind === 'agent' &&
+          (Number(conv.agent_id) === who.agentId || who.isAdmin || (!!opts.helpers && (await isHelping(t, conversationId, who.agentId))))));
     if (!allowed) throw notFound('Conversation not found');
     if (conv.status === 'ended' && !opts.allowEnded) throw conflict('conversation_ended', 'This conversation has ended');
     return conv;

@@ -8,6 +8,7 @@ import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import type { ConversationView, MessageView } from '../protocol/message-schemas.ts';
 import { agentsById, type Actor } from './collab-support.ts';
 import { ConversationQueries } from './conversation-queries.ts';
+import { isHelping } from './helper-membership.ts';
 import { MessageStore } from './message-store.ts';
 import { RoutingService } from './routing-service.ts';
 
@@ -145,8 +146,8 @@ export class MonitorService {
   }
 
   /**
-   * CONV-WHISPER-37: only the serving agent, an admin or a monitor of the serving
-   * agent may whisper. It is stored as kind `whisper` and pushed to the agent side
+   * CONV-WHISPER-37: only the serving agent, an admin, a monitor of the serving
+   * agent or a helper (CONV-JOIN-34) may whisper. It is stored as kind `whisper` and pushed to the agent side
    * of the room only; `message.created` is not emitted, so no visitor-facing
    * subscriber (channels, pushes, robot) can ever see it.
    */
@@ -154,7 +155,9 @@ export class MonitorService {
     const t = new Tenant(this.db, actor.companyId);
     const conv = await t.q('conversations').where({ id: conversationId }).first();
     const agentId = conv?.agent_id == null ? null : Number(conv.agent_id);
-    const allowed = conv && (agentId === actor.agentId || actor.isAdmin || (await this.isWatching(t, actor.agentId, agentId)));
+    const allowed =
+      conv &&
+      (agentId === actor.agentId || actor.isAdmin || (await this.isWatching(t, actor.agentId, agentId)) || (await isHelping(t, conversationId, actor.agentId)));
     if (!allowed) throw notFound('Conversation not found');
     if (conv.status === 'ended') throw conflict('conversation_ended', 'This conversation has ended');
     const { message, duplicate } = await this.store.append(t, conversationId, {
@@ -171,8 +174,8 @@ export class MonitorService {
 
   /**
    * Read-only transcript (whispers included) for the serving agent, an admin, a
-   * monitor of the serving agent or an agent a pending transfer is offered to
-   * (查看已有对话记录, CONV-TRANSFER-30). Reading never marks anything read.
+   * monitor of the serving agent, an agent a pending transfer is offered to
+   * (查看已有对话记录, CONV-TRANSFER-30), or one asked to help or helping (CONV-JOIN-34). Reading never marks anything read.
    */
   async transcript(actor: Actor, conversationId: number, afterSeq: number) {
     const t = new Tenant(this.db, actor.companyId);
@@ -180,7 +183,14 @@ export class MonitorService {
     const agentId = conv?.agent_id == null ? null : Number(conv.agent_id);
     const offered = async () =>
       !!(await t.q('transfers').where({ conversation_id: conversationId, status: 'pending' }).whereRaw('? = any(offered_to)', [actor.agentId]).first('id'));
-    const allowed = conv && (agentId === actor.agentId || actor.isAdmin || (await this.isWatching(t, actor.agentId, agentId)) || (await offered()));
+    const helpOffered = async () =>
+      !!(await t
+        .q('conversation_helpers')
+        .where({ conversation_id: conversationId, agent_id: actor.agentId })
+        .whereIn('status', ['pending', 'accepted'])
+        .first('id'));
+    const allowed =
+      conv && (agentId === actor.agentId || actor.isAdmin || (await this.isWatching(t, actor.agentId, agentId)) || (await offered()) || (await helpOffered()));
     if (!allowed) throw notFound('Conversation not found');
     return { conversation: await this.queries.one(t, conversationId), messages: await this.store.after(t, conversationId, afterSeq, { forVisitor: false }) };
   }

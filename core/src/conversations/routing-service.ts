@@ -54,9 +54,9 @@ export class RoutingService {
         'p.status',
         'p.auto_accept',
         'p.last_assigned_at',
-        // Offers awaiting confirmation hold a slot too (ASSIGN-CONNECT-15).
+        // Offers awaiting confirmation hold a slot too (ASSIGN-CONNECT-15), and so do chats one helps in (CONV-JOIN-34).
         this.db.raw(
-          "((select count(*)::int from conversations c where c.agent_id = a.id and c.status = 'active') + (select count(*)::int from conversations c where c.offered_agent_id = a.id and c.status = 'queued')) as load",
+          "((select count(*)::int from conversations c where c.agent_id = a.id and c.status = 'active') + (select count(*)::int from conversations c where c.offered_agent_id = a.id and c.status = 'queued') + (select count(*)::int from conversation_helpers h where h.agent_id = a.id and h.status = 'accepted')) as load",
         ),
         this.db.raw('(select count(*)::int from conversations c where c.agent_id = a.id and c.accepted_at >= ?) as today', [dayStart]),
       );

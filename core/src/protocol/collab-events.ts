@@ -64,6 +64,26 @@ export const visitorInvitationView = z.object({
 
 const note = z.string().trim().max(200);
 
+/** 邀请协助 (CONV-JOIN-34): one help request to one colleague; `accepted` while they help, `left` once they stopped. */
+export const helpRequestView = z.object({
+  id: z.number(),
+  conversationId: z.number(),
+  agentId: z.number(),
+  agentNickname: z.string(),
+  invitedBy: z.number(),
+  note: z.string().nullable(),
+  status: z.enum(['pending', 'accepted', 'rejected', 'expired', 'cancelled', 'left']),
+  /** Why it closed: the rejection's reason, `timeout`, `left`, `transferred`, `conversation_ended`… */
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+  respondedAt: z.string().nullable(),
+  leftAt: z.string().nullable(),
+  expiresAt: z.string(),
+});
+export type HelpRequestView = z.infer<typeof helpRequestView>;
+
+const helpOffer = z.object({ request: helpRequestView, conversation: conversationView, from: z.object({ id: z.number(), nickname: z.string() }) });
+
 export const collabAgentEvents = {
   'transfer.targets': {
     summary: 'Who can take a transfer now (CONV-TRANSFER-28); invisible admins only for admins (CONV-TRANSFER-29)',
@@ -136,6 +156,31 @@ export const collabAgentEvents = {
     permission: 'conversation.accept',
     ack: ack({ conversation: conversationView }),
   },
+  'help.invite': {
+    summary: 'The serving agent asks up to 3 colleagues (each eligible as a transfer target) to help (CONV-JOIN-34)',
+    payload: z.strictObject({ conversationId, agentIds: z.array(id).min(1).max(3), note: note.optional() }),
+    ack: ack({ requests: z.array(helpRequestView) }),
+  },
+  'help.respond': {
+    summary: 'Accept or reject a help request offered to me, as a transfer (CONV-JOIN-34, CONV-TRANSFER-30)',
+    payload: z.strictObject({ requestId: id, accept: z.boolean(), reason: z.string().trim().max(100).optional() }),
+    ack: ack({ request: helpRequestView, conversation: conversationView.optional() }),
+  },
+  'help.leave': {
+    summary: '退出协助: a helper leaves the conversation (CONV-JOIN-34)',
+    payload: z.strictObject({ conversationId }),
+    ack: ack({ request: helpRequestView }),
+  },
+  'help.list': {
+    summary: 'The chats I help in and the help requests offered to me; re-joins those rooms after a reload (CONV-JOIN-34)',
+    payload: z.strictObject({}),
+    ack: ack({ helping: z.array(conversationView), offers: z.array(helpOffer) }),
+  },
+  'help.members': {
+    summary: 'Open help requests and current helpers of a conversation I serve, help in or monitor (CONV-JOIN-34)',
+    payload: z.strictObject({ conversationId }),
+    ack: ack({ requests: z.array(helpRequestView) }),
+  },
   'visitor.invite': {
     summary: 'Invite a browsing visitor to chat (VISITOR-INVITE-9)',
     payload: z.strictObject({ visitorId: id, text: z.string().trim().min(1).max(200).optional() }),
@@ -161,6 +206,20 @@ export const collabAgentServerEvents = {
     payload: z.object({ transfer: transferView, reason: z.string().nullable() }),
   },
   'transfer.closed': { summary: 'An offer shown to me is no longer open (answered, withdrawn, expired)', payload: z.object({ transfer: transferView }) },
+  'help.offered': { summary: 'A help request waits for my answer (CONV-JOIN-34)', payload: helpOffer },
+  'help.accepted': { summary: 'A colleague I asked joined the chat', payload: z.object({ request: helpRequestView }) },
+  'help.rejected': {
+    summary: 'A colleague I asked rejected, or did not answer in time (reason `timeout`)',
+    payload: z.object({ request: helpRequestView, reason: z.string().nullable() }),
+  },
+  'help.closed': {
+    summary: 'A help request shown to me is no longer open, or I no longer help in that chat (left, transferred, ended)',
+    payload: z.object({ request: helpRequestView }),
+  },
+  'help.changed': {
+    summary: "A conversation's helpers changed (to its room: serving agent, helpers, monitors)",
+    payload: z.object({ conversationId: z.number(), requests: z.array(helpRequestView) }),
+  },
   'monitor.conversation': { summary: 'A monitored agent got a conversation', payload: z.object({ conversation: conversationView }) },
   'invitation.changed': { summary: 'An invitation of the company changed (已邀请 on every console)', payload: z.object({ invitation: invitationView }) },
   'invitation.answered': { summary: 'The visitor answered my invitation, or it expired', payload: z.object({ invitation: invitationView }) },
