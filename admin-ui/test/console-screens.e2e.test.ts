@@ -184,7 +184,7 @@ test.serial('WINDOW-SCREEN-10 STYLE-STORE-2 STYLE-CONFIG-3 PRECHAT-SCREEN-9 save
   await adminPage.locator('[data-test="widget-preview"]').waitFor({ timeout: 10_000 });
   await adminPage.locator('.lang-tabs .el-tabs__item', { hasText: 'English' }).first().click();
   await field(adminPage, 'text-en-welcome').fill('Welcome to ACME!');
-  await adminPage.locator('[data-test="preview-welcome"]', { hasText: 'Welcome to ACME!' }).waitFor();
+  await adminPage.frameLocator('[data-test="preview-frame"]').locator('.msg.agent .text', { hasText: 'Welcome to ACME!' }).waitFor();
 
   // A colour the server refuses: its message appears next to the field and nothing is saved.
   await field(adminPage, 'theme-color').fill('red');

@@ -39,12 +39,12 @@ test('WINDOW-OPEN-7 WINDOW-INPAGE-8 WINDOW-BRAND-6 STYLE-RESET-7 open mode with 
     .png()
     .toBuffer();
   await page.locator('[data-test="logo-file"]').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png });
-  await page.locator('[data-test="preview-logo"][src^="/style-images/"]').waitFor();
-  // The preview follows the unsaved values: the company's name in the title, dark text on yellow.
+  // The preview (the widget's own window, STYLE-PREVIEW-6) follows the unsaved values: the logo, the company's name in the title, dark text on yellow.
+  const preview = page.frameLocator('[data-test="preview-frame"]');
+  await preview.locator('#logo[src^="/style-images/"]').waitFor();
   const company = (await admin.get('/api/company')).body.name;
-  const title = page.locator('[data-test="preview-title"]');
-  await page.waitForFunction((name) => document.querySelector('[data-test="preview-title"]')?.textContent === `${name} support`, company);
-  t.is(await title.evaluate((el) => getComputedStyle(el.closest('.window')!).getPropertyValue('--on-theme').trim()), '#1f2328');
+  await preview.locator('#title', { hasText: `${company} support` }).waitFor();
+  t.is(await preview.locator('#title').evaluate((el) => getComputedStyle(el).color), 'rgb(31, 35, 40)');
   await page.locator('[data-test="chat-window-settings"]').screenshot({ path: screenshotPath('window-settings') });
 
   const put = page.waitForResponse((r) => r.url().endsWith('/api/settings/widget') && r.request().method() === 'PUT');

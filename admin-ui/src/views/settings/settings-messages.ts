@@ -1,5 +1,6 @@
 const en = {
   preview: 'Preview',
+  livePreview: { desktop: 'Desktop', mobile: 'Mobile', language: 'Visitor language', frame: 'Preview of the chat window' },
   reset: 'Restore defaults',
   resetConfirm: 'Save the built-in defaults for this screen? Your changes here are replaced.',
   lastChanged: 'Last changed {time}',
@@ -308,6 +309,7 @@ const en = {
 
 const zhCN: typeof en = {
   preview: '预览效果',
+  livePreview: { desktop: '桌面', mobile: '手机', language: '访客语言', frame: '对话窗口预览' },
   reset: '恢复默认',
   resetConfirm: '保存本页的系统默认设置?本页的修改将被替换。',
   lastChanged: '最后修改于 {time}',

@@ -1,0 +1,47 @@
+import type { MobileSettings } from '@/api/avatars-mobile';
+import type { WidgetSettings } from '@/api/settings';
+import { LOCALES, type Locale } from '@/i18n/locales';
+
+type Texts = Partial<Record<'title' | 'welcome' | 'waiting' | 'warning', string>>;
+
+/** What the widget's preview page draws (widget/src/frame/preview.ts, STYLE-PREVIEW-6): the unsaved values in the widget's own shape. */
+export interface PreviewConfig {
+  lang: Locale;
+  companyName: string;
+  texts: Partial<Record<Locale, Texts>>;
+  style: { themeColor: string; logo: string | null };
+  toolbar: Partial<Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'saveTranscript', boolean>>;
+  ad: { url: string; link: string | null; alt: Record<string, string> } | null;
+}
+
+const pick = (t: Partial<Record<string, string | null | undefined>> | undefined): Texts => ({
+  title: t?.title ?? '',
+  welcome: t?.welcome ?? '',
+  waiting: t?.waiting ?? '',
+  warning: t?.warning ?? '',
+});
+
+/**
+ * The desktop settings as the widget's setup answer would carry them once saved (core widget-settings-service
+ * publicConfig); with `mobile`, the mobile window's overrides over them as core/src/mobile/mobile-schema.ts publicMobile
+ * resolves them (a text or colour left empty inherits the desktop one). Plain data: it goes through postMessage.
+ */
+export function previewConfig(s: WidgetSettings, lang: Locale, companyName: string, mobile?: MobileSettings['window'] | null): PreviewConfig {
+  const texts = Object.fromEntries(
+    LOCALES.map((l) => {
+      const own = mobile ? Object.entries({ ...mobile.texts[l], title: mobile.title[l] }).filter(([, v]) => v) : [];
+      return [l, pick({ ...s.texts[l], ...Object.fromEntries(own) })];
+    }),
+  );
+  const ad = !mobile && s.ad.enabled && s.ad.image ? { url: `/style-images/${s.ad.image}`, link: s.ad.link, alt: { ...s.ad.alt } } : null;
+  return JSON.parse(
+    JSON.stringify({
+      lang,
+      companyName,
+      texts,
+      style: { themeColor: mobile?.themeColor ?? s.style.themeColor, logo: s.style.logo ? `/style-images/${s.style.logo}` : null },
+      toolbar: { ...s.toolbar, ...(mobile?.toolbar ?? {}) },
+      ad,
+    }),
+  ) as PreviewConfig;
+}

@@ -1,0 +1,71 @@
+/**
+ * 预览效果 (SPEC STYLE-PREVIEW-6): the chat window of frame.html — same markup, styles and view code — drawn from
+ * settings the console has not saved yet, which it posts here (`kefu:preview`). This entry never imports
+ * socket.io-client and never asks the server for anything but the pictures it is given, so a preview creates no
+ * visitor and no conversation. Built as its own page (preview.html), so neither the loader nor the chat window grows.
+ */
+import { textOn } from '@kefu/core/theme';
+import { drawAd } from './ad.ts';
+import { language, setLanguage, t } from './i18n.ts';
+import { applyTexts, clearMessages, el, setAgent, setState, upsert } from './view.ts';
+import './style.css';
+
+type Texts = Partial<Record<'title' | 'welcome' | 'waiting' | 'warning', string>>;
+/** What the console posts: the unsaved values, already in the widget's shape (admin-ui widget-preview-config.ts). */
+export interface PreviewConfig {
+  lang: string;
+  companyName?: string;
+  /** Per language; an empty text falls back to the widget's own one. */
+  texts: Record<string, Texts | undefined>;
+  style: { themeColor: string; logo?: string | null };
+  toolbar: Partial<Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'saveTranscript', boolean>>;
+  ad?: { url: string; link: string | null; alt: Record<string, string> } | null;
+}
+
+const HEX = /^#[0-9a-f]{6}$/i;
+
+function draw(c: PreviewConfig) {
+  setLanguage(c.lang);
+  applyTexts(language());
+  const texts = c.texts[language()] ?? {};
+  el.title.textContent = texts.title ? texts.title.replace('{company}', c.companyName ?? '').trim() : t('title');
+  el.notice.textContent = texts.warning ?? '';
+  // A colour still being typed keeps the last good one, as the saved settings would never hold it.
+  if (HEX.test(c.style.themeColor)) {
+    document.documentElement.style.setProperty('--theme', c.style.themeColor);
+    document.documentElement.style.setProperty('--on-theme', textOn(c.style.themeColor));
+  }
+  el.logo.hidden = !c.style.logo;
+  if (c.style.logo) el.logo.src = c.style.logo;
+  const tools = c.toolbar;
+  el.emoji.hidden = tools.emoji === false;
+  el.image.hidden = tools.image === false;
+  el.file.hidden = tools.file === false;
+  el.shot.hidden = tools.screenshot === false;
+  el.heart.hidden = tools.rating === false;
+  el.save.hidden = tools.saveTranscript === false;
+  el.queueLeave.hidden = true;
+  drawAd({ ad: c.ad ?? null });
+
+  // A chat as a visitor sees it once an agent took it: the waiting line, then the welcome text from the agent.
+  clearMessages();
+  const agent = t('agent');
+  if (texts.waiting) upsert({ clientId: 'preview:waiting', senderKind: 'system', text: texts.waiting, seq: 1 });
+  upsert({ clientId: 'preview:welcome', senderKind: 'agent', senderName: agent, text: texts.welcome || t('welcome'), seq: 2 });
+  setAgent(agent);
+  setState('active');
+  el.app.dataset.preview = 'ready';
+}
+
+// Nothing in a preview is sent anywhere: the composer and the tools only look real.
+el.form.addEventListener('submit', (e) => e.preventDefault());
+el.input.readOnly = true;
+el.close.hidden = true;
+
+window.addEventListener('message', (e) => {
+  // Only the console page that holds this frame (same origin) draws it.
+  if (e.source !== window.parent || e.origin !== location.origin) return;
+  const m = e.data as { type?: string; config?: PreviewConfig };
+  if (m?.type === 'kefu:preview' && m.config) draw(m.config);
+});
+window.parent.postMessage({ type: 'kefu:preview-ready' }, location.origin);
