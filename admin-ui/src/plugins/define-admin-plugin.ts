@@ -8,11 +8,18 @@
  *                meta: { title: { 'zh-CN': '绑定动态口令', en: 'Bind dynamic password' } } }],
  *     menus: [{ path: '/plugins/otp/overview', label: { 'zh-CN': '动态口令', en: 'Dynamic password' }, permission: 'otp.manage' }],
  *     workbenchTabs: [{ id: 'kb', title: { 'zh-CN': '知识库', en: 'Knowledge' }, component: defineAsyncComponent(() => import('./views/kb-tab.vue')) }],
+ *     chatToolbar: [{ id: 'add-kb', label: { 'zh-CN': '知识库添加', en: 'Add to KB' }, tooltip: { 'zh-CN': '…', en: '…' },
+ *                     permission: 'robot.kb.edit', onClick: (ctx) => openEditor(ctx.selectedMessages) }],
  *   });
  *
  * Routes are mounted inside the console frame while the plugin is enabled for the signed-in company and
  * removed live when it is disabled. Keep their paths under `/plugins/<id>/`, give components as lazy
  * imports, and set `meta.permission` (a name, or a list meaning "any of") where a screen needs one.
+ *
+ * Workbench extension points (SPEC WORKBENCH-EXTEND-2): side-panel tabs (`workbenchTabs`), chat-toolbar buttons
+ * (`chatToolbar`, drawn after core's CONV-CHATBAR-12 buttons), message menu items (`messageActions`) and contact
+ * icons (`contactActions`). Each is shown only while the plugin is enabled and the agent holds its `permission`,
+ * and disappears live when the plugin is disabled.
  */
 import type { Component } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
@@ -95,6 +102,48 @@ export interface AdminPluginMessageAction {
   handler: (message: PluginChatMessage, conversation: { id: number; messages: readonly PluginChatMessage[] }) => void;
 }
 
+/** What a chat-toolbar button is told when it is drawn and clicked (SPEC CONV-CHATBAR-12, WORKBENCH-EXTEND-2). */
+export interface ChatToolbarContext extends WorkbenchContext {
+  /** The conversation the toolbar belongs to (never null here). */
+  conversationId: number;
+  /**
+   * The stored messages the agent's text selection in the transcript touches, in order; empty when nothing
+   * is selected. Read when the button is clicked, so a selection made just before the click counts.
+   */
+  selectedMessages: readonly PluginChatMessage[];
+  /** The conversation's messages as loaded in the workbench (the most recent ones), in order. */
+  messages: readonly PluginChatMessage[];
+}
+
+/**
+ * A button of the chat toolbar above the message input (SPEC CONV-CHATBAR-12, WORKBENCH-EXTEND-2), drawn after
+ * core's buttons in `order` (or at the place the SPEC names for it), e.g. 知识库添加. Like core's tools it is hidden in an ended conversation. The
+ * console catches errors thrown (or rejected) by `disabledFor` and `onClick` and shows them as a message, so
+ * a broken button never breaks the toolbar.
+ */
+export interface AdminPluginChatToolbarButton {
+  /** Unique inside the plugin; the console marks the button `data-test="chatbar-plugin-<pluginId>:<id>"`. */
+  id: string;
+  /** The button's text (when it has no icon) and accessible name. */
+  label: PluginText;
+  /** Tooltip saying what it does. */
+  tooltip: PluginText;
+  /** An icon component, e.g. from `@element-plus/icons-vue`; without it the label is shown. */
+  icon?: Component;
+  /** Shown only to agents holding it (admins hold all). */
+  permission?: string;
+  /**
+   * Where it goes: `end` (default) after core's buttons; `knowledge` the spot CONV-CHATBAR-12 keeps for
+   * 知识库添加, between 截屏 and 推送访客信息收集表.
+   */
+  place?: 'end' | 'knowledge';
+  /** Sort key among the plugin buttons of the same place (ascending, default 50). */
+  order?: number;
+  /** A reason the button cannot be used in this conversation (shown as its tooltip), or null when it can. */
+  disabledFor?: (context: ChatToolbarContext) => PluginText | null;
+  onClick: (context: ChatToolbarContext) => void | Promise<void>;
+}
+
 /**
  * An icon beside a contact value in 访客信息 (SPEC WORKBENCH-CONTACT-10), e.g. 发送短信 or 拨打电话 beside a
  * mobile number. Shown only while the plugin is enabled and the agent holds the permission.
@@ -132,6 +181,8 @@ export interface AdminPluginDefinition {
   workbenchTabs?: AdminPluginWorkbenchTab[];
   /** Items added to the menu of each chat message in the workbench. */
   messageActions?: AdminPluginMessageAction[];
+  /** Buttons added to the chat toolbar after core's (CONV-CHATBAR-12) while the plugin is enabled. */
+  chatToolbar?: AdminPluginChatToolbarButton[];
   /** Icons beside contact values in 访客信息 and the visitor profile. */
   contactActions?: AdminPluginContactAction[];
   /** Opens instead of core's visitor profile. */
@@ -152,6 +203,11 @@ export function defineAdminPlugin(definition: AdminPluginDefinition): AdminPlugi
   }
   for (const action of definition.messageActions ?? []) {
     if (!action.label?.['zh-CN'] || !action.label.en) throw new Error(`defineAdminPlugin(${definition.id}): message action ${action.id} needs zh-CN and en labels`);
+  }
+  for (const button of definition.chatToolbar ?? []) {
+    if (!button.label?.['zh-CN'] || !button.label.en || !button.tooltip?.['zh-CN'] || !button.tooltip.en) {
+      throw new Error(`defineAdminPlugin(${definition.id}): chat toolbar button ${button.id} needs zh-CN and en labels and tooltips`);
+    }
   }
   for (const action of definition.contactActions ?? []) {
     if (!action.label?.['zh-CN'] || !action.label.en) throw new Error(`defineAdminPlugin(${definition.id}): contact action ${action.id} needs zh-CN and en labels`);

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RouteRecordRaw, Router } from 'vue-router';
 import type {
+  AdminPluginChatToolbarButton,
   AdminPluginContactAction,
   AdminPluginDefinition,
   AdminPluginMenu,
@@ -49,6 +50,13 @@ export const useAdminPluginsStore = defineStore('adminPlugins', () => {
   /** Chat message menu items of the mounted plugins (WORKBENCH-EXTEND-2), keyed `<pluginId>:<id>`. */
   const messageActions = computed(() =>
     [...mounted.value.values()].flatMap(({ definition }) => (definition.messageActions ?? []).map((a): AdminPluginMessageAction & { key: string } => ({ ...a, key: `${definition.id}:${a.id}` }))),
+  );
+
+  /** Chat-toolbar buttons of the mounted plugins (CONV-CHATBAR-12, WORKBENCH-EXTEND-2), in order, keyed `<pluginId>:<id>`. */
+  const chatToolbar = computed(() =>
+    [...mounted.value.values()]
+      .flatMap(({ definition }) => (definition.chatToolbar ?? []).map((b): AdminPluginChatToolbarButton & { key: string } => ({ ...b, key: `${definition.id}:${b.id}` })))
+      .sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.key.localeCompare(b.key)),
   );
 
   /** Icons beside contact values (WORKBENCH-CONTACT-10), keyed `<pluginId>:<id>`. */
@@ -113,5 +121,5 @@ export const useAdminPluginsStore = defineStore('adminPlugins', () => {
     return run;
   }
 
-  return { menus, workbenchTabs, messageActions, contactActions, visitorProfiles, failed, isMounted, sync };
+  return { menus, workbenchTabs, messageActions, chatToolbar, contactActions, visitorProfiles, failed, isMounted, sync };
 });

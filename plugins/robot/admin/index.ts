@@ -1,12 +1,9 @@
 import { defineAsyncComponent } from 'vue';
-import { defineAdminPlugin, useConsole, type PluginChatMessage } from '@kefu/admin-ui/plugin';
+import { defineAdminPlugin, useConsole } from '@kefu/admin-ui/plugin';
+import { entryFromChat, replyTo } from './kb-from-chat';
 
-/** The agent's first text reply after a visitor's message, as the answer of a new entry. */
-function replyTo(message: PluginChatMessage, messages: readonly PluginChatMessage[]) {
-  const after = messages.slice(messages.findIndex((m) => m.id === message.id) + 1);
-  const stop = after.findIndex((m) => m.senderKind === 'visitor');
-  return (stop < 0 ? after : after.slice(0, stop)).find((m) => m.senderKind === 'agent' && m.kind === 'text')?.text ?? '';
-}
+/** The entry editor of 知识库, opened prefilled (the same screen 未匹配问题 and 加入知识库 use). */
+const openEditor = (entry: { question: string; answer: string }) => useConsole().navigate('/plugins/robot/entries', entry);
 
 /** Console screens of the robot (SPEC ROBOT-*); mounted only while `robot` is enabled for the company. */
 export default defineAdminPlugin({
@@ -73,8 +70,25 @@ export default defineAdminPlugin({
       label: { 'zh-CN': '加入知识库', en: 'Add to knowledge base' },
       permission: 'robot.kb.edit',
       when: (m) => m.senderKind === 'visitor' && m.kind === 'text' && !!m.text?.trim(),
-      handler: (m, conversation) =>
-        void useConsole().navigate('/plugins/robot/entries', { question: (m.text ?? '').trim(), answer: replyTo(m, conversation.messages) }),
+      handler: (m, conversation) => void openEditor({ question: (m.text ?? '').trim(), answer: replyTo(m, conversation.messages) }),
+    },
+  ],
+  // 知识库添加 in the chat toolbar (CONV-KB-23, ROBOT-ADDCHAT-18), at the place CONV-CHATBAR-12 keeps for it.
+  chatToolbar: [
+    {
+      id: 'add-to-kb',
+      label: { 'zh-CN': '知识库添加', en: 'Add to KB' },
+      tooltip: {
+        'zh-CN': '把选中的访客消息（问题）和客服消息（答案）加入知识库；未选中时用访客最后的问题和客服的回答',
+        en: "Add the selected visitor messages (question) and agent messages (answer) to the knowledge base; with none selected, the visitor's last question and the reply",
+      },
+      permission: 'robot.kb.edit',
+      place: 'knowledge',
+      disabledFor: (ctx) => (entryFromChat([], ctx.messages) ? null : { 'zh-CN': '还没有访客的问题可以加入知识库', en: 'No visitor question to add yet' }),
+      onClick: async (ctx) => {
+        const entry = entryFromChat(ctx.selectedMessages, ctx.messages);
+        if (entry) await openEditor(entry);
+      },
     },
   ],
   settingsPage: '/plugins/robot/settings',

@@ -25,6 +25,7 @@ const en = {
     invalid: 'Enter 1 to 5 valid e-mail addresses',
   },
   channelCannot: 'The {channel} channel cannot deliver this',
+  pluginFailed: 'The “{button}” button failed: {message}',
 };
 
 const zhCN: typeof en = {
@@ -53,6 +54,7 @@ const zhCN: typeof en = {
     invalid: '请输入 1 至 5 个有效的邮箱地址',
   },
   channelCannot: '{channel} 渠道无法送达此项',
+  pluginFailed: '“{button}”按钮出错：{message}',
 };
 
 export default { en, 'zh-CN': zhCN };
