@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { runPrepared } from '../infra/db.ts';
 
 /** One message to store, already resolved to plain column values. */
 export interface AppendRow {
@@ -53,7 +54,7 @@ m as (
          i.payload::jsonb, i.search_tsv::tsvector, c.last_seq
     from i join c on c.id = i.conversation_id
   on conflict (conversation_id, client_id) do nothing
-  returning *
+  returning id, conversation_id, seq, client_id, sender_kind, sender_id, sender_name, kind, text, payload, delivery_status, created_at
 )
 select m.*, c.visitor_id as conv_visitor_id, c.channel as conv_channel, c.initiator as conv_initiator, c.agent_id as conv_agent_id
   from m join c on c.id = m.conversation_id`;
@@ -70,12 +71,7 @@ const PG_SQL = SQL.replace(/\?/g, () => `$${++n}`);
  */
 async function run(k: Knex | Knex.Transaction, values: unknown[]): Promise<Record<string, any>[]> {
   if (k.client.config?.client !== 'pg' || (k as Knex.Transaction).isTransaction) return (await k.raw(SQL, values as Knex.ValueDict[])).rows;
-  const conn = await k.client.acquireConnection();
-  try {
-    return (await conn.query({ name: 'kefu_append_messages', text: PG_SQL, values })).rows;
-  } finally {
-    await k.client.releaseConnection(conn);
-  }
+  return runPrepared(k, 'kefu_append_messages', PG_SQL, values);
 }
 
 /** Stores the rows in one statement (one round trip, one commit); the outcomes are in input order. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { runPrepared } from '../infra/db.ts';
 
 /**
  * Waits until what this process committed with `synchronous_commit = off` is on
@@ -28,8 +29,7 @@ export class WalBarrier {
     this.running = true;
     // Only callers already waiting: a commit made while this barrier runs may land after its commit record.
     const batch = this.waiting.splice(0);
-    this.knex()
-      .raw("select pg_logical_emit_message(true, 'kefu.barrier', '')")
+    runPrepared(this.knex(), 'kefu_wal_barrier', "select pg_logical_emit_message(true, 'kefu.barrier', '')")
       .then(
         () => batch.forEach((w) => w.resolve()),
         (err) => batch.forEach((w) => w.reject(err)),

@@ -60,3 +60,17 @@ export function createAsyncCommitDb(db: Db): Db {
     acquireConnectionTimeout: 10_000,
   });
 }
+
+/**
+ * Runs one statement on a pooled PostgreSQL connection as a named (prepared) query, bypassing knex's
+ * query building: for the hottest statements, whose parsing and planning — and knex's own work —
+ * cost more than running them. Outside transactions, on PostgreSQL only; `text` uses $1, $2, ….
+ */
+export async function runPrepared(db: Db, name: string, text: string, values: unknown[] = []): Promise<Record<string, any>[]> {
+  const conn = await db.client.acquireConnection();
+  try {
+    return (await conn.query({ name, text, values })).rows;
+  } finally {
+    await db.client.releaseConnection(conn);
+  }
+}
