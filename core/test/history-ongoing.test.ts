@@ -1,9 +1,11 @@
 import test from 'ava';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { MessageStore } from '../src/conversations/message-store.ts';
+import { ConversationService, type Sender } from '../src/conversations/conversation-service.ts';
 import { Tenant } from '../src/tenancy/tenant.ts';
 import { addAgent, signIn } from './helpers/accounts.ts';
 import { agentDbId, seedConversation } from './history-seed.ts';
+import { agentSocket, call, next } from './helpers/sockets.ts';
 
 /** Running conversations in history (HISTORY-ONGOING-13): marked, live for those allowed, never exported or deleted. */
 const driver = process.env.KEFU_TEST_PG ? 'PostgreSQL' : 'embedded PGlite';
@@ -88,4 +90,39 @@ test.serial(`HISTORY-ONGOING-13 nobody exports or deletes a running conversation
   await k.server.db('conversations').where({ id: running }).update({ status: 'ended', ended_at: new Date(), end_reason: 'agent' });
   t.true((await admin.get(`/api/history/export?format=csv&content=messages&conversationId=${running}`)).text.includes('导出我'), 'once ended it is exported');
   t.is((await admin.get(`/api/history/conversations/${running}`)).status, 200, 'it is still there');
+});
+
+test.serial(`HISTORY-ONGOING-13 MAIN-LIVE-5 an open transcript follows a running conversation by push, only for who may read it (${driver})`, async (t) => {
+  const running = await seedConversation(k, { agentId: ids.ann, status: 'active', lines: [['visitor', '推送开始']] });
+  const [mon, bob] = [await agentSocket(k.url, await signIn(k, 'mon')), await agentSocket(k.url, await signIn(k, 'bob'))];
+  t.teardown(() => [mon, bob].forEach((s) => s.close()));
+  const conversations = k.server.container.resolve(ConversationService);
+  const annSender: Sender = { kind: 'agent', agentId: ids.ann, nickname: 'ann', isAdmin: false };
+  const reply = (text: string) => conversations.send(k.company.id, running, annSender, { clientId: `push-${text}`, kind: 'text', text, payload: null });
+
+  t.like(await call(mon, 'history.follow', { conversationId: running, on: true }), { ok: true, status: 'active' });
+  const refused = await call(bob, 'history.follow', { conversationId: running, on: true });
+  t.is(refused.error?.code, 'not_found', 'the server checks the viewer may read it (HISTORY-VISIBILITY-5, CONV-MONITOR-35)');
+
+  let bobGot = 0;
+  bob.on('message', () => (bobGot += 1));
+  const t0 = Date.now();
+  const pushed = next(mon, 'message', (m) => m.message.conversationId === running, 1000);
+  await reply('第一条');
+  t.is((await pushed).message.text, '第一条', 'the follower gets the new message within 1 s');
+  t.log(`pushed in ${Date.now() - t0} ms`);
+
+  t.like(await call(mon, 'history.follow', { conversationId: running, on: false }), { ok: true, status: null });
+  let monGot = 0;
+  mon.on('message', () => (monGot += 1));
+  await reply('第二条');
+  await new Promise((r) => setTimeout(r, 300));
+  t.is(monGot, 0, 'no more pushes once it stops following');
+  t.is(bobGot, 0, 'nothing ever reached the refused viewer');
+
+  t.like(await call(mon, 'history.follow', { conversationId: running, on: true }), { ok: true, status: 'active' });
+  const ended = next(mon, 'conversation.updated', (m) => m.conversation.id === running && m.conversation.status === 'ended', 1000);
+  await conversations.end(k.company.id, running, annSender, 'agent_ended');
+  t.is((await ended).conversation.status, 'ended', 'the transcript learns at once that it ended');
+  t.is((await call(mon, 'history.follow', { conversationId: running, on: true })).error?.code, 'not_found', 'once ended it is no longer the monitor’s to read');
 });

@@ -178,3 +178,27 @@ test.serial(
     }
   },
 );
+
+test.serial('ASSIGN-DASHBOARD-17 the dashboard lists every agent of the company: one without a console as 离线 with no load', async (t) => {
+  const eve = await addAgent(admin, 'eve', { permissions: ['conversation.accept'] });
+  const gone = await addAgent(admin, 'gone', { permissions: ['conversation.accept'] });
+  t.is((await admin.post(`/api/agents/${gone.id}/disable`)).status, 200);
+  const r = await clients.dan.get('/api/queue/dashboard');
+  t.is(r.status, 200, r.text);
+  t.like(
+    r.body.agents.find((a: any) => a.id === eve.id),
+    { nickname: 'eve', status: 'offline', load: 0, canAccept: true, lastAssignedAt: null },
+  );
+  await presence('ann', 'busy', false);
+  const after = (await clients.dan.get('/api/queue/dashboard')).body;
+  t.like(
+    after.agents.find((a: any) => a.id === ids.ann),
+    { status: 'busy' },
+    'one on a console keeps its own status',
+  );
+  t.is(after.agents.filter((a: any) => a.id === ids.ann).length, 1, 'listed once');
+  t.false(
+    r.body.agents.some((a: any) => a.id === gone.id),
+    'a disabled account is not on the team',
+  );
+});

@@ -47,9 +47,12 @@ export function registerAgentEvents(c: DependencyContainer) {
   d.on('core', 'workbench.snapshot', {
     schema: E['workbench.snapshot'].payload,
     handler: async (_p, caller) => {
+      // Taken before any read: a push stamped earlier is already in what follows (MAIN-LIVE-5).
+      const version = Date.now();
       const t = new Tenant(db, caller.companyId);
       const me = await presence.get(caller.agentId);
       return {
+        version,
         waiting: await queries.waitingFor(t, caller.agentId),
         mine: await queries.activeOf(t, caller.agentId),
         visitors: await live.list(caller.companyId, { scope: await scope.limitFor(caller.companyId, viewerOf(caller.auth)) }),

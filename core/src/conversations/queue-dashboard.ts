@@ -14,7 +14,7 @@ const dashboardView = z.object({
   scopes: z.array(
     z.object({ groupId: z.number().nullable(), name: z.string().nullable(), waiting: z.number(), longestWaitSeconds: z.number(), freeAgents: z.number() }),
   ),
-  /** Agents with a console open. */
+  /** Every enabled agent of the company: those without a console open as offline with no load. */
   agents: z.array(
     z.object({
       id: z.number(),
@@ -43,12 +43,13 @@ export class QueueDashboard {
   ) {}
 
   async view(t: Tenant): Promise<z.infer<typeof dashboardView>> {
+    const settings = await this.routing.settings(t.companyId);
     const [waiting, present, groups, members, agents] = await Promise.all([
       this.queries.waiting(t),
-      this.routing.candidates(t.companyId, null, await this.routing.settings(t.companyId)),
+      this.routing.candidates(t.companyId, null, settings),
       t.q('groups').orderBy('name').select('id', 'name'),
       t.q('group_members').select('group_id', 'agent_id'),
-      t.q('agents').whereNull('deleted_at').select('id', 'nickname'),
+      t.q('agents').whereNull('deleted_at').whereNull('disabled_at').orderBy('id').select('id', 'nickname', 'role', 'permissions', 'max_chats'),
     ]);
     const now = this.clock.now().getTime();
     const nickname = new Map<number, string>(agents.map((a: any) => [Number(a.id), a.nickname]));
@@ -67,16 +68,31 @@ export class QueueDashboard {
     };
     return {
       scopes: [scope(null, null), ...groups.map((g: any) => scope(Number(g.id), g.name))],
-      agents: present.map((c) => ({
-        id: c.agentId,
-        nickname: nickname.get(c.agentId) ?? '',
-        status: c.status,
-        load: c.load,
-        cap: c.cap,
-        todayCount: c.todayCount,
-        lastAssignedAt: c.lastAssignedAt,
-        canAccept: c.canAccept,
-      })),
+      agents: [
+        ...present.map((c) => ({
+          id: c.agentId,
+          nickname: nickname.get(c.agentId) ?? '',
+          status: c.status,
+          load: c.load,
+          cap: c.cap,
+          todayCount: c.todayCount,
+          lastAssignedAt: c.lastAssignedAt,
+          canAccept: c.canAccept,
+        })),
+        // The whole team, not only who is on a console: the others are shown 离线 (ASSIGN-DASHBOARD-17).
+        ...agents
+          .filter((a: any) => !present.some((c) => c.agentId === Number(a.id)))
+          .map((a: any) => ({
+            id: Number(a.id),
+            nickname: a.nickname,
+            status: 'offline',
+            load: 0,
+            cap: a.max_chats ?? settings.defaultCap,
+            todayCount: 0,
+            lastAssignedAt: null,
+            canAccept: a.role === 'admin' || (a.permissions ?? []).includes('conversation.accept'),
+          })),
+      ],
       waiting: waiting.map((conversation, i) => ({ conversation, position: i + 1 })),
     };
   }

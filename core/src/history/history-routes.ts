@@ -5,6 +5,7 @@ import { parseOr400 } from '../http/validate.ts';
 import { HistoryDelete } from './history-delete.ts';
 import { HistoryExport } from './history-export.ts';
 import { HistoryService } from './history-service.ts';
+import { registerHistoryFollow } from './history-follow.ts';
 import { HistorySaved, savedSearchBody, savedSearchList, savedSearchPatch, savedSearchView } from './history-saved.ts';
 import { ExportJobs } from '../exports/export-jobs.ts';
 import { exportJobStarted } from '../exports/export-schemas.ts';
@@ -28,6 +29,7 @@ export function registerHistoryRoutes(api: ApiRouter, c: DependencyContainer) {
   const saved = c.resolve(HistorySaved);
   const jobs = c.resolve(ExportJobs);
   const tags = ['history'];
+  registerHistoryFollow(c);
   jobs.register('history', { permission: 'history.export', plan: (auth, params) => exporter.plan(auth, parseOr400(exportQuery, params, 'query')) });
 
   api.route({

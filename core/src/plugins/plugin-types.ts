@@ -39,6 +39,8 @@ export interface SocketCaller {
   companyId: number;
   agentId: number;
   sessionId: number;
+  /** The console socket the event came on (a room of its own on every node). */
+  socketId?: string;
   can(permission: string): boolean;
   /** The caller as loaded for this event (fresh permissions). */
   auth: import('../auth/auth-info.ts').AuthInfo;

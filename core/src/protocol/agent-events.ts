@@ -33,6 +33,9 @@ export const liveVisitorView = z.object({
   outsideRegion: z.boolean(),
 });
 
+/** Stamped on pushes that replace a workbench row, list or counter (MAIN-LIVE-5). */
+const pushedAt = z.number().optional().describe('When the emitting node sent it (ms); older than the loaded snapshot `version`: already in it');
+
 /** The `/agent` namespace (console): core events; plugin events are `<pluginId>:<event>`. */
 export const agentClientEvents = {
   'presence.set': {
@@ -53,9 +56,10 @@ export const agentClientEvents = {
     ack: ack({}),
   },
   'workbench.snapshot': {
-    summary: 'Everything the workbench shows, as one snapshot (after connect or reconnect)',
+    summary: 'Everything the workbench shows, as one snapshot (after connect or reconnect); pushes with `at` before `version` are already in it (MAIN-LIVE-5)',
     payload: z.strictObject({}),
     ack: ack({
+      version: z.number().describe('Server time (ms) just before the snapshot was read'),
       waiting: z.array(conversationView),
       mine: z.array(conversationView),
       visitors: z.array(liveVisitorView),
@@ -96,11 +100,17 @@ export const agentClientEvents = {
     payload: syncRequest,
     ack: ack({ conversation: conversationView, messages: z.array(messageView) }),
   },
+  'history.follow': {
+    summary:
+      'An open 历史对话 transcript of a running conversation follows it (`on`) or stops: this socket then gets its `message` and `conversation.updated` pushes; only for a conversation the caller may read (HISTORY-VISIBILITY-5, CONV-MONITOR-35), else not_found (HISTORY-ONGOING-13)',
+    payload: z.strictObject({ conversationId, on: z.boolean() }),
+    ack: ack({ status: z.enum(['queued', 'active', 'ended']).nullable().describe('null when stopping') }),
+  },
 } as const;
 
 export const agentServerEvents = {
-  'queue.changed': { summary: 'The waiting list changed; the payload is the new list', payload: z.object({ waiting: z.array(conversationView) }) },
-  'conversation.updated': { summary: 'A conversation the agent sees changed state', payload: z.object({ conversation: conversationView }) },
+  'queue.changed': { summary: 'The waiting list changed; the payload is the new list', payload: z.object({ waiting: z.array(conversationView), at: pushedAt }) },
+  'conversation.updated': { summary: 'A conversation the agent sees changed state', payload: z.object({ conversation: conversationView, at: pushedAt }) },
   message: { summary: 'A new message in a conversation the agent serves', payload: z.object({ message: messageView }) },
   'visitor.typing': {
     summary: 'The visitor types: `text` is the unsent input under live view, null for the signal alone (CONV-LIVEVIEW-21)',
@@ -119,8 +129,11 @@ export const agentServerEvents = {
     payload: z.object({ conversationId: z.number(), holdUntil: z.string() }),
   },
   'conversation.resumed': { summary: 'The visitor of a held chat is back (访客已返回)', payload: z.object({ conversationId: z.number() }) },
-  'visitor.updated': { summary: 'A live visitor row changed', payload: z.object({ visitor: liveVisitorView }) },
-  'visitor.hidden': { summary: 'A visitor was blocked (阻止访客): drop the row (DISPLAY-BLOCKVISITOR-12)', payload: z.object({ visitorId: z.number() }) },
+  'visitor.updated': { summary: 'A live visitor row changed', payload: z.object({ visitor: liveVisitorView, at: pushedAt }) },
+  'visitor.hidden': {
+    summary: 'A visitor was blocked (阻止访客): drop the row (DISPLAY-BLOCKVISITOR-12)',
+    payload: z.object({ visitorId: z.number(), at: pushedAt }),
+  },
   'presence.changed': {
     summary: 'An agent’s status changed',
     payload: z.object({ agentId: z.number(), status: z.enum(['online', 'busy', 'away', 'invisible', 'offline']) }),
@@ -133,6 +146,7 @@ export const agentServerEvents = {
       reason: z.string(),
       /** An admin's note when they set this agent to 离开 (reason `forced`, TOOLBAR-FORCE-16). */
       note: z.string().optional(),
+      at: pushedAt,
     }),
   },
   'agents.changed': {

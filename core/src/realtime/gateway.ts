@@ -168,7 +168,7 @@ export class RealtimeGateway {
         await this.deps.dispatcher.dispatch(
           event,
           payload,
-          { companyId: fresh.companyId, agentId: fresh.agent.id, sessionId: fresh.sessionId, can: fresh.can, auth: fresh },
+          { companyId: fresh.companyId, agentId: fresh.agent.id, sessionId: fresh.sessionId, socketId: socket.id, can: fresh.can, auth: fresh },
           ack,
         );
       }),

@@ -9,7 +9,17 @@ export const rooms = {
   session: (id: number) => `session:${id}`,
   conversation: (id: number) => `conversation:${id}`,
   visitor: (id: number) => `visitor:${id}`,
+  /** Read-only followers of a running conversation's transcript in 历史对话 (HISTORY-ONGOING-13). */
+  follow: (conversationId: number) => `follow:${conversationId}`,
 };
+
+/**
+ * Pushes that replace a row, list or counter of the workbench carry `at` (the emitting
+ * node's clock, ms): the console drops those older than the snapshot it loaded (MAIN-LIVE-5).
+ */
+const VERSIONED = new Set(['queue.changed', 'conversation.updated', 'visitor.updated', 'visitor.hidden', 'presence.self']);
+const stamped = (event: string, payload: unknown) =>
+  VERSIONED.has(event) && payload && typeof payload === 'object' ? { ...payload, at: Date.now() } : payload;
 
 /**
  * How services push to browsers without knowing socket.io: emits go through
@@ -24,12 +34,14 @@ export class RealtimeNotifier {
   }
 
   toAgents(room: string | string[], event: string, payload: unknown) {
-    this.io?.of('/agent').to(room).emit(event, payload);
+    // What a conversation's consoles get, its history followers get too: one emit, sockets deduplicated.
+    const to = typeof room === 'string' && room.startsWith('conversation:') ? [room, `follow:${room.slice(13)}`] : room;
+    this.io?.of('/agent').to(to).emit(event, stamped(event, payload));
   }
 
   /** To a room's consoles except those also in `except` (e.g. everyone but the admins). */
   toAgentsExcept(room: string, except: string, event: string, payload: unknown) {
-    this.io?.of('/agent').to(room).except(except).emit(event, payload);
+    this.io?.of('/agent').to(room).except(except).emit(event, stamped(event, payload));
   }
 
   toVisitors(room: string, event: string, payload: unknown) {
@@ -44,6 +56,13 @@ export class RealtimeNotifier {
 
   leaveConversation(conversationId: number, who: { agentId?: number }) {
     if (who.agentId) this.io?.of('/agent').in(rooms.agent(who.agentId)).socketsLeave(rooms.conversation(conversationId));
+  }
+
+  /** One console socket (on any node) starts or stops following a transcript (HISTORY-ONGOING-13). */
+  follow(socketId: string, conversationId: number, on: boolean) {
+    const socket = this.io?.of('/agent').in(socketId);
+    if (on) socket?.socketsJoin(rooms.follow(conversationId));
+    else socket?.socketsLeave(rooms.follow(conversationId));
   }
 
   async agentHasSockets(agentId: number): Promise<boolean> {
