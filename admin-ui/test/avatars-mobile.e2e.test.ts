@@ -91,8 +91,10 @@ test.serial('MOBILE-SCREEN-6 MOBILE-LINK-4 the mobile screen: overrides with inh
   await page.getByText('Copied.').first().waitFor();
   t.is(await page.evaluate(() => navigator.clipboard.readText()), icon.code.link);
 
-  const preview = page.locator('[data-test="mobile-preview"] .screen');
+  // STYLE-PREVIEW-6: the widget's own window at 375×667, with the unsaved mobile welcome text.
+  const preview = page.locator('[data-test="mobile-preview"] [data-test="preview-frame"]');
   t.deepEqual(await preview.evaluate((n) => [n.clientWidth, n.clientHeight]), [375, 667]);
+  await page.frameLocator('[data-test="mobile-preview"] [data-test="preview-frame"]').locator('.msg.agent .text', { hasText: '手机上您好!' }).waitFor();
   await page.screenshot({ path: screenshotPath('mobile-settings'), fullPage: true });
 
   await page.locator('[data-test="settings-save"]').click();
