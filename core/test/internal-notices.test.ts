@@ -74,7 +74,7 @@ test.serial(`INTERNAL-DIRECT-3 INTERNAL-UNREAD-6 two agents chat with unread cou
   const pdf = await upload(k.url, '/api/files', { file: { bytes: pdfBytes(), name: 'price list.pdf' } }, annC);
   const withFile = await call(a, 'internal.send', { toAgentId: bob.id, clientId: uuid(), fileKey: pdf.body.file.key });
   t.like(withFile.message.file, { fileKey: pdf.body.file.key, name: 'price list.pdf', mime: 'application/pdf', kind: 'file' });
-  t.deepEqual(await call(b, 'internal.unread'), { ok: true, unread: [{ agentId: ann.id, count: 2 }], total: 2 });
+  t.deepEqual(await call(b, 'internal.unread'), { ok: true, unread: [{ agentId: ann.id, count: 2 }], threads: [], total: 2 });
   await call(b, 'internal.send', { toAgentId: ann.id, clientId: uuid(), text: 'hello ann' });
   t.is((await call(a, 'internal.unread')).total, 1);
 
@@ -108,7 +108,7 @@ test.serial(`INTERNAL-ROSTER-1 a company B agent cannot message or read company 
   t.is((await call(other, 'internal.send', { toAgentId: ann.id, clientId: uuid(), text: 'hi' })).error.code, 'not_found');
   t.is((await call(other, 'internal.history', { withAgentId: ann.id })).error.code, 'not_found');
   t.is((await call(other, 'internal.read', { withAgentId: ann.id })).error.code, 'not_found');
-  t.deepEqual(await call(other, 'internal.unread'), { ok: true, unread: [], total: 0 });
+  t.deepEqual(await call(other, 'internal.unread'), { ok: true, unread: [], threads: [], total: 0 });
   const a = await open(annC);
   const otherAdmin = await k.server.db('agents').where({ company_id: b.id }).first('id');
   t.is((await call(a, 'internal.send', { toAgentId: Number(otherAdmin.id), clientId: uuid(), text: 'hi' })).error.code, 'not_found');

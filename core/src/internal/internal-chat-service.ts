@@ -5,14 +5,23 @@ import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
 import { MonitorService } from '../conversations/monitor-service.ts';
+import type { AuthInfo } from '../auth/auth-info.ts';
 import { InternalFiles, type InternalFile } from './internal-files.ts';
+import { assertMayMentionAll, findMentions } from './internal-mentions.ts';
 import { InternalReceipts } from './internal-receipts.ts';
+import { InternalThreads } from './internal-threads.ts';
 import type { ConversationCard } from './internal-share.ts';
 
 export interface InternalMessageView {
   id: number;
   fromAgentId: number;
-  toAgentId: number;
+  /** The colleague of a one-to-one thread; null in a group or ad-hoc chat. */
+  toAgentId: number | null;
+  /** The group or ad-hoc chat (INTERNAL-GROUPCHAT-7); null one-to-one. */
+  threadId: number | null;
+  /** Members named by @nickname, and whether @所有人 was used: they are notified even in a muted chat. */
+  mentions: number[];
+  mentionAll: boolean;
   clientId: string;
   text: string | null;
   file: InternalFile | null;
@@ -30,6 +39,8 @@ export interface InternalMessageView {
 
 export interface UnreadView {
   unread: { agentId: number; count: number }[];
+  /** Group and ad-hoc chats: unread count and whether one of them @mentions the agent. */
+  threads: { threadId: number; count: number; mentioned: boolean }[];
   total: number;
 }
 
@@ -53,7 +64,10 @@ function toView(r: any): InternalMessageView {
   return {
     id: Number(r.id),
     fromAgentId: Number(r.from_agent_id),
-    toAgentId: Number(r.to_agent_id),
+    toAgentId: r.to_agent_id == null ? null : Number(r.to_agent_id),
+    threadId: r.thread_id == null ? null : Number(r.thread_id),
+    mentions: (typeof r.mentions === 'string' ? JSON.parse(r.mentions) : r.mentions) ?? [],
+    mentionAll: !!r.mention_all,
     clientId: r.client_id,
     text: r.text ?? null,
     ...payloadOf(r.payload),
@@ -79,25 +93,34 @@ export class InternalChatService {
     @inject(MonitorService) private readonly monitors: MonitorService,
     @inject(InternalFiles) private readonly files: InternalFiles,
     @inject(InternalReceipts) private readonly receipts: InternalReceipts,
+    @inject(InternalThreads) private readonly threads: InternalThreads,
   ) {}
 
   async send(
     companyId: number,
     fromAgentId: number,
-    input: { toAgentId: number; clientId: string; text?: string; fileKey?: string; share?: ConversationCard },
+    input: { toAgentId?: number; threadId?: number; clientId: string; text?: string; fileKey?: string; share?: ConversationCard },
+    auth?: AuthInfo,
   ): Promise<InternalMessageView> {
     const t = new Tenant(this.db, companyId);
     const mine = { from_agent_id: fromAgentId, client_id: input.clientId };
     // A retried send answers with what was stored the first time (BEYOND-IDEMPOTENT-4).
     const existing = await t.q('internal_messages').where(mine).first();
     if (existing) return toView(existing);
-    await this.colleague(t, fromAgentId, input.toAgentId, true);
+    // A group or ad-hoc chat: only its current members post, and @所有人 needs the right (INTERNAL-GROUPCHAT-7).
+    let target: Record<string, unknown> = { to_agent_id: input.toAgentId };
+    if (input.threadId) {
+      const m = await this.threads.member(t, input.threadId, fromAgentId);
+      const found = findMentions(input.text, await this.threads.members(t, input.threadId), fromAgentId);
+      if (found.all) assertMayMentionAll(!!auth && this.threads.mayMentionAll(auth, m));
+      target = { thread_id: input.threadId, to_agent_id: null, mentions: JSON.stringify(found.agentIds), mention_all: found.all };
+    } else await this.colleague(t, fromAgentId, input.toAgentId!, true);
     await this.checkRate(t, fromAgentId);
     const upload = input.fileKey ? await this.files.attachable(t, fromAgentId, input.fileKey) : null;
     const rows = await t
       .insert('internal_messages', {
         ...mine,
-        to_agent_id: input.toAgentId,
+        ...target,
         text: input.text ?? null,
         payload: upload ? JSON.stringify(upload.file) : input.share ? JSON.stringify(input.share) : null,
         created_at: this.clock.now(),
@@ -109,8 +132,11 @@ export class InternalChatService {
     if (!rows.length) return toView(await t.q('internal_messages').where(mine).first());
     const message = toView(rows[0]);
     if (upload) await this.files.link(t, upload.id, message.id);
-    await this.fanOut(t, 'internal.message', message);
-    await this.pushUnread(t, input.toAgentId);
+    const to = await this.fanOut(t, 'internal.message', message);
+    for (const id of to) if (id !== fromAgentId) await this.pushUnread(t, id);
+    // @nickname and @所有人 reach the member even when they muted the chat.
+    const named = message.mentionAll ? to : message.mentions;
+    for (const id of named) if (id !== fromAgentId) this.notifier.toAgents(rooms.agent(id), 'internal.mentioned', { threadId: message.threadId, message });
     return message;
   }
 
@@ -125,9 +151,11 @@ export class InternalChatService {
     const [done] = await t.q('internal_messages').where({ id: messageId }).update({ text: null, payload: null, recalled_at: this.clock.now() }).returning('*');
     const message = toView(done);
     await this.files.remove(t, messageId);
-    await this.fanOut(t, 'internal.recalled', message);
+    const to = await this.fanOut(t, 'internal.recalled', message);
     // An unread recalled message no longer counts.
-    if (!row.read_at) await this.pushUnread(t, Number(row.to_agent_id));
+    if (message.threadId) {
+      for (const id of to) if (id !== agentId) await this.pushUnread(t, id);
+    } else if (!row.read_at) await this.pushUnread(t, Number(row.to_agent_id));
     return message;
   }
 
@@ -135,29 +163,48 @@ export class InternalChatService {
    * Both agents' consoles, and live to whoever monitors either of them
    * (INTERNAL-MONITOR-11): `internal.monitored` names the watched agent; nothing is stored for the monitor.
    */
-  private async fanOut(t: Tenant, event: 'internal.message' | 'internal.recalled', message: InternalMessageView) {
-    for (const id of [message.fromAgentId, message.toAgentId]) this.notifier.toAgents(rooms.agent(id), event, { message });
-    for (const watched of [message.fromAgentId, message.toAgentId])
+  private async fanOut(t: Tenant, event: 'internal.message' | 'internal.recalled', message: InternalMessageView): Promise<number[]> {
+    const to = message.threadId ? (await this.threads.members(t, message.threadId)).map((m) => m.id) : [message.fromAgentId, message.toAgentId!];
+    for (const id of to) this.notifier.toAgents(rooms.agent(id), event, { message });
+    for (const watched of to)
       for (const monitor of await this.monitors.watchers(t, watched))
-        if (monitor !== message.fromAgentId && monitor !== message.toAgentId)
-          this.notifier.toAgents(rooms.agent(monitor), 'internal.monitored', { watchedAgentId: watched, event, message });
+        if (!to.includes(monitor)) this.notifier.toAgents(rooms.agent(monitor), 'internal.monitored', { watchedAgentId: watched, event, message });
+    return to;
   }
 
   /** Older messages first within a page; `before` is the smallest id the caller already has (keyset). */
-  async history(companyId: number, agentId: number, withAgentId: number, before?: number): Promise<{ messages: InternalMessageView[]; hasMore: boolean }> {
+  async history(
+    companyId: number,
+    agentId: number,
+    thread: { withAgentId?: number; threadId?: number },
+    before?: number,
+  ): Promise<{ messages: InternalMessageView[]; hasMore: boolean }> {
     const t = new Tenant(this.db, companyId);
-    await this.colleague(t, agentId, withAgentId, false);
-    const q = t
-      .q('internal_messages')
-      .where((w) => w.where({ from_agent_id: agentId, to_agent_id: withAgentId }).orWhere({ from_agent_id: withAgentId, to_agent_id: agentId }));
+    const q = t.q('internal_messages');
+    if (thread.threadId) {
+      // A member sees what was posted after they joined (INTERNAL-GROUPCHAT-7).
+      const m = await this.threads.member(t, thread.threadId, agentId);
+      q.where({ thread_id: thread.threadId }).where('id', '>', m.joinedAfterId);
+    } else {
+      const withAgentId = thread.withAgentId!;
+      await this.colleague(t, agentId, withAgentId, false);
+      q.where((w) => w.where({ from_agent_id: agentId, to_agent_id: withAgentId }).orWhere({ from_agent_id: withAgentId, to_agent_id: agentId }));
+    }
     if (before) q.where('id', '<', before);
     const rows = await q.orderBy('id', 'desc').limit(HISTORY_PAGE + 1);
     return { messages: rows.slice(0, HISTORY_PAGE).reverse().map(toView), hasMore: rows.length > HISTORY_PAGE };
   }
 
   /** Marks the thread read: the count clears in all of the reader's tabs and the sender sees 已读. */
-  async markRead(companyId: number, agentId: number, withAgentId: number): Promise<{ read: number }> {
+  async markRead(companyId: number, agentId: number, thread: { withAgentId?: number; threadId?: number }): Promise<{ read: number }> {
     const t = new Tenant(this.db, companyId);
+    if (thread.threadId) {
+      await this.threads.member(t, thread.threadId, agentId);
+      const n = await this.threads.markRead(t, thread.threadId, agentId);
+      if (n) await this.pushUnread(t, agentId);
+      return { read: n };
+    }
+    const withAgentId = thread.withAgentId!;
     await this.colleague(t, agentId, withAgentId, false);
     const ids = await this.receipts.read(t, agentId, withAgentId);
     if (ids.length) await this.pushUnread(t, agentId);
@@ -185,7 +232,25 @@ export class InternalChatService {
       .select('from_agent_id')
       .count('* as n');
     const unread: UnreadView['unread'] = rows.map((r: any) => ({ agentId: Number(r.from_agent_id), count: Number(r.n) }));
-    return { unread, total: unread.reduce((s, u) => s + u.count, 0) };
+    const threads = await this.threadUnread(t, agentId);
+    return { unread, threads, total: unread.reduce((s, u) => s + u.count, 0) + threads.reduce((s, u) => s + u.count, 0) };
+  }
+
+  /** Others' messages after the member's read position (and after they joined), per chat. */
+  private async threadUnread(t: Tenant, agentId: number): Promise<UnreadView['threads']> {
+    const raw = t.unscoped.raw.bind(t.unscoped);
+    const rows = await t
+      .q('internal_thread_members as m')
+      .join('internal_messages as x', 'x.thread_id', 'm.thread_id')
+      .where('m.agent_id', agentId)
+      .whereNull('m.left_at')
+      .whereNot('x.from_agent_id', agentId)
+      .whereNull('x.recalled_at')
+      .whereRaw('x.id > greatest(m.last_read_id, m.joined_after_id)')
+      .groupBy('m.thread_id')
+      .orderBy('m.thread_id')
+      .select('m.thread_id', raw('count(*) as n'), raw("bool_or(x.mention_all or coalesce(x.mentions, '[]'::jsonb) @> to_jsonb(m.agent_id)) as mentioned"));
+    return rows.map((r: any) => ({ threadId: Number(r.thread_id), count: Number(r.n), mentioned: !!r.mentioned }));
   }
 
   private async pushUnread(t: Tenant, agentId: number) {

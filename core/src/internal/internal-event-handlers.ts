@@ -5,8 +5,18 @@ import { clientId, messageText } from '../protocol/message-schemas.ts';
 import { InternalChatService } from './internal-chat-service.ts';
 import { InternalRoster, rosterView } from './internal-roster.ts';
 import { InternalShare } from './internal-share.ts';
+import { registerThreadEvents, threadClientEvents, threadServerEvents } from './internal-thread-events.ts';
 
 const agentPk = z.number().int().positive();
+const threadPk = z.number().int().positive();
+/** One-to-one with a colleague, or a group or ad-hoc chat (INTERNAL-GROUPCHAT-7). */
+const threadRef = z
+  .strictObject({ withAgentId: agentPk.optional(), threadId: threadPk.optional() })
+  .refine((p) => (p.withAgentId === undefined) !== (p.threadId === undefined), {
+    message: 'A colleague or a chat',
+    path: ['withAgentId'],
+    params: { code: 'required' },
+  });
 const messageIds = z.array(z.number().int().positive()).min(1).max(100);
 const at = z.string().describe('Server clock, ISO 8601');
 
@@ -24,7 +34,10 @@ const internalFileView = z.object({
 const internalMessageView = z.object({
   id: z.number(),
   fromAgentId: z.number(),
-  toAgentId: z.number(),
+  toAgentId: z.number().nullable().describe('null in a group or ad-hoc chat'),
+  threadId: z.number().nullable().describe('The group or ad-hoc chat (INTERNAL-GROUPCHAT-7); null one-to-one'),
+  mentions: z.array(z.number()).describe('Members named by @nickname'),
+  mentionAll: z.boolean().describe('@所有人 was used'),
   clientId: z.string(),
   text: z.string().nullable(),
   file: internalFileView.nullable(),
@@ -50,7 +63,10 @@ export const internalClientEvents = {
     summary: 'Send a colleague a message (INTERNAL-DIRECT-3); a retried clientId returns the stored message',
     payload: z
       .strictObject({
-        toAgentId: agentPk,
+        toAgentId: agentPk.optional(),
+        threadId: threadPk
+          .optional()
+          .describe('A group or ad-hoc chat of mine instead of a colleague (INTERNAL-GROUPCHAT-7); @所有人 without the right → 403 mention_all_forbidden'),
         clientId,
         text: messageText.optional(),
         fileKey: z.string().trim().min(1).max(100).optional().describe('An upload of POST /api/files without a conversation (INTERNAL-FILES-5)'),
@@ -60,6 +76,11 @@ export const internalClientEvents = {
           .positive()
           .optional()
           .describe('发给同事: a card naming this visitor conversation, which the sender must see; `text` is the optional comment (INTERNAL-SHARE-8)'),
+      })
+      .refine((p) => (p.toAgentId === undefined) !== (p.threadId === undefined), {
+        message: 'A colleague or a chat',
+        path: ['toAgentId'],
+        params: { code: 'required' },
       })
       .refine((p) => p.fileKey === undefined || p.conversationId === undefined, {
         message: 'A file or a conversation, not both',
@@ -82,21 +103,28 @@ export const internalClientEvents = {
     payload: z.strictObject({ messageIds }),
   },
   'internal.history': {
-    summary: 'One thread, 50 messages per page, older than `before` (INTERNAL-HISTORY-9)',
-    payload: z.strictObject({ withAgentId: agentPk, before: z.number().int().positive().optional() }),
+    summary: 'One thread, 50 messages per page, older than `before` (INTERNAL-HISTORY-9); in a chat, from when I joined',
+    payload: z
+      .strictObject({ withAgentId: agentPk.optional(), threadId: threadPk.optional(), before: z.number().int().positive().optional() })
+      .refine((p) => (p.withAgentId === undefined) !== (p.threadId === undefined), {
+        message: 'A colleague or a chat',
+        path: ['withAgentId'],
+        params: { code: 'required' },
+      }),
   },
   'internal.read': {
-    summary: 'Mark the thread with a colleague read (INTERNAL-UNREAD-6)',
-    payload: z.strictObject({ withAgentId: agentPk }),
+    summary: 'Mark the thread with a colleague, or a chat, read (INTERNAL-UNREAD-6)',
+    payload: threadRef,
   },
   'internal.unread': {
-    summary: 'Unread counts per colleague and their total (INTERNAL-UNREAD-6)',
+    summary: 'Unread counts per colleague and per chat, and their total (INTERNAL-UNREAD-6)',
     payload: z.strictObject({}),
   },
   'internal.recall': {
     summary: 'Recall one of my messages within 2 minutes of sending (INTERNAL-RECALL-10); later → 409 recall_window_passed',
     payload: z.strictObject({ messageId: z.number().int().positive() }),
   },
+  ...threadClientEvents,
 } as const;
 
 /** Pushes of agent-to-agent chat, to the `agent:<id>` rooms of the agents concerned. */
@@ -104,8 +132,17 @@ export const internalServerEvents = {
   'internal.message': { summary: 'A message in one of my threads, sent by me (any tab) or to me', payload: z.object({ message: internalMessageView }) },
   'internal.unread': {
     summary: 'My unread counts per colleague changed (INTERNAL-UNREAD-6)',
-    payload: z.object({ unread: z.array(z.object({ agentId: z.number(), count: z.number() })), total: z.number() }),
+    payload: z.object({
+      unread: z.array(z.object({ agentId: z.number(), count: z.number() })),
+      threads: z.array(z.object({ threadId: z.number(), count: z.number(), mentioned: z.boolean() })),
+      total: z.number(),
+    }),
   },
+  'internal.mentioned': {
+    summary: 'I was named by @nickname or @所有人 in a chat: notify even when it is muted (INTERNAL-GROUPCHAT-7)',
+    payload: z.object({ threadId: z.number(), message: internalMessageView }),
+  },
+  ...threadServerEvents,
   'internal.receipt': {
     summary: 'My messages were delivered to (已送达) or read by (已读) the colleague `byAgentId`, at `at` (INTERNAL-TIMES-4)',
     payload: z.object({ kind: z.enum(['delivered', 'read']), byAgentId: z.number(), messageIds: z.array(z.number()), at }),
@@ -135,16 +172,21 @@ export function registerInternalEvents(c: DependencyContainer) {
   d.on('core', 'internal.send', {
     schema: E['internal.send'].payload,
     handler: async ({ conversationId, ...p }, caller) => ({
-      message: await chat.send(caller.companyId, caller.agentId, { ...p, ...(conversationId ? { share: await share.card(caller.auth, conversationId) } : {}) }),
+      message: await chat.send(
+        caller.companyId,
+        caller.agentId,
+        { ...p, ...(conversationId ? { share: await share.card(caller.auth, conversationId) } : {}) },
+        caller.auth,
+      ),
     }),
   });
   d.on('core', 'internal.history', {
     schema: E['internal.history'].payload,
-    handler: (p, caller) => chat.history(caller.companyId, caller.agentId, p.withAgentId, p.before),
+    handler: (p, caller) => chat.history(caller.companyId, caller.agentId, p, p.before),
   });
   d.on('core', 'internal.read', {
     schema: E['internal.read'].payload,
-    handler: (p, caller) => chat.markRead(caller.companyId, caller.agentId, p.withAgentId),
+    handler: (p, caller) => chat.markRead(caller.companyId, caller.agentId, p),
   });
   d.on('core', 'internal.roster', {
     schema: E['internal.roster'].payload,
@@ -166,4 +208,5 @@ export function registerInternalEvents(c: DependencyContainer) {
     schema: E['internal.recall'].payload,
     handler: async (p, caller) => ({ message: await chat.recall(caller.companyId, caller.agentId, p.messageId) }),
   });
+  registerThreadEvents(c);
 }

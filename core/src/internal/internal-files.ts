@@ -52,13 +52,32 @@ export class InternalFiles {
     for (const r of rows) await this.storage.remove(r.storage_path, r.thumb_path);
   }
 
-  /** Only a member of the message's thread opens its file. */
+  /** Only a member of the message's thread opens its file; in a group or ad-hoc chat, a current member who joined before it (INTERNAL-GROUPCHAT-7). */
   async canOpen(t: Tenant, agentId: number, messageId: number): Promise<boolean> {
     const row = await t
-      .q('internal_messages')
-      .where({ id: messageId })
-      .where((w) => w.where({ from_agent_id: agentId }).orWhere({ to_agent_id: agentId }))
-      .first('id');
+      .q('internal_messages as x')
+      .where({ 'x.id': messageId })
+      .where((w) =>
+        w
+          .where({ 'x.from_agent_id': agentId })
+          .orWhere({ 'x.to_agent_id': agentId })
+          .orWhereExists((m) =>
+            m
+              .from('internal_thread_members as m')
+              .whereRaw('m.thread_id = x.thread_id and m.agent_id = ? and m.left_at is null and m.joined_after_id < x.id', [agentId]),
+          ),
+      )
+      .first('x.id');
     return !!row;
+  }
+
+  /** A dissolved chat's files leave storage with it. */
+  async removeThread(t: Tenant, threadId: number): Promise<void> {
+    const rows = await t
+      .q('files')
+      .whereIn('internal_message_id', t.q('internal_messages').where({ thread_id: threadId }).select('id'))
+      .del()
+      .returning(['storage_path', 'thumb_path']);
+    for (const r of rows) await this.storage.remove(r.storage_path, r.thumb_path);
   }
 }
