@@ -120,6 +120,185 @@ test.serial('a chat across nodes: agent console on node 1, visitor on node 2', a
   v.socket.close();
 });
 
+/**
+ * A push on `s` matching `where` that must come within 1 s of the change being made (acknowledged by
+ * node 1), MAIN-LIVE-5; `ms` is how long after the ack it came (0: it came before the ack).
+ */
+async function arrives<T = any>(s: Socket, event: string, where: (m: T) => boolean, what: string, act: () => Promise<unknown>) {
+  let at = 0;
+  const pushed = next<T>(s, event, where, 30_000).then((m) => ((at = Date.now()), m));
+  await act();
+  const made = Date.now();
+  const m = await within(pushed, 1000, `${what} (${event})`);
+  return { m, ms: Math.max(0, at - made) };
+}
+
+test.serial('MAIN-LIVE-5 a change made through node 1 reaches an agent console on node 2 within 1 s (visitor row, queue, accept, status)', async (t) => {
+  const ann = await agentSocket(n1.url, await login(n1, 'ann'));
+  const bob = await agentSocket(n2.url, await login(n1, 'bob'));
+  await call(ann, 'workbench.snapshot');
+  await call(bob, 'workbench.snapshot');
+  // Nobody takes chats automatically: the request waits in the queue for a hand to accept it.
+  t.true((await call(ann, 'presence.set', { status: 'online', autoAccept: false })).ok);
+  t.true((await call(bob, 'presence.set', { status: 'online', autoAccept: false })).ok);
+
+  const v = await visitorSocket(n1.url, publicId);
+  const row = await arrives(
+    bob,
+    'visitor.updated',
+    (m) => m.visitor.currentUrl === 'https://shop.example/live',
+    'visitor row',
+    () => call(v.socket, 'page.view', { url: 'https://shop.example/live', title: 'Live' }),
+  );
+  t.log(`visitor row on node 2 in ${row.ms} ms`);
+  t.is(typeof row.m.at, 'number', 'the row push carries its time, to compare with a snapshot version');
+
+  let conversationId = 0;
+  const queued = await arrives(
+    bob,
+    'queue.changed',
+    (m) => m.waiting.length > 0,
+    'queue',
+    async () => {
+      conversationId = (await call(v.socket, 'chat.request', {})).conversation.id;
+    },
+  );
+  t.deepEqual(
+    queued.m.waiting.map((c: any) => c.id),
+    [conversationId],
+  );
+  t.log(`queued request on node 2 in ${queued.ms} ms`);
+
+  const taken = await arrives(
+    bob,
+    'queue.changed',
+    (m) => !m.waiting.some((c: any) => c.id === conversationId),
+    'accept',
+    () => call(ann, 'conversation.accept', { conversationId }),
+  );
+  t.log(`accept on node 1 left the queue on node 2 in ${taken.ms} ms`);
+
+  const status = await arrives(
+    bob,
+    'presence.changed',
+    (m) => m.agentId === agentIds.ann && m.status === 'busy',
+    'status',
+    () => call(ann, 'presence.set', { status: 'busy', autoAccept: false }),
+  );
+  t.log(`status change on node 2 in ${status.ms} ms`);
+  // A change of bob's own status made on another device (node 1) reaches his console on node 2.
+  const otherTab = await agentSocket(n1.url, await login(n1, 'bob'));
+  const self = await arrives(
+    bob,
+    'presence.self',
+    (m) => m.status === 'away',
+    'own status',
+    () => call(otherTab, 'presence.set', { status: 'away', autoAccept: false }),
+  );
+  t.is(typeof self.m.at, 'number');
+
+  await call(v.socket, 'chat.end', { conversationId });
+  t.true((await call(ann, 'presence.set', { status: 'online', autoAccept: true })).ok, 'ann takes chats again for the next tests');
+  for (const s of [ann, bob, otherTab, v.socket]) s.close();
+});
+
+test.serial(
+  'MAIN-LIVE-5 a console cut off while things changed gets one versioned snapshot matching the server and replays missed messages by seq, none lost or doubled',
+  async (t) => {
+    const annClient = await login(n1, 'ann');
+    const ann = await agentSocket(n1.url, annClient);
+    t.true((await call(ann, 'presence.set', { status: 'away', autoAccept: false })).ok);
+    const bobClient = await login(n1, 'bob');
+    let bob = await agentSocket(n2.url, via(n2, bobClient));
+    await call(bob, 'workbench.snapshot');
+    t.true((await call(bob, 'presence.set', { status: 'online', autoAccept: true })).ok);
+    // Bob's phone on node 1 stays connected the whole time (MAIN-TABS-6).
+    const phone = await agentSocket(n1.url, await login(n1, 'bob'));
+    const { v, conversation } = await openChat(bob, n1);
+    t.is(conversation.agentId, agentIds.bob);
+    const cid = conversation.id;
+    const first = uuid();
+    const seen = next(bob, 'message', (m) => m.message.clientId === first);
+    t.true((await call(v.socket, 'message.send', { conversationId: cid, clientId: first, text: 'before the cut' })).ok);
+    const lastSeen = (await seen).message.seq;
+    t.true((await call(phone, 'presence.set', { status: 'online', autoAccept: false })).ok, 'no more automatic chats for bob');
+
+    bob.close();
+    const cutAt = Date.now();
+    // While bob's console on node 2 is away: three messages, a new request waiting, a status change from his phone.
+    const missed: any[] = [];
+    for (const text of ['missed 1', 'missed 2', 'missed 3']) {
+      const r = await call(v.socket, 'message.send', { conversationId: cid, clientId: uuid(), text });
+      t.true(r.ok);
+      missed.push(r.message);
+    }
+    const v2 = await visitorSocket(n1.url, publicId);
+    await call(v2.socket, 'page.view', { url: 'https://shop.example/while-away' });
+    const waitingId = (await call(v2.socket, 'chat.request', {})).conversation.id;
+    t.true((await call(phone, 'presence.set', { status: 'busy', autoAccept: false })).ok);
+
+    bob = await agentSocket(n2.url, via(n2, bobClient));
+    const snap = await call(bob, 'workbench.snapshot');
+    t.true(snap.ok, JSON.stringify(snap));
+    t.true(snap.version >= cutAt, 'the snapshot is versioned after every change made while away');
+
+    // Lists and counters match the server: the database, and a console that never went away.
+    const server = await call(phone, 'workbench.snapshot');
+    const ids = (list: any[]) => list.map((c) => c.id).sort((a, b) => a - b);
+    const queuedNow = await knex('conversations').where({ status: 'queued' }).pluck('id');
+    const mineNow = await knex('conversations').where({ status: 'active', agent_id: agentIds.bob }).pluck('id');
+    t.deepEqual(
+      ids(snap.waiting),
+      queuedNow.map(Number).sort((a, b) => a - b),
+    );
+    t.true(
+      snap.waiting.some((c: any) => c.id === waitingId),
+      'the request made while away is in the queue',
+    );
+    t.deepEqual(
+      ids(snap.mine),
+      mineNow.map(Number).sort((a, b) => a - b),
+    );
+    t.deepEqual(ids(snap.mine), ids(server.mine));
+    t.deepEqual(ids(snap.waiting), ids(server.waiting));
+    t.deepEqual(ids(snap.visitors), ids(server.visitors));
+    t.true(
+      snap.visitors.some((r: any) => r.currentUrl === 'https://shop.example/while-away'),
+      'the visitor who came while away is listed',
+    );
+    t.is(snap.unread[String(cid)], 4, 'every visitor message, none counted twice');
+    t.deepEqual(snap.unread, server.unread);
+    const presence = await knex('agent_presence').where({ agent_id: agentIds.bob }).first('status');
+    t.is(snap.status, presence.status);
+    t.is(snap.status, 'busy', 'the status set on the phone meanwhile');
+    t.is(snap.mine.find((c: any) => c.id === cid).lastSeq, missed.at(-1).seq);
+
+    // Replay by seq: exactly what was missed, in order, once.
+    const replay = await call(bob, 'sync', { conversationId: cid, afterSeq: lastSeen });
+    t.deepEqual(
+      replay.messages.map((m: any) => [m.seq, m.text]),
+      missed.map((m) => [m.seq, m.text]),
+    );
+    const stored = await knex('messages').where({ conversation_id: cid }).where('seq', '>', lastSeen).orderBy('seq').pluck('seq');
+    t.deepEqual(
+      replay.messages.map((m: any) => m.seq),
+      stored.map(Number),
+      'nothing stored is left out',
+    );
+
+    // And live again: the next change through node 1 reaches the new socket on node 2.
+    const back = next(bob, 'message', (m) => m.message.text === 'after the reconnect', 1000);
+    await call(v.socket, 'message.send', { conversationId: cid, clientId: uuid(), text: 'after the reconnect' });
+    t.is((await back).message.seq, missed.at(-1).seq + 1);
+
+    await call(v.socket, 'chat.end', { conversationId: cid });
+    await call(v2.socket, 'chat.end', { conversationId: waitingId });
+    t.true((await call(phone, 'presence.set', { status: 'away', autoAccept: false })).ok, 'bob takes no chats in the next tests');
+    t.true((await call(ann, 'presence.set', { status: 'online', autoAccept: true })).ok);
+    for (const s of [ann, bob, phone, v.socket, v2.socket]) s.close();
+  },
+);
+
 test.serial('enabling a plugin on node 1 is seen on node 2 at once (HTTP gate and plugins.changed push)', async (t) => {
   const admin1 = await login(n1, 'admin', PASSWORD);
   const admin2 = via(n2, admin1);
