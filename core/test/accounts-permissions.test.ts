@@ -251,6 +251,11 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
       ok: 200,
       call: async (c) => c.put('/api/settings/live-view', { version: await version('/api/settings/live-view'), settings: {} }),
     },
+    'get /api/settings/workbench-chat': { ok: 200, call: (c) => c.get('/api/settings/workbench-chat') },
+    'put /api/settings/workbench-chat': {
+      ok: 200,
+      call: async (c) => c.put('/api/settings/workbench-chat', { version: await version('/api/settings/workbench-chat'), settings: {} }),
+    },
     'post /api/history/conversations/delete': { ok: 200, call: (c) => c.post('/api/history/conversations/delete', { ids: [987654321] }) },
     'get /api/billing': { ok: 200, call: (c) => c.get('/api/billing') },
     'put /api/feedback/{id}/state': {

@@ -9,6 +9,7 @@ import { VisitorScope } from '../visitors/visitor-scope.ts';
 import { AssignmentService } from './assignment-service.ts';
 import { registerRoutingRuleRoutes } from './routing-rules.ts';
 import { LiveView } from './live-view.ts';
+import { MonitorService } from './monitor-service.ts';
 import { chatSettingsSchema, readChatSettings, type ChatSettings } from './chat-settings.ts';
 
 type Key = keyof ChatSettings;
@@ -57,16 +58,24 @@ const assignmentSection = chatSettingsSection(
 );
 const visitorListSection = chatSettingsSection(['visitorScope'], 'visitorListVersion', 'settings.visitorList.update');
 const liveViewSection = chatSettingsSection(['liveView'], 'liveViewVersion', 'settings.liveView.update');
+/** The conversation part of 工作台与登录 (MAIN-SETTINGS-10): transfer timeout, 文件传输, 自动接收访客文件, 告知被监控客服. */
+const workbenchChatSection = chatSettingsSection(
+  ['transferTimeoutSeconds', 'maxFileMb', 'fileGroups', 'autoAcceptVisitorFiles', 'monitorNotice'],
+  'workbenchChatVersion',
+  'settings.workbenchChat.update',
+);
 
 /**
  * 自动分配 settings (ASSIGN-SCREEN-16), applied from the next decision, and the
- * visitor list scope and 允许实时查看 of the 工作台与登录 settings (MAIN-SETTINGS-10, VISITOR-SCOPE-4, CONV-LIVEVIEW-21).
+ * visitor list scope, 允许实时查看 and the conversation settings of the 工作台与登录 settings (MAIN-SETTINGS-10,
+ * VISITOR-SCOPE-4, CONV-LIVEVIEW-21).
  */
 export function registerAssignmentSettingsRoutes(api: ApiRouter, c: DependencyContainer) {
   const assignment = c.resolve(AssignmentService);
   const scope = c.resolve(VisitorScope);
   const audit = c.resolve(AuditService);
   const liveView = c.resolve(LiveView);
+  const monitors = c.resolve(MonitorService);
   const manage = { tags: ['settings'], auth: 'agent' as const, permission: 'assign.manage' };
   registerRoutingRuleRoutes(api, c);
 
@@ -134,6 +143,30 @@ export function registerAssignmentSettingsRoutes(api: ApiRouter, c: DependencyCo
     handler: async ({ body, auth }) => {
       const saved = await liveViewSection.save(audit, auth, body);
       liveView.forget(auth.companyId);
+      return saved;
+    },
+  });
+  api.route({
+    ...settingsManage,
+    method: 'get',
+    path: '/api/settings/workbench-chat',
+    summary:
+      'Conversation settings of 工作台与登录: transfer response time (CONV-TRANSFER-30), 文件传输 size and type groups (CONV-FILE-14), 自动接收访客文件 (CONV-FILE-16), 告知被监控客服 (CONV-MONITOR-35)',
+    response: workbenchChatSection.stored,
+    handler: ({ auth }) => workbenchChatSection.read(auth.tenant),
+  });
+  api.route({
+    ...settingsManage,
+    method: 'put',
+    path: '/api/settings/workbench-chat',
+    summary:
+      'Save them; read at each transfer, upload and monitoring change; `version` is the one read (0 before the first save), stale → 409 settings_changed',
+    body: workbenchChatSection.body,
+    response: workbenchChatSection.stored,
+    handler: async ({ body, auth }) => {
+      const saved = await workbenchChatSection.save(audit, auth, body);
+      // 告知被监控客服 switched: monitored agents' eye icons appear or go at once.
+      await monitors.tellAllWatched(auth.companyId);
       return saved;
     },
   });

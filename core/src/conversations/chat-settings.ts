@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGS, type Lang } from '../settings/widget-defaults.ts';
+import { FILE_GROUPS } from '../files/file-groups.ts';
 
 /** Company chat settings of the conversation engine, stored in companies.chat_settings (defaults per SPEC §3.4). */
 // Not strict: the same JSON holds settings other features own (files, policies); each reads its keys.
@@ -34,6 +35,19 @@ export const chatSettingsSchema = z.object({
   visitorScope: z.enum(['all', 'group']).default('all'),
   /** CONV-LIVEVIEW-21 允许实时查看: agents may see the visitor's unsent input; off, only a typing signal. */
   liveView: z.boolean().default(true),
+  /** CONV-TRANSFER-30 传送响应时间: an unanswered transfer is rejected with `timeout` after this many seconds. */
+  transferTimeoutSeconds: z.number().int().min(15).max(300).default(60),
+  /** CONV-FILE-14 文件传输: the largest file in MB (images stay at most 10 MB) and the allowed type groups. */
+  maxFileMb: z.number().int().min(1).max(100).default(20),
+  fileGroups: z
+    .array(z.enum(FILE_GROUPS))
+    .max(FILE_GROUPS.length)
+    .refine((a) => new Set(a).size === a.length, 'Each group once')
+    .default([...FILE_GROUPS]),
+  /** CONV-FILE-16 自动接收访客文件: visitors' non-image files skip the agent's 接收 step. */
+  autoAcceptVisitorFiles: z.boolean().default(false),
+  /** CONV-MONITOR-35 告知被监控客服: monitored agents see an eye icon with their monitors' names (INTERNAL-MONITOR-11 too). */
+  monitorNotice: z.boolean().default(false),
 });
 export type ChatSettings = z.output<typeof chatSettingsSchema>;
 

@@ -53,6 +53,10 @@ export function registerCollabEvents(c: DependencyContainer) {
   });
   d.on('core', 'monitor.stop', { schema: E['monitor.stop'].payload, handler: (p, caller) => monitors.stop(actorOf(caller), p.agentId) });
   d.on('core', 'monitor.list', { schema: E['monitor.list'].payload, handler: (_p, caller) => monitors.list(actorOf(caller)) });
+  d.on('core', 'monitor.watchedBy', {
+    schema: E['monitor.watchedBy'].payload,
+    handler: (_p, caller) => monitors.watchedBy(caller.companyId, caller.agentId),
+  });
   d.on('core', 'whisper.send', {
     schema: E['whisper.send'].payload,
     handler: async (p, caller) => ({ message: await monitors.whisper(actorOf(caller), p.conversationId, p.clientId, p.text) }),

@@ -5,8 +5,15 @@ import type { Candidate } from './routing-service.ts';
 
 /** Shared pieces of the agent actions of SPEC §2.1 (transfer, monitor, invitations). */
 
-/** A pending transfer not answered within this time is rejected with reason `timeout` (CONV-TRANSFER-30; company setting later). */
+/**
+ * A pending transfer not answered within this time is rejected with reason `timeout` (CONV-TRANSFER-30): the default
+ * of the company setting 传送响应时间 (chat settings `transferTimeoutSeconds`), and the timeout of rows sent before
+ * each transfer kept its own `expires_at`.
+ */
 export const TRANSFER_TIMEOUT_MS = 60_000;
+
+/** When a transfer row times out: its own `expires_at`, else the default after it was sent. */
+export const transferExpiresAt = (r: any): Date => (r.expires_at ? new Date(r.expires_at) : new Date(new Date(r.created_at).getTime() + TRANSFER_TIMEOUT_MS));
 /** An invitation shown "until answered" (display duration 0, INVITE-POPUP-2) still expires after this long, as its visitor may be gone. */
 export const INVITATION_UNANSWERED_MS = 3_600_000;
 /** A visitor who declined cannot be invited again for this long (VISITOR-INVITE-9). */
@@ -72,7 +79,7 @@ export function toTransferView(r: any): TransferView {
     answeredBy: num(r.answered_by),
     createdAt: iso(r.created_at)!,
     respondedAt: iso(r.responded_at),
-    expiresAt: new Date(new Date(r.created_at).getTime() + TRANSFER_TIMEOUT_MS).toISOString(),
+    expiresAt: transferExpiresAt(r).toISOString(),
   };
 }
 

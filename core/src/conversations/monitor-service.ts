@@ -90,6 +90,7 @@ export class MonitorService {
     }
     const conversations = await this.queries.activeOf(t, watchedId);
     for (const c of conversations) this.notifier.joinConversation(c.id, { agentId: actor.agentId });
+    await this.tellWatched(t, watchedId);
     return { monitor: monitorView(row), conversations };
   }
 
@@ -103,6 +104,7 @@ export class MonitorService {
     for (const w of stopped) {
       for (const c of await this.queries.activeOf(t, w)) this.notifier.leaveConversation(c.id, { agentId: actor.agentId });
       await this.audit.write(t, { actor: actor.agentId, action: 'monitor.stop', target: `agent:${w}` });
+      await this.tellWatched(t, w);
     }
     return { stopped };
   }
@@ -114,6 +116,41 @@ export class MonitorService {
     for (const r of rows)
       for (const c of await this.queries.activeOf(t, Number(r.watched_agent_id))) this.notifier.joinConversation(c.id, { agentId: actor.agentId });
     return { monitors: rows.map(monitorView) };
+  }
+
+  /**
+   * 告知被监控客服 (CONV-MONITOR-35, INTERNAL-MONITOR-11): who monitors the agent, for the eye icon; empty while the
+   * company setting is off, so silent monitoring stays silent.
+   */
+  async watchedBy(companyId: number, watchedId: number): Promise<{ monitors: { agentId: number; nickname: string; startedAt: string }[] }> {
+    if (!(await this.routing.settings(companyId)).monitorNotice) return { monitors: [] };
+    const rows = await new Tenant(this.db, companyId)
+      .q('monitors')
+      .join('agents', 'agents.id', 'monitors.monitor_agent_id')
+      .where('monitors.watched_agent_id', watchedId)
+      .whereNull('monitors.ended_at')
+      .orderBy('monitors.started_at')
+      .select('monitors.monitor_agent_id', 'agents.nickname', 'monitors.started_at');
+    return {
+      monitors: rows.map((r: any) => ({ agentId: Number(r.monitor_agent_id), nickname: r.nickname, startedAt: new Date(r.started_at).toISOString() })),
+    };
+  }
+
+  /**
+   * Pushes the watched agent's current eye icon list to their consoles after a start or a stop. While the setting is
+   * off nothing is sent at all, so not even the timing of an event gives silent monitoring away.
+   */
+  async tellWatched(t: Tenant, watchedId: number, evenIfOff = false): Promise<void> {
+    const list = await this.watchedBy(t.companyId, watchedId);
+    if (list.monitors.length || evenIfOff || (await this.routing.settings(t.companyId)).monitorNotice)
+      this.notifier.toAgents(rooms.agent(watchedId), 'monitor.watchers', list);
+  }
+
+  /** 告知被监控客服 was saved: every agent being monitored now sees the icon appear or go. */
+  async tellAllWatched(companyId: number): Promise<void> {
+    const t = new Tenant(this.db, companyId);
+    const rows = await t.q('monitors').whereNull('ended_at').distinct('watched_agent_id');
+    for (const r of rows) await this.tellWatched(t, Number(r.watched_agent_id), true);
   }
 
   async watchers(t: Tenant, watchedId: number): Promise<number[]> {

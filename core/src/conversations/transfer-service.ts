@@ -9,7 +9,17 @@ import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import type { TransferView } from '../protocol/collab-events.ts';
 import type { ConversationView } from '../protocol/message-schemas.ts';
 import { HARD_LIMIT } from './chat-settings.ts';
-import { agentsById, declinedBy, offeredTo, TAKING_STATUSES, toTransferView, transferTargets, TRANSFER_TIMEOUT_MS, type Actor } from './collab-support.ts';
+import {
+  agentsById,
+  declinedBy,
+  offeredTo,
+  TAKING_STATUSES,
+  toTransferView,
+  transferExpiresAt,
+  transferTargets,
+  TRANSFER_TIMEOUT_MS,
+  type Actor,
+} from './collab-support.ts';
 import { ConversationQueries } from './conversation-queries.ts';
 import { HandoverService } from './handover-service.ts';
 import { MonitorService } from './monitor-service.ts';
@@ -84,6 +94,9 @@ export class TransferService {
       if (!offered.length) throw targetUnavailable();
     }
     let row: any;
+    // 传送响应时间 (CONV-TRANSFER-30) as the company has it now; the offer keeps it even if the setting changes.
+    const timeoutMs = (await this.routing.settings(actor.companyId)).transferTimeoutSeconds * 1000;
+    const now = this.clock.now();
     try {
       [row] = await t
         .insert('transfers', {
@@ -94,7 +107,8 @@ export class TransferService {
           offered_to: offered,
           note: p.note || null,
           status: 'pending',
-          created_at: this.clock.now(),
+          created_at: now,
+          expires_at: new Date(now.getTime() + timeoutMs),
         })
         .returning('*');
     } catch (err: any) {
@@ -204,9 +218,13 @@ export class TransferService {
 
   /** Expires pending transfers older than the timeout, on every company (run by the cron job; tests call it). */
   async sweep(): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - TRANSFER_TIMEOUT_MS);
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - TRANSFER_TIMEOUT_MS);
     // The one cross-tenant read: a system job; each row is then handled within its own company.
-    const due = await this.db('transfers').where({ status: 'pending' }).where('created_at', '<=', cutoff).select('*');
+    const due = await this.db('transfers')
+      .where({ status: 'pending' })
+      .where((q) => q.where('expires_at', '<=', now).orWhere((old) => old.whereNull('expires_at').where('created_at', '<=', cutoff)))
+      .select('*');
     let n = 0;
     for (const row of due) if (await this.close(new Tenant(this.db, Number(row.company_id)), row, 'expired', 'timeout')) n++;
     return n;
@@ -260,7 +278,7 @@ export class TransferService {
   }
 
   private isExpired(row: any) {
-    return this.clock.now().getTime() - new Date(row.created_at).getTime() >= TRANSFER_TIMEOUT_MS;
+    return this.clock.now().getTime() >= transferExpiresAt(row).getTime();
   }
 
   private async eligible(actor: Actor) {

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import { fileTypeFromFile } from 'file-type/node';
 
-/** The groups a company may allow (CONV-FILE-14); all on by default. */
-export const FILE_GROUPS = ['documents', 'images', 'archives', 'media'] as const;
-export type FileGroup = (typeof FILE_GROUPS)[number];
+import { FILE_GROUPS, type FileGroup } from './file-groups.ts';
+
+export { FILE_GROUPS, type FileGroup };
 
 interface Accepted {
   group: FileGroup;

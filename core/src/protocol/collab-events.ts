@@ -30,6 +30,8 @@ export const transferTarget = z.object({
 });
 
 export const monitorView = z.object({ monitorAgentId: z.number(), watchedAgentId: z.number(), startedAt: z.string() });
+/** A monitor as the monitored agent is told of it (告知被监控客服). */
+export const watcherView = z.object({ agentId: z.number(), nickname: z.string(), startedAt: z.string() });
 
 export const invitationView = z.object({
   id: z.number(),
@@ -145,6 +147,11 @@ export const collabAgentEvents = {
     payload: z.strictObject({}),
     ack: ack({ monitors: z.array(monitorView) }),
   },
+  'monitor.watchedBy': {
+    summary: 'Who monitors me, for the eye icon; empty while 告知被监控客服 is off (CONV-MONITOR-35, INTERNAL-MONITOR-11)',
+    payload: z.strictObject({}),
+    ack: ack({ monitors: z.array(watcherView) }),
+  },
   'whisper.send': {
     summary: 'A message only agents see (CONV-WHISPER-37)',
     payload: z.strictObject({ conversationId, clientId, text: messageText }),
@@ -221,6 +228,10 @@ export const collabAgentServerEvents = {
     payload: z.object({ conversationId: z.number(), requests: z.array(helpRequestView) }),
   },
   'monitor.conversation': { summary: 'A monitored agent got a conversation', payload: z.object({ conversation: conversationView }) },
+  'monitor.watchers': {
+    summary: 'Who monitors me changed, or 告知被监控客服 was switched: the eye icon list (empty while the setting is off, CONV-MONITOR-35)',
+    payload: z.object({ monitors: z.array(watcherView) }),
+  },
   'invitation.changed': { summary: 'An invitation of the company changed (已邀请 on every console)', payload: z.object({ invitation: invitationView }) },
   'invitation.answered': { summary: 'The visitor answered my invitation, or it expired', payload: z.object({ invitation: invitationView }) },
 } as const;
