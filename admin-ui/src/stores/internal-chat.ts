@@ -25,7 +25,11 @@ export interface ConversationCard {
 export interface InternalMessage {
   id: number;
   fromAgentId: number;
-  toAgentId: number;
+  toAgentId: number | null;
+  /** A group or ad-hoc chat (INTERNAL-GROUPCHAT-7); null one-to-one. */
+  threadId: number | null;
+  mentions: number[];
+  mentionAll: boolean;
   clientId: string;
   text: string | null;
   file: InternalFile | null;
@@ -36,6 +40,19 @@ export interface InternalMessage {
   deliveredAt: string | null;
   readAt: string | null;
   recalledAt: string | null;
+}
+
+/** A group's chat or an ad-hoc chat this agent belongs to (INTERNAL-GROUPCHAT-7). */
+export interface GroupChat {
+  id: number;
+  kind: 'group' | 'adhoc';
+  name: string;
+  groupId: number | null;
+  creatorId: number | null;
+  memberIds: number[];
+  muted: boolean;
+  canManage: boolean;
+  canMentionAll: boolean;
 }
 
 export type ColleagueStatus = 'online' | 'busy' | 'away' | 'invisible' | 'offline';
@@ -70,7 +87,13 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
   const unread = ref<Record<number, number>>({});
   const threads = ref<Record<number, InternalMessage[]>>({});
   const openWith = ref<number | null>(null);
-  const total = computed(() => Object.values(unread.value).reduce((n, c) => n + c, 0));
+  // Group and ad-hoc chats: their messages sit in `threads` under the key -threadId, beside the colleagues' ids.
+  const chats = ref<GroupChat[]>([]);
+  const chatUnread = ref<Record<number, { count: number; mentioned: boolean }>>({});
+  const openChat = ref<number | null>(null);
+  const total = computed(
+    () => Object.values(unread.value).reduce((n, c) => n + c, 0) + Object.values(chatUnread.value).reduce((n, c) => n + c.count, 0),
+  );
 
   async function ask<T>(event: string, payload: unknown): Promise<T> {
     const socket = realtime.socket;
@@ -115,6 +138,7 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
   }
 
   async function open(agentId: number) {
+    openChat.value = null;
     openWith.value = agentId;
     const r = await ask<{ messages: InternalMessage[] }>('internal.history', { withAgentId: agentId });
     add(agentId, r.messages);
@@ -127,12 +151,69 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
     add(toAgentId, [r.message]);
   }
 
-  const partnerOf = (m: InternalMessage) => (m.fromAgentId === session.me?.id ? m.toAgentId : m.fromAgentId);
+  /** Where a message belongs in `threads`: the colleague's id, or -threadId for a chat. */
+  const partnerOf = (m: InternalMessage) => (m.threadId ? -m.threadId : m.fromAgentId === session.me?.id ? m.toAgentId! : m.fromAgentId);
+
+  async function loadChats() {
+    chats.value = (await ask<{ threads: GroupChat[] }>('internal.threads', {})).threads;
+  }
+
+  async function openThread(threadId: number) {
+    openWith.value = null;
+    openChat.value = threadId;
+    const r = await ask<{ messages: InternalMessage[] }>('internal.history', { threadId });
+    add(-threadId, r.messages);
+    if (chatUnread.value[threadId]?.count) await ask('internal.read', { threadId });
+    delete chatUnread.value[threadId];
+  }
+
+  async function sendChat(threadId: number, content: { text: string } | { fileKey: string }) {
+    const r = await ask<{ message: InternalMessage }>('internal.send', { threadId, clientId: crypto.randomUUID(), ...content });
+    add(-threadId, [r.message]);
+  }
+
+  /** Create, rename, members, leave, dissolve, mute: each answers with the chat as it is now (or nothing once gone). */
+  async function changeChat(event: string, payload: Record<string, unknown>): Promise<GroupChat | null> {
+    const r = await ask<{ thread?: GroupChat | null }>(event, payload);
+    if (r.thread) upsertChat(r.thread);
+    else if (typeof payload.threadId === 'number') dropChat(payload.threadId);
+    return r.thread ?? null;
+  }
+
+  function upsertChat(chat: GroupChat) {
+    const i = chats.value.findIndex((c) => c.id === chat.id);
+    if (i >= 0) chats.value[i] = chat;
+    else chats.value.push(chat);
+  }
+
+  function dropChat(threadId: number) {
+    chats.value = chats.value.filter((c) => c.id !== threadId);
+    delete chatUnread.value[threadId];
+    delete threads.value[-threadId];
+    if (openChat.value === threadId) openChat.value = null;
+  }
+
+  async function onThreadChanged({ threadId }: { threadId: number }) {
+    try {
+      upsertChat((await ask<{ thread: GroupChat }>('internal.thread', { threadId })).thread);
+    } catch {
+      dropChat(threadId);
+    }
+  }
+
+  // @nickname and @所有人 notify even in a muted chat: the chat is marked until opened.
+  function onMentioned({ threadId }: { threadId: number }) {
+    if (threadId !== openChat.value) chatUnread.value[threadId] = { count: chatUnread.value[threadId]?.count ?? 1, mentioned: true };
+  }
 
   function onMessage({ message }: { message: InternalMessage }) {
     const other = partnerOf(message);
     add(other, [message]);
     if (message.fromAgentId === session.me?.id) return;
+    if (message.threadId) {
+      if (message.threadId === openChat.value) void ask('internal.read', { threadId: message.threadId }).catch(() => undefined);
+      return;
+    }
     // This console has it: the sender sees 已送达 (INTERNAL-TIMES-4).
     void ask('internal.delivered', { messageIds: [message.id] }).catch(() => undefined);
     if (other === openWith.value) void ask('internal.read', { withAgentId: other }).catch(() => undefined);
@@ -151,8 +232,13 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
       }
   }
 
-  function onUnread(p: { unread: { agentId: number; count: number }[] }) {
+  function setChatUnread(list: { threadId: number; count: number; mentioned: boolean }[] = []) {
+    chatUnread.value = Object.fromEntries(list.filter((u) => u.threadId !== openChat.value).map((u) => [u.threadId, { count: u.count, mentioned: u.mentioned }]));
+  }
+
+  function onUnread(p: { unread: { agentId: number; count: number }[]; threads?: { threadId: number; count: number; mentioned: boolean }[] }) {
     setUnread(p.unread.filter((u) => u.agentId !== openWith.value));
+    setChatUnread(p.threads);
   }
 
   /** Follows the console's socket for the whole signed-in session. */
@@ -169,10 +255,13 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
           socket.on('internal.receipt', onReceipt);
           socket.on('internal.unread', onUnread);
           socket.on('presence.changed', onPresence);
+          socket.on('internal.threadChanged', onThreadChanged);
+          socket.on('internal.threadRemoved', ({ threadId }: { threadId: number }) => dropChat(threadId));
+          socket.on('internal.mentioned', onMentioned);
         }
         if (!socket.connected) return;
         try {
-          setUnread((await ask<{ unread: { agentId: number; count: number }[] }>('internal.unread', {})).unread);
+          onUnread(await ask<Parameters<typeof onUnread>[0]>('internal.unread', {}));
         } catch {
           // Counted again on the next reconnect.
         }
@@ -181,5 +270,24 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
     );
   }
 
-  return { colleagues, groups, rosterState, unread, threads, openWith, total, loadRoster, open, send, follow };
+  return {
+    colleagues,
+    groups,
+    rosterState,
+    unread,
+    threads,
+    openWith,
+    total,
+    loadRoster,
+    open,
+    send,
+    follow,
+    chats,
+    chatUnread,
+    openChat,
+    loadChats,
+    openThread,
+    sendChat,
+    changeChat,
+  };
 });
