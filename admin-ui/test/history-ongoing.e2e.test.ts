@@ -5,7 +5,7 @@ import { screenshotPath, serverAndBrowser, signInWith } from './browser.ts';
 /** A running conversation on the 对话查询 screen (HISTORY-ONGOING-13), in real Chromium. */
 const s = serverAndBrowser();
 
-test('HISTORY-ONGOING-13 a running conversation is marked 进行中; its open transcript shows new messages within a second and offers no delete until it ends', async (t) => {
+test('HISTORY-ONGOING-13 MAIN-LIVE-5 a running conversation is marked 进行中; its open transcript shows new messages within a second, pushed not polled, and offers no delete until it ends', async (t) => {
   const { k, browser, admin } = s;
   const agent = await agentSocket(k.url, admin);
   const v = await visitorSocket(k.url, k.company.publicId);
@@ -21,6 +21,8 @@ test('HISTORY-ONGOING-13 a running conversation is marked 进行中; its open tr
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
   t.teardown(() => context.close());
   const page = await context.newPage();
+  let polls = 0;
+  page.on('request', (r) => void (/\/api\/history\/conversations\/\d+\/messages/.test(r.url()) && (polls += 1)));
   await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
   await page.goto(`${k.url}/history`);
   const row = page.locator('[data-test="history-table"] .el-table__row').first();
@@ -39,6 +41,9 @@ test('HISTORY-ONGOING-13 a running conversation is marked 进行中; its open tr
   await transcript.getByText('请帮我催一下').waitFor({ timeout: 5_000 });
   const delay = Date.now() - sentAt;
   t.true(delay < 1_000, `shown ${delay} ms after it was sent`);
+  const before = polls;
+  await page.waitForTimeout(1_500);
+  t.is(polls, before, 'pushed over the socket, not polled (MAIN-LIVE-5)');
 
   await call(v.socket, 'chat.end', { conversationId });
   await drawer.locator('[data-test="history-delete"]').waitFor({ timeout: 5_000 });

@@ -30,7 +30,7 @@ export const historyApi = {
   search: (query: HistoryQuery, signal?: AbortSignal) => api.get<HistoryPage>('/api/history/conversations', { query, signal }),
   count: (query: HistoryQuery, signal?: AbortSignal) => api.get<{ total: number }>('/api/history/conversations/count', { query, signal }),
   detail: (id: number) => api.get<HistoryDetail>(`/api/history/conversations/${id}`),
-  /** HISTORY-ONGOING-13: what a running conversation's open transcript polls for. */
+  /** HISTORY-ONGOING-13: what an open transcript of a running conversation missed while it joined or was offline. */
   messagesAfter: (id: number, afterSeq: number) => api.get<HistoryLive>(`/api/history/conversations/${id}/messages`, { query: { afterSeq: String(afterSeq) } }),
   remove: (ids: number[]) => api.post<{ deleted: number[]; notFound: number[] }>('/api/history/conversations/delete', { ids }),
   settings: () => api.get<{ editableDays: number }>('/api/history/settings'),

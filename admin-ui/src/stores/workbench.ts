@@ -5,6 +5,7 @@ import { conversationsApi } from '@/api/conversations';
 import { useRealtimeStore } from './realtime';
 import { useSessionStore } from './session';
 import { createSender } from './workbench-sender';
+import { followedTranscripts } from './followed-transcripts';
 import { collabOf, type AgentClient, type AgentStatus, type ConversationView, type LiveVisitor, type LoadState, type MessageView } from './workbench-types';
 
 export interface WorkbenchAlerts {
@@ -53,6 +54,22 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   let alerts: WorkbenchAlerts | null = null;
   let offPushes: (() => void)[] = [];
   let ticker: ReturnType<typeof setInterval> | undefined;
+  /**
+   * MAIN-LIVE-5: the loaded snapshot's version (server ms before it was read). Row, list and
+   * counter pushes stamped earlier are already in it and are dropped; those that arrive while a
+   * snapshot loads wait, and only the ones newer than it are applied on top.
+   */
+  let snapshotVersion = 0;
+  let snapshotRun = 0;
+  let held: { at: number | undefined; apply: () => void }[] | null = null;
+  const versioned =
+    <P extends { at?: number }>(apply: (p: P) => void) =>
+    (p: P) => {
+      if (held) held.push({ at: p.at, apply: () => apply(p) });
+      else if (p.at === undefined || p.at >= snapshotVersion) apply(p);
+    };
+  /** Messages the snapshot's counters already hold (seq up to the conversation's lastSeq then): not counted twice. */
+  let countedUpTo: Record<number, number> = {};
 
   const sender = createSender(() => client, () => session.me?.id ?? 0, (m) => addMessages(m.conversationId, [m]));
 
@@ -81,8 +98,13 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function loadSnapshot() {
     if (!client) return;
     snapshotState.value = 'loading';
+    const run = ++snapshotRun;
+    held ??= [];
     try {
       const snap = await client.call('workbench.snapshot', {});
+      if (run !== snapshotRun) return;
+      snapshotVersion = snap.version;
+      countedUpTo = Object.fromEntries([...snap.waiting, ...snap.mine].map((c) => [c.id, c.lastSeq]));
       status.value = snap.status;
       autoAccept.value = snap.autoAccept;
       waiting.value = snap.waiting;
@@ -93,6 +115,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       // Rows may predate their chat (see patchVisitor): after a reload the queue order still finds my chats.
       [...snap.waiting, ...snap.mine].forEach(patchVisitor);
       unread.value = Object.fromEntries(Object.entries(snap.unread).map(([k, n]) => [Number(k), n]));
+      releaseHeld();
       snapshotState.value = 'ready';
       // Replay what was missed while away, then send what waited in the outbox.
       for (const c of snap.mine) if (messageState.value[c.id] === 'ready') void syncConversation(c.id);
@@ -100,9 +123,18 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       void sender.flush();
       void refreshAwaiting();
     } catch (error) {
+      if (run !== snapshotRun) return;
+      releaseHeld();
       snapshotError.value = error;
       snapshotState.value = 'error';
     }
+  }
+
+  /** What came while the snapshot loaded, in arrival order; what the snapshot already holds is dropped. */
+  function releaseHeld() {
+    const list = held ?? [];
+    held = null;
+    for (const h of list) if (h.at === undefined || h.at >= snapshotVersion) h.apply();
   }
 
   async function syncConversation(id: number) {
@@ -115,6 +147,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       // The pane keeps what it has; the next reconnect tries again.
     }
   }
+
+  /** Pushed only because a 历史对话 transcript follows it (HISTORY-ONGOING-13): not the workbench's. */
+  const followedOnly = (id: number) => followedTranscripts.has(id) && !known.value[id];
 
   /** Another agent's live conversation (monitored, CONV-MONITOR-35) is read through `transcript.view`. */
   const othersLive = (id: number) => known.value[id]?.status === 'active' && known.value[id]?.agentId !== session.me?.id;
@@ -210,22 +245,37 @@ export const useWorkbenchStore = defineStore('workbench', () => {
 
   function listen(c: AgentClient) {
     offPushes = [
-      c.on('queue.changed', ({ waiting: list }) => {
-        const seen = new Set(waiting.value.map((w) => w.id));
-        waiting.value = list;
-        remember(list);
-        list.forEach(patchVisitor);
-        const fresh = list.find((w) => !seen.has(w.id));
-        if (fresh) alerts?.newChat(fresh, 'request');
-      }),
-      c.on('conversation.updated', ({ conversation }) => upsertConversation(conversation)),
+      c.on(
+        'queue.changed',
+        versioned(({ waiting: list }) => {
+          const seen = new Set(waiting.value.map((w) => w.id));
+          waiting.value = list;
+          remember(list);
+          list.forEach(patchVisitor);
+          const fresh = list.find((w) => !seen.has(w.id));
+          if (fresh) alerts?.newChat(fresh, 'request');
+        }),
+      ),
+      c.on(
+        'conversation.updated',
+        versioned(({ conversation }) => {
+          if (!followedOnly(conversation.id)) upsertConversation(conversation);
+        }),
+      ),
       c.on('message', ({ message }) => {
+        if (followedOnly(message.conversationId)) return;
         addMessages(message.conversationId, [message]);
         if (message.senderKind === 'visitor') delete typing.value[message.conversationId];
         if (message.senderKind !== 'visitor' || othersLive(message.conversationId)) return;
-        unread.value[message.conversationId] = (unread.value[message.conversationId] ?? 0) + 1;
-        if (selectedId.value === message.conversationId) markRead(message.conversationId);
-        alerts?.newMessage(message);
+        // The counter waits for the snapshot, which may already count this message (MAIN-LIVE-5).
+        const count = () => {
+          if (message.seq <= (countedUpTo[message.conversationId] ?? 0)) return;
+          unread.value[message.conversationId] = (unread.value[message.conversationId] ?? 0) + 1;
+          if (selectedId.value === message.conversationId) markRead(message.conversationId);
+          alerts?.newMessage(message);
+        };
+        if (held) held.push({ at: undefined, apply: count });
+        else count();
       }),
       c.on('visitor.typing', ({ conversationId, text }) => {
         // An emptied input clears the preview.
@@ -237,13 +287,13 @@ export const useWorkbenchStore = defineStore('workbench', () => {
         if (!unread.value[conversationId]) return;
         unread.value[conversationId] = (messages.value[conversationId] ?? []).filter((m) => m.senderKind === 'visitor' && m.seq > seq).length;
       }),
-      c.on('visitor.updated', ({ visitor }) => (visitors.value[visitor.id] = visitor)),
-      c.on('visitor.hidden', ({ visitorId }) => delete visitors.value[visitorId]),
+      c.on('visitor.updated', versioned(({ visitor }) => (visitors.value[visitor.id] = visitor))),
+      c.on('visitor.hidden', versioned(({ visitorId }) => delete visitors.value[visitorId])),
     ];
-    const onSelf = (p: { status?: AgentStatus; autoAccept?: boolean }) => {
+    const onSelf = versioned((p: { status?: AgentStatus; autoAccept?: boolean; at?: number }) => {
       if (p?.status) status.value = p.status;
       if (typeof p?.autoAccept === 'boolean') autoAccept.value = p.autoAccept;
-    };
+    });
     const onDelivery = (p: { conversationId: number; messageId: number; status: string }) => {
       const list = messages.value[p.conversationId];
       const m = list?.find((x) => x.id === p.messageId);
