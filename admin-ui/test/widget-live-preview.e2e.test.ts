@@ -22,8 +22,12 @@ async function previewFrame(page: Page): Promise<Frame> {
 
 const text = (frame: Frame, css: string) => frame.locator(css).first().evaluate((n) => n.textContent?.trim() ?? '');
 
-test('STYLE-PREVIEW-6 WINDOW-SCREEN-10 STYLE-LANG-4 the chat window screen previews the real widget with unsaved colour and title, in five languages and a phone frame, creating no visitor or conversation', async (t) => {
+test('STYLE-PREVIEW-6 WINDOW-SCREEN-10 STYLE-LANG-4 the chat window screen previews the real widget with unsaved colour and title, in five languages and a phone frame with the mobile window’s texts (MOBILE-WINDOW-3), creating no visitor or conversation', async (t) => {
   const before = await counts();
+  // The mobile window (on by default) with its own Korean welcome text: phones, and so the phone frame, show it.
+  const mobile = (await s.admin.get('/api/settings/mobile')).body;
+  const ownWindow = { ...mobile.settings.window, texts: { ...mobile.settings.window.texts, ko: { welcome: '모바일 환영합니다' } } };
+  t.is((await s.admin.put('/api/settings/mobile', { version: mobile.version, settings: { ...mobile.settings, window: ownWindow } })).status, 200);
   const context = await s.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   t.teardown(() => context.close());
   const page = await context.newPage();
@@ -78,6 +82,7 @@ test('STYLE-PREVIEW-6 WINDOW-SCREEN-10 STYLE-LANG-4 the chat window screen previ
   await page.locator('[data-test="widget-preview"][data-device="mobile"]').waitFor();
   await frame.waitForFunction(() => window.innerWidth === 375 && window.innerHeight === 667);
   t.is(await frame.locator('#input').evaluate((n) => getComputedStyle(n).fontSize), '16px', 'phones get 16 px inputs (MOBILE-RENDER-5)');
+  await frame.locator('.msg.agent .text', { hasText: '모바일 환영합니다' }).waitFor();
   t.is(await frame.locator('.head').evaluate((n) => getComputedStyle(n).backgroundColor), 'rgb(170, 51, 0)');
   await page.locator('[data-test="widget-preview"]').screenshot({ path: screenshotPath('widget-live-preview-mobile') });
 
