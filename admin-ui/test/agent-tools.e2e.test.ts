@@ -29,7 +29,7 @@ test.serial('CHATSET-CANNED-7, WORKBENCH-CANNED-3: a canned reply made in the co
   await signIn(page);
 
   // The management screen: a personal reply with placeholders and a shortcut.
-  await page.goto(k.url + '/agent-tools');
+  await page.goto(k.url + '/agent-tools?section=canned');
   const editor = page.locator('[data-test="tool-editor-canned"]');
   await editor.locator('[data-test="tool-group"]').first().waitFor({ timeout: 10_000 });
   await editor.locator('[data-test="tool-add"]').click();
@@ -38,6 +38,9 @@ test.serial('CHATSET-CANNED-7, WORKBENCH-CANNED-3: a canned reply made in the co
   await control(dialog, 'tool-shortcut').fill('/hello');
   await dialog.locator('[data-test="tool-save"]').click();
   await editor.locator('[data-test="tool-table"]', { hasText: '/hello' }).waitFor({ timeout: 10_000 });
+  // The list is published as a whole by 保存 (CHATSET-SCREEN-15).
+  await editor.locator('[data-test="canned-save"]').click();
+  await editor.locator('[data-test="canned-unsaved"]').waitFor({ state: 'hidden', timeout: 10_000 });
   // A bad address is refused beside its field.
   await page.locator('#tab-links').click();
   const links = page.locator('[data-test="tool-editor-links"]');

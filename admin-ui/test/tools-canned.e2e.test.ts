@@ -18,7 +18,7 @@ test.serial('CHATSET-CANNEDIO-11 CHATSET-CANNEDHISTORY-9: import a CSV in the co
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await signInWith(page, k.url, { companyId: k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
-  await page.goto(k.url + '/agent-tools');
+  await page.goto(k.url + '/agent-tools?section=canned');
   const editor = page.locator('[data-test="tool-editor-canned"]');
   await editor.locator('[data-test="scope-company"]').click();
   await editor.locator('[data-test="tool-group"]').first().waitFor({ timeout: 10_000 });

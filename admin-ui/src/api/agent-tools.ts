@@ -63,6 +63,8 @@ export const agentToolsApi = {
   groups: (kind: ToolKind, scope: Scope) => api.get<{ items: ToolGroup[] }>(`${base(kind)}/groups`, { query: { scope } }),
   addGroup: (kind: ToolKind, scope: Scope, name: string) => api.post<ToolGroup>(`${base(kind)}/groups`, { scope, name }),
   renameGroup: (kind: ToolKind, id: number, name: string) => api.patch<ToolGroup>(`${base(kind)}/groups/${id}`, { name }),
+  reorder: (kind: ToolKind, scope: Scope, groupId: number, ids: number[]) => api.put<void>(`${base(kind)}/order`, { scope, groupId, ids }),
+  reorderGroups: (kind: ToolKind, scope: Scope, ids: number[]) => api.put<void>(`${base(kind)}/groups/order`, { scope, ids }),
   removeGroup: (kind: ToolKind, id: number) => api.delete<void>(`${base(kind)}/groups/${id}`),
   suggest: (q: string) => api.get<{ items: CannedReply[] }>('/api/agent-tools/canned/suggest', { query: { q } }),
   send: (kind: 'links' | 'files', id: number, conversationId: number) => api.post<{ message: MessageView }>(`${base(kind)}/${id}/send`, { conversationId }),
@@ -73,6 +75,7 @@ export const topicsApi = {
   create: (name: string) => api.post<Topic>('/api/topics', { name }),
   update: (id: number, body: { name?: string; isDefault?: boolean }) => api.patch<Topic>(`/api/topics/${id}`, body),
   remove: (id: number) => api.delete<void>(`/api/topics/${id}`),
+  reorder: (ids: number[]) => api.put<{ items: Topic[] }>('/api/topics/order', { ids }),
 };
 
 /** Stores a file without sending it anywhere (a common file's upload); answers its key. */

@@ -23,6 +23,11 @@ export interface ImportResult {
   skipped: number;
   rejected: { row: number; reason: string; message: string }[];
 }
+export interface CannedDraft {
+  savedAt: string;
+  savedBy: { id: number; name: string } | null;
+  list: CannedList;
+}
 export type TableFormat = 'csv' | 'xlsx';
 
 const base = '/api/agent-tools/canned';
@@ -31,6 +36,8 @@ export const cannedListApi = {
   versions: (scope: Scope) => api.get<{ items: CannedVersion[] }>(`${base}/versions`, { query: { scope } }),
   version: (scope: Scope, id: number) => api.get<CannedVersion & { list: CannedList }>(`${base}/versions/${id}`, { query: { scope } }),
   publish: (scope: Scope, list: CannedList) => api.put<CannedList>(`${base}/list`, { scope, ...list }),
+  draft: (scope: Scope) => api.get<{ draft: CannedDraft | null }>(`${base}/draft`, { query: { scope } }),
+  saveDraft: (scope: Scope, list: CannedList) => api.put<{ draft: CannedDraft | null }>(`${base}/draft`, { scope, ...list }),
   exportUrl: (scope: Scope, format: TableFormat) => `${base}/export?scope=${scope}&format=${format}`,
   /** The file goes as the request body (not JSON), so a 5 MB file is not held to the JSON size limit. */
   async import(scope: Scope, format: TableFormat, mode: 'append' | 'replace', file: File): Promise<ImportResult> {
