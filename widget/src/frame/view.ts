@@ -126,6 +126,7 @@ export function upsert(m: Shown) {
     li.classList.add('has-card');
     drawCard(box, m.text, m.payload);
   } else if (m.senderKind === 'visitor') box.textContent = m.text ?? '';
+  else if (m.senderKind === 'system' && m.payload?.event === 'help.joined') box.textContent = t('helpJoined', { name: String(m.payload.agentNickname ?? '') });
   else {
     linkify(box, m.text ?? '');
     // CONV-FONT-13: the agent's palette colour and bold, from the code the message carries.
