@@ -95,4 +95,7 @@ test('STYLE-PREVIEW-6 WINDOW-SCREEN-10 STYLE-LANG-4 the chat window screen previ
     'the preview asks the server for nothing but its own files',
   );
   t.deepEqual(await counts(), before);
+  // Unlike the chat frame, the preview page is framed by the console only.
+  const csp = (await fetch(`${s.k.url}/widget/preview.html`)).headers.get('content-security-policy') ?? '';
+  t.regex(csp, /frame-ancestors 'self'/);
 });
