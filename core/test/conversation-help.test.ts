@@ -234,3 +234,16 @@ test.serial(`CONV-JOIN-34 tenant isolation: another company cannot ask, answer, 
   await call(a, 'conversation.end', { conversationId: conv.id });
   await closeAll(a, b, s, v.socket);
 });
+
+test.serial(`CONV-JOIN-34 two invitations at once cannot pass the limit of 3 together (${driver})`, async (t) => {
+  const [a, b, cat, e, mon] = [await online(k, 'ann'), await online(k, 'bob'), await online(k, 'cat'), await online(k, 'eve'), await online(k, 'mon')];
+  const { v, conv } = await served(k, a);
+  const [one, two] = await Promise.all([
+    call(a, 'help.invite', { conversationId: conv.id, agentIds: [c.id.bob, c.id.cat] }),
+    call(a, 'help.invite', { conversationId: conv.id, agentIds: [c.id.eve, c.id.mon] }),
+  ]);
+  t.deepEqual([one, two].map((r) => r.error?.code ?? 'ok').sort(), ['ok', 'too_many_helpers']);
+  t.is((await helpRows(conv.id)).length, 2);
+  await call(a, 'conversation.end', { conversationId: conv.id });
+  await closeAll(a, b, cat, e, mon, v.socket);
+});

@@ -53,36 +53,41 @@ export class HelpService {
     if (ids.includes(actor.agentId)) throw conflict('invalid_target', 'You already serve this conversation');
     const known = await agentsById(t, ids);
     if (ids.some((a) => !known.has(a))) throw notFound('Agent not found');
-    const open = await t.q('conversation_helpers').where({ conversation_id: p.conversationId }).whereIn('status', OPEN).select('agent_id', 'status');
-    const already = open.find((r: any) => ids.includes(Number(r.agent_id)));
-    if (already)
-      throw already.status === 'accepted'
-        ? conflict('already_helping', 'This colleague already helps in this chat', { agentId: Number(already.agent_id) })
-        : conflict('help_pending', 'This colleague has not answered the earlier request yet', { agentId: Number(already.agent_id) });
-    if (open.length + ids.length > MAX_HELPERS)
-      throw conflict('too_many_helpers', `At most ${MAX_HELPERS} colleagues can help in one chat`, { max: MAX_HELPERS, open: open.length });
     // Offline, away, without the right to take chats, or an invisible admin for a non-admin: one answer (CONV-TRANSFER-29).
     const eligible = new Set((await this.eligible(actor)).map((c) => c.agentId));
     if (ids.some((a) => !eligible.has(a))) throw conflict('target_unavailable', 'This agent cannot help now');
-    let rows: any[];
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + (await this.timeoutMs(actor.companyId)));
+    let rows: any[];
     try {
-      // One statement: all the asked colleagues or none.
-      rows = await t
-        .insert(
-          'conversation_helpers',
-          ids.map((agentId) => ({
-            conversation_id: p.conversationId,
-            agent_id: agentId,
-            invited_by: actor.agentId,
-            note: p.note || null,
-            status: 'pending',
-            created_at: now,
-            expires_at: expiresAt,
-          })),
-        )
-        .returning('*');
+      // The conversation row is locked, so two invitations at once cannot pass the limit of 3 together.
+      rows = await t.transaction(async (tt) => {
+        const cur = await tt.q('conversations').where({ id: p.conversationId }).forUpdate().first('status', 'agent_id');
+        if (cur.status !== 'active' || Number(cur.agent_id) !== actor.agentId)
+          throw conflict('not_serving', 'Only the agent serving this conversation can ask for help');
+        const open = await tt.q('conversation_helpers').where({ conversation_id: p.conversationId }).whereIn('status', OPEN).select('agent_id', 'status');
+        const already = open.find((r: any) => ids.includes(Number(r.agent_id)));
+        if (already)
+          throw already.status === 'accepted'
+            ? conflict('already_helping', 'This colleague already helps in this chat', { agentId: Number(already.agent_id) })
+            : conflict('help_pending', 'This colleague has not answered the earlier request yet', { agentId: Number(already.agent_id) });
+        if (open.length + ids.length > MAX_HELPERS)
+          throw conflict('too_many_helpers', `At most ${MAX_HELPERS} colleagues can help in one chat`, { max: MAX_HELPERS, open: open.length });
+        return tt
+          .insert(
+            'conversation_helpers',
+            ids.map((agentId) => ({
+              conversation_id: p.conversationId,
+              agent_id: agentId,
+              invited_by: actor.agentId,
+              note: p.note || null,
+              status: 'pending',
+              created_at: now,
+              expires_at: expiresAt,
+            })),
+          )
+          .returning('*');
+      });
     } catch (err: any) {
       // The same colleague asked twice at once (two tabs): the unique index kept one.
       if (err?.code === '23505') throw conflict('help_pending', 'This colleague has not answered the earlier request yet');
