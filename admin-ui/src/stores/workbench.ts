@@ -56,8 +56,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   let ticker: ReturnType<typeof setInterval> | undefined;
   /**
    * MAIN-LIVE-5: the loaded snapshot's version (server ms before it was read). Row, list and
-   * counter pushes stamped earlier are already in it and are dropped; those that arrive while a
-   * snapshot loads wait, and only the ones newer than it are applied on top.
+   * counter pushes that arrive while a snapshot loads wait: those stamped before it are already in
+   * it and are dropped, the newer ones are applied on top. Once it is loaded every push applies (they
+   * come in order, so nodes' clocks never decide what a live console shows).
    */
   let snapshotVersion = 0;
   let snapshotRun = 0;
@@ -66,7 +67,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     <P extends { at?: number }>(apply: (p: P) => void) =>
     (p: P) => {
       if (held) held.push({ at: p.at, apply: () => apply(p) });
-      else if (p.at === undefined || p.at >= snapshotVersion) apply(p);
+      else apply(p);
     };
   /** Messages the snapshot's counters already hold (seq up to the conversation's lastSeq then): not counted twice. */
   let countedUpTo: Record<number, number> = {};
