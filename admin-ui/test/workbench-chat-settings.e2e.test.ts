@@ -1,5 +1,6 @@
 import test from 'ava';
 import type { Page } from 'playwright-core';
+import { agentSocket, call } from '@kefu/core/testing';
 import { screenshotPath, serverAndBrowser, signInWith } from './browser.ts';
 
 /** The conversation settings of 工作台与登录 (SPEC MAIN-SETTINGS-10) in real Chromium. */
@@ -72,4 +73,51 @@ test.serial('MAIN-SETTINGS-10 工作台与登录 saves the transfer time, 文件
   t.true(await on(again, 'workbench-auto-accept'));
   t.false(await on(again, 'workbench-live-view'));
   t.true(await on(again, 'workbench-monitor-notice'));
+});
+
+test.serial('MAIN-SETTINGS-10 CONV-MONITOR-35 告知被监控客服: the monitored agent sees an eye with the monitor’s name only while the setting is on', async (t) => {
+  const PW = 'Quiet-river-42';
+  const ids: Record<string, number> = {};
+  for (const [agentId, permissions] of [
+    ['eyeann', undefined],
+    ['eyemon', ['conversation.accept', 'conversation.monitor']],
+  ] as const) {
+    const r = await s.admin.post('/api/agents', { agentId, name: agentId, password: PW, mustChangePassword: false, ...(permissions ? { permissions } : {}) });
+    if (r.status !== 201) throw new Error(`creating ${agentId}: ${r.status} ${r.text}`);
+    ids[agentId] = r.body.id;
+  }
+  const setNotice = async (monitorNotice: boolean) => {
+    const cur = await s.admin.get('/api/settings/workbench-chat');
+    const r = await s.admin.put('/api/settings/workbench-chat', { version: cur.body.version, settings: { ...cur.body.settings, monitorNotice } });
+    if (r.status !== 200) throw new Error(`saving: ${r.status} ${r.text}`);
+  };
+  await setNotice(false);
+
+  const context = await s.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  await signInWith(page, s.k.url, { companyId: s.k.company.publicId, agentId: 'eyeann', password: PW });
+  await page.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
+  const eye = page.locator('[data-test="monitored-eye"]');
+
+  const mon = await agentSocket(s.k.url, await s.k.login('eyemon', PW));
+  t.teardown(() => void mon.close());
+  const started = await call(mon, 'monitor.start', { agentId: ids.eyeann });
+  t.true(started.ok, JSON.stringify(started));
+  await page.waitForTimeout(1500);
+  t.is(await eye.count(), 0, 'silent monitoring shows nothing');
+
+  await setNotice(true);
+  await eye.waitFor({ timeout: 10_000 });
+  t.regex(await eye.innerText(), /eyemon/);
+  await page.screenshot({ path: screenshotPath('monitored-eye') });
+
+  // After a reload the console asks who watches and shows the eye again.
+  await page.reload();
+  await page.locator('[data-test="workbench"]').waitFor({ timeout: 15_000 });
+  await eye.waitFor({ timeout: 10_000 });
+
+  await call(mon, 'monitor.stop', {});
+  await t.notThrowsAsync(eye.waitFor({ state: 'detached', timeout: 10_000 }), 'the eye goes when monitoring stops');
+  await setNotice(false);
 });
