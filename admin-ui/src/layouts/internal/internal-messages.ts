@@ -44,6 +44,7 @@ const en = {
     servedBy: 'Served by {name}',
     noAccess: 'No access: you may not see this conversation.',
   },
+  // vue-i18n reads @ as a linked message: a literal @ is written {'@'}.
   chats: {
     title: 'Group chats',
     create: 'New chat',
@@ -58,7 +59,7 @@ const en = {
     leave: 'Leave chat',
     dissolve: 'Dissolve',
     dissolveConfirm: 'Dissolve "{name}"? Its messages are deleted for everyone.',
-    mute: 'Mute (only @mentions notify)',
+    mute: "Mute (only {'@'}mentions notify)",
     mention: 'Mention',
     everyone: '所有人',
     group: 'Group',
@@ -67,7 +68,7 @@ const en = {
     removed: 'You no longer belong to this chat.',
     errors: {
       chat_limit: 'A member already belongs to 200 chats.',
-      mention_all_forbidden: 'Only the chat creator and admins may mention everyone (@所有人).',
+      mention_all_forbidden: "Only the chat creator and admins may mention everyone ({'@'}所有人).",
       chat_manage_forbidden: 'Only the chat creator and admins may change this chat.',
       group_chat: "A group's chat follows the group's members.",
     },
@@ -133,8 +134,8 @@ const zhCN: typeof en = {
     leave: '退出群聊',
     dissolve: '解散',
     dissolveConfirm: '解散“{name}”？所有人的消息都将被删除。',
-    mute: '免打扰（仅 @ 我时提醒）',
-    mention: '@ 提及',
+    mute: "免打扰（仅 {'@'} 我时提醒）",
+    mention: "{'@'} 提及",
     everyone: '所有人',
     group: '分组',
     creator: '创建者',
@@ -142,7 +143,7 @@ const zhCN: typeof en = {
     removed: '你已不在此群聊中。',
     errors: {
       chat_limit: '有成员已加入 200 个群聊。',
-      mention_all_forbidden: '只有群聊创建者和管理员可以 @所有人。',
+      mention_all_forbidden: "只有群聊创建者和管理员可以 {'@'}所有人。",
       chat_manage_forbidden: '只有群聊创建者和管理员可以修改此群聊。',
       group_chat: '分组群聊的成员随分组变化。',
     },
