@@ -109,7 +109,10 @@ export const agentClientEvents = {
 } as const;
 
 export const agentServerEvents = {
-  'queue.changed': { summary: 'The waiting list changed; the payload is the new list', payload: z.object({ waiting: z.array(conversationView), at: pushedAt }) },
+  'queue.changed': {
+    summary: 'The waiting list changed; the payload is the new list',
+    payload: z.object({ waiting: z.array(conversationView), at: pushedAt }),
+  },
   'conversation.updated': { summary: 'A conversation the agent sees changed state', payload: z.object({ conversation: conversationView, at: pushedAt }) },
   message: { summary: 'A new message in a conversation the agent serves', payload: z.object({ message: messageView }) },
   'visitor.typing': {
