@@ -7,7 +7,6 @@ import { toMessageView } from '../conversations/conversation-mapper.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
 import { AuditService } from '../accounts/audit-service.ts';
 import { SegmentService } from '../conversations/segment-service.ts';
-import { keywordTerms, termQuery } from './search-tokens.ts';
 import { DURATION, filteredConversations, type DayRange, type KeywordMode, type Viewer } from './history-query.ts';
 import { rowColumns, toHistoryRows } from './history-rows.ts';
 import { daysBetween, MAX_RANGE_DAYS, type HistoryFilters, type SearchQuery } from './history-schemas.ts';
@@ -103,7 +102,6 @@ export class HistoryService {
     const want = s.pageSize + 1;
     let rows: any[];
     if (!s.keyword) rows = await page('index', after, null, want);
-    else if (!(await everyTermOccurs(t, s.keyword))) rows = [];
     else {
       // A common term fills the page within the next PROBE conversations, checked one by one; the
       // conversations past them are left to the index, which is fast exactly when the term is rare.
@@ -126,7 +124,6 @@ export class HistoryService {
 
   /** 共 N 条: the exact number of matching conversations the caller may see. */
   async count(auth: AuthInfo, f: HistoryFilters): Promise<{ total: number }> {
-    if (f.keyword && !(await everyTermOccurs(auth.tenant, f.keyword))) return { total: 0 };
     const { q } = await this.query(auth, f);
     const [{ n }] = await q.count<{ n: string }[]>('c.id as n');
     return { total: Number(n) };
@@ -168,19 +165,4 @@ export class HistoryService {
     await this.audit.write(t, { actor: auth.agent.id, action: 'history.settings', old, new: { editableDays } });
     return { editableDays };
   }
-}
-
-/**
- * A term found in none of the company's messages matches nothing, whatever the other filters: one index
- * lookup per term says so, where the probe would first check its conversations in vain (HISTORY-PERF-3).
- */
-async function everyTermOccurs(t: Tenant, keyword: string): Promise<boolean> {
-  for (const term of keywordTerms(keyword)) {
-    const hit = await t
-      .q('messages as m')
-      .whereRaw('m.search_tsv @@ ?::tsquery', [termQuery(term)])
-      .first(t.unscoped.raw('1 as hit'));
-    if (!hit) return false;
-  }
-  return true;
 }
