@@ -165,6 +165,32 @@ test.serial('MAIN-EVENTS-4 while the tab is hidden the title blinks 【N】 for 
   await page.close();
 });
 
+test.serial('LOGIN-AUTOLOGIN-10 a company whose automatic-login lifetime is 0 days shows no 自动登录 box on the login form', async (t) => {
+  const save = async (autoLoginDays: number) => {
+    const cur = await admin.get('/api/settings/workbench');
+    const r = await admin.put('/api/settings/workbench', { version: cur.body.version, settings: { ...cur.body.settings, autoLoginDays } });
+    if (r.status !== 200) throw new Error(r.text);
+  };
+  await save(0);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  try {
+    await page.goto(k.url + '/login');
+    const box = page.locator('[data-test="login-remember"]');
+    await field(page, 'login-company').fill(String(k.company.publicId));
+    await box.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.screenshot({ path: screenshotPath('login-no-autologin') });
+    // Another company (unknown here) keeps the default box; back to this one, it goes again.
+    await field(page, 'login-company').fill('99999999');
+    await box.waitFor({ timeout: 10_000 });
+    await field(page, 'login-company').fill(String(k.company.publicId));
+    await box.waitFor({ state: 'detached', timeout: 10_000 });
+    t.is(await page.locator('[data-test="login-forgot"]').count(), 1, '忘记密码 stays');
+  } finally {
+    await page.close();
+    await save(30);
+  }
+});
+
 test.serial('LOGIN-NETWORK-12 网络 on the login page tests the server and both realtime transports and shows the address the server sees', async (t) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(k.url + '/login');

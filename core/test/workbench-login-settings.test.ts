@@ -43,26 +43,36 @@ test.serial('MAIN-SETTINGS-10 工作台与登录 reads its defaults, saves versi
   await saveWorkbench({ idleHours: 12 });
 });
 
-test.serial('MAIN-SETTINGS-10 LOGIN-SESSION-7 自动登录 lasts the saved days and 0 days allows none', async (t) => {
-  await addAgent(admin, 'idler');
-  const cookieOf = async (remember: boolean) => {
-    const c = k.client();
-    const r = await c.post('/api/auth/login', { companyId: String(k.company.publicId), agentId: 'idler', password: AGENT_PASSWORD, remember });
-    t.is(r.status, 200);
-    const cookie = String(r.headers.get('set-cookie'));
-    return { cookie, persistent: /expires=/i.test(cookie) };
-  };
-  await saveWorkbench({ autoLoginDays: 7 });
-  t.false((await cookieOf(false)).persistent, 'without 自动登录 the cookie lasts the browser session');
-  const remembered = await cookieOf(true);
-  t.true(remembered.persistent);
-  const expires = new Date(/expires=([^;]+)/i.exec(remembered.cookie)![1]).getTime();
-  t.true(Math.abs(expires - Date.now() - 7 * 86_400_000) < 120_000, 'the cookie lives the saved 7 days');
+test.serial(
+  'MAIN-SETTINGS-10 LOGIN-SESSION-7 LOGIN-AUTOLOGIN-10 自动登录 lasts the saved days; 0 days allows none and the login form hides the box',
+  async (t) => {
+    await addAgent(admin, 'idler');
+    const cookieOf = async (remember: boolean) => {
+      const c = k.client();
+      const r = await c.post('/api/auth/login', { companyId: String(k.company.publicId), agentId: 'idler', password: AGENT_PASSWORD, remember });
+      t.is(r.status, 200);
+      const cookie = String(r.headers.get('set-cookie'));
+      return { cookie, persistent: /expires=/i.test(cookie) };
+    };
+    await saveWorkbench({ autoLoginDays: 7 });
+    t.false((await cookieOf(false)).persistent, 'without 自动登录 the cookie lasts the browser session');
+    const remembered = await cookieOf(true);
+    t.true(remembered.persistent);
+    const expires = new Date(/expires=([^;]+)/i.exec(remembered.cookie)![1]).getTime();
+    t.true(Math.abs(expires - Date.now() - 7 * 86_400_000) < 120_000, 'the cookie lives the saved 7 days');
 
-  await saveWorkbench({ autoLoginDays: 0 });
-  t.false((await cookieOf(true)).persistent, 'with 0 days 自动登录 gives a browser-session cookie');
-  await saveWorkbench({ idleHours: 12, autoLoginDays: 30 });
-});
+    await saveWorkbench({ autoLoginDays: 0 });
+    t.false((await cookieOf(true)).persistent, 'with 0 days 自动登录 gives a browser-session cookie');
+    const options = (companyId: string) => k.client().get(`/api/auth/login-options?companyId=${companyId}`);
+    t.deepEqual((await options(String(k.company.publicId))).body, { autoLogin: false }, 'the login form is told to hide 自动登录');
+    t.deepEqual((await options('99999999')).body, { autoLogin: true }, 'an unknown company ID gets the defaults');
+    const bad = await options('12ab');
+    t.is(bad.status, 400);
+    t.is(bad.body.error.fields[0].path, 'query.companyId');
+    await saveWorkbench({ idleHours: 12, autoLoginDays: 30 });
+    t.deepEqual((await options(String(k.company.publicId))).body, { autoLogin: true });
+  },
+);
 
 test.serial('MAIN-SETTINGS-10 LOGIN-FIRSTPW-15 the company setting is the default of a new agent’s first-login password change', async (t) => {
   const make = async (agentId: string) => (await admin.post('/api/agents', { agentId, name: agentId, password: AGENT_PASSWORD })).body;

@@ -38,6 +38,8 @@ export const authApi = {
   login: (body: LoginRequest) => api.post<AuthResult>('/api/auth/login', body, step),
   verify: (challengeId: string, code: string) => api.post<AuthResult>('/api/auth/login/verify', { challengeId, code }, step),
   logout: () => api.post<void>('/api/auth/logout', undefined, step),
+  /** What the form offers for a company ID before sign-in (SPEC LOGIN-AUTOLOGIN-10). */
+  loginOptions: (companyId: string) => api.get<{ autoLogin: boolean }>(`/api/auth/login-options?companyId=${encodeURIComponent(companyId)}`, step),
   me: () => api.get<MeResult>('/api/auth/me', step),
   requestPasswordReset: (body: { companyId: string; agentId: string }) => api.post<{ accepted: true }>('/api/auth/password-reset', body, step),
   inspectPasswordReset: (token: string) => api.post<ResetLink>('/api/auth/password-reset/inspect', { token }, step),

@@ -1,8 +1,10 @@
 import type { Context } from 'koa';
+import { TOKENS } from '../tokens.ts';
+import type { Db } from '../infra/db.ts';
 import type { DependencyContainer } from '../infra/di.ts';
 import type { ApiRouter } from '../http/api-router.ts';
 import { SESSION_COOKIE } from './authenticator.ts';
-import { loginBody, loginResponse, meResponse, verifyBody } from './auth-schemas.ts';
+import { loginBody, loginOptionsQuery, loginOptionsResponse, loginResponse, meResponse, verifyBody } from './auth-schemas.ts';
 import { LoginService, type LoginSuccess } from './login-service.ts';
 import { MeService } from './me-service.ts';
 import { registerNetworkCheckRoutes } from './network-check.ts';
@@ -48,6 +50,24 @@ export function registerAuthRoutes(api: ApiRouter, c: DependencyContainer) {
     body: loginBody,
     response: loginResponse,
     handler: async ({ body, ctx }) => answer(ctx, await login.login(body, reqInfo(ctx))),
+  });
+
+  const db = c.resolve<Db>(TOKENS.Db);
+  const workbench = c.resolve(WorkbenchSettingsService);
+  api.route({
+    method: 'get',
+    path: '/api/auth/login-options',
+    summary: 'What the login form offers for a company ID: the 自动登录 box is hidden when its lifetime is 0 days (LOGIN-AUTOLOGIN-10)',
+    tags: ['auth'],
+    auth: 'public',
+    query: loginOptionsQuery,
+    response: loginOptionsResponse,
+    handler: async ({ query }) => {
+      const company = await db('companies')
+        .where({ public_id: Number(query.companyId) })
+        .first('id');
+      return { autoLogin: !company || (await workbench.read(Number(company.id))).autoLoginDays > 0 };
+    },
   });
 
   api.route({

@@ -18,6 +18,12 @@ export const loginBody = z.strictObject({
 });
 export type LoginBody = z.output<typeof loginBody>;
 
+export const loginOptionsQuery = z.strictObject({ companyId: companyIdField });
+/** What the login form offers for a company before anyone signs in; an unknown company gets the defaults. */
+export const loginOptionsResponse = z.object({
+  autoLogin: z.boolean().describe('False when the company set the automatic-login lifetime to 0 days (LOGIN-AUTOLOGIN-10)'),
+});
+
 export const verifyBody = z.strictObject({
   challengeId: z.string().min(10).max(100),
   code: z.string().trim().min(1).max(20),
