@@ -36,6 +36,11 @@ test.serial('MAIN-SETTINGS-10 工作台与登录 reads its defaults, saves versi
   const bad = await admin.put('/api/settings/workbench', { version: 1, settings: { ...first.body.settings, idleHours: 73, autoLoginDays: 91 } });
   t.is(bad.status, 400);
   t.deepEqual(bad.body.error.fields.map((f: { path: string }) => f.path).sort(), ['settings.autoLoginDays', 'settings.idleHours']);
+  // The bound travels with the refusal, so the console words it in the agent's language.
+  t.like(
+    bad.body.error.fields.find((f: { path: string }) => f.path === 'settings.idleHours'),
+    { code: 'too_big', limit: 72, origin: 'number', inclusive: true },
+  );
 
   await addAgent(admin, 'plain');
   const plain = await signIn(k, 'plain');

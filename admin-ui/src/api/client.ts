@@ -6,6 +6,10 @@ export interface FieldProblem {
   path: string;
   code: string;
   message: string;
+  /** For `too_small` / `too_big`: the bound, what it bounds (number, string, array, …) and whether it is allowed itself. */
+  limit?: number;
+  origin?: string;
+  inclusive?: boolean;
 }
 
 export class ApiError extends Error {

@@ -6,6 +6,10 @@ export interface FieldProblem {
   path: string;
   code: string;
   message: string;
+  /** For `too_small` / `too_big`: the bound, what it bounds, and whether the bound itself is allowed — so clients word it in their language. */
+  limit?: number;
+  origin?: string;
+  inclusive?: boolean;
 }
 
 export class AppError extends Error {

@@ -28,7 +28,14 @@ const errorSchema = {
           type: 'array',
           items: {
             type: 'object',
-            properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+            properties: {
+              path: { type: 'string' },
+              code: { type: 'string' },
+              message: { type: 'string' },
+              limit: { type: 'number', description: 'too_small / too_big: the bound' },
+              origin: { type: 'string', description: 'too_small / too_big: number, string (length), array (items), …' },
+              inclusive: { type: 'boolean', description: 'too_small / too_big: whether the bound itself is allowed' },
+            },
           },
         },
       },

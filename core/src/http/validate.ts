@@ -8,12 +8,19 @@ const codeOf = (issue: z.core.$ZodIssue): string => {
   return issue.code;
 };
 
+/** A numeric bound of a size or range issue (dates and bigints keep only the message). */
+function bound(issue: z.core.$ZodIssue): Pick<FieldProblem, 'limit' | 'origin' | 'inclusive'> {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return {};
+  const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+  return typeof limit === 'number' && Number.isFinite(limit) ? { limit, origin: issue.origin, inclusive: issue.inclusive ?? true } : {};
+}
+
 export function zodFields(error: z.ZodError, prefix = ''): FieldProblem[] {
   return error.issues.flatMap((issue) => {
     const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys')
       return issue.keys.map((k) => ({ path: [base, k].filter(Boolean).join('.'), code: 'unknown_field', message: `Unknown field ${k}` }));
-    return [{ path: base || '(body)', code: codeOf(issue), message: issue.message }];
+    return [{ path: base || '(body)', code: codeOf(issue), message: issue.message, ...bound(issue) }];
   });
 }
 

@@ -54,6 +54,11 @@ const en = {
     invalid_address: 'Not a valid IPv4/IPv6 address or range.',
     expiry_before_start: 'The expiry is before the start.',
   },
+  bounds: {
+    number: { min: 'Must be at least {limit}.', max: 'Must be at most {limit}.', above: 'Must be more than {limit}.', below: 'Must be less than {limit}.' },
+    text: { min: 'At least {limit} characters.', max: 'At most {limit} characters.', above: 'More than {limit} characters.', below: 'Fewer than {limit} characters.' },
+    items: { min: 'At least {limit} entries.', max: 'At most {limit} entries.', above: 'More than {limit} entries.', below: 'Fewer than {limit} entries.' },
+  },
   sessionEnded: {
     generic: 'Your session has ended. Please sign in again.',
     replacedBy: 'Your ID signed in somewhere else: the new login came from {ip} at {time}.',
@@ -123,6 +128,11 @@ const zhCN: typeof en = {
     field_read_only: '该字段不能修改。',
     invalid_address: '不是有效的 IPv4/IPv6 地址或地址段。',
     expiry_before_start: '过期日期早于开始日期。',
+  },
+  bounds: {
+    number: { min: '不能小于 {limit}。', max: '不能大于 {limit}。', above: '必须大于 {limit}。', below: '必须小于 {limit}。' },
+    text: { min: '至少 {limit} 个字符。', max: '最多 {limit} 个字符。', above: '须多于 {limit} 个字符。', below: '须少于 {limit} 个字符。' },
+    items: { min: '至少 {limit} 项。', max: '最多 {limit} 项。', above: '须多于 {limit} 项。', below: '须少于 {limit} 项。' },
   },
   sessionEnded: {
     generic: '您的登录已结束,请重新登录。',
