@@ -106,7 +106,11 @@ export const useInternalChatStore = defineStore('internal-chat', () => {
   function add(withId: number, list: InternalMessage[]) {
     const current = threads.value[withId] ?? [];
     const incoming = new Map(list.map((m) => [m.id, m]));
-    const kept = current.map((m) => incoming.get(m.id) ?? m);
+    // A copy that left the server before a receipt (the send's ack, a reload) must not undo 已送达/已读 shown since.
+    const kept = current.map((m) => {
+      const n = incoming.get(m.id);
+      return n ? { ...n, deliveredAt: n.deliveredAt ?? m.deliveredAt, readAt: n.readAt ?? m.readAt } : m;
+    });
     const ids = new Set(current.map((m) => m.id));
     threads.value[withId] = [...kept, ...list.filter((m) => !ids.has(m.id))].sort((a, b) => a.id - b.id);
   }
