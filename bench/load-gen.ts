@@ -74,6 +74,9 @@ async function roundTrip() {
 
   const sentAt = new Map<string, { t: number; measured: boolean }>();
   let samples: number[] = [];
+  // When each measured reply arrived (ms since the step began): stalls show as bad seconds in `perSecond`.
+  let arrivals: number[] = [];
+  let stepStart = 0;
   let replies = 0;
   for (const { v } of chatting)
     v.on('message', ({ message }) => {
@@ -82,17 +85,21 @@ async function roundTrip() {
       if (!s) return;
       sentAt.delete(message.text.slice(2));
       replies++;
-      if (s.measured) samples.push(performance.now() - s.t);
+      if (!s.measured) return;
+      samples.push(performance.now() - s.t);
+      arrivals.push(performance.now() - stepStart);
     });
 
   /** Open-loop sends at `rate`/s for warmup + seconds; latencies of the measured part only. */
   async function step(rate: number, warmup: number, seconds: number) {
     samples = [];
+    arrivals = [];
     replies = 0;
     const sendErrors: Record<string, number> = {};
     const total = Math.round(rate * (warmup + seconds));
     const interval = 1000 / rate;
     const start = performance.now();
+    stepStart = start;
     let sent = 0;
     let maxLag = 0;
     await new Promise<void>((resolve) => {
@@ -130,6 +137,7 @@ async function roundTrip() {
       agentErrors: { ...agentErrors },
       maxSchedulerLagMs: Math.round(maxLag),
       latencyMs: percentiles(samples),
+      perSecond: perSecond(samples, arrivals),
     };
   }
 
@@ -143,6 +151,17 @@ async function roundTrip() {
     if (!(r.latencyMs.p99 <= P.p99BoundMs!) || r.lost > 0) break;
   }
   return { ...base, steps };
+}
+
+/** p50 / p99 / max of the replies that arrived in each second of the step. */
+function perSecond(latencies: number[], at: number[]) {
+  const buckets = new Map<number, number[]>();
+  latencies.forEach((l, i) => {
+    const s = Math.floor(at[i] / 1000);
+    if (!buckets.has(s)) buckets.set(s, []);
+    buckets.get(s)!.push(l);
+  });
+  return [...buckets].sort(([a], [b]) => a - b).map(([second, ls]) => ({ second, ...percentiles(ls) }));
 }
 
 finish(P.mode === 'idle' ? await idle() : await roundTrip());

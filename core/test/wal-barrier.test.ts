@@ -38,3 +38,14 @@ onPostgres('BEYOND-IDEMPOTENT-4 callers arriving together share one flush, and a
     ['rejected', 'rejected'],
   );
 });
+
+onPostgres('BEYOND-IDEMPOTENT-4 a busy node flushes at most once per interval, and a lone ack after a quiet spell waits for nothing', async (t) => {
+  const barrier = new WalBarrier(() => k.server.db, 1000);
+  const t0 = performance.now();
+  await barrier.wait();
+  const first = performance.now() - t0;
+  await Promise.all([barrier.wait(), barrier.wait()]);
+  const second = performance.now() - t0;
+  t.true(first < 1000, `the first flush started at once (${Math.round(first)} ms)`);
+  t.true(second >= 990, `the next one waited for the interval (${Math.round(second)} ms)`);
+});

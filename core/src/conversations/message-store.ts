@@ -71,7 +71,7 @@ export class MessageStore {
     // the other side at once; its sender's ack waits for a shared flush (WalBarrier). The round trip between
     // two people then holds no disk write, while nothing is acknowledged before it is durable (BEYOND-IDEMPOTENT-4).
     this.batcher = new AppendBatcher(() => appendDb, pglite ? 1 : 2);
-    this.barrier = pglite ? null : new WalBarrier(() => db);
+    this.barrier = pglite ? null : new WalBarrier(() => db, 5);
   }
 
   async append(t: Tenant, conversationId: number, m: NewMessage, opts: AppendOptions = {}): Promise<AppendResult> {

@@ -8,13 +8,21 @@ import { runPrepared } from '../infra/db.ts';
  * The smallest such write is a transactional logical-decoding message (allowed
  * to any role at wal_level replica; a transaction that only took an id is not
  * flushed). Callers that arrive while one runs share the next, so under load
- * one flush serves many messages (a group commit for the acks).
+ * one flush serves many messages (a group commit for the acks). Flushes also
+ * start at most once per `minIntervalMs`: each is a statement, a commit and an
+ * fsync, and on a busy node writing them costs more CPU than the messages do,
+ * while an ack a few milliseconds later changes nothing a person can see.
  */
 export class WalBarrier {
   private waiting: { resolve: () => void; reject: (err: unknown) => void }[] = [];
   private running = false;
+  private lastStart = 0;
+  private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly knex: () => Knex) {}
+  constructor(
+    private readonly knex: () => Knex,
+    private readonly minIntervalMs = 0,
+  ) {}
 
   /** Resolves once everything committed before this call is durable. */
   wait(): Promise<void> {
@@ -25,8 +33,17 @@ export class WalBarrier {
   }
 
   private flush(): void {
-    if (this.running || !this.waiting.length) return;
+    if (this.running || this.timer || !this.waiting.length) return;
+    const wait = this.lastStart + this.minIntervalMs - performance.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.flush();
+      }, wait);
+      return;
+    }
     this.running = true;
+    this.lastStart = performance.now();
     // Only callers already waiting: a commit made while this barrier runs may land after its commit record.
     const batch = this.waiting.splice(0);
     runPrepared(this.knex(), 'kefu_wal_barrier', "select pg_logical_emit_message(true, 'kefu.barrier', '')")
