@@ -111,7 +111,7 @@ test.serial('MAIN-ENDED-9 退出 in one tab: the other tab says so in words and 
   t.is(await endedNotice(tab1).count(), 0, 'the tab that signed out shows no reason');
 });
 
-test.serial('MAIN-INDICATOR-3 MAIN-TABS-6 the status badge, favicon and title prefix follow a status change on every tab within a second', async (t) => {
+test.serial('MAIN-INDICATOR-3 MAIN-TABS-6 TOOLBAR-STATUS-8 the status badge, favicon and title prefix follow a status change on every tab within a second; the header switch works on any screen', async (t) => {
   await addAgent('cleo');
   const context = await newContext(t);
   const tab1 = await context.newPage();
@@ -142,6 +142,15 @@ test.serial('MAIN-INDICATOR-3 MAIN-TABS-6 the status badge, favicon and title pr
   await tab2.locator('[data-test="preferences-page"]').waitFor();
   t.is(await favicon(tab2), '/favicon.svg');
   t.false((await tab2.title()).includes('忙碌'));
+
+  // The switch sits in the header: away from the workbench it shows the status and changes it for every tab.
+  const headerSwitch = tab2.locator('[data-test="app-header"] [data-test="wb-status"]');
+  await tab2.locator('[data-test="app-header"] [data-test="wb-status"]', { hasText: '忙碌' }).waitFor();
+  await headerSwitch.click();
+  await tab2.locator('.el-select-dropdown__item:visible', { hasText: '离开' }).click();
+  await tab1.locator('[data-test="statusbar-status"][data-status="away"]').waitFor({ timeout: 2000 });
+  await tab2.locator('[data-test="app-header"] [data-test="wb-status"]', { hasText: '离开' }).waitFor();
+  await tab2.screenshot({ path: screenshotPath('header-status-switch') });
 });
 
 test.serial('MAIN-TABS-6 opening a conversation in one tab marks it read in the agent’s other tab within a second', async (t) => {

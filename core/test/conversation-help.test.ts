@@ -3,6 +3,7 @@ import test from 'ava';
 import type { TestKefu } from '@kefu/core/testing';
 import { HelpService } from '../src/conversations/help-service.ts';
 import { call, next } from './helpers/sockets.ts';
+import { signIn } from './helpers/accounts.ts';
 import { closeAll, type CollabKefu, driver, none, online, served, startCollab } from './helpers/collab.ts';
 
 /** 邀请协助 (SPEC CONV-JOIN-34) over real sockets: requests, helpers writing and whispering, leaving, limits, isolation. */
@@ -209,6 +210,29 @@ test.serial(`CONV-JOIN-34 helpers leave automatically when the chat is transferr
   await call(v.socket, 'chat.end', { conversationId: conv.id });
   t.is((await bobEnded).request.reason, 'conversation_ended');
   t.deepEqual((await call(b, 'help.list', {})).helping, []);
+  await closeAll(a, b, cat, v.socket);
+});
+
+test.serial(`CONV-JOIN-34 HISTORY-VISIBILITY-5 a colleague who helped finds the chat in history; one who declined does not (${driver})`, async (t) => {
+  const [a, b, cat] = [await online(k, 'ann'), await online(k, 'bob'), await online(k, 'cat')];
+  const { v, conv } = await served(k, a);
+  await call(v.socket, 'message.send', { conversationId: conv.id, clientId: uuid(), text: 'where is my parcel' });
+  const inv = await call(a, 'help.invite', { conversationId: conv.id, agentIds: [c.id.bob, c.id.cat] });
+  t.true((await call(b, 'help.respond', { requestId: inv.requests[0].id, accept: true })).ok);
+  t.true((await call(cat, 'help.respond', { requestId: inv.requests[1].id, accept: false })).ok);
+  t.true((await call(b, 'help.leave', { conversationId: conv.id })).ok);
+  await call(v.socket, 'chat.end', { conversationId: conv.id });
+  const [bob, catHttp] = [await signIn(k, 'bob'), await signIn(k, 'cat')];
+  const found = (who: typeof bob) => who.get(`/api/history/conversations?conversationId=${conv.id}`);
+  t.deepEqual(
+    (await found(bob)).body.items.map((x: any) => x.id),
+    [conv.id],
+  );
+  const detail = await bob.get(`/api/history/conversations/${conv.id}`);
+  t.is(detail.status, 200);
+  t.true(detail.body.messages.some((m: any) => m.text === 'where is my parcel'));
+  t.deepEqual((await found(catHttp)).body.items, []);
+  t.is((await catHttp.get(`/api/history/conversations/${conv.id}`)).status, 404);
   await closeAll(a, b, cat, v.socket);
 });
 

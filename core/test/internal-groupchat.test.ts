@@ -23,10 +23,12 @@ test.serial(`GROUP-ADD-3 INTERNAL-GROUPCHAT-7 a group's chat is created with it 
   t.like(sales, { kind: 'group', name: 'Sales', memberIds: [c.id.bob, c.id.cat].sort((x, y) => x - y) });
   t.false((await call(a, 'internal.threads')).threads.some((x: any) => x.groupId === c.salesGroup));
 
+  const annTold = next(a, 'internal.threadChanged');
   const created = await c.admin.post('/api/groups', { name: 'Support', memberIds: [c.id.ann, c.id.bob] });
   t.is(created.status, 201);
   const support = (await call(a, 'internal.threads')).threads.find((x: any) => x.groupId === created.body.id);
   t.like(support, { kind: 'group', name: 'Support', memberIds: [c.id.ann, c.id.bob], canManage: false });
+  t.is((await annTold).threadId, support.id, "a member's console learns of the new chat without reloading");
 
   const bobGets = next(b, 'internal.message', (m) => m.message.text === 'before cat');
   t.true((await say(a, support.id, 'before cat')).ok);
@@ -39,7 +41,9 @@ test.serial(`GROUP-ADD-3 INTERNAL-GROUPCHAT-7 a group's chat is created with it 
   t.is((await call(cat, 'internal.history', { threadId: support.id })).error.code, 'not_found');
 
   // cat joins (the whole member list is saved again): sees what follows only; bob keeps everything.
+  const catTold = next(cat, 'internal.threadChanged', (m) => m.threadId === support.id);
   t.is((await c.admin.patch(`/api/groups/${created.body.id}`, { memberIds: [c.id.ann, c.id.bob, c.id.cat] })).status, 200);
+  await catTold;
   const catGets = next(cat, 'internal.message', (m) => m.message.text === 'after cat');
   await say(a, support.id, 'after cat');
   await catGets;
@@ -49,8 +53,10 @@ test.serial(`GROUP-ADD-3 INTERNAL-GROUPCHAT-7 a group's chat is created with it 
 
   // bob is removed through his own agent record: he loses the chat at once.
   const bobAgent = (await c.admin.get(`/api/agents/${c.id.bob}`)).body;
+  const bobTold = next(b, 'internal.threadRemoved', (m) => m.threadId === support.id);
   const upd = await c.admin.patch(`/api/agents/${c.id.bob}`, { version: bobAgent.version, groupIds: [c.salesGroup] });
   t.is(upd.status, 200, JSON.stringify(upd.body));
+  t.is((await bobTold).reason, 'removed', "the removed member's console drops the chat at once");
   t.is((await call(b, 'internal.history', { threadId: support.id })).error.code, 'not_found');
   t.is((await say(b, support.id, 'still here?')).error.code, 'not_found');
   t.false((await call(b, 'internal.threads')).threads.some((x: any) => x.id === support.id));
@@ -59,8 +65,15 @@ test.serial(`GROUP-ADD-3 INTERNAL-GROUPCHAT-7 a group's chat is created with it 
   t.true(await bobMissed, 'a removed member receives nothing more');
   t.is((await call(b, 'internal.thread.leave', { threadId: sales.id })).error.code, 'group_chat', "a group's chat cannot be left");
 
+  // Removed through the group's member list: told the same way.
+  const catOut = next(cat, 'internal.threadRemoved', (m) => m.threadId === support.id);
+  t.is((await c.admin.patch(`/api/groups/${created.body.id}`, { memberIds: [c.id.ann] })).status, 200);
+  t.is((await catOut).reason, 'removed');
+
   // Deleting the group deletes its chat.
+  const dissolved = next(a, 'internal.threadRemoved', (m) => m.threadId === support.id);
   t.is((await c.admin.del(`/api/groups/${created.body.id}`)).status, 204);
+  t.is((await dissolved).reason, 'dissolved');
   t.is((await call(a, 'internal.history', { threadId: support.id })).error.code, 'not_found');
   await closeAll(a, b, cat);
 });

@@ -1,12 +1,13 @@
-import { defineStore } from 'pinia';
+import { defineStore, storeToRefs } from 'pinia';
 import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
 import { agentClient } from '@kefu/core/protocol/client';
 import { conversationsApi } from '@/api/conversations';
 import { useRealtimeStore } from './realtime';
 import { useSessionStore } from './session';
+import { usePresenceStore } from './presence';
 import { createSender } from './workbench-sender';
 import { followedTranscripts } from './followed-transcripts';
-import { collabOf, type AgentClient, type AgentStatus, type ConversationView, type LiveVisitor, type LoadState, type MessageView } from './workbench-types';
+import { collabOf, type AgentClient, type ConversationView, type LiveVisitor, type LoadState, type MessageView } from './workbench-types';
 
 export interface WorkbenchAlerts {
   /** `request`: a visitor joined the queue; `connected`: a conversation became mine (OTHERSET-NOTIFY-2's events). */
@@ -30,8 +31,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
 
   const snapshotState = ref<LoadState>('idle');
   const snapshotError = shallowRef<unknown>(null);
-  const status = ref<AgentStatus>('online');
-  const autoAccept = ref(true);
+  // The header's switch shares them (TOOLBAR-STATUS-8): one state, kept by the presence store on every screen.
+  const presence = usePresenceStore();
+  const { status, autoAccept } = storeToRefs(presence);
   const waiting = ref<ConversationView[]>([]);
   const mine = ref<ConversationView[]>([]);
   const visitors = ref<Record<number, LiveVisitor>>({});
@@ -106,8 +108,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       if (run !== snapshotRun) return;
       snapshotVersion = snap.version;
       countedUpTo = Object.fromEntries([...snap.waiting, ...snap.mine].map((c) => [c.id, c.lastSeq]));
-      status.value = snap.status;
-      autoAccept.value = snap.autoAccept;
+      presence.apply(snap, snap.version);
       waiting.value = snap.waiting;
       mine.value = snap.mine;
       remember(snap.waiting);
@@ -291,10 +292,6 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       c.on('visitor.updated', versioned(({ visitor }) => (visitors.value[visitor.id] = visitor))),
       c.on('visitor.hidden', versioned(({ visitorId }) => delete visitors.value[visitorId])),
     ];
-    const onSelf = versioned((p: { status?: AgentStatus; autoAccept?: boolean; at?: number }) => {
-      if (p?.status) status.value = p.status;
-      if (typeof p?.autoAccept === 'boolean') autoAccept.value = p.autoAccept;
-    });
     const onDelivery = (p: { conversationId: number; messageId: number; status: string }) => {
       const list = messages.value[p.conversationId];
       const m = list?.find((x) => x.id === p.messageId);
@@ -303,9 +300,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
         triggerRef(messages);
       }
     };
-    c.socket.on('presence.self', onSelf);
     c.socket.on('message.delivery', onDelivery);
-    offPushes.push(() => c.socket.off('presence.self', onSelf), () => c.socket.off('message.delivery', onDelivery));
+    offPushes.push(() => c.socket.off('message.delivery', onDelivery));
   }
 
   /** Called by the workbench page: follows the console's socket and every reconnect. */
@@ -356,12 +352,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     return client.call(event, payload, timeout);
   };
 
-  /** `reason` idle: changed by the idle rule (OTHERSET-IDLE-9), so the status log says 空闲. */
-  async function setPresence(next: { status?: AgentStatus; autoAccept?: boolean; reason?: 'manual' | 'idle' }) {
-    const r = await call('presence.set', { status: next.status ?? status.value, autoAccept: next.autoAccept ?? autoAccept.value, reason: next.reason ?? 'manual' });
-    status.value = r.status;
-    autoAccept.value = r.autoAccept;
-  }
+  const setPresence = presence.set;
 
   async function accept(id: number) {
     const r = await call('conversation.accept', { conversationId: id });

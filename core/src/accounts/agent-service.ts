@@ -19,6 +19,7 @@ import { PasswordHasher } from './password-hasher.ts';
 import { PermissionCatalog } from './permission-catalog.ts';
 import { newAgentPermissions, withIncluded } from './permissions.ts';
 import { TemplateStore } from './template-store.ts';
+import { GroupChatPush } from '../internal/group-chat-push.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
 import { WorkbenchSettingsService } from '../auth/workbench-settings.ts';
 
@@ -59,6 +60,7 @@ export class AgentService {
     @inject(TemplateStore) private readonly templates: TemplateStore,
     @inject(RealtimeNotifier) private readonly notifier: RealtimeNotifier,
     @inject(WorkbenchSettingsService) private readonly workbench: WorkbenchSettingsService,
+    @inject(GroupChatPush) private readonly groupChats: GroupChatPush,
   ) {}
 
   async list(t: Tenant, f: z.output<typeof listAgentsQuery>) {
@@ -138,6 +140,7 @@ export class AgentService {
       permissions = withIncluded(input.permissions ?? newAgentPermissions, this.catalog.all());
       assertGrantable(actor, permissions, before.role === 'admin' ? [] : before.permissions, this.catalog.all());
     }
+    const chatsBefore = input.groupIds ? await this.groupChats.chatsOf(t, id) : null;
     await t.transaction(async (tt) => {
       if (role === 'agent' && before.role === 'admin') await this.assertOtherAdmin(tt, id);
       const patch: Record<string, unknown> = { version: before.version + 1, updated_at: new Date() };
@@ -159,6 +162,7 @@ export class AgentService {
       if (input.groupIds) await this.setGroups(tt, id, input.groupIds);
       await this.audit.write(tt, { actor: actor.agent.id, action: 'agent.update', target: before.agent_id, old: pick(before, Object.keys(patch)), new: patch });
     });
+    if (chatsBefore) this.groupChats.announceAgent(id, chatsBefore, await this.groupChats.chatsOf(t, id));
     await this.changed(actor, id, touchesRights ? 'permissionsChanged' : 'updated');
     return this.get(t, id);
   }

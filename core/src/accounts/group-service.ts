@@ -4,6 +4,7 @@ import { conflict, fieldError, notFound } from '../http/errors.ts';
 import { RoutingService } from '../conversations/routing-service.ts';
 import { scopeGroupSql } from '../conversations/conversation-mapper.ts';
 import type { Tenant } from '../tenancy/tenant.ts';
+import { GroupChatPush } from '../internal/group-chat-push.ts';
 
 /** GROUP-OVERFLOW-7: 留言 (default), another group, or the whole company, after 0–600 s with members on duty but none free. */
 export const groupOverflow = z.strictObject({
@@ -38,7 +39,10 @@ const nameRace = (err: any): never => {
 /** Groups (分组, SPEC §3.3): name unique in the company ignoring case. */
 @injectable()
 export class GroupService {
-  constructor(@inject(RoutingService) private readonly routing: RoutingService) {}
+  constructor(
+    @inject(RoutingService) private readonly routing: RoutingService,
+    @inject(GroupChatPush) private readonly chat: GroupChatPush,
+  ) {}
 
   async list(t: Tenant): Promise<GroupView[]> {
     const [groups, members, present, queued] = await Promise.all([
@@ -85,10 +89,12 @@ export class GroupService {
         return Number(row.id);
       })
       .catch(nameRace);
+    this.chat.announce({ threadId: null, memberIds: new Set() }, await this.chat.members(t, id));
     return this.one(t, id);
   }
 
   async update(t: Tenant, id: number, input: z.output<typeof groupPatch>) {
+    const before = input.memberIds ? await this.chat.members(t, id) : null;
     await t
       .transaction(async (tt) => {
         await this.exists(tt, id);
@@ -101,12 +107,15 @@ export class GroupService {
         if (input.memberIds) await this.setMembers(tt, id, input.memberIds);
       })
       .catch(nameRace);
+    if (before) this.chat.announce(before, await this.chat.members(t, id));
     return this.one(t, id);
   }
 
   async remove(t: Tenant, id: number) {
     await this.exists(t, id);
+    const before = await this.chat.members(t, id);
     await t.q('groups').where({ id }).delete();
+    this.chat.announce(before, null);
   }
 
   /** Inside a transaction: the live figures read outside it (one connection on the embedded database). */

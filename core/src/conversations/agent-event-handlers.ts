@@ -43,6 +43,14 @@ export function registerAgentEvents(c: DependencyContainer) {
       return r;
     },
   });
+  d.on('core', 'presence.get', {
+    schema: E['presence.get'].payload,
+    handler: async (_p, caller) => {
+      const version = Date.now();
+      const me = await presence.get(caller.agentId);
+      return { version, status: me.status, autoAccept: me.autoAccept };
+    },
+  });
   d.on('core', 'ping', { schema: E.ping.payload, handler: async () => ({}) });
   d.on('core', 'workbench.snapshot', {
     schema: E['workbench.snapshot'].payload,

@@ -60,6 +60,14 @@ export function filteredConversations(t: Tenant, viewer: Viewer, f: HistoryFilte
   if (!viewer.seesAll)
     q.where((w) => {
       servedBy(w, k, [viewer.agentId]);
+      // Helped (CONV-JOIN-34): accepted an invitation to assist, whether still in the chat or gone.
+      w.orWhereExists(
+        k('conversation_helpers as h')
+          .select(k.raw('1'))
+          .whereRaw('h.conversation_id = c.id and h.company_id = c.company_id')
+          .where('h.agent_id', viewer.agentId)
+          .whereIn('h.status', ['accepted', 'left']),
+      );
       if (viewer.monitorsRunning)
         w.orWhere((x) =>
           x.whereNot('c.status', 'ended').whereNot('c.agent_id', viewer.agentId).whereIn('c.agent_id', t.q('agents').whereNot('role', 'admin').select('id')),

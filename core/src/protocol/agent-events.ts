@@ -50,6 +50,12 @@ export const agentClientEvents = {
     }),
     ack: ack({ status: agentStatus, autoAccept: z.boolean() }),
   },
+  'presence.get': {
+    summary:
+      "This agent's own status, for the header's switch on any screen (TOOLBAR-STATUS-8); later `presence.self` pushes with `at` before `version` are already in it",
+    payload: z.strictObject({}),
+    ack: ack({ version: z.number().describe('Server time (ms) just before the status was read'), status: agentStatus, autoAccept: z.boolean() }),
+  },
   ping: {
     summary: 'Round-trip probe: the console times the ack for its network state (DISPLAY-NETWORK-4)',
     payload: z.strictObject({}),

@@ -3,7 +3,7 @@ const en = {
   visitorNo: 'Visitor #{n}',
   connecting: 'Connecting…',
   tabs: { conversations: 'Conversations ({n})', visitors: 'Visitors ({n})' },
-  status: { online: 'Online', busy: 'Busy', away: 'Away', invisible: 'Invisible', offline: 'Offline' },
+  status: { label: 'My status', online: 'Online', busy: 'Busy', away: 'Away', invisible: 'Invisible', offline: 'Offline' },
   convStatus: { queued: 'Waiting', active: 'In progress', ended: 'Ended' },
   toolbar: {
     selectWaiting: 'Select a waiting visitor or conversation first',
@@ -283,7 +283,7 @@ const zhCN: typeof en = {
   visitorNo: '访客 #{n}',
   connecting: '正在连接…',
   tabs: { conversations: '对话 ({n})', visitors: '访客 ({n})' },
-  status: { online: '在线', busy: '忙碌', away: '离开', invisible: '隐身', offline: '离线' },
+  status: { label: '我的状态', online: '在线', busy: '忙碌', away: '离开', invisible: '隐身', offline: '离线' },
   convStatus: { queued: '排队中', active: '对话中', ended: '已结束' },
   toolbar: {
     selectWaiting: '请先选择一位等待中的访客或对话',
