@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { repoRoot, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 
 /** Debian's Chromium driven by playwright-core; never downloads a browser. */
@@ -36,6 +36,14 @@ export function screenshotPath(name: string): string {
 }
 
 /** Element Plus puts `data-test` on the input element or on its wrapper, depending on the input's kind. */
+/** A settings screen's live preview (STYLE-PREVIEW-6): the frame holding /widget/preview.html, once it has drawn. */
+export async function previewFrame(page: Page): Promise<Frame> {
+  const handle = await page.locator('[data-test="preview-frame"]').elementHandle();
+  const frame = await handle!.contentFrame();
+  await frame!.locator('#app[data-preview="ready"]').waitFor();
+  return frame!;
+}
+
 export const field = (page: Page, name: string) => page.locator(`input[data-test="${name}"], [data-test="${name}"] input`).first();
 
 /** Signs in through the console's login form and waits for the workbench. */

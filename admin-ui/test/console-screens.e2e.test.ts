@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { ADMIN_PASSWORD, call, next, startTestServer, type TestClient, visitorSocket, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
+import { launchBrowser, previewFrame, screenshotPath, signInWith } from './browser.ts';
 
 /** The console screens of issue 7 in real Chromium against a started server: monitoring, leave-messages, settings, notices. */
 const BOB_PASSWORD = 'Quiet-Harbour-2026!';
@@ -203,12 +203,12 @@ test.serial('WINDOW-SCREEN-10 STYLE-STORE-2 STYLE-CONFIG-3 PRECHAT-SCREEN-9 save
   t.false(config.toolbar.emoji);
 
   await adminPage.goto(k.url + '/settings/prechat');
-  await adminPage.locator('[data-test="form-preview"]').waitFor({ timeout: 10_000 });
+  const prechatPreview = await previewFrame(adminPage);
   await adminPage.locator('[data-test="prechat-enabled"]').click();
   // Hiding the question type avoids defining types; the website item is asked as required.
   await adminPage.locator('[data-test="shown-questionType"]').click();
   await adminPage.locator('[data-test="required-website"]').click();
-  await adminPage.locator('[data-test="preview-item-website"]').waitFor();
+  await prechatPreview.locator('#prechat input[name="website"][required]').waitFor();
   await adminPage.locator('[data-test="settings-save"]').click();
   await adminPage.locator('.el-message--success').last().waitFor({ timeout: 10_000 });
   await adminPage.screenshot({ path: screenshotPath('settings-prechat') });

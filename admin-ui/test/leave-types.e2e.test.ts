@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestServer, TestClient, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
+import { launchBrowser, previewFrame, screenshotPath, signInWith } from './browser.ts';
 
 /** The 留言设置 screen: its four tabs with the preview (LEAVESET-SCREEN-10); deleting a type in use asks for its replacement (LEAVESET-TYPES-6). */
 let k: TestKefu;
@@ -70,7 +70,7 @@ test.serial('LEAVESET-SCREEN-10 four tabs: the switch, forwarding, texts and ite
   await page.getByRole('tab', { name: '信息定制' }).click();
   const title = page.locator('.el-form-item:visible', { has: page.locator('label', { hasText: '窗口标题' }) }).locator('input').first();
   await title.fill('请给我们留言');
-  await page.locator('[data-test="form-preview"] header', { hasText: '请给我们留言' }).waitFor();
+  await (await previewFrame(page)).locator('#leave h2', { hasText: '请给我们留言' }).waitFor();
   await page.screenshot({ path: screenshotPath('leave-settings-tabs') });
 
   // An address the server refuses: the screen turns to the tab that holds the field and shows why.

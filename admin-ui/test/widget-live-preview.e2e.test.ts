@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Frame, Page, Request } from 'playwright-core';
 import { ADMIN_PASSWORD } from '@kefu/core/testing';
-import { field, screenshotPath, serverAndBrowser, signInWith } from './browser.ts';
+import { field, previewFrame, screenshotPath, serverAndBrowser, signInWith } from './browser.ts';
 
 /** 预览效果: the style screens show the widget's own chat window, drawn from the unsaved values. */
 const s = serverAndBrowser();
@@ -10,14 +10,6 @@ async function counts() {
   const db = s.k.server.db;
   const one = async (table: string) => Number((await db(table).where({ company_id: s.k.company.id }).count({ n: '*' }).first())?.n ?? 0);
   return { visitors: await one('visitors'), conversations: await one('conversations') };
-}
-
-/** The preview page inside the console: the frame whose address is /widget/preview.html. */
-async function previewFrame(page: Page): Promise<Frame> {
-  const handle = await page.locator('[data-test="preview-frame"]').elementHandle();
-  const frame = await handle!.contentFrame();
-  await frame!.locator('#app[data-preview="ready"]').waitFor();
-  return frame!;
 }
 
 const text = (frame: Frame, css: string) => frame.locator(css).first().evaluate((n) => n.textContent?.trim() ?? '');
@@ -98,4 +90,41 @@ test('STYLE-PREVIEW-6 WINDOW-SCREEN-10 STYLE-LANG-4 the chat window screen previ
   // Unlike the chat frame, the preview page is framed by the console only.
   const csp = (await fetch(`${s.k.url}/widget/preview.html`)).headers.get('content-security-policy') ?? '';
   t.regex(csp, /frame-ancestors 'self'/);
+});
+
+test('STYLE-PREVIEW-6 PRECHAT-SCREEN-9 LEAVESET-SCREEN-10 the pre-chat and leave-message screens preview the widget’s own forms with unsaved items and texts', async (t) => {
+  const before = await counts();
+  const context = await s.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  await signInWith(page, s.k.url, { companyId: s.k.company.publicId, agentId: 'admin', password: ADMIN_PASSWORD });
+
+  await page.goto(s.k.url + '/settings/prechat');
+  await page.locator('[data-test="prechat-settings"] form').waitFor();
+  const prechat = await previewFrame(page);
+  await prechat.locator('#prechat').waitFor();
+  t.is(await prechat.locator('#app').getAttribute('data-state'), 'start', 'the start screen, even while the form is switched off');
+  t.is(await prechat.locator('#prechat input[name="website"]').count(), 0);
+  // Unsaved: the website item shown and required, and a welcome text.
+  await page.locator('[data-test="shown-website"]').click();
+  await page.locator('[data-test="required-website"]').click();
+  await prechat.locator('#prechat input[name="website"][required]').waitFor();
+  t.regex(await prechat.locator('#prechat label', { has: prechat.locator('input[name="website"]') }).innerText(), /\*/);
+  await page.locator('.el-form-item:visible textarea').last().fill('请先留下您的网址');
+  await prechat.locator('#start-body p', { hasText: '请先留下您的网址' }).waitFor();
+  await page.locator('[data-test="widget-preview"]').screenshot({ path: screenshotPath('widget-preview-prechat') });
+
+  await page.goto(s.k.url + '/settings/leave-message');
+  await page.getByRole('tab', { name: '信息定制' }).click();
+  const leave = await previewFrame(page);
+  await leave.locator('#leave-form textarea[name="content"]').waitFor();
+  t.is(await leave.locator('#app').getAttribute('data-state'), 'leave');
+  const title = page.locator('.el-form-item:visible', { has: page.locator('label', { hasText: '窗口标题' }) }).locator('input').first();
+  await title.fill('请给我们留言');
+  await leave.locator('#leave h2', { hasText: '请给我们留言' }).waitFor();
+  await page.locator('[data-test="widget-preview"]').screenshot({ path: screenshotPath('widget-preview-leave') });
+
+  // Nothing saved, no visitor made.
+  t.false((await s.admin.get('/api/settings/widget')).body.settings.prechat.fields.website.shown);
+  t.deepEqual(await counts(), before);
 });

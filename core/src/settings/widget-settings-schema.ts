@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { visitorConditions } from '../policies/visitor-conditions.ts';
 import { INVITE_MODES, INVITE_TEMPLATES, INVITE_TEXTS, LANGS, type Lang, LEAVE_TEXTS, PRECHAT_WELCOME, WINDOW_TEXTS } from './widget-defaults.ts';
+import { LEAVE_FIELDS, PRECHAT_FIELDS, type LeaveField, type PrechatField } from './widget-forms.ts';
+
+export { LEAVE_FIELDS, PRECHAT_FIELDS, type LeaveField, type PrechatField };
 
 /**
  * Chat window settings of a company (SPEC WINDOW §7.1.2, PRECHAT §7.3, LEAVESET §7.2):
@@ -40,26 +43,8 @@ export const httpUrl = z.string().trim().max(2048).refine(isHttpUrl, custom('inv
 
 const field = (shown: boolean, required = false) => z.strictObject({ shown: z.boolean().default(shown), required: z.boolean().default(required) }).prefault({});
 
-export const PRECHAT_FIELDS = [
-  'name',
-  'questionType',
-  'email',
-  'phone',
-  'mobile',
-  'company',
-  'title',
-  'website',
-  'qq',
-  'wechat',
-  'gender',
-  'idNumber',
-  'orderNumber',
-] as const;
-export type PrechatField = (typeof PRECHAT_FIELDS)[number];
 const PRECHAT_SHOWN: PrechatField[] = ['name', 'questionType', 'email', 'phone', 'mobile', 'company', 'title'];
 
-export const LEAVE_FIELDS = ['name', 'mobile', 'phone', 'email', 'qq', 'company', 'address', 'subject'] as const;
-export type LeaveField = (typeof LEAVE_FIELDS)[number];
 export const CONTACT_FIELDS: LeaveField[] = ['mobile', 'phone', 'email', 'qq'];
 
 const windowTexts = z

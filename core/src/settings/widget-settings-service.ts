@@ -11,7 +11,8 @@ import { Tenant } from '../tenancy/tenant.ts';
 import { StyleImageService, styleImageUrl } from './style-image-service.ts';
 import { textOn } from './contrast.ts';
 import { type Lang, WINDOW_TEXTS } from './widget-defaults.ts';
-import { LEAVE_FIELDS, PRECHAT_FIELDS, readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
+import { readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
+import { publicLeaveMessage, publicPrechat } from './widget-forms.ts';
 import { prechatExtras, type PrechatExtras } from './prechat-extras.ts';
 
 export interface StoredWidgetSettings {
@@ -134,9 +135,8 @@ export class WidgetSettingsService {
   private async buildPublic(companyId: number, publicId: number, companyName: string): Promise<Record<string, unknown>> {
     const s = await this.read(companyId);
     const state = await this.routing.serviceState(companyId, null);
-    const shown = <F extends string>(keys: readonly F[], fields: Record<F, { shown: boolean; required: boolean }>) =>
-      keys.filter((f) => fields[f].shown).map((f) => ({ key: f, required: fields[f].required }));
     const extras = await this.prechatExtras(companyId);
+    const prechat = publicPrechat(s.prechat);
     return {
       companyId: publicId,
       // WINDOW-BRAND-6: `{company}` in the window title.
@@ -152,19 +152,11 @@ export class WidgetSettingsService {
       // Automatic invitations are decided on the server (INVITE-AUTO-3): their rules never reach the page.
       invite: (({ auto: _auto, strategies: _rules, ...shown }) => shown)(s.invite),
       prechat: {
-        enabled: s.prechat.enabled,
-        welcome: s.prechat.welcome,
+        ...prechat,
         // Plugins' items follow the standard ones; a renamed standard item carries its `label` (PRECHAT-CRMFIELDS-6).
-        fields: [...shown(PRECHAT_FIELDS, s.prechat.fields).map((f) => (extras.labels[f.key] ? { ...f, label: extras.labels[f.key] } : f)), ...extras.fields],
-        questionTypes: [...s.prechat.questionTypes].sort((a, b) => a.order - b.order).map((q) => ({ id: q.id, label: q.label })),
+        fields: [...prechat.fields.map((f) => (extras.labels[f.key] ? { ...f, label: extras.labels[f.key] } : f)), ...extras.fields],
       },
-      leaveMessage: {
-        enabled: s.leaveMessage.enabled,
-        externalUrl: s.leaveMessage.externalUrl,
-        texts: s.leaveMessage.texts,
-        fields: [...shown(LEAVE_FIELDS, s.leaveMessage.fields), { key: 'content', required: true }],
-        requireContact: s.leaveMessage.requireContact,
-      },
+      leaveMessage: publicLeaveMessage(s.leaveMessage),
       // WINDOW-AD-3: nothing about the advertisement leaves the server while it is off.
       ad: s.ad.enabled && s.ad.image ? { url: styleImageUrl(s.ad.image), link: s.ad.link, alt: s.ad.alt } : null,
     };

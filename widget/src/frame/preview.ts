@@ -6,6 +6,8 @@
  */
 import { textOn } from '@kefu/core/theme';
 import { drawAd } from './ad.ts';
+import type { WidgetConfig } from './config.ts';
+import { drawLeave, drawStart } from './screens.ts';
 import { language, setLanguage, t } from './i18n.ts';
 import { applyTexts, clearMessages, el, setAgent, setState, upsert } from './view.ts';
 import './style.css';
@@ -20,6 +22,11 @@ export interface PreviewConfig {
   style: { themeColor: string; logo?: string | null };
   toolbar: Partial<Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'saveTranscript', boolean>>;
   ad?: { url: string; link: string | null; alt: Record<string, string> } | null;
+  /** Which screen: the chat (default), the pre-chat form (PRECHAT-SCREEN-9) or the leave-message form (LEAVESET-SCREEN-10). */
+  screen?: 'chat' | 'prechat' | 'leave';
+  /** For those screens, the forms in the shape of the widget's setup answer (@kefu/core/widget-forms). */
+  prechat?: WidgetConfig['prechat'];
+  leaveMessage?: WidgetConfig['leaveMessage'];
 }
 
 const HEX = /^#[0-9a-f]{6}$/i;
@@ -47,6 +54,7 @@ function draw(c: PreviewConfig) {
   el.queueLeave.hidden = true;
   drawAd({ ad: c.ad ?? null });
 
+  if (c.screen === 'prechat' || c.screen === 'leave') return drawForms(c);
   // A chat as a visitor sees it once an agent took it: the waiting line, then the welcome text from the agent.
   clearMessages();
   const agent = t('agent');
@@ -54,6 +62,20 @@ function draw(c: PreviewConfig) {
   upsert({ clientId: 'preview:welcome', senderKind: 'agent', senderName: agent, text: texts.welcome || t('welcome'), seq: 2 });
   setAgent(agent);
   setState('active');
+  el.app.dataset.preview = 'ready';
+}
+
+/** The widget's own form screens; submitting checks the fields as a visitor's would, then only shows the thanks. */
+function drawForms(c: PreviewConfig) {
+  const config = { prechat: c.prechat, leaveMessage: c.leaveMessage, texts: {} } as unknown as WidgetConfig;
+  if (c.screen === 'prechat') {
+    // Always drawn here, switched on or not: the screen edits the form.
+    drawStart({ ...config, prechat: { ...c.prechat!, enabled: true } }, { prefill: {}, submitPrechat: async () => undefined });
+    setState('start');
+  } else {
+    drawLeave({ ...config, leaveMessage: { ...c.leaveMessage!, enabled: true } }, { prefill: {}, page: '', canChat: false, back: () => undefined, submit: async () => undefined });
+    setState('leave');
+  }
   el.app.dataset.preview = 'ready';
 }
 

@@ -109,7 +109,6 @@ const en = {
     addType: 'Add question type',
     items: 'Form items',
     welcome: 'Welcome text',
-    start: 'Start chat',
     item: {
       name: 'Name',
       questionType: 'Question type',
@@ -144,7 +143,6 @@ const en = {
     replaceOk: 'Move and save',
     external: 'External leave-message page',
     externalUrl: 'Send visitors to this address instead (optional)',
-    submit: 'Send',
   },
   mail: {
     title: 'Forwarding by e-mail',
@@ -418,7 +416,6 @@ const zhCN: typeof en = {
     addType: '添加问题类型',
     items: '信息定制',
     welcome: '欢迎语',
-    start: '咨询',
     item: {
       name: '姓名',
       questionType: '问题类型',
@@ -453,7 +450,6 @@ const zhCN: typeof en = {
     replaceOk: '替换并保存',
     external: '自定义设置',
     externalUrl: '使用外部留言页面地址(可选)',
-    submit: '提交',
   },
   mail: {
     title: '邮箱转发',

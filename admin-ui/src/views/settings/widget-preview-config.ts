@@ -1,3 +1,4 @@
+import { publicLeaveMessage, publicPrechat } from '@kefu/core/widget-forms';
 import type { MobileSettings } from '@/api/avatars-mobile';
 import type { WidgetSettings } from '@/api/settings';
 import { LOCALES, type Locale } from '@/i18n/locales';
@@ -12,7 +13,13 @@ export interface PreviewConfig {
   style: { themeColor: string; logo: string | null };
   toolbar: Partial<Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'saveTranscript', boolean>>;
   ad: { url: string; link: string | null; alt: Record<string, string> } | null;
+  screen: PreviewScreen;
+  prechat: ReturnType<typeof publicPrechat>;
+  leaveMessage: ReturnType<typeof publicLeaveMessage>;
 }
+
+/** The chat, or one of the visitor's forms (PRECHAT-SCREEN-9, LEAVESET-SCREEN-10). */
+export type PreviewScreen = 'chat' | 'prechat' | 'leave';
 
 const pick = (t: Partial<Record<string, string | null | undefined>> | undefined): Texts => ({
   title: t?.title ?? '',
@@ -26,7 +33,13 @@ const pick = (t: Partial<Record<string, string | null | undefined>> | undefined)
  * publicConfig); with `mobile`, the mobile window's overrides over them as core/src/mobile/mobile-schema.ts publicMobile
  * resolves them (a text or colour left empty inherits the desktop one). Plain data: it goes through postMessage.
  */
-export function previewConfig(s: WidgetSettings, lang: Locale, companyName: string, mobile?: MobileSettings['window'] | null): PreviewConfig {
+export function previewConfig(
+  s: WidgetSettings,
+  lang: Locale,
+  companyName: string,
+  mobile?: MobileSettings['window'] | null,
+  screen: PreviewScreen = 'chat',
+): PreviewConfig {
   const texts = Object.fromEntries(
     LOCALES.map((l) => {
       const own = mobile ? Object.entries({ ...mobile.texts[l], title: mobile.title[l] }).filter(([, v]) => v) : [];
@@ -42,6 +55,9 @@ export function previewConfig(s: WidgetSettings, lang: Locale, companyName: stri
       style: { themeColor: mobile?.themeColor ?? s.style.themeColor, logo: s.style.logo ? `/style-images/${s.style.logo}` : null },
       toolbar: { ...s.toolbar, ...(mobile?.toolbar ?? {}) },
       ad,
+      screen,
+      prechat: publicPrechat(s.prechat),
+      leaveMessage: publicLeaveMessage(s.leaveMessage),
     }),
   ) as PreviewConfig;
 }
