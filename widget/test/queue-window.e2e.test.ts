@@ -77,6 +77,9 @@ test.serial('CONV-QUEUE-7 ASSIGN-POSITION-9 ASSIGN-OVERFLOW-10 the waiting windo
     (n) => n === 1,
   );
 
+  // Back to real time afterwards: until the next heartbeat (10 s) the shifted clock makes the agent look gone, and the
+  // next test's window would open as offline.
+  t.teardown(() => (clock.ahead = 0));
   clock.ahead += 601_000; // past the default 600 s
   const prompt = frame.locator('#queue-prompt');
   await prompt.waitFor({ state: 'visible', timeout: 5000 });
