@@ -35,15 +35,16 @@ export function screenshotPath(name: string): string {
   return path.join(artifactsDir, `${name}.png`);
 }
 
-/** Element Plus puts `data-test` on the input element or on its wrapper, depending on the input's kind. */
 /** A settings screen's live preview (STYLE-PREVIEW-6): the frame holding /widget/preview.html, once it has drawn. */
 export async function previewFrame(page: Page): Promise<Frame> {
   const handle = await page.locator('[data-test="preview-frame"]').elementHandle();
   const frame = await handle!.contentFrame();
-  await frame!.locator('#app[data-preview="ready"]').waitFor();
+  // Attached, not visible: the invitation screen draws over a stand-in page with the chat window hidden.
+  await frame!.locator('#app[data-preview="ready"]').waitFor({ state: 'attached' });
   return frame!;
 }
 
+/** Element Plus puts `data-test` on the input element or on its wrapper, depending on the input's kind. */
 export const field = (page: Page, name: string) => page.locator(`input[data-test="${name}"], [data-test="${name}"] input`).first();
 
 /** Signs in through the console's login form and waits for the workbench. */

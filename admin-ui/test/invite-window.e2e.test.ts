@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath, signInWith } from './browser.ts';
+import { launchBrowser, previewFrame, screenshotPath, signInWith } from './browser.ts';
 
 /** 邀请窗口 settings screen (INVITE-SCREEN-9) in real Chromium (English console). */
 let k: TestKefu;
@@ -57,9 +57,29 @@ test('INVITE-SCREEN-9 INVITE-STRATEGY-4 the invitation window screen: a refused 
   await input(page, 'rule-0-text-en').fill('Questions about our prices?');
   await page.locator('[data-test="invite-texts"] .el-tabs__item', { hasText: 'English' }).click();
   await input(page, 'invite-en-title').fill('Talk to us');
-  await page.locator('[data-test="invite-preview"]', { hasText: 'Talk to us' }).waitFor();
+  // STYLE-PREVIEW-6: the widget's own invitation, in the unsaved mode, words and colours, over a stand-in page.
+  const frame = await previewFrame(page);
+  const inv = frame.locator('kefu-invite .inv');
+  await inv.locator('h2', { hasText: 'Talk to us' }).waitFor();
+  const place = await inv.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return { left: r.left, right: innerWidth - r.right, bottom: innerHeight - r.bottom };
+  });
+  t.true(place.left < 40 && place.right > 100 && place.bottom > 40, `bottom left, above the icon: ${JSON.stringify(place)}`);
   await choose(page, 'invite-template', 'Custom');
   await input(page, 'invite-titleColor').fill('#112233');
+  await input(page, 'invite-width').fill('480');
+  await input(page, 'invite-width').blur();
+  await frame.locator('kefu-invite .inv.t-custom').waitFor();
+  t.is(await inv.locator('h2').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(17, 34, 51)', 'the custom title-bar colour');
+  t.is(await inv.locator('h2').evaluate((e) => getComputedStyle(e).color), 'rgb(255, 255, 255)', 'white text on the dark bar');
+  t.is(Math.round(await inv.evaluate((e) => e.getBoundingClientRect().width)), 480, 'the custom width');
+  await inv.evaluate((e) => Promise.all(e.getAnimations().map((a) => a.finished)));
+  await page.locator('[data-test="widget-preview"]').screenshot({ path: screenshotPath('invite-window-preview') });
+  await inv.locator('button.ok').click();
+  await inv.waitFor({ state: 'detached' });
+  await inv.waitFor();
+  t.is(await inv.count(), 1, 'answering the preview draws it again');
   await page.locator('[data-test="settings-save"]').click();
   await page.locator('.el-message--success').last().waitFor();
   await page.screenshot({ path: screenshotPath('invite-window'), fullPage: true });
@@ -70,7 +90,7 @@ test('INVITE-SCREEN-9 INVITE-STRATEGY-4 the invitation window screen: a refused 
   t.is(saved.texts.en.title, 'Talk to us');
   t.deepEqual(saved.strategies[0].texts.en, { text: 'Questions about our prices?' }, 'the rule overrides the text alone');
   t.deepEqual(saved.strategies[0].texts['zh-CN'], {}, 'other languages use the company text');
-  t.like(saved.style, { template: 'custom', titleColor: '#112233', buttonColor: null });
+  t.like(saved.style, { template: 'custom', titleColor: '#112233', buttonColor: null, width: 480 });
 
   await page.reload();
   await page.locator('[data-test="invite-form"]').waitFor();

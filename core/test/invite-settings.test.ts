@@ -226,3 +226,26 @@ test.serial('INVITE-SWITCH-1 switched off: no automatic invitation, and an agent
   t.falsy((await call(ann, 'visitor.invite', { visitorId: v.id })).error, 'switched on again, agents invite');
   t.like((await shown).invitation, { agentNickname: 'Ann', auto: false, title: 'Chat with us' });
 });
+
+test.serial("INVITE-STYLE-6 a manual invitation carries its agent's name and avatar only while the company shows avatars", async (t) => {
+  await call(ann, 'presence.set', { status: 'online' });
+  await save({ mode: 'bottom-left' });
+  const avatars = async (enabled: boolean) => {
+    const { version } = (await admin.get('/api/settings/avatars')).body;
+    const r = await admin.put('/api/settings/avatars', { version, settings: { enabled } });
+    if (r.status !== 200) throw new Error(r.text);
+  };
+  t.teardown(() => avatars(false));
+  const invited = async () => {
+    const v = await arrive(['https://shop.example/']);
+    t.falsy((await call(ann, 'visitor.invite', { visitorId: v.id })).error);
+    return v.invitation;
+  };
+
+  t.like(await invited(), { agentNickname: 'Ann', agent: null, mode: 'bottom-left' }, 'avatars off: no picture and no name block');
+  await avatars(true);
+  t.deepEqual((await invited()).agent, { name: 'Ann', url: null }, 'no profile picture: the widget draws initials');
+  const key = 'a'.repeat(32);
+  await k.server.db('agents').where({ company_id: k.company.id, agent_id: 'ann' }).update({ avatar_key: key });
+  t.deepEqual((await invited()).agent, { name: 'Ann', url: `/avatars/${key}` }, 'her profile picture');
+});

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import test from 'ava';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { agentSocket, call, DESKTOP_CHROME, next, startTestServer, type TestClient, type TestCompany, type TestKefu } from '@kefu/core/testing';
 import { chatWithAgent as serveChat, launchBrowser, openDemoChat, screenshotPath, until } from './browser.ts';
@@ -237,10 +239,10 @@ test.serial('INVITE-RENDER-7 INVITE-ACCEPT-8 POLICY-PROACTIVE-3 an invitation sh
   t.is(first.length, 1, "the loader's realtime link is up with the chat closed");
   const sent = await call(agent, 'visitor.invite', { visitorId: visitor.id, text: 'Need help choosing a size?' });
   t.falsy(sent.error, JSON.stringify(sent.error));
-  const box = page.locator('kefu-widget .inv');
+  const box = page.locator('kefu-invite .inv');
   await box.waitFor({ timeout: 15_000 });
   t.is(await box.locator('p').textContent(), 'Need help choosing a size?');
-  t.is(await page.evaluate(() => document.querySelector('kefu-widget')!.shadowRoot!.activeElement?.textContent), 'Accept', 'focus lands on accept');
+  t.is(await page.evaluate(() => document.querySelector('kefu-invite')!.shadowRoot!.activeElement?.textContent), 'Accept', 'focus lands on accept');
   await page.screenshot({ path: screenshotPath('invitation') });
   const answered = next(agent, 'invitation.answered', () => true, 15_000);
   await box.locator('button.ok').click();
@@ -274,7 +276,7 @@ test.serial('INVITE-POPUP-2 automatic invitations follow the delay, text and per
   const context = await newContext('ja-JP');
   const page = await context.newPage();
   await page.goto(`${k.url}/demo`);
-  const box = page.locator('kefu-widget .inv');
+  const box = page.locator('kefu-invite .inv');
   await box.waitFor({ timeout: 15_000 });
   t.is(await box.locator('p').textContent(), 'ご質問はお気軽にどうぞ');
   t.is(await box.locator('button.ok').textContent(), '承諾');
@@ -285,6 +287,69 @@ test.serial('INVITE-POPUP-2 automatic invitations follow the delay, text and per
   await page.waitForTimeout(2500);
   t.is(await box.count(), 0, 'at most one per visit, across pages');
   await context.close();
+});
+
+test.serial('INVITE-STYLE-6 INVITE-POPUP-2 the invitation takes the mode and template of the settings, with the inviter\'s avatar; invite.js loads with the first invitation, on another site too', async (t) => {
+  const avatars = async (enabled: boolean) => {
+    const { version } = (await admin.get('/api/settings/avatars')).body;
+    const r = await admin.put('/api/settings/avatars', { version, settings: { enabled } });
+    if (r.status !== 200) throw new Error(r.text);
+  };
+  t.teardown(() => Promise.all([settings({ invite: {} }), avatars(false)]));
+  await avatars(true);
+  /** A visitor on a shop's own site: a page served from another origin (its own port) than the Kefu server. */
+  const snippet = `<script async src="${k.url}/widget/loader.js" data-company="${k.company.publicId}"></script>`;
+  const site = http.createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Shop</title><h1>Shop</h1>${snippet}`));
+  await new Promise<void>((ok) => site.listen(0, '127.0.0.1', ok));
+  t.teardown(() => {
+    site.closeAllConnections();
+    site.close();
+  });
+  const shop = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+  const visit = async (tag: string) => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const loaded: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/widget/invite.js') && loaded.push(r.url()));
+    const listed = next(agent, 'visitor.updated', (m) => (m.visitor.currentUrl ?? '').includes(tag), 15_000);
+    await page.goto(`${shop}?from=${tag}`);
+    const { visitor } = await listed;
+    await until(() => socketsOf(visitor.id), (ids) => ids.length === 1);
+    t.deepEqual(loaded, [], 'no invitation, no invite.js');
+    const sent = await call(agent, 'visitor.invite', { visitorId: visitor.id, text: 'Free shipping today' });
+    t.falsy(sent.error, JSON.stringify(sent.error));
+    const box = page.locator('kefu-invite .inv');
+    await box.waitFor({ timeout: 15_000 });
+    t.deepEqual(loaded, [`${k.url}/widget/invite.js`]);
+    const rect = await box.evaluate(async (e) => {
+      await Promise.all(e.getAnimations().map((a) => a.finished)); // it slides or fades in
+      const r = e.getBoundingClientRect();
+      return { top: r.top, left: r.left, width: r.width, right: innerWidth - r.right, bottom: innerHeight - r.bottom };
+    });
+    return { context, page, box, rect, nickname: sent.invitation.agentNickname as string };
+  };
+  const css = (box: Locator, prop: string, inside = '') => (inside ? box.locator(inside) : box).evaluate((e, p) => getComputedStyle(e).getPropertyValue(p), prop);
+
+  await settings({ invite: { mode: 'top-banner', style: { template: 'dark' } } });
+  const banner = await visit('banner');
+  t.like(banner.rect, { top: 0, left: 0, width: 1280 }, 'a banner across the top of the page');
+  t.is(await css(banner.box, 'background-color'), 'rgb(13, 17, 23)', 'the dark template');
+  t.is(await banner.box.locator('p').textContent(), 'Free shipping today');
+  t.is(await banner.box.locator('.agent b').textContent(), banner.nickname, "avatars on: the inviter's name");
+  t.is(await banner.box.locator('.agent .initials').textContent(), [...banner.nickname][0].toUpperCase(), 'no picture: initials');
+  await banner.page.screenshot({ path: screenshotPath('invitation-banner') });
+  await banner.context.close();
+
+  await settings({ invite: { mode: 'bottom-left', style: { template: 'custom', width: 480, buttonColor: '#ff5500', showClose: false } } });
+  const corner = await visit('corner');
+  t.like(corner.rect, { left: 20, bottom: 96, width: 480 }, 'bottom left, above the icon, at the custom width');
+  t.is(await css(corner.box, 'background-color', 'button.ok'), 'rgb(255, 85, 0)', 'the custom button colour');
+  t.is(await corner.box.locator('button.x').count(), 0, 'no close button when switched off');
+  await corner.page.screenshot({ path: screenshotPath('invitation-corner') });
+  const answered = next(agent, 'invitation.answered', () => true, 15_000);
+  await corner.page.keyboard.press('Escape');
+  t.is((await answered).invitation.status, 'declined', 'Esc declines');
+  await corner.context.close();
 });
 
 test.serial('POLICY-PROACTIVE-2 the automatic proactive greeting shows in the page; accepting starts the chat, declining stops it for the visit', async (t) => {
@@ -300,7 +365,7 @@ test.serial('POLICY-PROACTIVE-2 the automatic proactive greeting shows in the pa
   const listed = next(agent, 'visitor.updated', (m) => (m.visitor.currentUrl ?? '').includes('from=greeting'), 15_000);
   await page.goto(`${k.url}/demo?from=greeting`);
   const { visitor } = await listed;
-  const box = page.locator('kefu-widget .inv');
+  const box = page.locator('kefu-invite .inv');
   await box.waitFor({ timeout: 15_000 });
   t.is(await box.locator('p').textContent(), 'Questions about our prices?');
   await page.screenshot({ path: screenshotPath('proactive-greeting') });
@@ -317,7 +382,7 @@ test.serial('POLICY-PROACTIVE-2 the automatic proactive greeting shows in the pa
   const listed2 = next(agent, 'visitor.updated', (m) => (m.visitor.currentUrl ?? '').includes('from=declined'), 15_000);
   await second.goto(`${k.url}/demo?from=declined`);
   const declined = (await listed2).visitor;
-  const box2 = second.locator('kefu-widget .inv');
+  const box2 = second.locator('kefu-invite .inv');
   await box2.waitFor({ timeout: 15_000 });
   await second.keyboard.press('Escape');
   const closed = await until(

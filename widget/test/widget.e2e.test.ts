@@ -27,13 +27,15 @@ test.after.always(async () => {
   await k?.close();
 });
 
-test('WIDGET-SIZE loader.js ≤ 6 KB and the chat window JS ≤ 80 KB gzipped', (t) => {
+test('WIDGET-SIZE loader.js ≤ 6 KB, invite.js (loaded with the first invitation) ≤ 3 KB and the chat window JS ≤ 80 KB gzipped', (t) => {
   const gz = (f: string) => zlib.gzipSync(fs.readFileSync(f)).length;
   const loader = gz(path.join(widgetDist, 'loader.js'));
   const frameJs = fs.readdirSync(path.join(widgetDist, 'assets')).filter((f) => f.endsWith('.js'));
   const frame = frameJs.reduce((n, f) => n + gz(path.join(widgetDist, 'assets', f)), 0);
-  t.log(`loader.js ${loader} B gzipped, chat window JS ${frame} B gzipped`);
+  const invite = gz(path.join(widgetDist, 'invite.js'));
+  t.log(`loader.js ${loader} B, invite.js ${invite} B, chat window JS ${frame} B gzipped`);
   t.true(loader <= 6 * 1024, `loader.js is ${loader} B gzipped`);
+  t.true(invite <= 3 * 1024, `invite.js is ${invite} B gzipped`);
   t.true(frame <= 80 * 1024, `frame JS is ${frame} B gzipped`);
 });
 

@@ -1,7 +1,7 @@
 import { inject, injectable } from '../infra/di.ts';
 import type { Db } from '../infra/db.ts';
 import { TOKENS, type Clock } from '../tokens.ts';
-import { conflict, forbidden, notFound, rateLimited } from '../http/errors.ts';
+import { AppError, conflict, forbidden, notFound, rateLimited } from '../http/errors.ts';
 import { HookRegistry } from '../hooks/hook-registry.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { RealtimeNotifier, rooms } from '../realtime/realtime-notifier.ts';
@@ -19,6 +19,7 @@ import { ConversationQueries } from './conversation-queries.ts';
 import { ConversationService } from './conversation-service.ts';
 import { RoutingService } from './routing-service.ts';
 import { BlockService } from '../blocking/block-service.ts';
+import { AvatarService } from '../avatars/avatar-service.ts';
 
 /**
  * Invitations (VISITOR-INVITE-9, INVITE-ACCEPT-8) and proactive chat
@@ -40,6 +41,7 @@ export class InvitationService {
     @inject(BlockService) private readonly blocks: BlockService,
     @inject(LiveVisitors) private readonly live: LiveVisitors,
     @inject(RegionService) private readonly region: RegionService,
+    @inject(AvatarService) private readonly avatars: AvatarService,
   ) {}
 
   async invite(actor: Actor, visitorId: number, text?: string): Promise<InvitationView> {
@@ -114,8 +116,15 @@ export class InvitationService {
     const visitor = await t.q('visitors').where({ id: row.visitor_id }).first('language');
     const company = await t.unscoped('companies').where({ id: t.companyId }).first('visitor_language');
     const words = inviteWords(s, visitor?.language ?? null, company?.visitor_language ?? 'zh-CN', { strategy: row.strategy, text: invitation.text });
+    // INVITE-STYLE-6: a manual invitation shows its agent's avatar and name while avatars are on (else this is a 404).
+    const agent =
+      row.agent_id == null
+        ? null
+        : await this.avatars
+            .agentForVisitor(t.companyId, Number(row.agent_id))
+            .catch((err) => (err instanceof AppError && err.status === 404 ? null : Promise.reject(err)));
     this.notifier.toVisitors(rooms.visitor(invitation.visitorId), 'invitation', {
-      invitation: { id: invitation.id, agentNickname: nickname, ...words, auto: row.strategy != null, mode: s.mode, displaySeconds: s.displaySeconds },
+      invitation: { id: invitation.id, agentNickname: nickname, agent, ...words, auto: row.strategy != null, mode: s.mode, displaySeconds: s.displaySeconds },
     });
     this.notifier.toAgents(rooms.company(t.companyId), 'invitation.changed', { invitation });
     await this.live.push(t.companyId, invitation.visitorId);

@@ -54,6 +54,8 @@ export type InvitationView = z.infer<typeof invitationView>;
 export const visitorInvitationView = z.object({
   id: z.number(),
   agentNickname: z.string().nullable(),
+  /** INVITE-STYLE-6: a manual invitation's agent while the company shows avatars (`url` null: initials); else null. */
+  agent: z.object({ name: z.string(), url: z.string().nullable() }).nullable(),
   text: z.string().nullable(),
   title: z.string(),
   accept: z.string(),

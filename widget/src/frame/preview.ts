@@ -5,12 +5,14 @@
  * visitor and no conversation. Built as its own page (preview.html), so neither the loader nor the chat window grows.
  */
 import { textOn } from '@kefu/core/theme';
+import { showInvitation, type InvitationLook, type InvitationWords } from '../invite/index.ts';
 import { drawAd } from './ad.ts';
 import type { WidgetConfig } from './config.ts';
 import { drawLeave, drawStart } from './screens.ts';
 import { language, setLanguage, t } from './i18n.ts';
 import { applyTexts, clearMessages, el, setAgent, setState, upsert } from './view.ts';
 import './style.css';
+import './preview-page.css';
 
 type Texts = Partial<Record<'title' | 'welcome' | 'waiting' | 'warning', string>>;
 /** What the console posts: the unsaved values, already in the widget's shape (admin-ui widget-preview-config.ts). */
@@ -22,11 +24,16 @@ export interface PreviewConfig {
   style: { themeColor: string; logo?: string | null };
   toolbar: Partial<Record<'emoji' | 'image' | 'file' | 'screenshot' | 'rating' | 'saveTranscript', boolean>>;
   ad?: { url: string; link: string | null; alt: Record<string, string> } | null;
-  /** Which screen: the chat (default), the pre-chat form (PRECHAT-SCREEN-9) or the leave-message form (LEAVESET-SCREEN-10). */
-  screen?: 'chat' | 'prechat' | 'leave';
+  /**
+   * Which screen: the chat (default), the pre-chat form (PRECHAT-SCREEN-9), the leave-message form (LEAVESET-SCREEN-10)
+   * or the invitation over a stand-in page (INVITE-SCREEN-9).
+   */
+  screen?: 'chat' | 'prechat' | 'leave' | 'invite';
   /** For those screens, the forms in the shape of the widget's setup answer (@kefu/core/widget-forms). */
   prechat?: WidgetConfig['prechat'];
   leaveMessage?: WidgetConfig['leaveMessage'];
+  /** For the invitation: its words in `lang` and its look, as the loader would pass them to invite.js. */
+  invite?: { words: InvitationWords; look: InvitationLook };
 }
 
 const HEX = /^#[0-9a-f]{6}$/i;
@@ -54,6 +61,10 @@ function draw(c: PreviewConfig) {
   el.queueLeave.hidden = true;
   drawAd({ ad: c.ad ?? null });
 
+  shown++;
+  hideInvitation();
+  document.body.classList.toggle('page', c.screen === 'invite');
+  if (c.screen === 'invite') return drawInvitation(c.invite!);
   if (c.screen === 'prechat' || c.screen === 'leave') return drawForms(c);
   // A chat as a visitor sees it once an agent took it: the waiting line, then the welcome text from the agent.
   clearMessages();
@@ -62,6 +73,17 @@ function draw(c: PreviewConfig) {
   upsert({ clientId: 'preview:welcome', senderKind: 'agent', senderName: agent, text: texts.welcome || t('welcome'), seq: 2 });
   setAgent(agent);
   setState('active');
+  el.app.dataset.preview = 'ready';
+}
+
+/** The drawn invitation: a new draw (`shown` moves on) removes it and stops its redrawing. */
+let shown = 0;
+let hideInvitation = () => {};
+/** The invitation as invite.js draws it on a visitor's page; answering it only draws it again. */
+function drawInvitation({ words, look }: NonNullable<PreviewConfig['invite']>) {
+  const me = shown;
+  const show = () => me === shown && (hideInvitation = showInvitation(words, look, 0, () => setTimeout(show, 600)));
+  show();
   el.app.dataset.preview = 'ready';
 }
 

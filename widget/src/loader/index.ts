@@ -13,7 +13,8 @@ import { pickLanguage } from '../shared/lang.ts';
 import { connectLive, type Live } from './live.ts';
 import { notify, stopNotify } from './notify.ts';
 import { TEXTS } from './texts.ts';
-import { drawUi, type Icon, type Invitation, type WidgetUi } from './ui.ts';
+import type { InvitationLook, InvitationWords } from '../invite/index.ts';
+import { drawUi, type Icon, type WidgetUi } from './ui.ts';
 
 type Handler = (data?: unknown) => void;
 type Event = 'ready' | 'open' | 'close' | 'unread' | 'message';
@@ -145,12 +146,17 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
    * An invitation the server pushes — an agent's or an automatic one (INVITE-RENDER-7, INVITE-POPUP-2), in the
    * visitor's language with its display time — or the server's automatic proactive greeting (POLICY-PROACTIVE-2,
    * `greeting`, in the settings' invitation words), declined with `proactive.close`: accept opens the chat.
+   * invite.js draws it in the company's mode and style; it is loaded on the first one, so the loader stays small.
    */
-  const invite = (inv?: Invitation & { id: number; displaySeconds: number }, greeting?: string) => {
-    const texts = config?.invite?.texts;
-    const t = inv || (texts && { ...(texts[lang] || texts.en), text: greeting });
+  let shown = 0;
+  const invite = (inv?: InvitationWords & Pick<InvitationLook, 'mode' | 'agent'> & { id: number; displaySeconds: number }, greeting?: string) => {
+    const c = config?.invite;
+    const t = inv || (c && { ...(c.texts[lang] || c.texts.en), text: greeting });
     if (isOpen || hideInvite || !ui || !t) return;
-    hideInvite = ui.invite(t, inv ? inv.displaySeconds * 1000 : 0, (accepted) => {
+    const me = ++shown;
+    // Until drawn, hiding only stops the drawing.
+    hideInvite = () => shown++;
+    const answer = (accepted: boolean | null) => {
       hideInvite = null;
       // The window opens once the server has made the conversation, so its first session already holds it.
       if (inv) return accepted !== null && live?.emit('invitation.respond', { invitationId: inv.id, accept: accepted }).then(() => accepted && api.open());
@@ -158,7 +164,15 @@ function boot(script: HTMLScriptElement, stub?: Stub): (key: string) => void {
       pendingStart = true;
       api.open();
       if (ready && iframe) post({ type: 'kefu:start' });
-    });
+    };
+    import(/* @vite-ignore */ origin + '/widget/invite.js')
+      .then((m) => {
+        if (me != shown) return;
+        // A manual invitation may come before the settings: it then takes the default look.
+        const look = { mode: inv?.mode || c.mode, style: c?.style, theme: config?.style?.themeColor, agent: inv?.agent, base: origin };
+        hideInvite = m.showInvitation(t, look, inv ? inv.displaySeconds * 1000 : 0, answer);
+      })
+      .catch(() => me == shown && (hideInvite = null));
   };
 
   function onPush(event: string, p: any) {

@@ -1,4 +1,4 @@
-/** The chat icon, the chat panel and the invitation, drawn in a shadow root so the host page's CSS cannot reach them. */
+/** The chat icon and the chat panel, drawn in a shadow root so the host page's CSS cannot reach them (the invitation is invite.js). */
 
 // One string without line breaks (terser joins the pieces): every byte of the loader counts.
 const CSS =
@@ -11,7 +11,7 @@ const CSS =
   '.text .btn{width:auto;height:44px;border-radius:22px;padding:0 18px}' +
   '.fixed .btn{position:static;display:inline-flex;width:auto;height:40px;border-radius:20px;padding:0 16px}' +
   '.btn[data-state=offline]{background:#8c959f}' +
-  '.btn:focus-visible,.inv button:focus-visible{outline:3px solid #91caff;outline-offset:2px}' +
+  '.btn:focus-visible{outline:3px solid #91caff;outline-offset:2px}' +
   '.btn svg{width:28px;height:28px;fill:currentColor}' +
   '.text .btn svg,.fixed .btn svg{width:20px;height:20px}' +
   '.btn span:empty{display:none}' +
@@ -21,15 +21,6 @@ const CSS =
   '.left .panel{right:auto;left:var(--mx)}' +
   '.panel.open{display:block}' +
   '.panel iframe{width:100%;height:100%;border:0;display:block}' +
-  '.inv{position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);width:min(360px,calc(100vw - 32px));background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 12px 40px rgba(0,0,0,.3);z-index:2147483002;font:14px/1.5 system-ui,-apple-system,sans-serif;color:#1f2328;animation:in .25s ease-out}' +
-  '.inv h2{margin:0;padding:10px 40px 10px 14px;font-size:15px;background:var(--c);color:#fff}' +
-  '.inv p{margin:0;padding:14px}' +
-  '.inv .row{display:flex;gap:8px;justify-content:flex-end;padding:0 14px 14px}' +
-  '.inv button{font:inherit;border-radius:6px;padding:6px 14px;cursor:pointer;border:1px solid #d0d7de;background:#fff;color:#1f2328}' +
-  '.inv .ok{background:var(--c);border-color:var(--c);color:#fff}' +
-  '.inv .x{position:absolute;top:6px;right:6px;border:0;background:none;color:#fff;font-size:18px;padding:2px 8px}' +
-  '@keyframes in{from{opacity:0}}' +
-  '@media (prefers-reduced-motion:reduce){.inv{animation:none}}' +
   '@media (max-width:600px){.panel{inset:0!important;width:100vw;height:100vh;height:100dvh;border-radius:0}}';
 
 /** One icon's static markup (no data): the button with its picture, its shown text and its unread badge. */
@@ -52,12 +43,6 @@ export interface Look {
   /** ICON-IMAGE-4: uploaded pictures replacing the drawn button: for the icon's state while serving (online or busy), and offline. */
   img?: [string, string];
 }
-export interface Invitation {
-  title: string;
-  text: string;
-  accept: string;
-  decline: string;
-}
 
 /** One drawn chat icon (ICON-RENDER-8): a page may hold several, each in its own positioned wrapper. */
 export interface Icon {
@@ -78,8 +63,6 @@ export interface WidgetUi {
   /** Creates the iframe on first use. */
   frame(src: string, title: string): HTMLIFrameElement;
   dropFrame(): void;
-  /** Shows the invitation; the answer is true (accept), false (decline, ×, Esc) or null (timed out). */
-  invite(inv: Invitation, ms: number, answer: (accepted: boolean | null) => void): () => void;
 }
 
 const make = <K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = '') => {
@@ -183,35 +166,6 @@ export function drawUi(): WidgetUi {
     dropFrame() {
       iframe?.remove();
       iframe = null;
-    },
-    invite(inv, ms, answer) {
-      const box = make('div', 'inv');
-      box.setAttribute('role', 'dialog');
-      box.setAttribute('aria-label', inv.title);
-      const ok = make('button', 'ok', inv.accept);
-      const no = make('button', '', inv.decline);
-      const x = make('button', 'x', '×');
-      x.setAttribute('aria-label', inv.decline);
-      const row = make('div', 'row');
-      row.append(no, ok);
-      box.append(make('h2', '', inv.title), make('p', '', inv.text), row, x);
-      wrap.append(box);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = (a: boolean | null) => {
-        clearTimeout(timer);
-        if (!box.isConnected) return;
-        box.remove();
-        answer(a);
-      };
-      ok.onclick = () => done(true);
-      no.onclick = x.onclick = () => done(false);
-      box.onkeydown = (e) => e.key === 'Escape' && done(false);
-      if (ms > 0) timer = setTimeout(() => done(null), ms);
-      ok.focus();
-      return () => {
-        clearTimeout(timer);
-        box.remove();
-      };
     },
   };
 }

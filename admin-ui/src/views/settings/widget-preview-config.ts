@@ -16,10 +16,12 @@ export interface PreviewConfig {
   screen: PreviewScreen;
   prechat: ReturnType<typeof publicPrechat>;
   leaveMessage: ReturnType<typeof publicLeaveMessage>;
+  /** The invitation's words in `lang` and its look (widget/src/invite), as the loader passes them. */
+  invite: { words: WidgetSettings['invite']['texts'][Locale]; look: { mode: WidgetSettings['invite']['mode']; style: WidgetSettings['invite']['style']; theme: string } };
 }
 
-/** The chat, or one of the visitor's forms (PRECHAT-SCREEN-9, LEAVESET-SCREEN-10). */
-export type PreviewScreen = 'chat' | 'prechat' | 'leave';
+/** The chat, one of the visitor's forms (PRECHAT-SCREEN-9, LEAVESET-SCREEN-10) or the invitation (INVITE-SCREEN-9). */
+export type PreviewScreen = 'chat' | 'prechat' | 'leave' | 'invite';
 
 const pick = (t: Partial<Record<string, string | null | undefined>> | undefined): Texts => ({
   title: t?.title ?? '',
@@ -46,18 +48,20 @@ export function previewConfig(
       return [l, pick({ ...s.texts[l], ...Object.fromEntries(own) })];
     }),
   );
+  const theme = mobile?.themeColor ?? s.style.themeColor;
   const ad = !mobile && s.ad.enabled && s.ad.image ? { url: `/style-images/${s.ad.image}`, link: s.ad.link, alt: { ...s.ad.alt } } : null;
   return JSON.parse(
     JSON.stringify({
       lang,
       companyName,
       texts,
-      style: { themeColor: mobile?.themeColor ?? s.style.themeColor, logo: s.style.logo ? `/style-images/${s.style.logo}` : null },
+      style: { themeColor: theme, logo: s.style.logo ? `/style-images/${s.style.logo}` : null },
       toolbar: { ...s.toolbar, ...(mobile?.toolbar ?? {}) },
       ad,
       screen,
       prechat: publicPrechat(s.prechat),
       leaveMessage: publicLeaveMessage(s.leaveMessage),
+      invite: { words: s.invite.texts[lang], look: { mode: s.invite.mode, style: s.invite.style, theme } },
     }),
   ) as PreviewConfig;
 }
