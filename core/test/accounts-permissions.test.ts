@@ -226,6 +226,10 @@ function guardedCalls(target: () => CreatedAgent): Record<string, { ok: number; 
       ok: 201,
       call: async (c) => upload(k.url, '/api/settings/widget/logo', { file: { bytes: await pngBytes(64, 64), name: 'logo.png' } }, c),
     },
+    'post /api/settings/widget/invite-image': {
+      ok: 201,
+      call: async (c) => upload(k.url, '/api/settings/widget/invite-image', { file: { bytes: await pngBytes(64, 64), name: 'bg.png' } }, c),
+    },
     'get /api/leave-messages/export': { ok: 200, call: (c) => c.get('/api/leave-messages/export?format=csv') },
     'post /api/leave-messages/{id}/replying': { ok: 204, call: async (c) => c.post(`/api/leave-messages/${await leaveMessage()}/replying`, { active: true }) },
     // No mail server in this test: past the permission check the reply is refused for that reason alone.

@@ -1,16 +1,12 @@
 import test from 'ava';
 import sharp from 'sharp';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { pdfBytes, pngBytes, upload } from './helpers/uploads.ts';
+import { noisePng, pdfBytes, pngBytes, upload } from './helpers/uploads.ts';
 
 let k: TestKefu;
 let admin: TestClient;
 const fields = (r: { body: any }) => (r.body?.error?.fields ?? []).map((f: any) => `${f.path}:${f.code}`);
 const setup = () => admin.get(`/api/widget/setup?c=${k.company.publicId}`);
-const noise = (side: number) =>
-  sharp(Buffer.from(Array.from({ length: side * side * 3 }, () => Math.floor(Math.random() * 256))), { raw: { width: side, height: side, channels: 3 } })
-    .png()
-    .toBuffer();
 
 async function save(section: 'avatars' | 'mobile', settings: Record<string, unknown>) {
   const { version } = (await admin.get(`/api/settings/${section}`)).body;
@@ -34,7 +30,7 @@ test.serial('AVATAR-UPLOAD-2 PROFILE-AVATAR-4 bad avatar images are refused nami
   const cases: [Buffer, string, string][] = [
     [pdfBytes(), 'me.pdf', 'file:unsupported_image'],
     [await pngBytes(40, 200), 'thin.png', 'file:image_too_small'],
-    [await noise(400), 'big.png', 'file:image_too_large'],
+    [await noisePng(400), 'big.png', 'file:image_too_large'],
   ];
   for (const [bytes, name, want] of cases) {
     const r = await upload(k.url, '/api/profile/avatar', { file: { bytes, name } }, admin);

@@ -2,8 +2,7 @@ import test from 'ava';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { addAgent, signIn } from './helpers/accounts.ts';
 import { agentSocket, call, visitorSocket } from './helpers/sockets.ts';
-import sharp from 'sharp';
-import { pngBytes, upload } from './helpers/uploads.ts';
+import { noisePng, pngBytes, upload } from './helpers/uploads.ts';
 import { StyleImageService } from '../src/settings/style-image-service.ts';
 
 let k: TestKefu;
@@ -311,11 +310,7 @@ test.serial(
     t.deepEqual(fields(wide), ['file:image_dimensions_too_large']);
     const svg = await upload(k.url, ICON_IMAGES, { file: { bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), name: 'x.png' } }, admin);
     t.deepEqual(fields(svg), ['file:unsupported_image']);
-    const noise = await sharp(Buffer.from(Array.from({ length: 300 * 300 * 3 }, () => Math.floor(Math.random() * 256))), {
-      raw: { width: 300, height: 300, channels: 3 },
-    })
-      .png()
-      .toBuffer();
+    const noise = await noisePng(300);
     t.deepEqual(fields(await upload(k.url, ICON_IMAGES, { file: { bytes: noise, name: 'big.png' } }, admin)), ['file:image_too_large']);
 
     const images: Record<string, { key: string; url: string; bytes: Buffer }> = {};

@@ -1,17 +1,12 @@
 import test from 'ava';
-import sharp from 'sharp';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { pdfBytes, pngBytes, upload } from './helpers/uploads.ts';
+import { noisePng, pdfBytes, pngBytes, upload } from './helpers/uploads.ts';
 
 let k: TestKefu;
 let admin: TestClient;
 const ROUTE = '/api/settings/widget/ad-image';
 const fields = (r: { body: any }) => (r.body?.error?.fields ?? []).map((f: any) => `${f.path}:${f.code}`);
 const setup = () => admin.get(`/api/widget/setup?c=${k.company.publicId}`);
-const noise = (side: number) =>
-  sharp(Buffer.from(Array.from({ length: side * side * 3 }, () => Math.floor(Math.random() * 256))), { raw: { width: side, height: side, channels: 3 } })
-    .png()
-    .toBuffer();
 
 async function saveAd(ad: Record<string, unknown>) {
   const { version, settings } = (await admin.get('/api/settings/widget')).body;
@@ -32,7 +27,7 @@ test.before(async () => {
 test.after.always(() => k?.close());
 
 test.serial('WINDOW-AD-3 the advertisement upload refuses other types and images over 512 KB on the file field', async (t) => {
-  const big = await noise(500);
+  const big = await noisePng(500);
   t.true(big.length > 512 * 1024);
   const cases: [Buffer, string, string][] = [
     [pdfBytes(), 'ad.pdf', 'file:unsupported_image'],

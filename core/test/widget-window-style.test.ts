@@ -1,9 +1,8 @@
 import test from 'ava';
-import sharp from 'sharp';
 import { startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
 import { contrastRatio } from '@kefu/core/theme';
 import { StyleImageService } from '../src/settings/style-image-service.ts';
-import { pngBytes, upload } from './helpers/uploads.ts';
+import { noisePng, pngBytes, upload } from './helpers/uploads.ts';
 
 let k: TestKefu;
 let admin: TestClient;
@@ -105,11 +104,7 @@ test.serial(
     );
     t.is(svg.status, 400);
     t.deepEqual(fields(svg), ['file:unsupported_image']);
-    const noise = await sharp(Buffer.from(Array.from({ length: 300 * 300 * 3 }, () => Math.floor(Math.random() * 256))), {
-      raw: { width: 300, height: 300, channels: 3 },
-    })
-      .png()
-      .toBuffer();
+    const noise = await noisePng(300);
     const big = await upload(k.url, LOGO, { file: { bytes: noise, name: 'big.png' } }, admin);
     t.deepEqual(fields(big), ['file:image_too_large']);
     t.regex(big.body.error.fields[0].message, /200 KB/);
@@ -142,5 +137,31 @@ test.serial(
     t.is((await save((s) => (s.style.logo = null))).status, 200);
     c = await configWhen((x) => !x.style.logo);
     t.is(c.style.logo, null);
+  },
+);
+
+test.serial(
+  'INVITE-STYLE-6 STYLE-UPLOAD-5 the custom invitation background: at most 300 KB, its own kind of image, sent to pages only with the custom template',
+  async (t) => {
+    const IMAGE = '/api/settings/widget/invite-image';
+    const noise = await noisePng(360);
+    const big = await upload(k.url, IMAGE, { file: { bytes: noise, name: 'big.png' } }, admin);
+    t.deepEqual(fields(big), ['file:image_too_large']);
+    t.regex(big.body.error.fields[0].message, /300 KB/);
+
+    const bg = await upload(k.url, IMAGE, { file: { bytes: await pngBytes(360, 200), name: 'bg.png' } }, admin);
+    t.is(bg.status, 201, JSON.stringify(bg.body));
+    const logo = await upload(k.url, '/api/settings/widget/logo', { file: { bytes: await pngBytes(40, 40), name: 'logo.png' } }, admin);
+    t.deepEqual(fields(await save((s) => (s.invite.style.image = logo.body.key))), ['settings.invite.style.image:unknown_image']);
+    t.is((await save((s) => (s.invite.style = { ...s.invite.style, template: 'dark', image: bg.body.key }))).status, 200);
+    let c = await configWhen((x) => x.invite.style.template === 'dark');
+    t.is(c.invite.style.image, null, 'a built-in template shows no background');
+    t.is((await save((s) => (s.invite.style.template = 'custom'))).status, 200);
+    c = await configWhen((x) => x.invite.style.template === 'custom');
+    t.is(c.invite.style.image, bg.body.url);
+    t.is((await fetch(k.url + bg.body.url)).status, 200);
+
+    t.is((await save((s) => (s.invite.style.image = null))).status, 200);
+    t.is((await fetch(k.url + bg.body.url)).status, 404, 'removed from the settings, the image goes');
   },
 );

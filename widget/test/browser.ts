@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { next, repoRoot } from '@kefu/core/testing';
+import sharp from 'sharp';
+import { next, repoRoot, type TestClient } from '@kefu/core/testing';
 
 /** Debian's Chromium driven by playwright-core; never downloads a browser (same pattern as admin-ui/test). */
 export function launchBrowser(): Promise<Browser> {
@@ -17,6 +18,18 @@ export function screenshotPath(name: string): string {
   const dir = path.join(repoRoot, '.test-artifacts');
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, `widget-${name}.png`);
+}
+
+/** Uploads a one-colour PNG to a settings image route (advertisement, invitation background) as `admin`. */
+export async function uploadPng(url: string, admin: TestClient, route: string, png: { width: number; height: number; colour: string }) {
+  const bytes = await sharp({ create: { width: png.width, height: png.height, channels: 3, background: png.colour } })
+    .png()
+    .toBuffer();
+  const fd = new FormData();
+  fd.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'image.png');
+  const r = await fetch(url + route, { method: 'POST', body: fd, headers: { origin: url, cookie: admin.cookie } });
+  if (r.status !== 201) throw new Error(await r.text());
+  return (await r.json()) as { key: string; url: string };
 }
 
 /** Polls `get` until `ok` holds or `ms` pass; answers the last value, so the assertion after it shows what was wrong. */

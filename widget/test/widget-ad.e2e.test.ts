@@ -1,8 +1,7 @@
 import test from 'ava';
-import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { DESKTOP_CHROME, startTestServer, type TestClient, type TestKefu } from '@kefu/core/testing';
-import { launchBrowser, screenshotPath } from './browser.ts';
+import { launchBrowser, screenshotPath, uploadPng } from './browser.ts';
 
 /** WINDOW-AD-3 in real Chromium: the advertisement column beside the chat. */
 let k: TestKefu;
@@ -13,13 +12,7 @@ const LINK = 'https://shop.example.com/spring?utm=chat';
 test.before(async () => {
   [k, browser] = await Promise.all([startTestServer(), launchBrowser()]);
   admin = await k.login();
-  const png = await sharp({ create: { width: 400, height: 600, channels: 3, background: '#fa8c16' } })
-    .png()
-    .toBuffer();
-  const fd = new FormData();
-  fd.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'spring.png');
-  const up = await fetch(`${k.url}/api/settings/widget/ad-image`, { method: 'POST', body: fd, headers: { origin: k.url, cookie: admin.cookie } });
-  const { key } = await up.json();
+  const { key } = await uploadPng(k.url, admin, '/api/settings/widget/ad-image', { width: 400, height: 600, colour: '#fa8c16' });
   const { version, settings } = (await admin.get('/api/settings/widget')).body;
   const ad = { enabled: true, image: key, link: LINK, alt: { 'zh-CN': '春季促销', en: 'Spring sale' } };
   const r = await admin.put('/api/settings/widget', { version, settings: { ...settings, style: { ...settings.style, width: 700 }, ad } });

@@ -5,7 +5,7 @@ import test from 'ava';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { agentSocket, call, DESKTOP_CHROME, next, startTestServer, type TestClient, type TestCompany, type TestKefu } from '@kefu/core/testing';
-import { chatWithAgent as serveChat, launchBrowser, openDemoChat, screenshotPath, until } from './browser.ts';
+import { chatWithAgent as serveChat, launchBrowser, openDemoChat, screenshotPath, until, uploadPng } from './browser.ts';
 
 /** The visitor-side features of issue 6 in real Chromium against a started server (PGlite, or PostgreSQL with KEFU_TEST_PG). */
 let k: TestKefu;
@@ -340,11 +340,13 @@ test.serial('INVITE-STYLE-6 INVITE-POPUP-2 the invitation takes the mode and tem
   await banner.page.screenshot({ path: screenshotPath('invitation-banner') });
   await banner.context.close();
 
-  await settings({ invite: { mode: 'bottom-left', style: { template: 'custom', width: 480, buttonColor: '#ff5500', showClose: false } } });
+  const image = await uploadPng(k.url, admin, '/api/settings/widget/invite-image', { width: 480, height: 200, colour: '#fff1e6' });
+  await settings({ invite: { mode: 'bottom-left', style: { template: 'custom', width: 480, buttonColor: '#ff5500', showClose: false, image: image.key } } });
   const corner = await visit('corner');
   t.like(corner.rect, { left: 20, bottom: 96, width: 480 }, 'bottom left, above the icon, at the custom width');
   t.is(await css(corner.box, 'background-color', 'button.ok'), 'rgb(255, 85, 0)', 'the custom button colour');
   t.is(await corner.box.locator('button.x').count(), 0, 'no close button when switched off');
+  t.is(await css(corner.box, 'background-image'), `url("${k.url}${image.url}")`, 'the custom background image, from the Kefu server');
   await corner.page.screenshot({ path: screenshotPath('invitation-corner') });
   const answered = next(agent, 'invitation.answered', () => true, 15_000);
   await corner.page.keyboard.press('Escape');

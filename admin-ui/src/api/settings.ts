@@ -43,6 +43,7 @@ export const settingsApi = {
   replaceLeaveType: (from: string, to: string | null) => api.post<{ moved: number }>('/api/settings/leave-message/types/replace', { from, to }),
   uploadAdImage: (file: File) => postImage<{ key: string; url: string }>('/api/settings/widget/ad-image', file),
   uploadLogo: (file: File) => postImage<{ key: string; url: string }>('/api/settings/widget/logo', file),
+  uploadInviteImage: (file: File) => postImage<{ key: string; url: string }>('/api/settings/widget/invite-image', file),
 };
 
 /** WINDOW-AD-3, checked before uploading so the common mistakes get an answer at once (the server checks again). */
@@ -50,3 +51,5 @@ export const AD_TYPES = AVATAR_TYPES;
 export const AD_MAX_BYTES = 512 * 1024;
 /** WINDOW-BRAND-6. */
 export const LOGO_MAX_BYTES = 200 * 1024;
+/** INVITE-STYLE-6: the custom invitation's background. */
+export const INVITE_IMAGE_MAX_BYTES = 300 * 1024;

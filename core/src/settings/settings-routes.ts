@@ -34,6 +34,7 @@ export function registerSettingsRoutes(api: ApiRouter, c: DependencyContainer) {
   const uploads: [StyleImageKind, string, string][] = [
     ['ad', 'ad-image', "Upload the chat window's advertisement image; save its key as `ad.image` (WINDOW-AD-3"],
     ['logo', 'logo', "Upload the chat window's logo, shown 32 px high in its header; save its key as `style.logo` (WINDOW-BRAND-6"],
+    ['invite', 'invite-image', "Upload the custom invitation's background image; save its key as `invite.style.image` (INVITE-STYLE-6"],
   ];
   for (const [kind, path, what] of uploads)
     api.route({

@@ -13,12 +13,13 @@ import { withSmallUpload } from '../files/small-upload.ts';
 import { Tenant } from '../tenancy/tenant.ts';
 import { readWidgetSettings, type WidgetSettings } from './widget-settings-schema.ts';
 
-export type StyleImageKind = 'ad' | 'logo' | 'icon';
-/** The uploaded images of the chat window and icons (STYLE-UPLOAD-5) and their caps: WINDOW-AD-3, WINDOW-BRAND-6, ICON-IMAGE-4. */
+export type StyleImageKind = 'ad' | 'logo' | 'icon' | 'invite';
+/** The uploaded images of the chat window, icons and invitation (STYLE-UPLOAD-5) and their caps: WINDOW-AD-3, WINDOW-BRAND-6, ICON-IMAGE-4, INVITE-STYLE-6. */
 export const STYLE_IMAGES: Record<StyleImageKind, { maxBytes: number; what: string; maxSide?: number }> = {
   ad: { maxBytes: 512 * 1024, what: 'The advertisement image' },
   logo: { maxBytes: 200 * 1024, what: 'The logo' },
   icon: { maxBytes: 200 * 1024, what: 'The icon image', maxSide: 600 },
+  invite: { maxBytes: 300 * 1024, what: 'The invitation background' },
 };
 /** Where an image is named: the field (for errors), its kind and its key. */
 export type ImageRef = [path: string, kind: StyleImageKind, key: string | null];
@@ -35,6 +36,7 @@ export const styleImageUrl = (key: string) => `/style-images/${key}`;
 const named = (s: WidgetSettings): ImageRef[] => [
   ['settings.ad.image', 'ad', s.ad.image],
   ['settings.style.logo', 'logo', s.style.logo],
+  ['settings.invite.style.image', 'invite', s.invite.style.image],
 ];
 export const keysOf = (refs: ImageRef[]) => refs.flatMap(([, , key]) => (key ? [key] : []));
 

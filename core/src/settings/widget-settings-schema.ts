@@ -126,16 +126,15 @@ const leaveMessage = z
 
 const NO_ALT = Object.fromEntries(LANGS.map((l) => [l, ''])) as Record<Lang, string>;
 
+/** An uploaded image's random key (STYLE-UPLOAD-5); the service checks it belongs to the company and is of the field's kind. */
+const imageKey = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'An uploaded image key');
+
 /** WINDOW-AD-3: one uploaded image in the desktop window's right column, off by default. */
 const ad = z
   .strictObject({
     enabled: z.boolean().default(false),
-    /** A `style_images` key of kind ad; the service checks it belongs to the company. */
-    image: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{22,64}$/, 'An uploaded image key')
-      .nullable()
-      .default(null),
+    /** A `style_images` key of kind ad. */
+    image: imageKey.nullable().default(null),
     link: httpUrl.nullable().default(null),
     alt: perLang(text(100), NO_ALT),
   })
@@ -187,6 +186,8 @@ const invite = z
         buttonColor: colour.nullable().default(null),
         buttonTextColor: colour.nullable().default(null),
         showClose: z.boolean().default(true),
+        /** The custom template's background: a `style_images` key of kind invite (≤ 300 KB), covering the box. */
+        image: imageKey.nullable().default(null),
       })
       .prefault({}),
   })
@@ -212,12 +213,8 @@ export const widgetSettingsSchema = z.strictObject({
       windowHeight: z.number().int().min(450).max(900).default(600),
       /** WINDOW-INPAGE-8 对话窗口语种: the visitor's browser language, or always this one (a page's `data-lang` still wins). */
       language: z.enum(['auto', ...LANGS]).default('auto'),
-      /** WINDOW-BRAND-6: a `style_images` key of kind logo; the service checks it belongs to the company. */
-      logo: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{22,64}$/)
-        .nullable()
-        .default(null),
+      /** WINDOW-BRAND-6: a `style_images` key of kind logo. */
+      logo: imageKey.nullable().default(null),
     })
     .prefault({}),
   toolbar: z

@@ -150,7 +150,11 @@ export class WidgetSettingsService {
       toolbar: s.toolbar,
       icon: s.icon,
       // Automatic invitations are decided on the server (INVITE-AUTO-3): their rules never reach the page.
-      invite: (({ auto: _auto, strategies: _rules, ...shown }) => shown)(s.invite),
+      invite: (({ auto: _auto, strategies: _rules, style, ...shown }) => ({
+        ...shown,
+        // INVITE-STYLE-6: the background belongs to the custom template alone.
+        style: { ...style, image: style.template === 'custom' && style.image ? styleImageUrl(style.image) : null },
+      }))(s.invite),
       prechat: {
         ...prechat,
         // Plugins' items follow the standard ones; a renamed standard item carries its `label` (PRECHAT-CRMFIELDS-6).

@@ -9,6 +9,12 @@ export const pngBytes = (width = 800, height = 600) =>
     .png()
     .toBuffer();
 
+/** A PNG of random pixels, side × side: it hardly compresses, so it is larger than the image caps (300 px ≈ 270 KB). */
+export const noisePng = (side: number) =>
+  sharp(Buffer.from(Array.from({ length: side * side * 3 }, () => Math.floor(Math.random() * 256))), { raw: { width: side, height: side, channels: 3 } })
+    .png()
+    .toBuffer();
+
 /** A tiny but well-formed PDF (file-type knows it by `%PDF`). */
 export const pdfBytes = () =>
   Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');

@@ -26,6 +26,8 @@ export interface InvitationLook {
     buttonColor: string | null;
     buttonTextColor: string | null;
     showClose: boolean;
+    /** The custom template's background image (an address on the Kefu server), covering the box. */
+    image?: string | null;
   };
   theme?: string;
   /** A manual invitation while avatars are on: the inviting agent (no picture: initials on the theme colour). */
@@ -100,6 +102,7 @@ export function showInvitation(words: InvitationWords, look: InvitationLook, ms:
   box.setAttribute('role', 'dialog');
   box.setAttribute('aria-label', words.title);
   for (const [k, v] of palette(look)) box.style.setProperty(k, v);
+  if (style.image) box.style.background = `var(--bg, #fff) url("${new URL(style.image, look.base ?? location.href).href}") center / cover no-repeat`;
   const body = make('div', 'body');
   if (look.agent) body.append(agentBadge(look.agent, look.base ?? location.href));
   body.append(make('p', '', words.text));

@@ -98,6 +98,8 @@ const en = {
     buttonTextColor: 'Button text colour',
     themeColour: 'Empty: the theme colour',
     showClose: 'Show the close button ×',
+    image: 'Background image',
+    imageRules: 'PNG, JPEG, GIF or WebP, at most 300 KB; it covers the invitation, under its title bar and words.',
   },
   prechat: {
     description: 'The form visitors fill in before a chat they start. Question types can route to a group.',
@@ -405,6 +407,8 @@ const zhCN: typeof en = {
     buttonTextColor: '按钮文字颜色',
     themeColour: '留空:跟随主题色',
     showClose: '显示关闭按钮 ×',
+    image: '背景图片',
+    imageRules: 'PNG、JPEG、GIF 或 WebP,不超过 300 KB;铺满邀请框,位于标题栏和文字之下。',
   },
   prechat: {
     description: '访客发起对话前填写的信息收集表。问题类型可以分配到分组。',

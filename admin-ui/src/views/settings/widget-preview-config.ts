@@ -49,6 +49,8 @@ export function previewConfig(
     }),
   );
   const theme = mobile?.themeColor ?? s.style.themeColor;
+  // As the setup answer sends it: an address, for the custom template alone.
+  const inviteImage = s.invite.style.template === 'custom' && s.invite.style.image ? `/style-images/${s.invite.style.image}` : null;
   const ad = !mobile && s.ad.enabled && s.ad.image ? { url: `/style-images/${s.ad.image}`, link: s.ad.link, alt: { ...s.ad.alt } } : null;
   return JSON.parse(
     JSON.stringify({
@@ -61,7 +63,7 @@ export function previewConfig(
       screen,
       prechat: publicPrechat(s.prechat),
       leaveMessage: publicLeaveMessage(s.leaveMessage),
-      invite: { words: s.invite.texts[lang], look: { mode: s.invite.mode, style: s.invite.style, theme } },
+      invite: { words: s.invite.texts[lang], look: { mode: s.invite.mode, style: { ...s.invite.style, image: inviteImage }, theme } },
     }),
   ) as PreviewConfig;
 }
