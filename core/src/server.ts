@@ -106,6 +106,8 @@ export interface KefuServer {
 export interface CreateOptions {
   /** Embedded database directory override (tests use `memory://`). */
   pgliteDataDir?: string;
+  /** Embedded database: start from this dump (PGlite dumpDataDir) instead of an empty database. */
+  pgliteFrom?: Blob;
   clock?: Clock;
   log?: Logger;
   /** Reuse an existing knex (tests share one database among servers). */
@@ -117,7 +119,7 @@ export interface CreateOptions {
 /** Builds and starts a Kefu node: database, migrations, plugins, HTTP and sockets. */
 export async function createServer(config: KefuConfig, opts: CreateOptions = {}): Promise<KefuServer> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const db = opts.db ?? (await createDb(config, { pgliteDataDir: opts.pgliteDataDir }));
+  const db = opts.db ?? (await createDb(config, { pgliteDataDir: opts.pgliteDataDir, pgliteFrom: opts.pgliteFrom }));
   await withBootLock(db, () => migrateLatest(db, 'core', coreMigrationsDir));
   const bus: Bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL, log) : new LocalBus();
   const appendDb = createAsyncCommitDb(db);

@@ -8,9 +8,12 @@ export type Db = Knex;
 /**
  * One setting, two drivers: PostgreSQL through `pg` when DATABASE_URL is set,
  * otherwise the embedded PGlite under KEFU_DATA_DIR/pglite (or in memory for
- * `memory://`, used by tests).
+ * `memory://`, used by tests, which may start it from `pgliteFrom`, a dump).
  */
-export async function createDb(config: Pick<KefuConfig, 'DATABASE_URL' | 'KEFU_DATA_DIR'>, opts: { pgliteDataDir?: string } = {}): Promise<Db> {
+export async function createDb(
+  config: Pick<KefuConfig, 'DATABASE_URL' | 'KEFU_DATA_DIR'>,
+  opts: { pgliteDataDir?: string; pgliteFrom?: Blob } = {},
+): Promise<Db> {
   if (config.DATABASE_URL) {
     return knexFactory({
       client: 'pg',
@@ -28,6 +31,8 @@ export async function createDb(config: Pick<KefuConfig, 'DATABASE_URL' | 'KEFU_D
   if (dataDir !== 'memory://') fs.mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, {
     extensions: { pg_trgm },
+    // A dump of a database made earlier (tests: migrated once) instead of a new one.
+    ...(opts.pgliteFrom ? { loadDataDir: opts.pgliteFrom } : {}),
   });
   return knexFactory({
     client: ClientPgLite as unknown as typeof Knex.Client,

@@ -5,6 +5,7 @@ import { loadConfig, type KefuConfig } from '@kefu/config';
 import { CompanyService } from '../accounts/company-service.ts';
 import { createServer, type CreateOptions, type KefuServer } from '../server.ts';
 import { TestClient } from './http-client.ts';
+import { pgliteTemplate } from './pglite-template.ts';
 import { freshDatabaseUrl } from './test-database.ts';
 
 export { TestClient } from './http-client.ts';
@@ -49,7 +50,12 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Cr
     ...(db.url ? { DATABASE_URL: db.url } : {}),
     ...env,
   });
-  const server = await createServer(config, { pgliteDataDir: 'memory://', ...opts });
+  const embedded = !config.DATABASE_URL && !opts.db && !opts.pgliteDataDir;
+  const server = await createServer(config, {
+    pgliteDataDir: 'memory://',
+    ...(embedded ? { pgliteFrom: await pgliteTemplate(config.KEFU_DATA_DIR) } : {}),
+    ...opts,
+  });
   const companies = server.container.resolve(CompanyService);
   const createCompany = async (name = 'Test company'): Promise<TestCompany> => {
     const c = await companies.createWithAdmin({ name, adminPassword: ADMIN_PASSWORD });
