@@ -27,7 +27,7 @@ function frameMarkup(): Plugin {
 
 /**
  * The chat frame: `frame.html` + its module script, served by core at `/widget/*`; `preview.html` is the console's
- * live preview of it (STYLE-PREVIEW-6), a separate entry. The loader is built separately (vite.loader.config.ts) as one classic IIFE.
+ * live preview of it (STYLE-PREVIEW-6), a separate entry. The loader and the invitation are built separately (vite.scripts.config.ts) as single files with stable names.
  */
 export default defineConfig({
   base: '/widget/',
